@@ -1,0 +1,1 @@
+"""Build-time tools for the pinned ConfigCat Public Management API spec (not installed)."""

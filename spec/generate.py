@@ -1,0 +1,81 @@
+"""Run openapi-python-client on the normalised spec and install the result atomically.
+
+The generator writes into a scratch folder outside the repository (ruff, run by the
+generator's post hooks, honours ``.gitignore`` files, and ``generated/`` ignores
+everything); only a run with no warning replaces the target package, so a failed run
+never leaves a half written package behind. The post hooks call the ``ruff`` of this
+interpreter's environment, which pins it (see ``pyproject.toml``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CONFIG = HERE / "generator.yaml"
+WARNING_MARKERS = ("Warning", "WARNING", "Unable to", "Error(s) encountered")
+
+
+class GenerationError(Exception):
+    """The generator failed or warned; the message carries its output."""
+
+
+def generate(spec: Path, target: Path, config: Path = CONFIG) -> float:
+    """Generate the package from ``spec`` into ``target``; return the seconds it took."""
+    start = time.perf_counter()
+    bindir = str(Path(sys.executable).parent)
+    env = {**os.environ, "PATH": bindir + os.pathsep + os.environ.get("PATH", "")}
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="configcat-gen-") as scratch:
+        out = Path(scratch) / target.name
+        cmd = [
+            str(Path(bindir) / "openapi-python-client"),
+            "generate",
+            "--path",
+            str(spec),
+            "--config",
+            str(config),
+            "--meta",
+            "none",
+            "--output-path",
+            str(out),
+            "--fail-on-warning",
+        ]
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+        output = (proc.stdout + proc.stderr).strip()
+        if proc.returncode != 0 or any(m in output for m in WARNING_MARKERS):
+            raise GenerationError(
+                f"openapi-python-client failed (exit {proc.returncode}):\n{output}"
+            )
+        if not (out / "__init__.py").is_file():
+            raise GenerationError(f"openapi-python-client wrote no package:\n{output}")
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.move(str(out), str(target))
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("spec", type=Path, help="the normalised document")
+    parser.add_argument("target", type=Path, help="the package folder to (re)write")
+    args = parser.parse_args(argv)
+    try:
+        seconds = generate(args.spec, args.target)
+    except GenerationError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    modules = sum(1 for _ in args.target.rglob("*.py"))
+    print(f"generate: {modules} modules in {args.target} ({seconds:.1f}s, no warnings)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
