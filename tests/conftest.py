@@ -1,0 +1,16 @@
+"""Shared test settings: no test reaches the network or the user's real credentials."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _no_ambient_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests decide the environment themselves."""
+    for var in ("CONFIGCAT_API_USER", "CONFIGCAT_API_PASS", "CONFIGCAT_API_HOST"):
+        monkeypatch.delenv(var, raising=False)

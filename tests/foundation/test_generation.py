@@ -1,0 +1,85 @@
+"""make regenerate: deterministic output in which every module imports."""
+
+from __future__ import annotations
+
+import filecmp
+import importlib
+import json
+import pkgutil
+from pathlib import Path
+
+import pytest
+
+import configcat_publicapi_client
+from spec.generate import generate
+
+REPO = Path(__file__).resolve().parents[2]
+NORMALISED = REPO / "spec" / "build" / "normalised.json"
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.mark.slow
+def test_two_runs_give_byte_identical_trees(tmp_path: Path) -> None:
+    if not NORMALISED.is_file():
+        pytest.fail("spec/build/normalised.json is missing: run `make regenerate`")
+    first, second = tmp_path / "a" / "pkg", tmp_path / "b" / "pkg"
+    generate(NORMALISED, first)
+    generate(NORMALISED, second)
+    a, b = _tree(first), _tree(second)
+    assert len(a) > 300
+    assert a.keys() == b.keys()
+    assert [name for name in a if a[name] != b[name]] == []
+    # and the installed package is what the pinned spec gives today
+    installed = Path(configcat_publicapi_client.__file__).parent
+    cmp = filecmp.dircmp(first, installed, ignore=["__pycache__"])
+    assert (cmp.left_only, cmp.right_only, cmp.diff_files) == ([], [], [])
+
+
+def test_every_generated_module_imports() -> None:
+    names = [
+        m.name
+        for m in pkgutil.walk_packages(
+            configcat_publicapi_client.__path__, configcat_publicapi_client.__name__ + "."
+        )
+    ]
+    assert len(names) > 300
+    failures = {}
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception as exc:  # collect every failure, not the first
+            failures[name] = repr(exc)
+    assert failures == {}
+
+
+def test_every_operation_has_an_endpoint_module(pinned_doc: dict[str, object]) -> None:
+    from spec.normalise import iter_operations, normalise
+
+    doc, _ = normalise(pinned_doc, log=lambda _: None)
+    api = Path(configcat_publicapi_client.__file__).parent / "api"
+    modules = {p.stem for p in api.rglob("*.py") if p.stem != "__init__"}
+    expected = {op["operationId"].replace("-", "_") for _, _, op in iter_operations(doc)}
+    assert len(expected) == 123
+    assert expected - modules == set()
+
+
+def test_generation_failure_keeps_previous_package(tmp_path: Path) -> None:
+    from spec.generate import GenerationError
+
+    target = tmp_path / "pkg"
+    target.mkdir()
+    (target / "__init__.py").write_text("# previous\n")
+    bad = tmp_path / "bad.json"
+    missing_ref = {"schema": {"$ref": "#/components/schemas/Missing"}}
+    ok = {"description": "ok", "content": {"application/json": missing_ref}}
+    doc = {"openapi": "3.0.4", "info": {"title": "x", "version": "1"}}
+    doc["paths"] = {"/a": {"get": {"responses": {"200": ok}}}}
+    bad.write_text(json.dumps(doc))
+    with pytest.raises(GenerationError):
+        generate(bad, target)
+    assert (target / "__init__.py").read_text() == "# previous\n"
