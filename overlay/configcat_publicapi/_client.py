@@ -13,12 +13,12 @@ from types import TracebackType
 from typing import Any
 
 import httpx
-from configcat_publicapi_client import Client as GeneratedClient
 from typing_extensions import Self
 
 from configcat_publicapi._config import Settings, resolve_settings
 from configcat_publicapi._constants import DEFAULT_TIMEOUT
 from configcat_publicapi._version import __version__
+from configcat_publicapi_client import Client as GeneratedClient
 
 USER_AGENT = (
     f"configcat-publicapi-python/{__version__} "
