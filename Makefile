@@ -13,10 +13,11 @@ GEN_PKG     := generated/configcat_publicapi_client
 INSTALLED   := $(VENV)/.installed
 EXTRAS      ?= mock,contract,dev
 PYTEST_ARGS ?=
+DRIFT_AGAINST ?= https://api.configcat.com/docs/v1/swagger.json
 
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help install spec spec-update regenerate test lint format typecheck pytest contract \
+.PHONY: help install spec spec-update spec-drift regenerate test lint format typecheck pytest contract \
         contract-live mock bench clean
 
 help: ## list the targets
@@ -36,6 +37,9 @@ spec: ## put the pinned spec at spec/swagger.json (SPEC_SOURCE= file or URL), sh
 
 spec-update: ## accept the document at SPEC_SOURCE and rewrite spec/spec.lock.json
 	@$(PYTHON) -m spec.lockfile --source '$(SPEC_SOURCE)' --update
+
+spec-drift: spec ## compare the pinned spec with DRIFT_AGAINST (file or URL; default the live URL)
+	@$(PYTHON) -m spec.drift --base $(SPEC) --other '$(DRIFT_AGAINST)' --out reports
 
 $(NORMALISED): $(SPEC) spec/normalise.py
 	@$(PYTHON) -m spec.normalise $(SPEC) $@

@@ -1,0 +1,371 @@
+"""Spec drift: what changed between the pinned spec and another document.
+
+``python -m spec.drift --base spec/swagger.json --other URL-or-file`` lists operations added
+and removed, and for operations in both the parameters, request bodies and responses that
+changed, each classified ``breaking`` or ``non-breaking`` for a client generated from the
+pinned spec. It writes markdown and JSON.
+
+Written here rather than taken from a library: the maintained OpenAPI diff tools are Go or
+Node programs (oasdiff, openapi-diff) that the package registries this project installs
+from do not ship for Python, and the Python packages that exist are unmaintained. The rules
+are few and specific to a generated client: for example an enum value *added* to a response
+is breaking here, because generated enums refuse values they do not know.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import urllib.request
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from spec.normalise import iter_operations
+
+JSON = dict[str, Any]
+DOWNLOAD_TIMEOUT_S = 30.0
+MAX_DEPTH = 12
+
+
+@dataclass(frozen=True)
+class Change:
+    operation: str  # "GET /v1/products" or "" for document-level changes
+    kind: str  # short machine name, e.g. "operation-removed"
+    where: str  # a JSON-pointer-like location inside the operation
+    detail: str
+    breaking: bool
+
+
+def load(source: str) -> JSON:
+    """Read a JSON document from a file path or an http(s) URL."""
+    if source.startswith(("http://", "https://")):
+        with urllib.request.urlopen(source, timeout=DOWNLOAD_TIMEOUT_S) as resp:  # noqa: S310
+            data: JSON = json.load(resp)
+            return data
+    loaded: JSON = json.loads(Path(source).read_text(encoding="utf-8"))
+    return loaded
+
+
+class _Resolver:
+    def __init__(self, doc: JSON) -> None:
+        self.doc = doc
+
+    def __call__(self, node: Any) -> Any:
+        """Follow ``$ref`` and unwrap a one-member ``allOf``/``oneOf``/``anyOf`` wrapper."""
+        for _ in range(MAX_DEPTH):
+            if not isinstance(node, dict):
+                return node
+            if "$ref" in node:
+                target: Any = self.doc
+                for part in node["$ref"].lstrip("#/").split("/"):
+                    target = target.get(part, {}) if isinstance(target, dict) else {}
+                node = target
+                continue
+            wrapper = next((k for k in ("allOf", "oneOf", "anyOf") if k in node), None)
+            if wrapper and len(node[wrapper]) == 1 and "properties" not in node:
+                inner = self(node[wrapper][0])
+                if isinstance(inner, dict) and node.get("nullable"):
+                    inner = {**inner, "nullable": True}
+                node = inner
+                continue
+            return node
+        return node
+
+
+def _ref_name(node: Any) -> str:
+    """The component name a schema points at, through a one-member wrapper."""
+    if not isinstance(node, dict):
+        return ""
+    if isinstance(node.get("$ref"), str):
+        return str(node["$ref"]).rsplit("/", 1)[-1]
+    for key in ("allOf", "oneOf", "anyOf"):
+        if len(node.get(key, [])) == 1:
+            return _ref_name(node[key][0])
+    return ""
+
+
+def _type_of(schema: JSON) -> str:
+    kind = str(schema.get("type", "object" if "properties" in schema else "any"))
+    if schema.get("format"):
+        kind += f"({schema['format']})"
+    return kind
+
+
+def _compare_schema(
+    old: Any,
+    new: Any,
+    rold: _Resolver,
+    rnew: _Resolver,
+    *,
+    op: str,
+    where: str,
+    request: bool,
+    out: list[Change],
+    depth: int = 0,
+) -> None:
+    """Compare two schemas; ``request`` says which direction data flows.
+
+    Locations restart at each named component schema (``ConfigModel/name``), so a change in
+    a schema shared by many operations reads the same everywhere and groups into one row.
+    """
+    ref = _ref_name(old)
+    if ref:
+        where = ref
+    old, new = rold(old), rnew(new)
+    if depth > MAX_DEPTH or not isinstance(old, dict) or not isinstance(new, dict):
+        return
+    if _type_of(old) != _type_of(new):
+        out.append(Change(op, "type-changed", where, f"{_type_of(old)} -> {_type_of(new)}", True))
+        return
+    old_enum, new_enum = set(map(str, old.get("enum", []))), set(map(str, new.get("enum", [])))
+    if old_enum or new_enum:
+        added, removed = sorted(new_enum - old_enum), sorted(old_enum - new_enum)
+        if added:
+            # a generated client refuses response values it does not know
+            out.append(Change(op, "enum-values-added", where, ", ".join(added), not request))
+        if removed:
+            out.append(Change(op, "enum-values-removed", where, ", ".join(removed), request))
+    if old.get("nullable", False) != new.get("nullable", False):
+        became = bool(new.get("nullable"))
+        breaking = not request and became
+        out.append(Change(op, "nullable-changed", where, f"nullable -> {became}", breaking))
+    old_props, new_props = old.get("properties", {}), new.get("properties", {})
+    old_req, new_req = set(old.get("required", [])), set(new.get("required", []))
+    for name in sorted(set(new_props) - set(old_props)):
+        required = name in new_req
+        breaking = request and required
+        detail = "required" if required else "optional"
+        out.append(Change(op, "property-added", f"{where}/{name}", detail, breaking))
+    for name in sorted(set(old_props) - set(new_props)):
+        breaking = (not request) and name in old_req
+        out.append(Change(op, "property-removed", f"{where}/{name}", "", breaking))
+    for name in sorted(set(old_props) & set(new_props)):
+        if name in new_req and name not in old_req:
+            out.append(Change(op, "property-now-required", f"{where}/{name}", "", request))
+        elif name in old_req and name not in new_req:
+            out.append(Change(op, "property-now-optional", f"{where}/{name}", "", not request))
+        _compare_schema(
+            old_props[name],
+            new_props[name],
+            rold,
+            rnew,
+            op=op,
+            where=f"{where}/{name}",
+            request=request,
+            out=out,
+            depth=depth + 1,
+        )
+    if "items" in old or "items" in new:
+        _compare_schema(
+            old.get("items", {}),
+            new.get("items", {}),
+            rold,
+            rnew,
+            op=op,
+            where=f"{where}[]",
+            request=request,
+            out=out,
+            depth=depth + 1,
+        )
+
+
+def _json_schema(node: JSON | None, resolve: _Resolver) -> Any:
+    node = resolve(node or {})
+    content = node.get("content", {}) if isinstance(node, dict) else {}
+    for media in ("application/json", *content):
+        if media in content:
+            return content[media].get("schema")
+    return None
+
+
+def _params(op: JSON, path_item: JSON, resolve: _Resolver) -> dict[tuple[str, str], JSON]:
+    params = [resolve(p) for p in [*path_item.get("parameters", []), *op.get("parameters", [])]]
+    return {(p.get("in", ""), p.get("name", "")): p for p in params if isinstance(p, dict)}
+
+
+def compare(old: JSON, new: JSON) -> list[Change]:
+    """Every change from ``old`` to ``new``."""
+    rold, rnew = _Resolver(old), _Resolver(new)
+    old_ops = {f"{m.upper()} {p}": (op, old["paths"][p]) for m, p, op in iter_operations(old)}
+    new_ops = {f"{m.upper()} {p}": (op, new["paths"][p]) for m, p, op in iter_operations(new)}
+    out: list[Change] = []
+    for key in sorted(new_ops.keys() - old_ops.keys()):
+        out.append(Change(key, "operation-added", "", new_ops[key][0].get("summary", ""), False))
+    for key in sorted(old_ops.keys() - new_ops.keys()):
+        out.append(Change(key, "operation-removed", "", old_ops[key][0].get("summary", ""), True))
+    for key in sorted(old_ops.keys() & new_ops.keys()):
+        (o, o_item), (n, n_item) = old_ops[key], new_ops[key]
+        if n.get("deprecated") and not o.get("deprecated"):
+            out.append(Change(key, "operation-deprecated", "", "", False))
+        op_ids = (o.get("operationId"), n.get("operationId"))
+        if op_ids[0] != op_ids[1]:
+            detail = f"{op_ids[0]} -> {op_ids[1]}"
+            # generated function names follow the operationId
+            out.append(Change(key, "operation-id-changed", "", detail, True))
+        po, pn = _params(o, o_item, rold), _params(n, n_item, rnew)
+        for where, name in sorted(pn.keys() - po.keys()):
+            required = bool(pn[(where, name)].get("required"))
+            detail = "required" if required else "optional"
+            out.append(Change(key, "parameter-added", f"{where}:{name}", detail, required))
+        for where, name in sorted(po.keys() - pn.keys()):
+            out.append(Change(key, "parameter-removed", f"{where}:{name}", "", True))
+        for pk in sorted(po.keys() & pn.keys()):
+            a, b = po[pk], pn[pk]
+            if bool(b.get("required")) and not a.get("required"):
+                out.append(Change(key, "parameter-now-required", f"{pk[0]}:{pk[1]}", "", True))
+            _compare_schema(
+                a.get("schema", {}),
+                b.get("schema", {}),
+                rold,
+                rnew,
+                op=key,
+                where=f"{pk[0]}:{pk[1]}",
+                request=True,
+                out=out,
+            )
+        so, sn = _json_schema(o.get("requestBody"), rold), _json_schema(n.get("requestBody"), rnew)
+        if so is None and sn is not None:
+            out.append(Change(key, "request-body-added", "body", "", True))
+        elif so is not None and sn is None:
+            out.append(Change(key, "request-body-removed", "body", "", True))
+        elif so is not None:
+            _compare_schema(so, sn, rold, rnew, op=key, where="body", request=True, out=out)
+        ro, rn = o.get("responses", {}), n.get("responses", {})
+        for status in sorted(rn.keys() - ro.keys()):
+            out.append(Change(key, "response-added", status, "", False))
+        for status in sorted(ro.keys() - rn.keys()):
+            out.append(Change(key, "response-removed", status, "", status.startswith("2")))
+        for status in sorted(ro.keys() & rn.keys()):
+            a_schema, b_schema = _json_schema(ro[status], rold), _json_schema(rn[status], rnew)
+            if a_schema is not None and b_schema is not None:
+                _compare_schema(
+                    a_schema,
+                    b_schema,
+                    rold,
+                    rnew,
+                    op=key,
+                    where=f"response {status}",
+                    request=False,
+                    out=out,
+                )
+    return out
+
+
+@dataclass(frozen=True)
+class Group:
+    """One change and every operation it reaches."""
+
+    kind: str
+    where: str
+    detail: str
+    breaking: bool
+    operations: tuple[str, ...]
+
+
+def group(changes: list[Change]) -> list[Group]:
+    """Fold the changes that read the same into one row listing the operations."""
+    ops: dict[tuple[str, str, str, bool], list[str]] = {}
+    for c in changes:
+        if c.kind in ("operation-added", "operation-removed"):
+            continue
+        ops.setdefault((c.kind, c.where, c.detail, c.breaking), []).append(c.operation)
+    rows = [Group(k, w, d, b, tuple(sorted(set(o)))) for (k, w, d, b), o in ops.items()]
+    return sorted(rows, key=lambda g: (not g.breaking, g.where, g.kind))
+
+
+def summary(changes: list[Change], base_ops: int, other_ops: int) -> JSON:
+    def count(kind: str) -> int:
+        return sum(1 for c in changes if c.kind == kind)
+
+    changed_ops = {c.operation for c in changes if not c.kind.startswith("operation-")}
+    return {
+        "base_operations": base_ops,
+        "other_operations": other_ops,
+        "operations_added": count("operation-added"),
+        "operations_removed": count("operation-removed"),
+        "operations_changed": len(changed_ops),
+        "changes": len(changes),
+        "distinct_changes": len(group(changes)),
+        "breaking": sum(1 for c in changes if c.breaking),
+        "non_breaking": sum(1 for c in changes if not c.breaking),
+        "distinct_breaking": sum(1 for g in group(changes) if g.breaking),
+    }
+
+
+def headline(s: JSON) -> str:
+    return (
+        f"{s['other_operations']} operations against {s['base_operations']} pinned: "
+        f"{s['operations_added']} added, {s['operations_removed']} removed, "
+        f"{s['operations_changed']} changed; {s['distinct_changes']} distinct changes "
+        f"({s['distinct_breaking']} breaking), {s['breaking']} breaking of "
+        f"{s['changes']} per operation"
+    )
+
+
+def to_markdown(changes: list[Change], s: JSON, base: str, other: str) -> str:
+    lines = [
+        "# Spec drift",
+        "",
+        f"Pinned: `{base}`  ",
+        f"Other: `{other}`",
+        "",
+        f"**{headline(s)}**",
+        "",
+    ]
+    for title, kind in (("Operations added", "operation-added"), ("removed", "operation-removed")):
+        rows = [c for c in changes if c.kind == kind]
+        label = title if title[0].isupper() else f"Operations {title}"
+        lines.append(f"## {label} ({len(rows)})")
+        lines += [f"- `{c.operation}` {c.detail}".rstrip() for c in rows] or ["- none"]
+        lines.append("")
+    rows = group(changes)
+    lines.append(f"## Changes in operations present in both ({len(rows)} distinct)")
+    lines.append("")
+    if rows:
+        lines.append("| breaking | change | where | detail | operations |")
+        lines.append("| --- | --- | --- | --- | --- |")
+        for g in rows:
+            mark = "**yes**" if g.breaking else "no"
+            shown = ", ".join(f"`{o}`" for o in g.operations[:3])
+            more = f" and {len(g.operations) - 3} more" if len(g.operations) > 3 else ""
+            lines.append(f"| {mark} | {g.kind} | `{g.where}` | {g.detail} | {shown}{more} |")
+    else:
+        lines.append("none")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base", default="spec/swagger.json", help="the pinned document")
+    parser.add_argument("--other", required=True, help="file path or URL to compare with")
+    parser.add_argument("--out", type=Path, default=Path("reports"), help="report folder")
+    parser.add_argument(
+        "--fail-on-breaking", action="store_true", help="exit 3 when a breaking change is found"
+    )
+    args = parser.parse_args(argv)
+    try:
+        base, other = load(args.base), load(args.other)
+    except (OSError, ValueError) as exc:
+        print(f"error: cannot read a document: {exc}", file=sys.stderr)
+        return 1
+    changes = compare(base, other)
+    s = summary(changes, len(iter_operations(base)), len(iter_operations(other)))
+    args.out.mkdir(parents=True, exist_ok=True)
+    md = to_markdown(changes, s, args.base, args.other)
+    (args.out / "spec-drift.md").write_text(md, encoding="utf-8")
+    data = {
+        "summary": s,
+        "operations_added": [c.operation for c in changes if c.kind == "operation-added"],
+        "operations_removed": [c.operation for c in changes if c.kind == "operation-removed"],
+        "changes": [asdict(g) for g in group(changes)],
+    }
+    (args.out / "spec-drift.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    print(f"spec-drift: {headline(s)}")
+    print(f"spec-drift: wrote {args.out / 'spec-drift.md'} and {args.out / 'spec-drift.json'}")
+    return 3 if args.fail_on_breaking and s["breaking"] else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,106 @@
+"""make spec-drift: operations added and removed, changes classified for a generated client."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from spec.drift import compare, group, main, summary
+
+OLDER = Path(__file__).resolve().parents[3] / "shared" / "spec" / "configcat-publicapi-2024-10.json"
+
+
+@pytest.fixture(scope="module")
+def older() -> dict[str, Any]:
+    if not OLDER.is_file():
+        pytest.fail(f"{OLDER} is missing: the repository expects ../shared/spec beside it")
+    data: dict[str, Any] = json.loads(OLDER.read_text())
+    return data
+
+
+def test_2024_10_against_the_pin(pinned_doc: dict[str, Any], older: dict[str, Any]) -> None:
+    changes = compare(pinned_doc, older)
+    s = summary(changes, 123, 91)
+    assert (s["operations_added"], s["operations_removed"]) == (0, 32)
+    removed = {c.operation for c in changes if c.kind == "operation-removed"}
+    assert "POST /v2/change-requests/{changeRequestId}/approve" in removed
+    assert "GET /v1/organizations/{organizationId}/proxy-profiles" in removed
+    assert s["operations_changed"] > 0
+    # the reverse direction sees the same operations as added
+    back = summary(compare(older, pinned_doc), 91, 123)
+    assert (back["operations_added"], back["operations_removed"]) == (32, 0)
+    # a response enum that grew is breaking for a generated client
+    # (and harmless where the enum is a query parameter the client sends)
+    rows = {(g.kind, g.where, g.breaking) for g in group(compare(older, pinned_doc))}
+    assert ("enum-values-added", "AuditLogType", True) in rows
+    assert ("enum-values-added", "AuditLogType", False) in rows
+
+
+def test_identical_documents_have_no_drift(pinned_doc: dict[str, Any]) -> None:
+    assert compare(pinned_doc, copy.deepcopy(pinned_doc)) == []
+
+
+def _doc(params: list[dict[str, Any]], response: dict[str, Any]) -> dict[str, Any]:
+    ok = {"description": "ok", "content": {"application/json": {"schema": response}}}
+    return {"paths": {"/v1/things": {"get": {"parameters": params, "responses": {"200": ok}}}}}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "kind", "breaking"),
+    [
+        (_doc([], {}), _doc([{"in": "query", "name": "q"}], {}), "parameter-added", False),
+        (
+            _doc([], {}),
+            _doc([{"in": "query", "name": "q", "required": True}], {}),
+            "parameter-added",
+            True,
+        ),
+        (_doc([{"in": "query", "name": "q"}], {}), _doc([], {}), "parameter-removed", True),
+        (
+            _doc([], {"type": "string", "enum": ["a"]}),
+            _doc([], {"type": "string", "enum": ["a", "b"]}),
+            "enum-values-added",
+            True,
+        ),
+        (
+            _doc([], {"type": "object", "properties": {"a": {"type": "string"}}}),
+            _doc([], {"type": "object", "properties": {"a": {"type": "integer"}}}),
+            "type-changed",
+            True,
+        ),
+        (
+            _doc([], {"type": "object", "properties": {}}),
+            _doc([], {"type": "object", "properties": {"a": {"type": "string"}}}),
+            "property-added",
+            False,
+        ),
+        (
+            _doc([], {"type": "object", "properties": {"a": {}}, "required": ["a"]}),
+            _doc([], {"type": "object", "properties": {}}),
+            "property-removed",
+            True,
+        ),
+    ],
+)
+def test_classification(old: Any, new: Any, kind: str, breaking: bool) -> None:
+    changes = compare(old, new)
+    assert [(c.kind, c.breaking) for c in changes] == [(kind, breaking)]
+
+
+def test_cli_writes_markdown_and_json(
+    tmp_path: Path, older: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = Path(__file__).resolve().parents[2] / "spec" / "swagger.json"
+    code = main(["--base", str(base), "--other", str(OLDER), "--out", str(tmp_path)])
+    assert code == 0
+    assert "0 added, 32 removed" in capsys.readouterr().out
+    md = (tmp_path / "spec-drift.md").read_text()
+    assert "## Operations removed (32)" in md
+    data = json.loads((tmp_path / "spec-drift.json").read_text())
+    assert len(data["operations_removed"]) == 32
+    fail = ["--fail-on-breaking", "--out", str(tmp_path)]
+    assert main(["--base", str(base), "--other", str(OLDER), *fail]) == 3
