@@ -18,7 +18,7 @@ DRIFT_AGAINST ?= https://api.configcat.com/docs/v1/swagger.json
 export PATH := $(abspath $(BIN)):$(PATH)
 
 .PHONY: help install spec spec-update spec-drift regenerate test lint format typecheck pytest contract \
-        contract-live mock bench clean
+        contract-server contract-live mock bench clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -70,9 +70,18 @@ pytest: $(INSTALLED) $(GEN_PKG)/__init__.py
 
 test: lint typecheck pytest ## ruff, mypy and the unit tests (bootstraps .venv and generated/)
 
-contract: $(INSTALLED) $(GEN_PKG)/__init__.py ## the contract suite against the embedded mock server
-	@if [ -f contract_tests/conftest.py ]; then $(BIN)/pytest contract_tests $(PYTEST_ARGS); \
-	else echo "no contract suite yet"; fi
+CONTRACT_PYTEST = $(BIN)/pytest contract_tests -c contract_tests/pytest.ini --rootdir=. --junitxml=reports/contract-junit.xml $(PYTEST_ARGS)
+
+contract: $(INSTALLED) $(GEN_PKG)/__init__.py ## the contract suite against the embedded mock server (in-process)
+	CONTRACT_TARGET=mock $(CONTRACT_PYTEST)
+
+contract-server: $(INSTALLED) $(GEN_PKG)/__init__.py ## the contract suite against the mock served on 127.0.0.1
+	CONTRACT_TARGET=mock-server $(CONTRACT_PYTEST)
+
+contract-live: $(INSTALLED) $(GEN_PKG)/__init__.py ## the contract suite against CONFIGCAT_API_HOST (read-only unless CONTRACT_WRITE=1)
+	@if [ -z "$${CONFIGCAT_API_USER:-}" ] || [ -z "$${CONFIGCAT_API_PASS:-}" ]; then \
+	  echo "contract-live: set CONFIGCAT_API_USER and CONFIGCAT_API_PASS (and CONFIGCAT_API_HOST for another host than https://api.configcat.com)" >&2; exit 2; fi
+	CONTRACT_TARGET=live CONTRACT_EXAMPLES=$${CONTRACT_EXAMPLES:-10} $(CONTRACT_PYTEST)
 
 mock: $(INSTALLED) $(GEN_PKG)/__init__.py ## run the mock server on 127.0.0.1:8080
 	$(BIN)/configcat-mock serve --host 127.0.0.1 --port 8080

@@ -1,0 +1,77 @@
+"""Fixtures of the contract suite: the target, the schema bound to it, the run report."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from contract_tests.report import RunReport
+from contract_tests.targets import (
+    Target,
+    live_credentials_missing,
+    max_examples,
+    open_target,
+    target_name,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+REPORTS = Path(os.environ.get("CONTRACT_REPORTS", REPO / "reports"))
+_report = RunReport(target=target_name(), examples=max_examples())
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[REPORT_KEY] = _report
+
+
+REPORT_KEY = pytest.StashKey[RunReport]()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if target_name() == "live" and live_credentials_missing():
+        missing = " and ".join(live_credentials_missing())
+        skip = pytest.mark.skip(reason=f"live target: {missing} not set, so nothing to check")
+        for item in items:
+            item.add_marker(skip)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call" and "scenarios" in report.nodeid:
+        name = report.nodeid.split("::")[-1]
+        _report.scenarios[name] = report.outcome
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _report.operations or _report.scenarios:
+        path = _report.write(REPORTS)
+        tr = session.config.pluginmanager.get_plugin("terminalreporter")
+        if tr is not None:
+            tr.write_line(f"contract summary: {path}")
+
+
+@pytest.fixture(scope="session")
+def run_report() -> RunReport:
+    return _report
+
+
+@pytest.fixture(scope="session")
+def target() -> Iterator[Target]:
+    with open_target() as t:
+        yield t
+
+
+@pytest.fixture(scope="session")
+def spec_document() -> dict[str, Any]:
+    from contract_tests.schema import load_spec
+
+    return load_spec()
+
+
+@pytest.fixture(scope="session")
+def api_schema(target: Target, spec_document: dict[str, Any]) -> Any:
+    from contract_tests.schema import bind
+
+    return bind(spec_document, target, max_examples())

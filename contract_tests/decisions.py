@@ -1,0 +1,35 @@
+"""Where the pinned spec and the service's documented behaviour disagree: one place, with reasons.
+
+Every adjustment the contract suite makes to schemathesis' checks is here, so a reader can
+see at once what the suite does not hold the target to, and why.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: Documented responses without a body: the spec documents 400, 404 and 429 with no content
+#: and no headers, while the service answers 400 with a JSON body of field errors
+#: (``{"Field": ["message"]}``) and 429 with ``Retry-After``. Schemathesis' content-type and
+#: schema checks only apply where the spec documents content, so such bodies pass as they
+#: should; nothing is turned off for it.
+UNDOCUMENTED_ERROR_BODIES_ALLOWED = True
+
+#: A valid request can still name a resource that does not exist: generated identifiers are
+#: random, so 404 is an accepted answer to positive data.
+POSITIVE_DATA_STATUSES: list[int | str] = ["2XX", 404]
+
+#: Negative data must be refused with a client error; the service uses 400 for schema errors
+#: and 404 when a malformed identifier cannot name a resource (ids are part of the path).
+NEGATIVE_DATA_STATUSES: list[int | str] = [400, 404, 405, 422]
+
+#: Rate limiting is the service's own behaviour and answers 429 on any operation; the spec
+#: documents 429 on every operation, so status conformance needs no exception.
+
+
+def check_overrides() -> dict[str, Any]:
+    """The ``checks`` section that applies the decisions above."""
+    return {
+        "positive_data_acceptance": {"expected-statuses": POSITIVE_DATA_STATUSES},
+        "negative_data_rejection": {"expected-statuses": NEGATIVE_DATA_STATUSES},
+    }

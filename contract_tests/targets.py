@@ -1,0 +1,78 @@
+"""The target the contract suite drives, chosen by the environment.
+
+``CONTRACT_TARGET``:
+
+- ``mock`` (default): the mock server in-process, no sockets;
+- ``mock-server``: the mock server under uvicorn on 127.0.0.1 (a free port), for this run;
+- ``live``: any base URL with credentials from ``CONFIGCAT_API_HOST`` (default the public
+  API), ``CONFIGCAT_API_USER`` and ``CONFIGCAT_API_PASS``. Read-only unless
+  ``CONTRACT_WRITE=1``; see :mod:`contract_tests.safety`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+DEFAULT_EXAMPLES = 4
+LIVE_ENV = ("CONFIGCAT_API_USER", "CONFIGCAT_API_PASS")
+
+
+@dataclass
+class Target:
+    """Where requests go and as whom."""
+
+    name: str
+    base_url: str
+    username: str
+    password: str = field(repr=False)
+    app: Any = None  # an ASGI app for in-process targets
+    mock: Any = None  # the MockConfigCat behind a mock target, for assertions
+    write: bool = True
+
+    @property
+    def is_mock(self) -> bool:
+        return self.mock is not None
+
+    @property
+    def is_live(self) -> bool:
+        return self.name == "live"
+
+
+def target_name() -> str:
+    name = os.environ.get("CONTRACT_TARGET", "mock").strip() or "mock"
+    if name not in ("mock", "mock-server", "live"):
+        raise ValueError(f"CONTRACT_TARGET must be mock, mock-server or live, not {name!r}")
+    return name
+
+
+def max_examples() -> int:
+    return int(os.environ.get("CONTRACT_EXAMPLES", DEFAULT_EXAMPLES))
+
+
+def live_credentials_missing() -> list[str]:
+    return [var for var in LIVE_ENV if not os.environ.get(var)]
+
+
+@contextmanager
+def open_target(name: str | None = None) -> Iterator[Target]:
+    """Start (or point at) the chosen target for the duration of the block."""
+    name = name or target_name()
+    if name == "live":
+        from configcat_publicapi._config import resolve_settings
+
+        settings = resolve_settings()
+        write = os.environ.get("CONTRACT_WRITE", "") == "1"
+        yield Target("live", settings.base_url, settings.username, settings.password, write=write)
+        return
+    from configcat_mock import DEMO_PASSWORD, DEMO_USERNAME, MockConfigCat
+
+    with MockConfigCat() as mock:
+        if name == "mock":
+            yield Target(name, "http://mock", DEMO_USERNAME, DEMO_PASSWORD, app=mock.app, mock=mock)
+            return
+        with mock.serve(host="127.0.0.1", port=0) as base_url:
+            yield Target(name, base_url, DEMO_USERNAME, DEMO_PASSWORD, mock=mock)

@@ -1,0 +1,28 @@
+"""Every operation of the pinned spec, positive and negative data, every check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import schemathesis
+from schemathesis.core.failures import FailureGroup
+
+from contract_tests.report import RunReport
+from contract_tests.targets import Target
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@schema.parametrize()
+def test_operation(case: Any, run_report: RunReport, target: Target) -> None:
+    label = case.operation.label
+    run_report.case(label)
+    try:
+        case.call_and_validate()
+    except FailureGroup as group:
+        for failure in group.exceptions:
+            run_report.failure(label, failure.title)
+        raise
+    except AssertionError as failure:
+        run_report.failure(label, getattr(failure, "title", type(failure).__name__))
+        raise
