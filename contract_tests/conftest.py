@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from contract_tests.report import RunReport
+from contract_tests.safety import Sandbox, sandbox, sweep
 from contract_tests.targets import (
     Target,
     live_credentials_missing,
@@ -71,7 +72,21 @@ def spec_document() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def api_schema(target: Target, spec_document: dict[str, Any]) -> Any:
+def live_sandbox(target: Target) -> Iterator[Sandbox | None]:
+    """In live write mode: sweep stale sandboxes, then a fresh one for this run."""
+    if not (target.is_live and target.write):
+        yield None
+        return
+    from configcat_publicapi import ConfigCatClient
+
+    with ConfigCatClient(target.username, target.password, base_url=target.base_url) as cc:
+        sweep(cc.http)
+        with sandbox(cc.http) as box:
+            yield box
+
+
+@pytest.fixture(scope="session")
+def api_schema(target: Target, spec_document: dict[str, Any], live_sandbox: Sandbox | None) -> Any:
     from contract_tests.schema import bind
 
     return bind(spec_document, target, max_examples())

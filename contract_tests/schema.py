@@ -11,7 +11,7 @@ import tomllib
 from schemathesis.config import SchemathesisConfig
 
 from contract_tests import decisions
-from contract_tests.safety import SAFE_METHODS
+from contract_tests.safety import allowed
 from contract_tests.targets import Target
 
 HERE = Path(__file__).resolve().parent
@@ -40,6 +40,9 @@ def build_config(target: Target, examples: int) -> SchemathesisConfig:
         data["base-url"] = target.base_url
     if target.is_live:
         data["rate-limit"] = LIVE_RATE_LIMIT
+        if target.write:
+            # identifiers are pointed at the sandbox, which only positive data keeps valid
+            data["generation"]["mode"] = "positive"
     return SchemathesisConfig.from_dict(data)
 
 
@@ -49,6 +52,8 @@ def bind(doc: dict[str, Any], target: Target, examples: int) -> Any:
     if target.app is not None:
         schema.app = target.app
         schema.base_url = "http://mock"
-    if target.is_live and not target.write:
-        schema = schema.include(method=sorted(m for m in SAFE_METHODS if m != "OPTIONS"))
+    if target.is_live:
+        schema = schema.include(
+            lambda ctx: allowed(ctx.operation.method, ctx.operation.path, write=target.write)
+        )
     return schema

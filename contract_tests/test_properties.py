@@ -8,14 +8,18 @@ import schemathesis
 from schemathesis.core.failures import FailureGroup
 
 from contract_tests.report import RunReport
-from contract_tests.targets import Target
+from contract_tests.safety import Sandbox
 
 schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @schema.parametrize()
-def test_operation(case: Any, run_report: RunReport, target: Target) -> None:
+def test_operation(case: Any, run_report: RunReport, live_sandbox: Sandbox | None) -> None:
     label = case.operation.label
+    if live_sandbox is not None and case.path_parameters:
+        confined = live_sandbox.path_parameters()
+        for name in case.path_parameters.keys() & confined.keys():
+            case.path_parameters[name] = confined[name]
     run_report.case(label)
     try:
         case.call_and_validate()
