@@ -1,14 +1,53 @@
 """configcat_publicapi: the Python client for the ConfigCat Public Management API."""
 
 from configcat_publicapi._client import USER_AGENT, AsyncConfigCatClient, ConfigCatClient
-from configcat_publicapi._exceptions import ConfigCatConfigurationError, ConfigCatError
+from configcat_publicapi._exceptions import (
+    APIConnectionError,
+    APIResponseError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigCatConfigurationError,
+    ConfigCatError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    PlanLimitError,
+    RateLimitError,
+    SdkKeyFormatError,
+)
+from configcat_publicapi._operations import RawResponse
+from configcat_publicapi._ratelimit import RateLimiter
+from configcat_publicapi._retry import RetryPolicy
+from configcat_publicapi._sdk_keys import AsyncSdkKeyScope, SdkKeyScope, check_sdk_key
 from configcat_publicapi._version import __version__
 
 __all__ = [
     "USER_AGENT",
+    "APIConnectionError",
+    "APIResponseError",
+    "APIStatusError",
+    "APITimeoutError",
     "AsyncConfigCatClient",
+    "AsyncSdkKeyScope",
+    "AuthenticationError",
+    "BadRequestError",
     "ConfigCatClient",
     "ConfigCatConfigurationError",
     "ConfigCatError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "PlanLimitError",
+    "RateLimitError",
+    "RateLimiter",
+    "RawResponse",
+    "RetryPolicy",
+    "SdkKeyFormatError",
+    "SdkKeyScope",
     "__version__",
+    "check_sdk_key",
 ]

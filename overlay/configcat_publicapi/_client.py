@@ -1,46 +1,144 @@
-"""``ConfigCatClient`` and ``AsyncConfigCatClient``: authenticated transports for the API.
+"""``ConfigCatClient`` and ``AsyncConfigCatClient``: the clients users import.
 
-Each wraps one ``httpx`` client with Basic auth, a ``User-Agent`` naming this library and
-timeouts, and exposes it as ``.api``: a generated ``configcat_publicapi_client.Client``
-that every generated endpoint function accepts.
+Each wraps one ``httpx`` client whose transport applies the rate limiter and the retry policy
+(:mod:`configcat_publicapi._transport`). On top of it sit the resource namespaces
+(``cc.products.get_products()``), typed exceptions for every non-2xx status, pagination and
+the SDK-key helpers. ``.api`` is the generated ``Client`` bound to the same ``httpx`` client,
+for calling generated endpoint functions directly; ``.http`` is the ``httpx`` client itself.
 """
 
 from __future__ import annotations
 
+import base64
 import platform
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import httpx
-from typing_extensions import Self
 
 from configcat_publicapi._config import Settings, resolve_settings
-from configcat_publicapi._constants import DEFAULT_TIMEOUT
+from configcat_publicapi._constants import DEFAULT_RATE_LIMITS, DEFAULT_TIMEOUT, MAX_PAGE_SIZE
+from configcat_publicapi._exceptions import (
+    APIConnectionError,
+    APIResponseError,
+    APIStatusError,
+    APITimeoutError,
+    status_error,
+)
+from configcat_publicapi._operations import (
+    AsyncNamespace,
+    AsyncOperation,
+    Namespace,
+    Operation,
+    RawResponse,
+)
+from configcat_publicapi._ratelimit import RateLimiter
+from configcat_publicapi._redact import redact_text, redact_url
+from configcat_publicapi._retry import RetryPolicy
+from configcat_publicapi._sdk_keys import AsyncSdkKeyScope, SdkKeyScope
+from configcat_publicapi._transport import (
+    CURRENT_CALL,
+    AsyncPolicyTransport,
+    CallContext,
+    PolicyTransport,
+)
 from configcat_publicapi._version import __version__
-from configcat_publicapi_client import Client as GeneratedClient
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+    from configcat_publicapi_client import Client as GeneratedClient
 
 USER_AGENT = (
     f"configcat-publicapi-python/{__version__} "
     f"(python {platform.python_version()}; httpx {httpx.__version__})"
 )
 
+#: ``rate_limit=``: a shared limiter, the windows for a new one, or ``None`` for no limiting.
+RateLimitSetting = RateLimiter | Sequence[tuple[int, float]] | None
+
+_KEEP: Any = object()
+
+NsT = TypeVar("NsT", Namespace, AsyncNamespace)
+
+
+class _NamespaceAttr(Generic[NsT]):
+    """A client attribute that builds its namespace on first access and keeps it."""
+
+    def __init__(self, kind: type[NsT]) -> None:
+        self._kind: type[NsT] = kind
+        self._name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> _NamespaceAttr[NsT]: ...
+    @overload
+    def __get__(self, obj: object, owner: type) -> NsT: ...
+    def __get__(self, obj: object | None, owner: type) -> NsT | _NamespaceAttr[NsT]:
+        if obj is None:
+            return self
+        factory = obj._operation_factory  # type: ignore[attr-defined]
+        namespace = self._kind(self._name, factory)
+        obj.__dict__[self._name] = namespace
+        return namespace
+
 
 class _ClientBase:
-    """What the sync and async clients share: settings, headers, repr."""
+    """What the sync and async clients share: settings, policies, errors, repr."""
 
-    def __init__(
+    _settings: Settings
+    _timeout: httpx.Timeout
+    _headers: dict[str, str]
+    _retry: RetryPolicy
+    _limiter: RateLimiter | None
+    _reason: str | None
+    _generated: GeneratedClient | None
+
+    def _setup_common(
         self,
         *,
+        settings: Settings,
+        timeout: httpx.Timeout,
+        headers: dict[str, str],
+        retry: RetryPolicy,
+        limiter: RateLimiter | None,
+        reason: str | None,
+    ) -> None:
+        self._settings = settings
+        self._timeout = timeout
+        self._headers = headers
+        self._retry = retry
+        self._limiter = limiter
+        self._reason = reason
+        self._generated = None
+        token = base64.b64encode(f"{settings.username}:{settings.password}".encode()).decode()
+        self._secrets = (settings.password, token)
+
+    @staticmethod
+    def _resolve_common(
         username: str | None,
         password: str | None,
         base_url: str | None,
         timeout: float | httpx.Timeout | None,
         headers: Mapping[str, str] | None,
-    ) -> None:
-        self._settings: Settings = resolve_settings(username, password, base_url)
-        self._timeout = DEFAULT_TIMEOUT if timeout is None else httpx.Timeout(timeout)
-        self._headers = {"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})}
+        max_retries: int | None,
+        retry: RetryPolicy | None,
+        rate_limit: RateLimitSetting,
+    ) -> tuple[Settings, httpx.Timeout, dict[str, str], RetryPolicy, RateLimiter | None]:
+        settings = resolve_settings(username, password, base_url)
+        resolved_timeout = DEFAULT_TIMEOUT if timeout is None else httpx.Timeout(timeout)
+        merged = {"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})}
+        policy = retry or RetryPolicy()
+        if max_retries is not None:
+            policy = RetryPolicy(**{**policy.__dict__, "max_retries": max_retries})
+        if rate_limit is None or isinstance(rate_limit, RateLimiter):
+            limiter = rate_limit
+        else:
+            limiter = RateLimiter(rate_limit)
+        return settings, resolved_timeout, merged, policy, limiter
 
     @property
     def base_url(self) -> str:
@@ -50,15 +148,118 @@ class _ClientBase:
     def username(self) -> str:
         return self._settings.username
 
+    @property
+    def retry(self) -> RetryPolicy:
+        """The retry policy in force."""
+        return self._retry
+
+    @property
+    def rate_limiter(self) -> RateLimiter | None:
+        """The client-side rate limiter, shared with every ``with_options`` copy."""
+        return self._limiter
+
+    @property
+    def default_reason(self) -> str | None:
+        """The ``reason`` sent with every operation that takes one, unless a call gives its own."""
+        return self._reason
+
     def _auth(self) -> httpx.BasicAuth:
         return httpx.BasicAuth(self._settings.username, self._settings.password)
 
-    def _generated(self) -> GeneratedClient:
+    def _new_generated(self) -> GeneratedClient:
+        from configcat_publicapi_client import Client as GeneratedClient
+
         return GeneratedClient(
             base_url=self._settings.base_url,
             timeout=self._timeout,
             raise_on_unexpected_status=False,
         )
+
+    def _options(
+        self, timeout: Any, max_retries: Any, retry: Any, reason: Any
+    ) -> tuple[httpx.Timeout, RetryPolicy, str | None]:
+        new_timeout = self._timeout if timeout is _KEEP else httpx.Timeout(timeout)
+        policy = self._retry if retry is _KEEP else retry
+        if max_retries is not _KEEP:
+            policy = RetryPolicy(**{**policy.__dict__, "max_retries": max_retries})
+        new_reason = self._reason if reason is _KEEP else reason
+        return new_timeout, policy, new_reason
+
+    def _with_reason(self, op: Operation | AsyncOperation, kwargs: dict[str, Any]) -> None:
+        if self._reason is not None and "reason" not in kwargs and op.accepts_reason:
+            kwargs["reason"] = self._reason
+
+    def _status_error(self, response: httpx.Response) -> APIStatusError:
+        return status_error(
+            status_code=response.status_code,
+            method=response.request.method,
+            url=str(response.request.url),
+            text=response.text,
+            headers=response.headers,
+            response=response,
+            secrets=self._secrets,
+        )
+
+    def _transport_error(self, call: CallContext, exc: httpx.TransportError) -> APIConnectionError:
+        method = call.request.method if call.request is not None else "?"
+        url = redact_url(call.request.url, self._secrets) if call.request is not None else "?"
+        kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+        what = "timed out" if kind is APITimeoutError else "failed"
+        detail = redact_text(str(exc) or type(exc).__name__, self._secrets)
+        return kind(f"{method} {url} {what}: {detail}", method=method, url=url)
+
+    def _finish(self, call: CallContext, result: Any, check: bool) -> RawResponse:
+        response = call.response
+        if response is None:  # the request did not go through the policy transport
+            return RawResponse(
+                status_code=int(result.status_code),
+                headers=httpx.Headers(result.headers),
+                content=result.content,
+                parsed=result.parsed,
+                method="?",
+                url="?",
+            )
+        if check and not response.is_success:
+            raise self._status_error(response)
+        return RawResponse(
+            status_code=response.status_code,
+            headers=response.headers,
+            content=response.content,
+            parsed=result.parsed if response.is_success else None,
+            method=response.request.method,
+            url=response.request.url,
+        )
+
+    def _unreadable(self, call: CallContext, exc: Exception, check: bool) -> RawResponse:
+        """The generated code could not build its result (unknown status or unexpected body)."""
+        response = call.response
+        if response is None:
+            raise exc
+        if not response.is_success:
+            if check:
+                raise self._status_error(response) from None
+            return RawResponse(
+                status_code=response.status_code,
+                headers=response.headers,
+                content=response.content,
+                parsed=None,
+                method=response.request.method,
+                url=response.request.url,
+            )
+        url = redact_url(response.request.url, self._secrets)
+        raise APIResponseError(
+            f"{response.status_code} response to {response.request.method} {url} does not match "
+            f"the documented model: {type(exc).__name__}: {redact_text(str(exc), self._secrets)}"
+        ) from exc
+
+    @staticmethod
+    def _page_args(op: Operation | AsyncOperation, kwargs: dict[str, Any]) -> tuple[int, int]:
+        if not op.is_paged:
+            raise TypeError(f"{op!r} is not a paged list operation (no page_number/page_size)")
+        page_size = int(kwargs.pop("page_size", MAX_PAGE_SIZE))
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise ValueError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, not {page_size}")
+        return int(kwargs.pop("page_number", 1)), page_size
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, username={self.username!r})"
@@ -68,7 +269,33 @@ class ConfigCatClient(_ClientBase):
     """Synchronous client. Use as a context manager or call :meth:`close`.
 
     >>> cc = ConfigCatClient(username="u", password="p")  # or from CONFIGCAT_API_* variables
+    >>> cc.products.get_products()  # doctest: +SKIP
     """
+
+    audit_logs = _NamespaceAttr(Namespace)
+    change_requests = _NamespaceAttr(Namespace)
+    code_references = _NamespaceAttr(Namespace)
+    configs = _NamespaceAttr(Namespace)
+    environments = _NamespaceAttr(Namespace)
+    flags = _NamespaceAttr(Namespace)
+    integration_links = _NamespaceAttr(Namespace)
+    integrations = _NamespaceAttr(Namespace)
+    me = _NamespaceAttr(Namespace)
+    members = _NamespaceAttr(Namespace)
+    organizations = _NamespaceAttr(Namespace)
+    permission_groups = _NamespaceAttr(Namespace)
+    products = _NamespaceAttr(Namespace)
+    proxy_profiles = _NamespaceAttr(Namespace)
+    sdk_key_values = _NamespaceAttr(Namespace)
+    sdk_key_values_v2 = _NamespaceAttr(Namespace)
+    sdk_keys = _NamespaceAttr(Namespace)
+    segments = _NamespaceAttr(Namespace)
+    setting_values = _NamespaceAttr(Namespace)
+    setting_values_v2 = _NamespaceAttr(Namespace)
+    settings = _NamespaceAttr(Namespace)
+    stale_flags = _NamespaceAttr(Namespace)
+    tags = _NamespaceAttr(Namespace)
+    webhooks = _NamespaceAttr(Namespace)
 
     def __init__(
         self,
@@ -79,28 +306,140 @@ class ConfigCatClient(_ClientBase):
         timeout: float | httpx.Timeout | None = None,
         headers: Mapping[str, str] | None = None,
         transport: httpx.BaseTransport | None = None,
-        http_client: httpx.Client | None = None,
+        max_retries: int | None = None,
+        retry: RetryPolicy | None = None,
+        rate_limit: RateLimitSetting = DEFAULT_RATE_LIMITS,
+        reason: str | None = None,
     ) -> None:
-        super().__init__(
-            username=username,
-            password=password,
-            base_url=base_url,
+        settings, resolved_timeout, merged, policy, limiter = self._resolve_common(
+            username, password, base_url, timeout, headers, max_retries, retry, rate_limit
+        )
+        self._setup(
+            settings=settings,
+            timeout=resolved_timeout,
+            headers=merged,
+            inner=transport or httpx.HTTPTransport(),
+            owns_inner=True,
+            retry=policy,
+            limiter=limiter,
+            reason=reason,
+        )
+
+    def _setup(
+        self,
+        *,
+        settings: Settings,
+        timeout: httpx.Timeout,
+        headers: dict[str, str],
+        inner: httpx.BaseTransport,
+        owns_inner: bool,
+        retry: RetryPolicy,
+        limiter: RateLimiter | None,
+        reason: str | None,
+    ) -> None:
+        self._setup_common(
+            settings=settings,
             timeout=timeout,
             headers=headers,
+            retry=retry,
+            limiter=limiter,
+            reason=reason,
         )
-        self._http = http_client or httpx.Client(
-            base_url=self.base_url,
+        self._inner = inner
+        self._http = httpx.Client(
+            base_url=settings.base_url,
             auth=self._auth(),
-            headers=self._headers,
-            timeout=self._timeout,
-            transport=transport,
+            headers=headers,
+            timeout=timeout,
+            transport=PolicyTransport(inner, retry, limiter, owns_inner=owns_inner),
         )
-        self.api: GeneratedClient = self._generated().set_httpx_client(self._http)
+
+    def _operation_factory(self, namespace: str, folder: str, name: str) -> Operation:
+        return Operation(self, namespace, folder, name)
 
     @property
     def http(self) -> httpx.Client:
-        """The underlying ``httpx.Client``."""
+        """The underlying ``httpx.Client`` (rate limiting and retries included)."""
         return self._http
+
+    @property
+    def api(self) -> GeneratedClient:
+        """The generated ``Client``, for calling generated endpoint functions directly."""
+        if self._generated is None:
+            self._generated = self._new_generated().set_httpx_client(self._http)
+        return self._generated
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout = _KEEP,
+        max_retries: int = _KEEP,
+        retry: RetryPolicy = _KEEP,
+        reason: str | None = _KEEP,
+    ) -> Self:
+        """A copy with other timeouts, retries or default ``reason``; it shares this client's
+        connection pool and rate limiter, and closing it leaves them open."""
+        new_timeout, policy, new_reason = self._options(timeout, max_retries, retry, reason)
+        clone = type(self).__new__(type(self))
+        clone._setup(
+            settings=self._settings,
+            timeout=new_timeout,
+            headers=self._headers,
+            inner=self._inner,
+            owns_inner=False,
+            retry=policy,
+            limiter=self._limiter,
+            reason=new_reason,
+        )
+        return clone
+
+    def _invoke(
+        self, op: Operation, args: tuple[Any, ...], kwargs: dict[str, Any], *, check: bool
+    ) -> RawResponse:
+        self._with_reason(op, kwargs)
+        call = CallContext(endpoint=op.key)
+        token = CURRENT_CALL.set(call)
+        try:
+            result = op.module.sync_detailed(*args, client=self.api, **kwargs)
+        except httpx.TransportError as exc:
+            raise self._transport_error(call, exc) from exc
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            return self._unreadable(call, exc, check)
+        finally:
+            CURRENT_CALL.reset(token)
+        return self._finish(call, result, check)
+
+    def paginate(self, operation: Operation, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        """Iterate over every item of a paged list operation, one page request at a time.
+
+        ``page_size`` defaults to the maximum (100); ``page_number`` to 1.
+        """
+        page, size = self._page_args(operation, kwargs)
+        return self._pages(operation, page, size, args, kwargs)
+
+    @staticmethod
+    def _pages(
+        operation: Operation, page: int, size: int, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Iterator[Any]:
+        while True:
+            result = operation(*args, page_number=page, page_size=size, **kwargs)
+            items = result.data or []
+            yield from items
+            paging = result.paging
+            if not items or paging is None or not paging.has_next:
+                return
+            page += 1
+
+    def for_sdk_key(self, sdk_key: str) -> SdkKeyScope:
+        """Operations on one config and environment named by its SDK key (checked here)."""
+        return SdkKeyScope(self, sdk_key)
+
+    def for_config_environment(
+        self, config_id: Any, environment_id: Any, *, secondary: bool = False
+    ) -> SdkKeyScope:
+        """Look up the SDK key of a config in an environment and scope to it."""
+        keys = self.sdk_keys.get_sdk_keys(config_id, environment_id)
+        return SdkKeyScope(self, keys.secondary if secondary else keys.primary)
 
     def close(self) -> None:
         self._http.close()
@@ -108,12 +447,37 @@ class ConfigCatClient(_ClientBase):
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
 class AsyncConfigCatClient(_ClientBase):
     """Asynchronous client. Use as an async context manager or await :meth:`aclose`."""
+
+    audit_logs = _NamespaceAttr(AsyncNamespace)
+    change_requests = _NamespaceAttr(AsyncNamespace)
+    code_references = _NamespaceAttr(AsyncNamespace)
+    configs = _NamespaceAttr(AsyncNamespace)
+    environments = _NamespaceAttr(AsyncNamespace)
+    flags = _NamespaceAttr(AsyncNamespace)
+    integration_links = _NamespaceAttr(AsyncNamespace)
+    integrations = _NamespaceAttr(AsyncNamespace)
+    me = _NamespaceAttr(AsyncNamespace)
+    members = _NamespaceAttr(AsyncNamespace)
+    organizations = _NamespaceAttr(AsyncNamespace)
+    permission_groups = _NamespaceAttr(AsyncNamespace)
+    products = _NamespaceAttr(AsyncNamespace)
+    proxy_profiles = _NamespaceAttr(AsyncNamespace)
+    sdk_key_values = _NamespaceAttr(AsyncNamespace)
+    sdk_key_values_v2 = _NamespaceAttr(AsyncNamespace)
+    sdk_keys = _NamespaceAttr(AsyncNamespace)
+    segments = _NamespaceAttr(AsyncNamespace)
+    setting_values = _NamespaceAttr(AsyncNamespace)
+    setting_values_v2 = _NamespaceAttr(AsyncNamespace)
+    settings = _NamespaceAttr(AsyncNamespace)
+    stale_flags = _NamespaceAttr(AsyncNamespace)
+    tags = _NamespaceAttr(AsyncNamespace)
+    webhooks = _NamespaceAttr(AsyncNamespace)
 
     def __init__(
         self,
@@ -124,28 +488,145 @@ class AsyncConfigCatClient(_ClientBase):
         timeout: float | httpx.Timeout | None = None,
         headers: Mapping[str, str] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
-        http_client: httpx.AsyncClient | None = None,
+        max_retries: int | None = None,
+        retry: RetryPolicy | None = None,
+        rate_limit: RateLimitSetting = DEFAULT_RATE_LIMITS,
+        reason: str | None = None,
     ) -> None:
-        super().__init__(
-            username=username,
-            password=password,
-            base_url=base_url,
+        settings, resolved_timeout, merged, policy, limiter = self._resolve_common(
+            username, password, base_url, timeout, headers, max_retries, retry, rate_limit
+        )
+        self._setup(
+            settings=settings,
+            timeout=resolved_timeout,
+            headers=merged,
+            inner=transport or httpx.AsyncHTTPTransport(),
+            owns_inner=True,
+            retry=policy,
+            limiter=limiter,
+            reason=reason,
+        )
+
+    def _setup(
+        self,
+        *,
+        settings: Settings,
+        timeout: httpx.Timeout,
+        headers: dict[str, str],
+        inner: httpx.AsyncBaseTransport,
+        owns_inner: bool,
+        retry: RetryPolicy,
+        limiter: RateLimiter | None,
+        reason: str | None,
+    ) -> None:
+        self._setup_common(
+            settings=settings,
             timeout=timeout,
             headers=headers,
+            retry=retry,
+            limiter=limiter,
+            reason=reason,
         )
-        self._http = http_client or httpx.AsyncClient(
-            base_url=self.base_url,
+        self._inner = inner
+        self._http = httpx.AsyncClient(
+            base_url=settings.base_url,
             auth=self._auth(),
-            headers=self._headers,
-            timeout=self._timeout,
-            transport=transport,
+            headers=headers,
+            timeout=timeout,
+            transport=AsyncPolicyTransport(inner, retry, limiter, owns_inner=owns_inner),
         )
-        self.api: GeneratedClient = self._generated().set_async_httpx_client(self._http)
+
+    def _operation_factory(self, namespace: str, folder: str, name: str) -> AsyncOperation:
+        return AsyncOperation(self, namespace, folder, name)
 
     @property
     def http(self) -> httpx.AsyncClient:
-        """The underlying ``httpx.AsyncClient``."""
+        """The underlying ``httpx.AsyncClient`` (rate limiting and retries included)."""
         return self._http
+
+    @property
+    def api(self) -> GeneratedClient:
+        """The generated ``Client``, for calling generated endpoint functions directly."""
+        if self._generated is None:
+            self._generated = self._new_generated().set_async_httpx_client(self._http)
+        return self._generated
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout = _KEEP,
+        max_retries: int = _KEEP,
+        retry: RetryPolicy = _KEEP,
+        reason: str | None = _KEEP,
+    ) -> Self:
+        """A copy with other timeouts, retries or default ``reason``; it shares this client's
+        connection pool and rate limiter, and closing it leaves them open."""
+        new_timeout, policy, new_reason = self._options(timeout, max_retries, retry, reason)
+        clone = type(self).__new__(type(self))
+        clone._setup(
+            settings=self._settings,
+            timeout=new_timeout,
+            headers=self._headers,
+            inner=self._inner,
+            owns_inner=False,
+            retry=policy,
+            limiter=self._limiter,
+            reason=new_reason,
+        )
+        return clone
+
+    async def _invoke(
+        self, op: AsyncOperation, args: tuple[Any, ...], kwargs: dict[str, Any], *, check: bool
+    ) -> RawResponse:
+        self._with_reason(op, kwargs)
+        call = CallContext(endpoint=op.key)
+        token = CURRENT_CALL.set(call)
+        try:
+            result = await op.module.asyncio_detailed(*args, client=self.api, **kwargs)
+        except httpx.TransportError as exc:
+            raise self._transport_error(call, exc) from exc
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            return self._unreadable(call, exc, check)
+        finally:
+            CURRENT_CALL.reset(token)
+        return self._finish(call, result, check)
+
+    def paginate(self, operation: AsyncOperation, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+        """Iterate (``async for``) over every item of a paged list operation.
+
+        ``page_size`` defaults to the maximum (100); ``page_number`` to 1.
+        """
+        page, size = self._page_args(operation, kwargs)
+        return self._pages(operation, page, size, args, kwargs)
+
+    @staticmethod
+    async def _pages(
+        operation: AsyncOperation,
+        page: int,
+        size: int,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> AsyncIterator[Any]:
+        while True:
+            result = await operation(*args, page_number=page, page_size=size, **kwargs)
+            items = result.data or []
+            for item in items:
+                yield item
+            paging = result.paging
+            if not items or paging is None or not paging.has_next:
+                return
+            page += 1
+
+    def for_sdk_key(self, sdk_key: str) -> AsyncSdkKeyScope:
+        """Operations on one config and environment named by its SDK key (checked here)."""
+        return AsyncSdkKeyScope(self, sdk_key)
+
+    async def for_config_environment(
+        self, config_id: Any, environment_id: Any, *, secondary: bool = False
+    ) -> AsyncSdkKeyScope:
+        """Look up the SDK key of a config in an environment and scope to it."""
+        keys = await self.sdk_keys.get_sdk_keys(config_id, environment_id)
+        return AsyncSdkKeyScope(self, keys.secondary if secondary else keys.primary)
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -1,0 +1,204 @@
+"""The httpx transports that apply the client's policies around every request.
+
+``PolicyTransport`` (sync) and ``AsyncPolicyTransport`` wrap the real transport and, for each
+request: wait for the rate limiter, send, let the limiter learn from the rate-limit headers,
+and retry as the :class:`RetryPolicy` says, logging each retry. Because they sit inside the
+``httpx`` client, the policies also apply to the generated functions called with ``.api`` and
+to raw requests made with ``.http``.
+
+The overlay tells the transport which endpoint a call is for (method and path template, the
+limiter's bucket key) through a context variable, and learns back the final request and
+response the same way; a context variable follows the call into threads and asyncio tasks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+import httpx
+
+from configcat_publicapi._constants import LOGGER_NAME
+from configcat_publicapi._headers import exhausted_for, rate_limit_wait
+from configcat_publicapi._ratelimit import RateLimiter
+from configcat_publicapi._redact import redact_text, redact_url
+from configcat_publicapi._retry import RetryDecision, RetryPolicy
+
+logger = logging.getLogger(LOGGER_NAME)
+
+_ID_SEGMENT = re.compile(
+    r"/(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|\d+)(?=/|$)"
+)
+
+
+@dataclass
+class CallContext:
+    """One overlay call: its endpoint key in, the final request and response out."""
+
+    endpoint: str | None = None
+    request: httpx.Request | None = None
+    response: httpx.Response | None = None
+    attempts: int = 0
+
+
+CURRENT_CALL: ContextVar[CallContext | None] = ContextVar("configcat_call", default=None)
+
+
+def endpoint_key(request: httpx.Request) -> str:
+    """The limiter key of a request made outside the namespaces: ids in the path become ``{}``."""
+    return f"{request.method} {_ID_SEGMENT.sub('/{}', request.url.path)}"
+
+
+class _PolicyCore:
+    """What both transports share: policy, limiter, bookkeeping and log lines."""
+
+    def __init__(self, policy: RetryPolicy, limiter: RateLimiter | None, owns_inner: bool) -> None:
+        self.policy = policy
+        self.limiter = limiter
+        self.owns_inner = owns_inner
+
+    @staticmethod
+    def _begin(request: httpx.Request) -> tuple[CallContext | None, str]:
+        call = CURRENT_CALL.get()
+        key = call.endpoint if call is not None and call.endpoint else endpoint_key(request)
+        if call is not None:
+            call.request = request
+        return call, key
+
+    def _observe(self, key: str, response: httpx.Response) -> None:
+        if self.limiter is None:
+            return
+        wait = exhausted_for(response.headers)
+        if wait is None and response.status_code == 429:
+            wait = rate_limit_wait(response.headers)
+        if wait is not None:
+            self.limiter.pause(key, min(wait, self.policy.max_rate_limit_wait))
+
+    def _log_retry(self, request: httpx.Request, decision: RetryDecision, attempt: int) -> None:
+        logger.info(
+            "Retrying %s %s in %.2f s (retry %d of %d): %s",
+            request.method,
+            redact_url(request.url),
+            decision.wait,
+            attempt + 1,
+            self.policy.max_retries,
+            redact_text(decision.reason),
+        )
+
+    @staticmethod
+    def _finish(call: CallContext | None, response: httpx.Response, attempts: int) -> None:
+        if call is not None:
+            call.response = response
+            call.attempts = attempts
+
+
+class PolicyTransport(httpx.BaseTransport, _PolicyCore):
+    """Rate limiting and retries around a synchronous transport."""
+
+    def __init__(
+        self,
+        inner: httpx.BaseTransport,
+        policy: RetryPolicy,
+        limiter: RateLimiter | None,
+        *,
+        owns_inner: bool = True,
+    ) -> None:
+        _PolicyCore.__init__(self, policy, limiter, owns_inner)
+        self.inner = inner
+
+    def _throttle(self, key: str) -> None:
+        if self.limiter is None:
+            return
+        wait = self.limiter.reserve(key)
+        while wait > 0:
+            time.sleep(wait)
+            wait = self.limiter.paused_for(key)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        call, key = self._begin(request)
+        started = time.monotonic()
+        attempt = 0
+        while True:
+            self._throttle(key)
+            try:
+                response = self.inner.handle_request(request)
+            except httpx.TransportError as exc:
+                decision = self.policy.after_error(
+                    request.method, exc, attempt, time.monotonic() - started
+                )
+                if decision is None:
+                    raise
+            else:
+                self._observe(key, response)
+                decision = self.policy.after_response(
+                    request.method, response, attempt, time.monotonic() - started
+                )
+                if decision is None:
+                    self._finish(call, response, attempt + 1)
+                    return response
+                response.close()
+            self._log_retry(request, decision, attempt)
+            time.sleep(decision.wait)
+            attempt += 1
+
+    def close(self) -> None:
+        if self.owns_inner:
+            self.inner.close()
+
+
+class AsyncPolicyTransport(httpx.AsyncBaseTransport, _PolicyCore):
+    """Rate limiting and retries around an asynchronous transport."""
+
+    def __init__(
+        self,
+        inner: httpx.AsyncBaseTransport,
+        policy: RetryPolicy,
+        limiter: RateLimiter | None,
+        *,
+        owns_inner: bool = True,
+    ) -> None:
+        _PolicyCore.__init__(self, policy, limiter, owns_inner)
+        self.inner = inner
+
+    async def _throttle(self, key: str) -> None:
+        if self.limiter is None:
+            return
+        wait = self.limiter.reserve(key)
+        while wait > 0:
+            await asyncio.sleep(wait)
+            wait = self.limiter.paused_for(key)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        call, key = self._begin(request)
+        started = time.monotonic()
+        attempt = 0
+        while True:
+            await self._throttle(key)
+            try:
+                response = await self.inner.handle_async_request(request)
+            except httpx.TransportError as exc:
+                decision = self.policy.after_error(
+                    request.method, exc, attempt, time.monotonic() - started
+                )
+                if decision is None:
+                    raise
+            else:
+                self._observe(key, response)
+                decision = self.policy.after_response(
+                    request.method, response, attempt, time.monotonic() - started
+                )
+                if decision is None:
+                    self._finish(call, response, attempt + 1)
+                    return response
+                await response.aclose()
+            self._log_retry(request, decision, attempt)
+            await asyncio.sleep(decision.wait)
+            attempt += 1
+
+    async def aclose(self) -> None:
+        if self.owns_inner:
+            await self.inner.aclose()
