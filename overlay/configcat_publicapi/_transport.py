@@ -30,6 +30,11 @@ from configcat_publicapi._retry import RetryDecision, RetryPolicy
 
 logger = logging.getLogger(LOGGER_NAME)
 
+#: Indirections so that tests can record the waits instead of sleeping.
+_sleep = time.sleep
+_async_sleep = asyncio.sleep
+_clock = time.monotonic
+
 _ID_SEGMENT = re.compile(
     r"/(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|\d+)(?=/|$)"
 )
@@ -115,34 +120,32 @@ class PolicyTransport(httpx.BaseTransport, _PolicyCore):
             return
         wait = self.limiter.reserve(key)
         while wait > 0:
-            time.sleep(wait)
+            _sleep(wait)
             wait = self.limiter.paused_for(key)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         call, key = self._begin(request)
-        started = time.monotonic()
+        started = _clock()
         attempt = 0
         while True:
             self._throttle(key)
             try:
                 response = self.inner.handle_request(request)
             except httpx.TransportError as exc:
-                decision = self.policy.after_error(
-                    request.method, exc, attempt, time.monotonic() - started
-                )
+                decision = self.policy.after_error(request.method, exc, attempt, _clock() - started)
                 if decision is None:
                     raise
             else:
                 self._observe(key, response)
                 decision = self.policy.after_response(
-                    request.method, response, attempt, time.monotonic() - started
+                    request.method, response, attempt, _clock() - started
                 )
                 if decision is None:
                     self._finish(call, response, attempt + 1)
                     return response
                 response.close()
             self._log_retry(request, decision, attempt)
-            time.sleep(decision.wait)
+            _sleep(decision.wait)
             attempt += 1
 
     def close(self) -> None:
@@ -169,34 +172,32 @@ class AsyncPolicyTransport(httpx.AsyncBaseTransport, _PolicyCore):
             return
         wait = self.limiter.reserve(key)
         while wait > 0:
-            await asyncio.sleep(wait)
+            await _async_sleep(wait)
             wait = self.limiter.paused_for(key)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         call, key = self._begin(request)
-        started = time.monotonic()
+        started = _clock()
         attempt = 0
         while True:
             await self._throttle(key)
             try:
                 response = await self.inner.handle_async_request(request)
             except httpx.TransportError as exc:
-                decision = self.policy.after_error(
-                    request.method, exc, attempt, time.monotonic() - started
-                )
+                decision = self.policy.after_error(request.method, exc, attempt, _clock() - started)
                 if decision is None:
                     raise
             else:
                 self._observe(key, response)
                 decision = self.policy.after_response(
-                    request.method, response, attempt, time.monotonic() - started
+                    request.method, response, attempt, _clock() - started
                 )
                 if decision is None:
                     self._finish(call, response, attempt + 1)
                     return response
                 await response.aclose()
             self._log_retry(request, decision, attempt)
-            await asyncio.sleep(decision.wait)
+            await _async_sleep(decision.wait)
             attempt += 1
 
     async def aclose(self) -> None:
