@@ -1,1 +1,34 @@
-"""A stateful offline ConfigCat: the Public Management API and the SDK config files."""
+"""A stateful offline ConfigCat: the Public Management API, in-process or as a server.
+
+The default state has one demo user, HTTP Basic username ``demo`` and password ``demo``, in
+the organization "Demo Organization". Routes, parameters and bodies come from the pinned spec
+(``make spec``), loaded when a mock is created, never at import.
+
+>>> from configcat_mock import MockConfigCat  # doctest: +SKIP
+>>> with MockConfigCat() as mock:
+...     ConfigCatClient(username="demo", password="demo", base_url="http://mock",
+...                     transport=mock.transport)
+
+Also: ``configcat-mock serve --port 8080 [--seed FILE]`` and the pytest fixtures in
+:mod:`configcat_mock.pytest_plugin`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from configcat_mock.seed import DEMO_PASSWORD, DEMO_USERNAME
+from configcat_mock.spec import SpecNotFoundError
+
+if TYPE_CHECKING:
+    from configcat_mock.mock import MockConfigCat
+
+__all__ = ["DEMO_PASSWORD", "DEMO_USERNAME", "MockConfigCat", "SpecNotFoundError"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "MockConfigCat":
+        from configcat_mock.mock import MockConfigCat
+
+        return MockConfigCat
+    raise AttributeError(name)

@@ -1,0 +1,216 @@
+"""The ASGI application: one Starlette app for in-process transports, fixtures and the server.
+
+Each API request goes: route match (404/405) -> Basic auth (401) -> rate limit (429) ->
+injected fault -> parameter and body validation (400) -> handler -> response shaping. Control
+endpoints live under :data:`CONTROL_PREFIX` and need no credentials.
+
+No input may produce a 500: an exception a handler did not expect is answered 400 and kept in
+:attr:`MockApp.internal_errors`, so tests can assert there were none.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import json
+import time
+import traceback
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+
+from configcat_mock.backend import Backend
+from configcat_mock.context import Call, Reply
+from configcat_mock.errors import BadRequest, MockHTTPError, Unauthorized
+from configcat_mock.faults import FaultInjector
+from configcat_mock.journal import Entry, Journal
+from configcat_mock.models import User
+from configcat_mock.ratelimit import RateLimiter, RateLimits, Verdict
+from configcat_mock.routes import HANDLERS
+from configcat_mock.routing import Router
+from configcat_mock.spec import Operation, Spec
+from configcat_mock.validation import parse_body, parse_parameters
+
+CONTROL_PREFIX = "/_mock"
+_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+
+
+def _dumps(body: Any) -> bytes:
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+    if body is None or status == 204:
+        return Response(status_code=status, headers=headers)
+    return Response(_dumps(body), status, headers, media_type="application/json")
+
+
+class MockApp:
+    """The mock's request pipeline around one :class:`Backend` and one :class:`Spec`."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        spec: Spec,
+        *,
+        rate_limits: RateLimits | None = None,
+        faults: FaultInjector | None = None,
+        journal: Journal | None = None,
+        validate_responses: bool = False,
+    ) -> None:
+        self.backend = backend
+        self.spec = spec
+        self.router = Router(spec.operations)
+        self.limiter = RateLimiter(rate_limits)
+        self.faults = faults or FaultInjector()
+        self.journal = journal or Journal()
+        self.validate_responses = validate_responses
+        self.response_violations: list[str] = []
+        self.responses_checked = 0
+        self.internal_errors: list[str] = []
+        missing = [op.operation_id for op in spec.operations if op.operation_id not in HANDLERS]
+        self.unimplemented = missing
+        from configcat_mock.control import control_routes
+
+        self.asgi = Starlette(
+            routes=[
+                Mount(CONTROL_PREFIX, routes=control_routes(self)),
+                Route("/{path:path}", self.endpoint, methods=_METHODS),
+            ]
+        )
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self.asgi(scope, receive, send)
+
+    # -- the pipeline ----------------------------------------------------------------------
+
+    def authenticate(self, request: Request) -> User:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "basic" or not token:
+            raise Unauthorized()
+        try:
+            username, sep, password = base64.b64decode(token, validate=True).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            raise Unauthorized() from None
+        user = self.backend.authenticate(username, password) if sep else None
+        if user is None:
+            raise Unauthorized()
+        return user
+
+    async def endpoint(self, request: Request) -> Response:
+        started = time.perf_counter()
+        op: Operation | None = None
+        user: User | None = None
+        verdict: Verdict | None = None
+        request_body: Any = None
+        status = 500
+        body: Any = None
+        headers: dict[str, str] = {}
+        try:
+            op, path_params = self.router.match(request.method, request.url.path)
+            user = self.authenticate(request)
+            verdict = self.limiter.hit(user.username, op.operation_id)
+            if verdict is not None:
+                headers.update(verdict.headers())
+                if not verdict.allowed:
+                    return self._finish(
+                        request, op, user, started, None,
+                        Response(
+                            f"Too many requests. Retry after {verdict.reset_seconds} seconds.",
+                            429, headers, media_type="text/plain",
+                        ),
+                    )  # fmt: skip
+            fault = self.faults.draw(op.operation_id, op.path)
+            if fault is not None:
+                if fault.latency_ms:
+                    await asyncio.sleep(fault.latency_ms / 1000)
+                if fault.status is not None:
+                    if fault.status == 429:
+                        headers["Retry-After"] = "1"
+                    text = f"Injected fault: {fault.status}."
+                    return self._finish(
+                        request, op, user, started, None,
+                        Response(text, fault.status, headers, media_type="text/plain"),
+                    )  # fmt: skip
+            raw = await request.body()
+            status, body = self.handle(op, user, path_params, request, raw)
+            if self.journal.keep_bodies and raw:
+                try:
+                    request_body = json.loads(raw)
+                except ValueError:
+                    request_body = raw.decode("utf-8", "replace")
+        except MockHTTPError as exc:
+            status, body = exc.status, exc.body
+            headers.update(exc.headers)
+        except Exception as exc:  # the catch-all: never a 500
+            self.internal_errors.append(
+                f"{request.method} {request.url.path}: {''.join(traceback.format_exception(exc))}"
+            )
+            status, body = 400, {"request": [f"The request could not be processed ({exc!r})."]}
+        return self._finish(
+            request, op, user, started, request_body, json_response(status, body, headers), body
+        )
+
+    def handle(
+        self, op: Operation, user: User, path_params: dict[str, str], request: Request, raw: bytes
+    ) -> tuple[int, Any]:
+        schemas = self.spec.schemas
+        query: dict[str, list[str]] = {}
+        for key, value in request.query_params.multi_items():
+            query.setdefault(key, []).append(value)
+        path, params, header_values = parse_parameters(
+            schemas, op, path_params, query, request.headers
+        )
+        body = parse_body(schemas, op, raw)
+        handler = HANDLERS.get(op.operation_id)
+        if handler is None:
+            raise BadRequest("operation", f"{op.operation_id} is not implemented by the mock.")
+        with self.backend.lock:
+            result = handler(
+                Call(self.backend, op, user, path, params, header_values, body, schemas)
+            )
+        status = op.success[0][0] if op.success else 200
+        if isinstance(result, Reply):
+            status, result = result.status, result.body
+        if status == 204:
+            return 204, None
+        for code, schema in op.response_schemas:
+            if code == status:
+                result = schemas.shape(schema, result)
+                break
+        if self.validate_responses:
+            self.responses_checked += 1
+            for problem in self.spec.response_errors(op, status, result):
+                self.response_violations.append(f"{op.operation_id} {status}: {problem}")
+        return status, result
+
+    def _finish(
+        self,
+        request: Request,
+        op: Operation | None,
+        user: User | None,
+        started: float,
+        request_body: Any,
+        response: Response,
+        response_body: Any = None,
+    ) -> Response:
+        keep = self.journal.keep_bodies
+        self.journal.add(
+            Entry(
+                method=request.method,
+                path=request.url.path,
+                query=request.url.query,
+                operation_id=op.operation_id if op else None,
+                username=user.username if user else None,
+                status=response.status_code,
+                duration_ms=round((time.perf_counter() - started) * 1000, 3),
+                request_body=request_body if keep else None,
+                response_body=response_body if keep else None,
+            )
+        )
+        return response

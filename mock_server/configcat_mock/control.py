@@ -1,0 +1,122 @@
+"""The control API under ``/_mock``: reset, load and dump state, faults, rate limits, journal.
+
+=======  ====================  ===================================================
+GET      /_mock/health         operations served, handlers missing
+POST     /_mock/reset          back to the start state; clears rate windows, journal
+GET      /_mock/state          the whole state as JSON (a seed file)
+PUT      /_mock/state          load a state (same shape); ``POST /_mock/seed`` too
+GET/PUT  /_mock/faults         ``{"seed": 1, "rules": [{"route": "*", "rate_503": 0.1}]}``
+GET/PUT  /_mock/rate-limits    ``{"per_second": 20, "per_minute": 500, "enabled": true}``
+GET      /_mock/journal        the requests answered, oldest first; DELETE clears it
+=======  ====================  ===================================================
+
+It takes no credentials: it is meant for a mock on loopback or in-process.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import attrs
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from configcat_mock.errors import BadRequest
+from configcat_mock.ratelimit import RateLimits
+from configcat_mock.validation import parse_json
+
+if TYPE_CHECKING:
+    from configcat_mock.app import MockApp
+
+
+def control_routes(app: MockApp) -> list[Route]:
+    from configcat_mock.app import json_response
+
+    def guarded(
+        fn: Callable[[Request], Awaitable[Any]],
+    ) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
+            try:
+                result = await fn(request)
+            except BadRequest as exc:
+                return json_response(400, exc.body)
+            return json_response(200, result) if result is not None else Response(status_code=204)
+
+        return endpoint
+
+    async def body(request: Request) -> Any:
+        return parse_json(await request.body())
+
+    async def health(request: Request) -> Any:
+        return {
+            "status": "ok",
+            "spec": app.spec.source,
+            "operations": len(app.spec.operations),
+            "unimplemented": app.unimplemented,
+        }
+
+    async def reset(request: Request) -> Any:
+        app.backend.reset()
+        app.limiter.reset()
+        app.journal.clear()
+        return None
+
+    async def get_state(request: Request) -> Any:
+        return app.backend.dump()
+
+    async def put_state(request: Request) -> Any:
+        app.backend.load(await body(request))
+        app.limiter.reset()
+        return None
+
+    async def get_faults(request: Request) -> Any:
+        return app.faults.to_json()
+
+    async def put_faults(request: Request) -> Any:
+        app.faults.configure_json(await body(request))
+        return app.faults.to_json()
+
+    async def get_limits(request: Request) -> Any:
+        return attrs.asdict(app.limiter.limits)
+
+    async def put_limits(request: Request) -> Any:
+        data = await body(request)
+        try:
+            limits = RateLimits(**data)
+            ok = isinstance(limits.per_second, int) and isinstance(limits.per_minute, int)
+            if not ok or limits.per_second < 1 or limits.per_minute < 1:
+                raise ValueError("limits must be positive integers")
+        except (TypeError, ValueError) as exc:
+            raise BadRequest("rateLimits", str(exc)) from None
+        app.limiter.limits = limits
+        app.limiter.reset()
+        return attrs.asdict(limits)
+
+    async def get_journal(request: Request) -> Any:
+        return app.journal.to_json()
+
+    async def clear_journal(request: Request) -> Any:
+        app.journal.clear()
+        return None
+
+    return [
+        Route("/health", guarded(health), methods=["GET"]),
+        Route("/reset", guarded(reset), methods=["POST"]),
+        Route("/state", guarded(get_state), methods=["GET"]),
+        Route("/state", guarded(put_state), methods=["PUT", "POST"]),
+        Route("/seed", guarded(put_state), methods=["POST", "PUT"]),
+        Route("/faults", guarded(get_faults), methods=["GET"]),
+        Route("/faults", guarded(put_faults), methods=["PUT", "POST"]),
+        Route("/rate-limits", guarded(get_limits), methods=["GET"]),
+        Route("/rate-limits", guarded(put_limits), methods=["PUT", "POST"]),
+        Route("/journal", guarded(get_journal), methods=["GET"]),
+        Route("/journal", guarded(clear_journal), methods=["DELETE"]),
+    ]
+
+
+def load_json_file(path: str) -> Any:
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)

@@ -1,0 +1,70 @@
+"""Environments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from configcat_mock import models as m
+from configcat_mock import views
+from configcat_mock.context import Call
+from configcat_mock.formulas import wire_environment
+from configcat_mock.handlers._common import pick, require_name, unique_name
+
+
+def get_environments(c: Call) -> Any:
+    b = c.backend
+    product = b.product(c.path["productId"], c.user)
+    rows = b.t["environments"].where(product_id=product.product_id)
+    return [views.environment(b, e) for e in views.ordered(rows)]
+
+
+def create_environment(c: Call) -> Any:
+    b = c.backend
+    product = b.product(c.path["productId"], c.user)
+    name = require_name(c.body.get("name"))
+    unique_name(b.t["environments"].where(product_id=product.product_id), name)
+    env = b.t["environments"].add(
+        m.Environment(
+            environment_id=b.new_uuid(),
+            product_id=product.product_id,
+            name=name,
+            color=c.body.get("color"),
+            description=c.body.get("description"),
+            order=c.body.get("order") or 0,
+        )
+    )
+    wire_environment(b, env)
+    b.audit(c.user, product.organization_id, product.product_id, "environmentCreated", name,
+            environment_id=env.environment_id)  # fmt: skip
+    return views.environment(b, env)
+
+
+def get_environment(c: Call) -> Any:
+    return views.environment(c.backend, c.backend.environment(c.path["environmentId"], c.user))
+
+
+def update_environment(c: Call) -> Any:
+    b = c.backend
+    env = b.environment(c.path["environmentId"], c.user)
+    name = c.body.get("name")
+    if name:
+        unique_name(b.t["environments"].where(product_id=env.product_id), name, exclude=env)
+        env.name = name
+    env.color = pick(c.body, "color", env.color)
+    env.description = pick(c.body, "description", env.description)
+    env.order = pick(c.body, "order", env.order)
+    product = b.t["products"][env.product_id]
+    b.audit(c.user, product.organization_id, product.product_id, "environmentChanged", env.name,
+            environment_id=env.environment_id)  # fmt: skip
+    return views.environment(b, env)
+
+
+def delete_environment(c: Call) -> Any:
+    b = c.backend
+    env = b.environment(c.path["environmentId"], c.user)
+    product = b.t["products"][env.product_id]
+    b.delete_environment(env.environment_id)
+    if c.query.get("cleanupAuditLogs"):
+        b.t["audit_logs"].drop(lambda r: r.environment_id == env.environment_id)
+    b.audit(c.user, product.organization_id, product.product_id, "environmentDeleted", env.name)
+    return None

@@ -1,0 +1,120 @@
+"""``MockConfigCat``: the backend, the spec and the app, with in-process transports.
+
+>>> with MockConfigCat() as mock:  # doctest: +SKIP
+...     cc = ConfigCatClient(username="demo", password="demo", base_url="http://mock",
+...                          transport=mock.transport)
+"""
+
+from __future__ import annotations
+
+import os
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from configcat_mock.app import MockApp
+from configcat_mock.backend import Backend
+from configcat_mock.faults import FaultInjector, FaultRule
+from configcat_mock.journal import Journal
+from configcat_mock.ratelimit import RateLimits
+from configcat_mock.seed import DEMO_PASSWORD, DEMO_USERNAME
+from configcat_mock.spec import Spec
+from configcat_mock.transport import SyncASGITransport
+
+_SPEC_CACHE: dict[str, Spec] = {}
+
+
+def load_spec_cached(spec_path: str | os.PathLike[str] | None = None) -> Spec:
+    """Parse each spec file once per process (it is read-only)."""
+    from configcat_mock.spec import find_spec
+
+    path = str(find_spec(spec_path))
+    spec = _SPEC_CACHE.get(path)
+    if spec is None:
+        spec = _SPEC_CACHE[path] = Spec.load(path)
+    return spec
+
+
+class MockConfigCat:
+    """A stateful offline ConfigCat Public Management API.
+
+    ``spec_path`` defaults to ``CONFIGCAT_MOCK_SPEC``, then the repository's
+    ``spec/swagger.json`` (run ``make spec``). ``seed`` is a state as dumped by ``/_mock/state``;
+    by default one demo user (``demo`` / ``demo``) in one organization.
+    """
+
+    username = DEMO_USERNAME
+    password = DEMO_PASSWORD
+
+    def __init__(
+        self,
+        *,
+        spec_path: str | os.PathLike[str] | None = None,
+        seed: dict[str, Any] | None = None,
+        rate_limits: RateLimits | bool | None = None,
+        faults: list[FaultRule] | None = None,
+        fault_seed: int = 0,
+        id_seed: int = 0,
+        validate_responses: bool = False,
+        journal_bodies: bool = False,
+    ) -> None:
+        self.spec = load_spec_cached(spec_path)
+        self.backend = Backend(seed, id_seed=id_seed)
+        if rate_limits is False:
+            limits = RateLimits(enabled=False)
+        elif rate_limits is True or rate_limits is None:
+            limits = RateLimits()
+        else:
+            limits = rate_limits
+        self.app = MockApp(
+            self.backend,
+            self.spec,
+            rate_limits=limits,
+            faults=FaultInjector(faults, fault_seed),
+            journal=Journal(keep_bodies=journal_bodies),
+            validate_responses=validate_responses,
+        )
+        self.transport = SyncASGITransport(self.app)
+        self.async_transport = httpx.ASGITransport(app=self.app)
+
+    def reset(self) -> None:
+        """Back to the start state; clears rate windows and the journal."""
+        self.backend.reset()
+        self.app.limiter.reset()
+        self.app.journal.clear()
+
+    def dump(self) -> dict[str, Any]:
+        return self.backend.dump()
+
+    def load(self, state: dict[str, Any]) -> None:
+        self.backend.load(state)
+
+    @property
+    def journal(self) -> Journal:
+        return self.app.journal
+
+    def close(self) -> None:
+        self.transport.close()
+
+    def __enter__(self) -> MockConfigCat:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    async def __aenter__(self) -> MockConfigCat:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

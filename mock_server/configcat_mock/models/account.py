@@ -1,0 +1,64 @@
+"""Users, organizations, memberships, permission groups and invitations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+
+@attrs.define
+class User:
+    """A person; ``username``/``password`` are their Public API credentials."""
+
+    user_id: str
+    email: str
+    full_name: str
+    username: str
+    password: str
+    two_factor_enabled: bool = False
+
+
+@attrs.define
+class Organization:
+    organization_id: str
+    name: str
+    created_at: str = ""
+
+
+@attrs.define
+class Membership:
+    """A user's seat in an organization."""
+
+    organization_id: str
+    user_id: str
+    is_admin: bool = False
+    is_billing_manager: bool = False
+
+
+@attrs.define
+class PermissionGroup:
+    """A product's permission group; ``permissions`` holds the spec's boolean/enum flags."""
+
+    permission_group_id: int
+    product_id: str
+    name: str
+    permissions: dict[str, Any] = attrs.field(factory=dict)
+    environment_accesses: list[dict[str, Any]] = attrs.field(factory=list)
+
+
+@attrs.define
+class ProductMember:
+    product_id: str
+    user_id: str
+    permission_group_id: int
+
+
+@attrs.define
+class Invitation:
+    invitation_id: str
+    product_id: str
+    email: str
+    permission_group_id: int
+    created_at: str
+    expires: str

@@ -1,0 +1,42 @@
+"""Integrations, integration links on setting values, and proxy profiles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+
+@attrs.define
+class Integration:
+    integration_id: str
+    product_id: str
+    integration_type: str
+    name: str
+    parameters: dict[str, str | None] = attrs.field(factory=dict)
+    environment_ids: list[str] = attrs.field(factory=list)
+    config_ids: list[str] = attrs.field(factory=list)
+
+
+@attrs.define
+class IntegrationLink:
+    environment_id: str
+    setting_id: int
+    link_type: str
+    key: str
+    description: str | None = None
+    url: str | None = None
+
+
+@attrs.define
+class ProxyProfile:
+    proxy_profile_id: str
+    organization_id: str
+    name: str
+    description: str | None = None
+    connection_preferences: dict[str, Any] = attrs.field(factory=dict)
+    selection_rules: list[dict[str, Any]] = attrs.field(factory=list)
+    sdk_keys: list[dict[str, str]] = attrs.field(factory=list)
+    """Selected ``{"configId", "environmentId"}`` pairs."""
+    secret: str = ""
+    last_accessed_at: str | None = None

@@ -1,0 +1,202 @@
+"""The spec's component schemas as JSON Schema: validators, error messages and response shaping.
+
+OpenAPI 3.0 is not JSON Schema: ``nullable: true`` has no meaning to ``jsonschema``, so each
+schema is rewritten once (``nullable`` becomes ``anyOf [..., null]``, ``$ref`` points into one
+``referencing`` resource) and validators are compiled lazily and cached.
+
+:meth:`SchemaSet.shape` projects a stored record onto a response schema: it keeps the schema's
+properties in schema order, recurses into nested models and fills every property the record
+does not carry with the schema's neutral value (``null`` when nullable, ``[]``, ``false``,
+``0``). Handlers therefore return what they know and the answer still has every required field.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker  # type: ignore[import-untyped]
+from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
+from referencing import Registry
+from referencing.jsonschema import DRAFT202012
+
+JSON = dict[str, Any]
+SPEC_URI = "urn:configcat-publicapi"
+_REF_PREFIX = "#/components/schemas/"
+
+format_checker = FormatChecker(formats=())
+_checks: Callable[..., Callable[[Callable[[object], bool]], Callable[[object], bool]]]
+_checks = format_checker.checks
+
+
+@_checks("uuid", raises=ValueError)
+def _is_uuid(value: object) -> bool:
+    return not isinstance(value, str) or bool(uuid.UUID(value))
+
+
+@_checks("date-time", raises=ValueError)
+def _is_datetime(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return "T" in value or " " in value
+
+
+@_checks("int32")
+def _is_int32(value: object) -> bool:
+    return not isinstance(value, int) or -(2**31) <= value < 2**31
+
+
+@_checks("int64")
+def _is_int64(value: object) -> bool:
+    return not isinstance(value, int) or -(2**63) <= value < 2**63
+
+
+def to_json_schema(node: Any) -> Any:
+    """Rewrite one OpenAPI 3.0 schema (recursively) into JSON Schema 2020-12."""
+    if isinstance(node, list):
+        return [to_json_schema(x) for x in node]
+    if not isinstance(node, dict):
+        return node
+    out: JSON = {}
+    for key, value in node.items():
+        if key in ("example", "examples", "description", "nullable", "xml", "externalDocs"):
+            continue
+        if key == "$ref" and isinstance(value, str) and value.startswith(_REF_PREFIX):
+            out[key] = SPEC_URI + value
+        elif key in ("properties", "patternProperties") and isinstance(value, dict):
+            out[key] = {k: to_json_schema(v) for k, v in value.items()}
+        else:
+            out[key] = to_json_schema(value)
+    if node.get("nullable") is True:
+        return {"anyOf": [out, {"type": "null"}]}
+    return out
+
+
+def _path(error: ValidationError) -> str:
+    text = ""
+    for part in error.absolute_path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def field_of(error: ValidationError) -> str:
+    """The ``Field`` key an error is reported under, in the service's ``{"Field": [..]}`` shape."""
+    if error.validator == "required" and isinstance(error.instance, dict):
+        missing = next((r for r in error.validator_value if r not in error.instance), None)
+        if missing is not None:
+            base = _path(error)
+            return f"{base}.{missing}" if base else str(missing)
+    return _path(error) or "body"
+
+
+def message_of(error: ValidationError) -> str:
+    best = error
+    if error.context:
+        best = min(error.context, key=lambda e: len(list(e.absolute_path)) * -1)
+    if best.validator == "required":
+        return "The field is required."
+    msg = str(best.message)
+    return msg if len(msg) <= 300 else msg[:297] + "..."
+
+
+class SchemaSet:
+    """The component schemas of one spec document."""
+
+    def __init__(self, components: JSON) -> None:
+        self.components = components
+        converted = {name: to_json_schema(s) for name, s in components.items()}
+        root = {"components": {"schemas": converted}}
+        self._registry: Registry[Any] = Registry().with_resource(
+            SPEC_URI, DRAFT202012.create_resource(root)
+        )
+        self._validators: dict[str, Draft202012Validator] = {}
+        self._shapers: dict[str, Callable[[Any], Any]] = {}
+
+    def validator(self, schema: JSON) -> Draft202012Validator:
+        key = repr(schema)
+        found = self._validators.get(key)
+        if found is None:
+            found = Draft202012Validator(
+                to_json_schema(schema), registry=self._registry, format_checker=format_checker
+            )
+            self._validators[key] = found
+        return found
+
+    def validator_for(self, name: str) -> Draft202012Validator:
+        return self.validator({"$ref": _REF_PREFIX + name})
+
+    def errors(self, schema: JSON, instance: Any) -> list[str]:
+        return [
+            f"{_path(e) or '$'}: {e.message[:300]}"
+            for e in self.validator(schema).iter_errors(instance)
+        ]
+
+    def field_errors(self, schema: JSON, instance: Any) -> dict[str, list[str]]:
+        """Errors keyed by field, or an empty dict when ``instance`` is valid."""
+        out: dict[str, list[str]] = {}
+        for error in self.validator(schema).iter_errors(instance):
+            out.setdefault(field_of(error), []).append(message_of(error))
+        return out
+
+    # -- shaping ---------------------------------------------------------------------------
+
+    def resolve(self, schema: JSON) -> tuple[JSON, bool]:
+        """Follow ``$ref`` and single ``allOf`` wrappers; return the target and nullability."""
+        nullable = bool(schema.get("nullable"))
+        while True:
+            if "$ref" in schema:
+                schema = self.components[schema["$ref"].rsplit("/", 1)[-1]]
+            elif "allOf" in schema and len(schema["allOf"]) == 1 and "properties" not in schema:
+                schema = schema["allOf"][0]
+            else:
+                return schema, nullable or bool(schema.get("nullable"))
+            nullable = nullable or bool(schema.get("nullable"))
+
+    def default(self, schema: JSON) -> Any:
+        """The neutral value of a schema, used for a field a record does not carry."""
+        target, nullable = self.resolve(schema)
+        if nullable:
+            return None
+        if "enum" in target:
+            return target["enum"][0]
+        kind = target.get("type")
+        if kind == "object" or "properties" in target:
+            return self.shape(target, {})
+        if kind == "array":
+            return []
+        if kind == "string":
+            fmt = target.get("format")
+            if fmt == "uuid":
+                return "00000000-0000-0000-0000-000000000000"
+            if fmt == "date-time":
+                return "1970-01-01T00:00:00Z"
+            return ""
+        if kind == "integer":
+            return 0
+        if kind == "number":
+            return 0.0
+        if kind == "boolean" or "oneOf" in target:
+            return False
+        return None
+
+    def shape(self, schema: JSON | str, data: Any) -> Any:
+        """Project ``data`` onto ``schema`` (a schema or a component name)."""
+        if isinstance(schema, str):
+            schema = self.components[schema]
+        assert isinstance(schema, dict)
+        target, nullable = self.resolve(schema)
+        if data is None:
+            return None if nullable else self.default(target)
+        props = target.get("properties")
+        if props is not None and isinstance(data, dict):
+            return {
+                key: self.shape(sub, data[key]) if key in data else self.default(sub)
+                for key, sub in props.items()
+            }
+        if target.get("type") == "array" and isinstance(data, list):
+            items = target.get("items", {})
+            return [self.shape(items, x) for x in data]
+        return data
