@@ -7,6 +7,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from configcat_mock import MockConfigCat, SpecNotFoundError
 from configcat_mock.seed import DEMO_ORGANIZATION_ID
 from configcat_publicapi import AsyncConfigCatClient, ConfigCatClient
@@ -35,7 +36,9 @@ async def test_async_transport(configcat_async_client: AsyncConfigCatClient) -> 
     [None, ("demo", "wrong"), ("nobody", "demo")],
     ids=["missing", "wrong-password", "unknown-user"],
 )
-def test_bad_credentials_answer_401(configcat_mock: MockConfigCat, auth: tuple[str, str] | None) -> None:
+def test_bad_credentials_answer_401(
+    configcat_mock: MockConfigCat, auth: tuple[str, str] | None
+) -> None:
     with httpx.Client(transport=configcat_mock.transport, base_url="http://m", auth=auth) as http:
         response = http.get("/v1/products")
     assert response.status_code == 401
@@ -101,7 +104,7 @@ def test_import_does_not_read_the_spec(tmp_path: Path) -> None:
     import sys
 
     code = "import configcat_mock, configcat_mock.app, configcat_mock.cli; print('ok')"
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603 - our own interpreter, fixed code
         [sys.executable, "-c", code],
         capture_output=True,
         text=True,
