@@ -235,9 +235,9 @@ class _ClientBase:
         response = call.response
         if response is None:
             raise exc
-        if not response.is_success:
-            if check:
-                raise self._status_error(response) from None
+        if check and not response.is_success:
+            raise self._status_error(response) from None
+        if not check:  # the raw form: the body as it came, no model
             return RawResponse(
                 status_code=response.status_code,
                 headers=response.headers,

@@ -1,0 +1,164 @@
+"""The client-side limiter: sliding windows per endpoint, shared, adaptive to the headers."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import httpx
+import pytest
+from overlay_support import PASSWORD, PRODUCT, PRODUCT_ID
+
+from configcat_publicapi import AsyncConfigCatClient, ConfigCatClient, RateLimiter
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_twenty_a_second_then_the_21st_waits_a_second() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter([(20, 1.0), (500, 60.0)], margin=0.0, clock=clock)
+    waits = [limiter.reserve("GET /v1/products") for _ in range(21)]
+    assert waits[:20] == [0.0] * 20
+    assert waits[20] == pytest.approx(1.0)
+
+
+def test_five_hundred_a_minute() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter([(20, 1.0), (500, 60.0)], margin=0.0, clock=clock)
+    booked = [clock.now + limiter.reserve("k") for _ in range(501)]
+    # 20 per second: the 500th request is booked at second 24, the 501st a minute after the 1st
+    assert booked[499] == pytest.approx(clock.now + 24.0)
+    assert booked[500] == pytest.approx(clock.now + 60.0)
+    # no 60-second window holds more than 500, no 1-second window more than 20
+    assert all(booked[i + 500] - booked[i] >= 60.0 for i in range(len(booked) - 500))
+    assert all(booked[i + 20] - booked[i] >= 1.0 for i in range(len(booked) - 20))
+
+
+def test_endpoints_have_their_own_buckets() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter([(2, 1.0)], margin=0.0, clock=clock)
+    assert [limiter.reserve("a") for _ in range(2)] == [0.0, 0.0]
+    assert limiter.reserve("b") == 0.0
+    assert limiter.reserve("a") == pytest.approx(1.0)
+
+
+def test_pause_holds_the_endpoint_until_reset() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter([(100, 1.0)], margin=0.0, clock=clock)
+    limiter.pause("a", 3.0)
+    assert limiter.paused_for("a") == pytest.approx(3.0)
+    assert limiter.reserve("a") == pytest.approx(3.0)
+    assert limiter.reserve("b") == 0.0
+    clock.now += 3.5
+    assert limiter.paused_for("a") == 0.0
+
+
+@pytest.mark.parametrize("limits", [[], [(0, 1.0)], [(5, 0.0)]])
+def test_unusable_windows_are_refused(limits: list[tuple[int, float]]) -> None:
+    with pytest.raises(ValueError, match="window"):
+        RateLimiter(limits)
+
+
+def _recording_transport(stamps: list[float], headers: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    lock = threading.Lock()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        with lock:
+            stamps.append(time.monotonic())
+        if request.url.path == "/v1/products":
+            return httpx.Response(200, json=[PRODUCT], headers=headers)
+        return httpx.Response(200, json=PRODUCT, headers=headers)
+
+    return handler
+
+
+def test_sync_client_spaces_requests_across_threads() -> None:
+    stamps: list[float] = []
+    transport = httpx.MockTransport(_recording_transport(stamps))
+    limits = [(3, 0.2)]
+    with ConfigCatClient("u", PASSWORD, transport=transport, rate_limit=limits) as cc:
+        threads = [
+            threading.Thread(target=lambda: [cc.products.get_products() for _ in range(3)])
+            for _ in range(4)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    stamps.sort()
+    assert len(stamps) == 12
+    # any 4 consecutive requests span at least one window: the 4th waits for the 1st to age
+    assert all(stamps[i + 3] - stamps[i] >= 0.2 for i in range(len(stamps) - 3))
+
+
+async def test_async_client_spaces_requests_across_tasks() -> None:
+    stamps: list[float] = []
+    transport = httpx.MockTransport(_recording_transport(stamps))
+    async with AsyncConfigCatClient(
+        "u", PASSWORD, transport=transport, rate_limit=[(2, 0.15)]
+    ) as acc:
+        await asyncio.gather(*(acc.products.get_products() for _ in range(6)))
+    stamps.sort()
+    assert len(stamps) == 6
+    assert all(stamps[i + 2] - stamps[i] >= 0.15 for i in range(len(stamps) - 2))
+
+
+def test_other_endpoints_are_not_slowed() -> None:
+    stamps: list[float] = []
+    transport = httpx.MockTransport(_recording_transport(stamps))
+    with ConfigCatClient("u", PASSWORD, transport=transport, rate_limit=[(1, 5.0)]) as cc:
+        started = time.monotonic()
+        cc.products.get_products()
+        cc.products.get_product(PRODUCT_ID)
+        cc.me.get_me.raw()
+        assert time.monotonic() - started < 2.0  # three endpoints, one request each
+
+
+def test_remaining_zero_pauses_that_endpoint_until_reset() -> None:
+    stamps: list[float] = []
+    transport = httpx.MockTransport(
+        _recording_transport(stamps, {"X-Rate-Limit-Remaining": "0", "X-Rate-Limit-Reset": "0.3"})
+    )
+    with ConfigCatClient("u", PASSWORD, transport=transport) as cc:  # default windows
+        cc.products.get_products()
+        cc.products.get_products()
+    assert stamps[1] - stamps[0] >= 0.3
+
+
+def test_remaining_above_zero_does_not_pause() -> None:
+    stamps: list[float] = []
+    transport = httpx.MockTransport(
+        _recording_transport(stamps, {"X-Rate-Limit-Remaining": "5", "X-Rate-Limit-Reset": "3"})
+    )
+    with ConfigCatClient("u", PASSWORD, transport=transport) as cc:
+        cc.products.get_products()
+        cc.products.get_products()
+    assert stamps[1] - stamps[0] < 1.0
+
+
+async def test_async_remaining_zero_pauses() -> None:
+    stamps: list[float] = []
+    transport = httpx.MockTransport(
+        _recording_transport(stamps, {"X-Rate-Limit-Remaining": "0", "X-Rate-Limit-Reset": "0.25"})
+    )
+    async with AsyncConfigCatClient("u", PASSWORD, transport=transport) as acc:
+        await acc.products.get_products()
+        await acc.products.get_products()
+    assert stamps[1] - stamps[0] >= 0.25
+
+
+def test_limiting_can_be_turned_off_and_shared() -> None:
+    assert ConfigCatClient("u", PASSWORD, rate_limit=None).rate_limiter is None
+    shared = RateLimiter([(5, 1.0)])
+    a = ConfigCatClient("u", PASSWORD, rate_limit=shared)
+    b = ConfigCatClient("u", PASSWORD, rate_limit=shared)
+    assert a.rate_limiter is shared and b.rate_limiter is shared
+    assert a.with_options(max_retries=0).rate_limiter is shared
+    assert ConfigCatClient("u", PASSWORD).rate_limiter.limits == ((20, 1.0), (500, 60.0))  # type: ignore[union-attr]

@@ -1,0 +1,80 @@
+"""Credentials and SDK keys never reach a log line, a repr or an exception message."""
+
+from __future__ import annotations
+
+import base64
+import logging
+
+import httpx
+import pytest
+import respx
+from overlay_support import LEGACY_SDK_KEY, PASSWORD, PRODUCT_ID, SDK_KEY
+
+from configcat_publicapi import APIConnectionError, ConfigCatClient, ConfigCatError
+from configcat_publicapi._redact import redact_headers, redact_text, redact_url
+
+TOKEN = base64.b64encode(f"alice:{PASSWORD}".encode()).decode()
+
+
+def _assert_clean(*texts: str) -> None:
+    for text in texts:
+        assert PASSWORD not in text
+        assert TOKEN not in text
+        assert SDK_KEY not in text and LEGACY_SDK_KEY not in text
+
+
+def test_redact_url_drops_user_info_and_keys() -> None:
+    url = f"https://alice:{PASSWORD}@api.example.test:8443/v1/x/{SDK_KEY}?k={LEGACY_SDK_KEY}"
+    safe = redact_url(url)
+    _assert_clean(safe)
+    assert safe.startswith("https://api.example.test:8443/v1/x/")
+    encoded = SDK_KEY.replace("/", "%2F")
+    assert encoded not in redact_url(f"https://h/v1/settings/{encoded}/value")
+
+
+def test_redact_text_keeps_ordinary_ids() -> None:
+    text = f"/v1/products/{PRODUCT_ID}/configs and a 22-char id AbCdEfGhIjKlMnOpQrStUv alone"
+    assert redact_text(text) == text
+
+
+def test_redact_headers() -> None:
+    safe = redact_headers({"Authorization": "Basic x", "X-CONFIGCAT-SDKKEY": SDK_KEY, "A": "b"})
+    assert safe == {"Authorization": "[redacted]", "X-CONFIGCAT-SDKKEY": "[redacted]", "A": "b"}
+
+
+def test_repr_of_clients_and_copies() -> None:
+    cc = ConfigCatClient("alice", PASSWORD)
+    _assert_clean(repr(cc), str(cc), repr(cc.with_options(max_retries=1)), repr(cc._settings))
+    assert "alice" in repr(cc)
+
+
+def test_logs_and_errors_of_a_failing_call_hold_no_secret(
+    router: respx.Router, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from configcat_publicapi import _transport
+
+    monkeypatch.setattr(_transport, "_sleep", lambda s: None)
+    caplog.set_level(logging.DEBUG)  # httpx, httpcore and the overlay at their most talkative
+    route = router.get("/v1/settings/f/value")
+    route.side_effect = [
+        httpx.Response(429, headers={"Retry-After": "1"}),
+        httpx.Response(502, text=f"upstream saw Authorization: Basic {TOKEN}"),
+        httpx.ConnectError(f"could not reach the key {SDK_KEY}"),
+        httpx.ConnectError("refused"),
+    ]
+    cc = ConfigCatClient("alice", PASSWORD, rate_limit=None, max_retries=3)
+    with cc, pytest.raises(APIConnectionError) as err:
+        cc.for_sdk_key(SDK_KEY).get_value("f")
+    assert route.call_count == 4
+    assert route.calls.last.request.headers["Authorization"] == f"Basic {TOKEN}"
+    assert caplog.text.count("Retrying") == 3
+    _assert_clean(caplog.text, str(err.value), repr(err.value))
+
+
+def test_status_error_text_is_redacted(router: respx.Router) -> None:
+    router.get("/v1/me").respond(401, text=f"bad credentials alice:{PASSWORD} / {TOKEN}")
+    cc = ConfigCatClient("alice", PASSWORD, max_retries=0)
+    with cc, pytest.raises(ConfigCatError) as err:
+        cc.me.get_me()
+    _assert_clean(str(err.value), err.value.text)  # type: ignore[attr-defined]
+    assert "bad credentials" in str(err.value)
