@@ -1,0 +1,25 @@
+"""Flag delivery: what SDKs and client-side apps download, computed from the mock's state.
+
+* ``config_v6.json`` for ConfigCat SDKs (:mod:`.config_v6`), with a weak ETag and 304s;
+* the public config document for ``pub_`` client keys (:mod:`.public_config`);
+* a per-backend cache that rebuilds a config+environment after a change (:mod:`.store`);
+* Starlette routes for both, plus ``/_mock/delivery`` control endpoints (:mod:`.routes`).
+"""
+
+from configcat_mock.delivery.config_v6 import build_config_v6
+from configcat_mock.delivery.public_config import build_doc, build_public_config
+from configcat_mock.delivery.routes import delivery_routes
+from configcat_mock.delivery.sources import ConfigSource, FlagSource, SegmentSource
+from configcat_mock.delivery.store import DeliveryStore, store_for
+
+__all__ = [
+    "ConfigSource",
+    "DeliveryStore",
+    "FlagSource",
+    "SegmentSource",
+    "build_config_v6",
+    "build_doc",
+    "build_public_config",
+    "delivery_routes",
+    "store_for",
+]

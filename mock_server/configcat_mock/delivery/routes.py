@@ -1,0 +1,248 @@
+"""Starlette routes of flag delivery, and their control endpoints.
+
+==========  ==================================================  ===============================
+GET         /configuration-files/{sdkKey}/config_v6.json        SDK config JSON, weak ETag, 304
+GET         /api/v1/public-config                               public config (``pub_`` key)
+GET/POST    /_mock/delivery/client-keys                         list / mint client keys
+PATCH       /_mock/delivery/client-keys/{key}                   set ``monthlyQuota``
+DELETE      /_mock/delivery/client-keys/{key}                   revoke a key
+GET/PUT     /_mock/delivery/state                               ``{"clientKeys": [...]}``
+GET/PUT     /_mock/delivery/settings                            ``{"ttlSeconds": 60}``
+==========  ==================================================  ===============================
+
+Answers of the two delivery endpoints are written to the mock's request journal.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any, Protocol
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
+
+from configcat_mock.backend import Backend
+from configcat_mock.delivery.client_keys import CLIENT_KEY_PREFIX
+from configcat_mock.delivery.etag import matches
+from configcat_mock.delivery.store import DeliveryStore, store_for
+from configcat_mock.journal import Entry, Journal
+
+CONFIG_V6_PATH = "/configuration-files/{sdk_key:path}/config_v6.json"
+PUBLIC_CONFIG_PATH = "/api/v1/public-config"
+CONTROL_PATH = "/_mock/delivery"
+CACHE_CONTROL = "max-age=0, must-revalidate"
+UNAUTHORIZED = {"error": "Invalid or unauthorized client key"}
+QUOTA_EXCEEDED = {"error": "Monthly quota exceeded"}
+_CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "ETag",
+}
+
+
+class Host(Protocol):
+    """What the routes need from the mock app: its backend and its journal."""
+
+    @property
+    def backend(self) -> Backend: ...
+
+    @property
+    def journal(self) -> Journal: ...
+
+
+def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+    data = json.dumps(body, separators=(",", ":")).encode()
+    return Response(data, status, headers, media_type="application/json")
+
+
+def _base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def delivery_routes(host: Host) -> list[BaseRoute]:
+    """The delivery endpoints and ``/_mock/delivery`` control routes, to mount ahead of the
+    app's catch-all route."""
+
+    def store() -> DeliveryStore:
+        return store_for(host.backend)
+
+    def journal(request: Request, name: str, response: Response, started: float) -> Response:
+        host.journal.add(
+            Entry(
+                method=request.method,
+                path=request.url.path,
+                query=request.url.query,
+                operation_id=name,
+                username=None,
+                status=response.status_code,
+                duration_ms=round((time.perf_counter() - started) * 1000, 3),
+            )
+        )
+        return response
+
+    async def config_v6(request: Request) -> Response:
+        started = time.perf_counter()
+        sdk_key = request.path_params["sdk_key"]
+        with host.backend.lock:
+            served = store().config_v6(sdk_key, _base_url(request))
+        if served is None:
+            body = {"message": "The SDK key was not found."}
+            return journal(request, "getConfigV6", _json(404, body), started)
+        headers = {"ETag": served.etag, "Cache-Control": CACHE_CONTROL, **_CORS}
+        if matches(served.etag, request.headers.get("if-none-match")) or matches(
+            served.etag, request.query_params.get("ccetag")
+        ):
+            return journal(request, "getConfigV6", Response(None, 304, headers), started)
+        response = Response(served.body, 200, headers, media_type="application/json")
+        return journal(request, "getConfigV6", response, started)
+
+    async def public_config(request: Request) -> Response:
+        started = time.perf_counter()
+        if request.method == "OPTIONS":
+            allow = {
+                **_CORS,
+                "Access-Control-Allow-Methods": "GET, OPTIONS",
+                "Access-Control-Allow-Headers": "Authorization, If-None-Match",
+                "Access-Control-Max-Age": "600",
+            }
+            return Response(None, 204, allow)
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        token = token.strip()
+        with host.backend.lock:
+            s = store()
+            s.sync()
+            key = s.client_keys.get(token) if scheme.lower() == "bearer" else None
+            if key is None or not token.startswith(CLIENT_KEY_PREFIX):
+                return journal(request, "getPublicConfig", _json(401, UNAUTHORIZED, _CORS), started)
+            if not s.client_keys.charge(key):
+                response = _json(429, QUOTA_EXCEEDED, _CORS)
+                return journal(request, "getPublicConfig", response, started)
+            built = s.public_config(key.config_id, key.environment_id)
+        if built is None:  # the config or environment was deleted: the key is dead
+            return journal(request, "getPublicConfig", _json(401, UNAUTHORIZED, _CORS), started)
+        served = built.public
+        headers = {"ETag": served.etag, "Cache-Control": CACHE_CONTROL, **_CORS}
+        if matches(served.etag, request.headers.get("if-none-match")):
+            return journal(request, "getPublicConfig", Response(None, 304, headers), started)
+        response = Response(served.body, 200, headers, media_type="application/json")
+        return journal(request, "getPublicConfig", response, started)
+
+    return [
+        Route(CONFIG_V6_PATH, config_v6, methods=["GET"]),
+        Route(PUBLIC_CONFIG_PATH, public_config, methods=["GET", "OPTIONS"]),
+        Mount(CONTROL_PATH, routes=control_routes(host)),
+    ]
+
+
+def control_routes(host: Host) -> list[Route]:
+    """``/_mock/delivery``: client keys, their quotas, and the public document's TTL."""
+
+    def store() -> DeliveryStore:
+        s = store_for(host.backend)
+        s.sync()
+        return s
+
+    async def read_json(request: Request) -> Any:
+        try:
+            return json.loads(await request.body() or b"null")
+        except ValueError:
+            return None
+
+    def bad(field: str, message: str) -> Response:
+        return _json(400, {field: [message]})
+
+    def key_json(s: DeliveryStore, key: Any) -> dict[str, Any]:
+        return {**key.to_json(), "usedThisMonth": s.client_keys.used(key.key)}
+
+    def quota_of(body: dict[str, Any]) -> tuple[bool, int | None]:
+        quota = body.get("monthlyQuota")
+        number = isinstance(quota, int) and not isinstance(quota, bool)
+        ok = quota is None or (number and quota >= 0)
+        return ok, quota
+
+    async def list_keys(request: Request) -> Response:
+        with host.backend.lock:
+            s = store()
+            return _json(200, [key_json(s, k) for k in s.client_keys.keys.values()])
+
+    async def mint_key(request: Request) -> Response:
+        body = await read_json(request)
+        if not isinstance(body, dict):
+            return bad("body", "A JSON object is required.")
+        ok, quota = quota_of(body)
+        if not ok:
+            return bad("monthlyQuota", "A non-negative integer or null is required.")
+        with host.backend.lock:
+            s = store()
+            config_id, env_id = body.get("configId"), body.get("environmentId")
+            if isinstance(body.get("sdkKey"), str):
+                found = s.locate_sdk_key(body["sdkKey"])
+                if found is None:
+                    return bad("sdkKey", "Unknown SDK key.")
+                config_id, env_id = found
+            config = host.backend.t["configs"].get(config_id)
+            env = host.backend.t["environments"].get(env_id)
+            if config is None or env is None or env.product_id != config.product_id:
+                return bad("configId", "An existing config and an environment of its product.")
+            key = s.client_keys.mint(config.config_id, env.environment_id, quota)
+            return _json(201, key_json(s, key))
+
+    async def patch_key(request: Request) -> Response:
+        body = await read_json(request)
+        if not isinstance(body, dict):
+            return bad("body", "A JSON object is required.")
+        ok, quota = quota_of(body)
+        if not ok:
+            return bad("monthlyQuota", "A non-negative integer or null is required.")
+        with host.backend.lock:
+            s = store()
+            key = s.client_keys.get(request.path_params["key"])
+            if key is None:
+                return _json(404, {"message": "The client key was not found."})
+            key.monthly_quota = quota
+            return _json(200, key_json(s, key))
+
+    async def delete_key(request: Request) -> Response:
+        with host.backend.lock:
+            if not store().client_keys.revoke(request.path_params["key"]):
+                return _json(404, {"message": "The client key was not found."})
+        return Response(None, 204)
+
+    async def get_state(request: Request) -> Response:
+        with host.backend.lock:
+            return _json(200, store().client_keys.dump())
+
+    async def put_state(request: Request) -> Response:
+        body = await read_json(request)
+        with host.backend.lock:
+            try:
+                store().client_keys.load(body)
+            except ValueError as exc:
+                return bad("clientKeys", str(exc))
+        return Response(None, 204)
+
+    async def get_settings(request: Request) -> Response:
+        return _json(200, {"ttlSeconds": store_for(host.backend).ttl_seconds})
+
+    async def put_settings(request: Request) -> Response:
+        body = await read_json(request)
+        ttl = body.get("ttlSeconds") if isinstance(body, dict) else None
+        if isinstance(ttl, bool) or not isinstance(ttl, int) or ttl < 0:
+            return bad("ttlSeconds", "A non-negative integer is required.")
+        with host.backend.lock:
+            s = store()
+            s.ttl_seconds = ttl
+            s.invalidate()
+        return _json(200, {"ttlSeconds": ttl})
+
+    return [
+        Route("/client-keys", list_keys, methods=["GET"]),
+        Route("/client-keys", mint_key, methods=["POST"]),
+        Route("/client-keys/{key}", patch_key, methods=["PATCH"]),
+        Route("/client-keys/{key}", delete_key, methods=["DELETE"]),
+        Route("/state", get_state, methods=["GET"]),
+        Route("/state", put_state, methods=["PUT", "POST"]),
+        Route("/settings", get_settings, methods=["GET"]),
+        Route("/settings", put_settings, methods=["PUT"]),
+    ]

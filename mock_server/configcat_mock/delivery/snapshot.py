@@ -1,0 +1,65 @@
+"""Read one config+environment out of the backend as a :class:`ConfigSource`.
+
+The only module of the package that knows the backend's tables; call it with the backend's
+lock held.
+"""
+
+from __future__ import annotations
+
+from configcat_mock.backend import Backend
+from configcat_mock.delivery.hashing import config_salt
+from configcat_mock.delivery.sources import ConfigSource, FlagSource, SegmentSource
+
+
+def config_source(backend: Backend, config_id: str, environment_id: str) -> ConfigSource | None:
+    """``None`` when the config or the environment no longer exists."""
+    config = backend.t["configs"].get(config_id)
+    env = backend.t["environments"].get(environment_id)
+    if config is None or env is None or env.product_id != config.product_id:
+        return None
+    tags = {t.tag_id: t.name for t in backend.t["tags"].where(product_id=config.product_id)}
+    values = backend.t["setting_values"].rows
+    flags = tuple(
+        FlagSource(
+            setting_id=s.setting_id,
+            key=s.key,
+            setting_type=s.setting_type,
+            formula=v.formula if (v := values.get((s.setting_id, environment_id))) else None,
+            predefined_variations=tuple(s.predefined_variations),
+            tags=tuple(tags[t] for t in s.tag_ids if t in tags),
+            order=s.order,
+        )
+        for s in backend.t["settings"].where(config_id=config_id)
+    )
+    segments = tuple(
+        SegmentSource(
+            segment_id=g.segment_id,
+            name=g.name,
+            comparison_attribute=g.comparison_attribute,
+            comparator=g.comparator,
+            comparison_value=g.comparison_value,
+        )
+        for g in sorted(
+            backend.t["segments"].where(product_id=config.product_id),
+            key=lambda g: (g.created_at, g.segment_id),
+        )
+    )
+    return ConfigSource(
+        config_id=config.config_id,
+        environment_id=env.environment_id,
+        environment_name=env.name,
+        evaluation_version=config.evaluation_version,
+        salt=config_salt(config.config_id),
+        flags=flags,
+        segments=segments,
+    )
+
+
+def sdk_key_index(backend: Backend) -> dict[str, tuple[str, str]]:
+    """Every primary and secondary SDK key to its ``(config_id, environment_id)``."""
+    index: dict[str, tuple[str, str]] = {}
+    for row in backend.t["sdk_keys"]:
+        for key in (row.primary, row.secondary):
+            if key:
+                index[key] = (row.config_id, row.environment_id)
+    return index

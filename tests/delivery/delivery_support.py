@@ -1,0 +1,137 @@
+"""Helpers of the delivery tests: a loopback server for the mock and a management helper."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from typing import Any
+from uuid import UUID
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.routing import Mount
+
+from configcat_mock.app import MockApp
+from configcat_mock.delivery.routes import CONFIG_V6_PATH, delivery_routes
+from configcat_mock.seed import DEMO_ORGANIZATION_ID
+from configcat_publicapi import ConfigCatClient
+from configcat_publicapi_client import models as gm
+from configcat_publicapi_client.api.configs import create_config
+from configcat_publicapi_client.api.environments import create_environment
+from configcat_publicapi_client.api.feature_flag_setting_values import replace_setting_value
+from configcat_publicapi_client.api.feature_flag_setting_values_v2 import (
+    replace_setting_value_v2,
+)
+from configcat_publicapi_client.api.feature_flags_settings import create_setting
+from configcat_publicapi_client.api.products import create_product
+from configcat_publicapi_client.api.sdk_keys import get_sdk_keys
+from configcat_publicapi_client.api.segments import create_segment
+from configcat_publicapi_client.api.tags import create_tag
+
+
+class LiveServer:
+    """A uvicorn server on 127.0.0.1 and a free port, in a daemon thread."""
+
+    def __init__(self, app: Any) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True
+        )
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the mock server did not start")
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self.sock.close()
+
+
+def serving_app(app: MockApp) -> Any:
+    """The mock's ASGI app with the delivery routes (mounted here if the app lacks them)."""
+    if any(getattr(r, "path", None) == CONFIG_V6_PATH for r in app.asgi.routes):
+        return app
+    return Starlette(routes=[*delivery_routes(app), Mount("", app=app)])
+
+
+class Manager:
+    """Management calls through the overlay client and the generated endpoint functions."""
+
+    def __init__(self, cc: ConfigCatClient) -> None:
+        self.cc = cc
+
+    def _ok(self, response: Any, status: int = 200) -> Any:
+        assert response.status_code == status, response.content
+        return response.parsed
+
+    def product(self, name: str = "Shop") -> str:
+        body = gm.CreateProductRequest.from_dict({"name": name})
+        r = create_product.sync_detailed(UUID(DEMO_ORGANIZATION_ID), client=self.cc.api, body=body)
+        return str(self._ok(r, 201).product_id)
+
+    def environment(self, product_id: str, name: str) -> str:
+        body = gm.CreateEnvironmentModel.from_dict({"name": name})
+        r = create_environment.sync_detailed(UUID(product_id), client=self.cc.api, body=body)
+        return str(self._ok(r, 201).environment_id)
+
+    def config(self, product_id: str, name: str, version: str = "v2") -> str:
+        body = gm.CreateConfigRequest.from_dict({"name": name, "evaluationVersion": version})
+        r = create_config.sync_detailed(UUID(product_id), client=self.cc.api, body=body)
+        return str(self._ok(r, 201).config_id)
+
+    def sdk_key(self, config_id: str, environment_id: str) -> str:
+        r = get_sdk_keys.sync_detailed(UUID(config_id), UUID(environment_id), client=self.cc.api)
+        return str(self._ok(r).primary)
+
+    def tag(self, product_id: str, name: str) -> int:
+        body = gm.CreateTagModel.from_dict({"name": name})
+        r = create_tag.sync_detailed(UUID(product_id), client=self.cc.api, body=body)
+        return int(self._ok(r, 201).tag_id)
+
+    def flag(self, config_id: str, key: str, setting_type: str = "boolean", **extra: Any) -> int:
+        body = gm.CreateSettingInitialValues.from_dict(
+            {"key": key, "name": key, "settingType": setting_type, **extra}
+        )
+        r = create_setting.sync_detailed(UUID(config_id), client=self.cc.api, body=body)
+        return int(self._ok(r, 201).setting_id)
+
+    def segment(
+        self, product_id: str, name: str, attribute: str, comparator: str, value: str
+    ) -> str:
+        body = gm.CreateSegmentModel.from_dict(
+            {
+                "name": name,
+                "comparisonAttribute": attribute,
+                "comparator": comparator,
+                "comparisonValue": value,
+            }
+        )
+        r = create_segment.sync_detailed(UUID(product_id), client=self.cc.api, body=body)
+        return str(self._ok(r, 201).segment_id)
+
+    def formula(self, environment_id: str, setting_id: int, formula: dict[str, Any]) -> None:
+        body = gm.UpdateEvaluationFormulaModel.from_dict(formula)
+        r = replace_setting_value_v2.sync_detailed(
+            UUID(environment_id), setting_id, client=self.cc.api, body=body
+        )
+        self._ok(r)
+
+    def v1_value(self, environment_id: str, setting_id: int, value: dict[str, Any]) -> None:
+        body = gm.UpdateSettingValueModel.from_dict(value)
+        r = replace_setting_value.sync_detailed(
+            UUID(environment_id), setting_id, client=self.cc.api, body=body
+        )
+        self._ok(r)
