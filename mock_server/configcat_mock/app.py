@@ -75,9 +75,12 @@ class MockApp:
         missing = [op.operation_id for op in spec.operations if op.operation_id not in HANDLERS]
         self.unimplemented = missing
         from configcat_mock.control import control_routes
+        from configcat_mock.delivery.routes import delivery_routes
 
         self.asgi = Starlette(
             routes=[
+                # flag delivery (SDK config JSON, public config, /_mock/delivery), ahead of the rest
+                *delivery_routes(self),
                 Mount(CONTROL_PREFIX, routes=control_routes(self)),
                 Route("/{path:path}", self.endpoint, methods=_METHODS),
             ]
@@ -119,12 +122,18 @@ class MockApp:
                 headers.update(verdict.headers())
                 if not verdict.allowed:
                     return self._finish(
-                        request, op, user, started, None,
+                        request,
+                        op,
+                        user,
+                        started,
+                        None,
                         Response(
                             f"Too many requests. Retry after {verdict.reset_seconds} seconds.",
-                            429, headers, media_type="text/plain",
+                            429,
+                            headers,
+                            media_type="text/plain",
                         ),
-                    )  # fmt: skip
+                    )
             fault = self.faults.draw(op.operation_id, op.path)
             if fault is not None:
                 if fault.latency_ms:
@@ -134,9 +143,13 @@ class MockApp:
                         headers["Retry-After"] = "1"
                     text = f"Injected fault: {fault.status}."
                     return self._finish(
-                        request, op, user, started, None,
+                        request,
+                        op,
+                        user,
+                        started,
+                        None,
                         Response(text, fault.status, headers, media_type="text/plain"),
-                    )  # fmt: skip
+                    )
             raw = await request.body()
             status, body = self.handle(op, user, path_params, request, raw)
             if self.journal.keep_bodies and raw:

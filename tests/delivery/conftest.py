@@ -7,29 +7,31 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from delivery_support import LiveServer, Manager, serving_app
+from delivery_support import LiveServer, Manager
 
 from configcat_mock.app import MockApp
-from configcat_mock.backend import Backend
-from configcat_mock.ratelimit import RateLimits
+from configcat_mock.mock import MockConfigCat
 from configcat_mock.seed import DEMO_PASSWORD, DEMO_USERNAME
-from configcat_mock.spec import Spec
 from configcat_publicapi import ConfigCatClient
 
 
-@pytest.fixture(scope="session")
-def spec() -> Spec:
-    return Spec.load()
+@pytest.fixture
+def mock() -> Iterator[MockConfigCat]:
+    """A fresh mock whose management answers are checked against the spec."""
+    with MockConfigCat(rate_limits=False, validate_responses=True) as instance:
+        yield instance
+        problems = instance.app.response_violations + instance.app.internal_errors
+        assert not problems, problems[:5]
 
 
 @pytest.fixture
-def mock_app(spec: Spec) -> MockApp:
-    return MockApp(Backend(), spec, rate_limits=RateLimits(enabled=False))
+def mock_app(mock: MockConfigCat) -> MockApp:
+    return mock.app
 
 
 @pytest.fixture
 def live(mock_app: MockApp) -> Iterator[LiveServer]:
-    with LiveServer(serving_app(mock_app)) as server:
+    with LiveServer(mock_app) as server:
         yield server
 
 

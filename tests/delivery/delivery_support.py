@@ -9,11 +9,7 @@ from typing import Any
 from uuid import UUID
 
 import uvicorn
-from starlette.applications import Starlette
-from starlette.routing import Mount
 
-from configcat_mock.app import MockApp
-from configcat_mock.delivery.routes import CONFIG_V6_PATH, delivery_routes
 from configcat_mock.seed import DEMO_ORGANIZATION_ID
 from configcat_publicapi import ConfigCatClient
 from configcat_publicapi_client import models as gm
@@ -58,13 +54,6 @@ class LiveServer:
         self.server.should_exit = True
         self.thread.join(timeout=10)
         self.sock.close()
-
-
-def serving_app(app: MockApp) -> Any:
-    """The mock's ASGI app with the delivery routes (mounted here if the app lacks them)."""
-    if any(getattr(r, "path", None) == CONFIG_V6_PATH for r in app.asgi.routes):
-        return app
-    return Starlette(routes=[*delivery_routes(app), Mount("", app=app)])
 
 
 class Manager:
