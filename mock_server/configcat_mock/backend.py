@@ -352,7 +352,7 @@ class Backend:
         self.t["sdk_keys"].drop(lambda r: r.config_id == config_id)
         self.t["webhooks"].drop(lambda r: r.config_id == config_id)
         self.t["code_reports"].drop(lambda r: r.config_id == config_id)
-        self.t["change_requests"].drop(lambda r: r.config_id == config_id)
+        self._drop_change_requests(lambda r: r.config_id == config_id)
         self.t["configs"].remove(config_id)
 
     def delete_environment(self, environment_id: str) -> None:
@@ -360,11 +360,15 @@ class Backend:
         self.t["integration_links"].drop(lambda r: r.environment_id == environment_id)
         self.t["sdk_keys"].drop(lambda r: r.environment_id == environment_id)
         self.t["webhooks"].drop(lambda r: r.environment_id == environment_id)
-        self.t["change_requests"].drop(lambda r: r.environment_id == environment_id)
+        self._drop_change_requests(lambda r: r.environment_id == environment_id)
         for integration in self.t["integrations"]:
             if environment_id in integration.environment_ids:
                 integration.environment_ids.remove(environment_id)
         self.t["environments"].remove(environment_id)
+
+    def _drop_change_requests(self, pred: Callable[[m.ChangeRequest], bool]) -> None:
+        gone = {r.change_request_id for r in self.t["change_requests"].drop(pred)}
+        self.t["change_request_comments"].drop(lambda r: r.change_request_id in gone)
 
     def delete_product(self, product_id: str) -> None:
         for config in self.t["configs"].where(product_id=product_id):

@@ -38,24 +38,37 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="serve over HTTP (uvicorn)", epilog=EPILOG,
-                           formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    serve = sub.add_parser(
+        "serve",
+        help="serve over HTTP (uvicorn)",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--seed", metavar="FILE", help="load this state at start")
     serve.add_argument(
         "--spec", metavar="FILE", help="OpenAPI document (default: spec/swagger.json)"
     )
-    serve.add_argument("--rate-limit", type=int, nargs=2, metavar=("PER_SECOND", "PER_MINUTE"),
-                       default=(20, 500), help="requests per credential and endpoint")  # fmt: skip
+    serve.add_argument(
+        "--rate-limit",
+        type=int,
+        nargs=2,
+        metavar=("PER_SECOND", "PER_MINUTE"),
+        default=(20, 500),
+        help="requests per credential and endpoint",
+    )
     serve.add_argument("--no-rate-limit", action="store_true", help="turn rate limiting off")
     serve.add_argument(
         "--faults",
         metavar="JSON|FILE",
         help='fault rules, e.g. {"seed": 1, "rules": [{"route": "*", "rate_503": 0.1}]}',
     )
-    serve.add_argument("--validate-responses", action="store_true",
-                       help="check every answer against the spec (slower)")  # fmt: skip
+    serve.add_argument(
+        "--validate-responses",
+        action="store_true",
+        help="check every answer against the spec (slower)",
+    )
     serve.add_argument("--log-level", default="warning")
     sub.add_parser("seed", help="print the default seed state")
     return parser
@@ -69,9 +82,11 @@ def serve(args: argparse.Namespace) -> int:
     seed = _json_arg(args.seed) if args.seed else None
     limits = RateLimits(args.rate_limit[0], args.rate_limit[1], enabled=not args.no_rate_limit)
     mock = MockConfigCat(
-        spec_path=args.spec, seed=seed, rate_limits=limits,
+        spec_path=args.spec,
+        seed=seed,
+        rate_limits=limits,
         validate_responses=args.validate_responses,
-    )  # fmt: skip
+    )
     if args.faults:
         injector: FaultInjector = mock.app.faults
         injector.configure_json(_json_arg(args.faults))
@@ -81,8 +96,9 @@ def serve(args: argparse.Namespace) -> int:
         f"user {DEMO_USERNAME!r} / {DEMO_PASSWORD!r} unless seeded otherwise",
         file=sys.stderr,
     )
-    uvicorn.run(mock.app, host=args.host, port=args.port, log_level=args.log_level,
-                access_log=False)  # fmt: skip
+    uvicorn.run(
+        mock.app, host=args.host, port=args.port, log_level=args.log_level, access_log=False
+    )
     return 0
 
 

@@ -93,9 +93,11 @@ def wire_environment(b: Backend, env: m.Environment) -> None:
         b.ensure_sdk_keys(config.config_id, env.environment_id)
         for setting in b.t["settings"].where(config_id=config.config_id):
             new_value(
-                b, setting, env.environment_id,
+                b,
+                setting,
+                env.environment_id,
                 default_formula(config.evaluation_version, setting.setting_type),
-            )  # fmt: skip
+            )
 
 
 def wire_config(b: Backend, config: m.Config) -> None:

@@ -32,8 +32,14 @@ def create_config(c: Call) -> Any:
         )
     )
     wire_config(b, config)
-    b.audit(c.user, product.organization_id, product.product_id, "configCreated", config.name,
-            config_id=config.config_id)  # fmt: skip
+    b.audit(
+        c.user,
+        product.organization_id,
+        product.product_id,
+        "configCreated",
+        config.name,
+        config_id=config.config_id,
+    )
     return views.config(b, config)
 
 
@@ -49,8 +55,14 @@ def update_config(c: Call) -> Any:
     config.description = pick(c.body, "description", config.description)
     config.order = pick(c.body, "order", config.order)
     product = b.t["products"][config.product_id]
-    b.audit(c.user, product.organization_id, product.product_id, "configChanged", config.name,
-            config_id=config.config_id)  # fmt: skip
+    b.audit(
+        c.user,
+        product.organization_id,
+        product.product_id,
+        "configChanged",
+        config.name,
+        config_id=config.config_id,
+    )
     return views.config(b, config)
 
 

@@ -34,8 +34,14 @@ def create_environment(c: Call) -> Any:
         )
     )
     wire_environment(b, env)
-    b.audit(c.user, product.organization_id, product.product_id, "environmentCreated", name,
-            environment_id=env.environment_id)  # fmt: skip
+    b.audit(
+        c.user,
+        product.organization_id,
+        product.product_id,
+        "environmentCreated",
+        name,
+        environment_id=env.environment_id,
+    )
     return views.environment(b, env)
 
 
@@ -54,8 +60,14 @@ def update_environment(c: Call) -> Any:
     env.description = pick(c.body, "description", env.description)
     env.order = pick(c.body, "order", env.order)
     product = b.t["products"][env.product_id]
-    b.audit(c.user, product.organization_id, product.product_id, "environmentChanged", env.name,
-            environment_id=env.environment_id)  # fmt: skip
+    b.audit(
+        c.user,
+        product.organization_id,
+        product.product_id,
+        "environmentChanged",
+        env.name,
+        environment_id=env.environment_id,
+    )
     return views.environment(b, env)
 
 

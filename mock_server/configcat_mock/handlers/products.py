@@ -7,7 +7,9 @@ from typing import Any
 from configcat_mock import models as m
 from configcat_mock import views
 from configcat_mock.context import Call
+from configcat_mock.errors import BadRequest
 from configcat_mock.handlers._common import pick, require_name, unique_name
+from configcat_mock.handlers.account import add_default_group
 
 
 def get_products(c: Call) -> Any:
@@ -32,6 +34,7 @@ def create_product(c: Call) -> Any:
             webhook_signing_keys=[f"configcat_whsk_{b.token(40)}", f"configcat_whsk_{b.token(40)}"],
         )
     )
+    add_default_group(b, product, c.user)
     b.audit(c.user, org.organization_id, product.product_id, "productCreated", name)
     return views.product(b, product)
 
@@ -61,3 +64,65 @@ def delete_product(c: Call) -> Any:
     b.delete_product(product.product_id)
     b.audit(c.user, product.organization_id, None, "productDeleted", product.name)
     return None
+
+
+def _preferences(c: Call, product: m.Product) -> Any:
+    envs = views.ordered(c.backend.t["environments"].where(product_id=product.product_id))
+    prefs = product.preferences
+    return {
+        "reasonRequired": product.reason_required,
+        "keyGenerationMode": prefs.get("keyGenerationMode", "camelCase"),
+        "showVariationId": bool(prefs.get("showVariationId", False)),
+        "reasonRequiredEnvironments": [
+            {
+                "environmentId": e.environment_id,
+                "reasonRequired": e.reason_required,
+                "environmentName": e.name,
+            }
+            for e in envs
+        ],
+        "mandatorySettingHint": bool(prefs.get("mandatorySettingHint", False)),
+        "approveRequired": product.approve_required,
+        "approveRequiredEnvironments": [
+            {
+                "environmentId": e.environment_id,
+                "approveRequired": e.approve_required,
+                "environmentName": e.name,
+            }
+            for e in envs
+        ],
+    }
+
+
+def get_product_preferences(c: Call) -> Any:
+    return _preferences(c, c.backend.product(c.path["productId"], c.user))
+
+
+def update_product_preferences(c: Call) -> Any:
+    b = c.backend
+    product = b.product(c.path["productId"], c.user)
+    body = c.body or {}
+    envs = {e.environment_id: e for e in b.t["environments"].where(product_id=product.product_id)}
+    for name in ("reasonRequiredEnvironments", "approveRequiredEnvironments"):
+        for i, item in enumerate(body.get(name) or []):
+            if item.get("environmentId") not in envs:
+                raise BadRequest(f"{name}[{i}].environmentId", "Unknown environment.")
+    product.reason_required = pick(body, "reasonRequired", product.reason_required)
+    product.approve_required = pick(body, "approveRequired", product.approve_required)
+    for key in ("keyGenerationMode", "showVariationId", "mandatorySettingHint"):
+        if body.get(key) is not None:
+            product.preferences[key] = body[key]
+    for item in body.get("reasonRequiredEnvironments") or []:
+        if item.get("reasonRequired") is not None:
+            envs[item["environmentId"]].reason_required = bool(item["reasonRequired"])
+    for item in body.get("approveRequiredEnvironments") or []:
+        if item.get("approveRequired") is not None:
+            envs[item["environmentId"]].approve_required = bool(item["approveRequired"])
+    b.audit(
+        c.user,
+        product.organization_id,
+        product.product_id,
+        "productPreferencesUpdated",
+        product.name,
+    )
+    return _preferences(c, product)

@@ -23,8 +23,9 @@ MAX_PREDEFINED_VARIATIONS = 25
 
 def _check_key(b: Backend, config_id: str, key: Any) -> str:
     if not isinstance(key, str) or not SETTING_KEY.match(key):
-        raise BadRequest("key", "The key must start with a letter and contain only letters, "
-                         "digits, '-' and '_'.")  # fmt: skip
+        raise BadRequest(
+            "key", "The key must start with a letter and contain only letters, digits, '-' and '_'."
+        )
     if len(key) > 255:
         raise BadRequest("key", "The key must be at most 255 characters long.")
     folded = key.casefold()
@@ -105,8 +106,12 @@ def create_setting(c: Call) -> Any:
     if body.get("settingIdToInitFrom") is not None:
         source = b.t["settings"].get(body["settingIdToInitFrom"])
         src_config = b.t["configs"].get(source.config_id) if source else None
-        if (source is None or src_config is None or src_config.product_id != config.product_id
-                or source.setting_type != setting_type):  # fmt: skip
+        if (
+            source is None
+            or src_config is None
+            or src_config.product_id != config.product_id
+            or source.setting_type != setting_type
+        ):
             raise BadRequest("settingIdToInitFrom", "No setting of the same type in this product.")
     setting = m.Setting(
         setting_id=b.next_id("setting"),
@@ -137,8 +142,14 @@ def create_setting(c: Call) -> Any:
                 formula = copy.deepcopy(copied.formula)
         new_value(b, setting, env.environment_id, formula)
     product = b.t["products"][config.product_id]
-    b.audit(c.user, product.organization_id, product.product_id, "settingCreated", key,
-            config_id=config.config_id)  # fmt: skip
+    b.audit(
+        c.user,
+        product.organization_id,
+        product.product_id,
+        "settingCreated",
+        key,
+        config_id=config.config_id,
+    )
     return views.setting(b, setting)
 
 
@@ -156,8 +167,14 @@ def _apply(c: Call, setting: m.Setting, body: dict[str, Any]) -> Any:
     if "tags" in body:
         setting.tag_ids = _check_tags(b, config.product_id, body.get("tags"))
     product = b.t["products"][config.product_id]
-    b.audit(c.user, product.organization_id, product.product_id, "settingChanged", setting.key,
-            config_id=config.config_id)  # fmt: skip
+    b.audit(
+        c.user,
+        product.organization_id,
+        product.product_id,
+        "settingChanged",
+        setting.key,
+        config_id=config.config_id,
+    )
     return views.setting(b, setting)
 
 
@@ -193,8 +210,14 @@ def delete_setting(c: Call) -> Any:
                     raise BadRequest("settingId", "The setting is a prerequisite of another flag.")
     b.delete_setting(setting)
     product = b.t["products"][config.product_id]
-    b.audit(c.user, product.organization_id, product.product_id, "settingDeleted", setting.key,
-            config_id=config.config_id)  # fmt: skip
+    b.audit(
+        c.user,
+        product.organization_id,
+        product.product_id,
+        "settingDeleted",
+        setting.key,
+        config_id=config.config_id,
+    )
     return None
 
 
@@ -238,8 +261,9 @@ def get_predefined_variations(c: Call) -> Any:
 def update_predefined_variations(c: Call) -> Any:
     b = c.backend
     setting = b.setting(c.path["settingId"], c.user)
-    new = _variations(b, setting.setting_type, c.body.get("predefinedVariations"),
-                      setting.predefined_variations)  # fmt: skip
+    new = _variations(
+        b, setting.setting_type, c.body.get("predefinedVariations"), setting.predefined_variations
+    )
     kept = {v["predefinedVariationId"] for v in new}
     for v in setting.predefined_variations:
         if v["predefinedVariationId"] not in kept and _usages(
@@ -249,6 +273,12 @@ def update_predefined_variations(c: Call) -> Any:
     setting.predefined_variations = new
     config = b.t["configs"][setting.config_id]
     product = b.t["products"][config.product_id]
-    b.audit(c.user, product.organization_id, product.product_id, "predefinedVariationsChanged",
-            setting.key, config_id=config.config_id)  # fmt: skip
+    b.audit(
+        c.user,
+        product.organization_id,
+        product.product_id,
+        "predefinedVariationsChanged",
+        setting.key,
+        config_id=config.config_id,
+    )
     return {"predefinedVariations": new, "maxPredefinedVariations": MAX_PREDEFINED_VARIATIONS}

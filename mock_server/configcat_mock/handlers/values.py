@@ -24,18 +24,37 @@ LIMITATIONS = {
     "maxConditionPerTargetingRuleCount": 100,
 }
 _LIST_COMPARATORS = {
-    "isOneOf", "isNotOneOf", "containsAnyOf", "doesNotContainAnyOf", "semVerIsOneOf",
-    "semVerIsNotOneOf", "sensitiveIsOneOf", "sensitiveIsNotOneOf",
-    "sensitiveTextStartsWithAnyOf", "sensitiveTextNotStartsWithAnyOf",
-    "sensitiveTextEndsWithAnyOf", "sensitiveTextNotEndsWithAnyOf",
-    "sensitiveArrayContainsAnyOf", "sensitiveArrayDoesNotContainAnyOf", "textStartsWithAnyOf",
-    "textNotStartsWithAnyOf", "textEndsWithAnyOf", "textNotEndsWithAnyOf",
-    "arrayContainsAnyOf", "arrayDoesNotContainAnyOf",
-}  # fmt: skip
+    "isOneOf",
+    "isNotOneOf",
+    "containsAnyOf",
+    "doesNotContainAnyOf",
+    "semVerIsOneOf",
+    "semVerIsNotOneOf",
+    "sensitiveIsOneOf",
+    "sensitiveIsNotOneOf",
+    "sensitiveTextStartsWithAnyOf",
+    "sensitiveTextNotStartsWithAnyOf",
+    "sensitiveTextEndsWithAnyOf",
+    "sensitiveTextNotEndsWithAnyOf",
+    "sensitiveArrayContainsAnyOf",
+    "sensitiveArrayDoesNotContainAnyOf",
+    "textStartsWithAnyOf",
+    "textNotStartsWithAnyOf",
+    "textEndsWithAnyOf",
+    "textNotEndsWithAnyOf",
+    "arrayContainsAnyOf",
+    "arrayDoesNotContainAnyOf",
+}
 _NUMBER_COMPARATORS = {
-    "numberEquals", "numberDoesNotEqual", "numberLess", "numberLessOrEquals", "numberGreater",
-    "numberGreaterOrEquals", "dateTimeBefore", "dateTimeAfter",
-}  # fmt: skip
+    "numberEquals",
+    "numberDoesNotEqual",
+    "numberLess",
+    "numberLessOrEquals",
+    "numberGreater",
+    "numberGreaterOrEquals",
+    "dateTimeBefore",
+    "dateTimeAfter",
+}
 
 
 # -- locating the value -----------------------------------------------------------------------
@@ -83,16 +102,24 @@ def _guard(c: Call, env: m.Environment, *, v2: bool) -> None:
     product = c.backend.t["products"][env.product_id]
     c.require_reason(product, env)
     if v2 and env.approve_required and not c.query.get("bypassApproval"):
-        raise BadRequest("bypassApproval", "This environment requires approval: "
-                         "create a change request or bypass the approval.")  # fmt: skip
+        raise BadRequest(
+            "bypassApproval",
+            "This environment requires approval: create a change request or bypass the approval.",
+        )
 
 
 def _audit(c: Call, config: m.Config, env: m.Environment, setting: m.Setting) -> None:
     product = c.backend.t["products"][config.product_id]
     c.backend.audit(
-        c.user, product.organization_id, product.product_id, "settingValueChanged", setting.key,
-        why=c.reason, config_id=config.config_id, environment_id=env.environment_id,
-    )  # fmt: skip
+        c.user,
+        product.organization_id,
+        product.product_id,
+        "settingValueChanged",
+        setting.key,
+        why=c.reason,
+        config_id=config.config_id,
+        environment_id=env.environment_id,
+    )
 
 
 # -- v1 ---------------------------------------------------------------------------------------
@@ -115,8 +142,10 @@ def check_v1(
             if rule.get("segmentComparator") is None:
                 raise BadRequest(f"{field}.segmentComparator", "A segment comparator is required.")
         elif not rule.get("comparisonAttribute") or rule.get("comparator") is None:
-            raise BadRequest(f"{field}.comparator", "A comparison attribute and comparator, "
-                             "or a segment, is required.")  # fmt: skip
+            raise BadRequest(
+                f"{field}.comparator",
+                "A comparison attribute and comparator, or a segment, is required.",
+            )
         elif rule.get("comparisonValue") is None:
             raise BadRequest(f"{field}.comparisonValue", "A comparison value is required.")
         rules.append(c.schemas.shape("RolloutRuleModel", {**rule, "value": rule_value}))
@@ -245,13 +274,22 @@ def _check_condition(
     c: Call, setting: m.Setting, config: m.Config, cond: dict[str, Any], field: str
 ) -> dict[str, Any]:
     b = c.backend
-    present = [k for k in ("userCondition", "segmentCondition", "prerequisiteFlagCondition")
-               if cond.get(k) is not None]  # fmt: skip
+    present = [
+        k
+        for k in ("userCondition", "segmentCondition", "prerequisiteFlagCondition")
+        if cond.get(k) is not None
+    ]
     if len(present) != 1:
-        raise BadRequest(field, "Exactly one of userCondition, segmentCondition and "
-                         "prerequisiteFlagCondition is required.")  # fmt: skip
-    out: dict[str, Any] = {"userCondition": None, "segmentCondition": None,
-                           "prerequisiteFlagCondition": None}  # fmt: skip
+        raise BadRequest(
+            field,
+            "Exactly one of userCondition, segmentCondition and "
+            "prerequisiteFlagCondition is required.",
+        )
+    out: dict[str, Any] = {
+        "userCondition": None,
+        "segmentCondition": None,
+        "prerequisiteFlagCondition": None,
+    }
     kind = present[0]
     data = cond[kind]
     if kind == "userCondition":
@@ -264,8 +302,10 @@ def _check_condition(
         else:
             need = "stringValue"
         if value.get(need) in (None, []):
-            raise BadRequest(f"{field}.userCondition.comparisonValue.{need}",
-                             f"The comparator {comparator} needs a {need}.")  # fmt: skip
+            raise BadRequest(
+                f"{field}.userCondition.comparisonValue.{need}",
+                f"The comparator {comparator} needs a {need}.",
+            )
         out[kind] = c.schemas.shape("UserConditionModel", data)
     elif kind == "segmentCondition":
         segment = b.t["segments"].get(data.get("segmentId"))
@@ -275,12 +315,17 @@ def _check_condition(
     else:
         pre = b.t["settings"].get(data.get("prerequisiteSettingId"))
         if pre is None or pre.config_id != config.config_id or pre.setting_id == setting.setting_id:
-            raise BadRequest(f"{field}.prerequisiteFlagCondition.prerequisiteSettingId",
-                             "The prerequisite must be another flag of this config.")  # fmt: skip
+            raise BadRequest(
+                f"{field}.prerequisiteFlagCondition.prerequisiteSettingId",
+                "The prerequisite must be another flag of this config.",
+            )
         at = f"{field}.prerequisiteFlagCondition.prerequisiteComparisonValue"
         value = check_value_model(pre, data.get("prerequisiteComparisonValue"), at)
-        out[kind] = {"prerequisiteSettingId": pre.setting_id, "comparator": data["comparator"],
-                     "prerequisiteComparisonValue": value}  # fmt: skip
+        out[kind] = {
+            "prerequisiteSettingId": pre.setting_id,
+            "comparator": data["comparator"],
+            "prerequisiteComparisonValue": value,
+        }
     return out
 
 
@@ -300,11 +345,14 @@ def check_v2(
         for j, option in enumerate(rule.get("percentageOptions") or []):
             if not 0 <= option["percentage"] <= 100:
                 raise BadRequest(f"{field}.percentageOptions[{j}].percentage", "Must be 0..100.")
-            options.append({
-                "percentage": option["percentage"],
-                "value": check_value_model(setting, option.get("value"),
-                                           f"{field}.percentageOptions[{j}].value"),
-            })  # fmt: skip
+            options.append(
+                {
+                    "percentage": option["percentage"],
+                    "value": check_value_model(
+                        setting, option.get("value"), f"{field}.percentageOptions[{j}].value"
+                    ),
+                }
+            )
         if options and sum(o["percentage"] for o in options) != 100:
             raise BadRequest(f"{field}.percentageOptions", "The percentages must add up to 100.")
         value = None
@@ -332,16 +380,22 @@ def _prerequisite_of(b: Backend, setting: m.Setting, env_id: str) -> list[int]:
         if value is None:
             continue
         for rule in value.formula.get("targetingRules") or []:
-            if any((cond.get("prerequisiteFlagCondition") or {}).get("prerequisiteSettingId")
-                   == setting.setting_id for cond in rule.get("conditions") or []):  # fmt: skip
+            if any(
+                (cond.get("prerequisiteFlagCondition") or {}).get("prerequisiteSettingId")
+                == setting.setting_id
+                for cond in rule.get("conditions") or []
+            ):
                 out.append(other.setting_id)
                 break
     return out
 
 
 def _v2_item(b: Backend, setting: m.Setting, value: m.SettingValue) -> dict[str, Any]:
-    pending = [r for r in b.t["change_requests"].where(environment_id=value.environment_id)
-               if r.status == "pending" and str(setting.setting_id) in r.proposed]  # fmt: skip
+    pending = [
+        r
+        for r in b.t["change_requests"].where(environment_id=value.environment_id)
+        if r.status == "open" and str(setting.setting_id) in r.proposed
+    ]
     return {
         "lastVersionId": value.version_id,
         **value.formula,

@@ -47,8 +47,15 @@ def _audit(c: Call, hook: m.Webhook, kind: str) -> None:
     b = c.backend
     config = b.t["configs"][hook.config_id]
     product = b.t["products"][config.product_id]
-    b.audit(c.user, product.organization_id, product.product_id, kind, hook.url,
-            config_id=hook.config_id, environment_id=hook.environment_id)  # fmt: skip
+    b.audit(
+        c.user,
+        product.organization_id,
+        product.product_id,
+        kind,
+        hook.url,
+        config_id=hook.config_id,
+        environment_id=hook.environment_id,
+    )
 
 
 def get_webhooks(c: Call) -> Any:

@@ -1,4 +1,4 @@
-"""Change requests (approval flow) and their comments."""
+"""Change requests (approval flow, scheduled changes) and their comments."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ import attrs
 class ChangeRequest:
     """A proposal to change v2 setting values of one config in one environment.
 
-    ``proposed`` maps ``str(settingId)`` to the ``UpdateEvaluationFormulaModel`` to apply.
+    ``proposed`` maps ``str(settingId)`` to the stored-shape formula to apply; ``base`` maps it
+    to ``{"versionId", "formula"}`` of the value the proposal was made against (a conflict when
+    the value has moved on since).
     """
 
     change_request_id: int
@@ -19,18 +21,21 @@ class ChangeRequest:
     config_id: str
     environment_id: str
     title: str
-    description: str | None
     status: str
     creator_user_id: str
     owner_user_id: str
     created_at: str
-    updated_at: str
+    reason: str | None = None
+    apply_at: str | None = None
+    bypass_approval: bool = False
     proposed: dict[str, dict[str, Any]] = attrs.field(factory=dict)
-    base_formulas: dict[str, dict[str, Any]] = attrs.field(factory=dict)
-    approver_user_ids: list[str] = attrs.field(factory=list)
-    scheduled_at: str | None = None
-    required_approvals: int = 1
-    history: list[dict[str, Any]] = attrs.field(factory=list)
+    base: dict[str, dict[str, Any]] = attrs.field(factory=dict)
+    approvals: list[dict[str, Any]] = attrs.field(factory=list)
+    """``ChangeRequestApprovalModel`` objects plus ``userId``."""
+    activities: list[dict[str, Any]] = attrs.field(factory=list)
+    applied: dict[str, Any] | None = None
+    """``{"at", "userId"}`` once applied."""
+    closed: dict[str, Any] | None = None
 
 
 @attrs.define
@@ -38,6 +43,6 @@ class ChangeRequestComment:
     comment_id: int
     change_request_id: int
     user_id: str
-    text: str
+    body: str
     created_at: str
-    updated_at: str | None = None
+    edited_at: str | None = None

@@ -36,7 +36,7 @@ class ProxyProfile:
     description: str | None = None
     connection_preferences: dict[str, Any] = attrs.field(factory=dict)
     selection_rules: list[dict[str, Any]] = attrs.field(factory=list)
-    sdk_keys: list[dict[str, str]] = attrs.field(factory=list)
-    """Selected ``{"configId", "environmentId"}`` pairs."""
+    sdk_keys: list[dict[str, Any]] = attrs.field(factory=list)
+    """Explicit ``{"configId", "environmentId", "selected"}`` choices, applied after the rules."""
     secret: str = ""
     last_accessed_at: str | None = None

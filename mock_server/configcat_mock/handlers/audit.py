@@ -1,0 +1,154 @@
+"""Audit logs (v1 lists, v2 pages) and zombie (stale) flags."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from configcat_mock import models as m
+from configcat_mock import views
+from configcat_mock.context import Call
+from configcat_mock.handlers._common import page
+
+
+def _when(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def view(a: m.AuditLog) -> dict[str, Any]:
+    return {
+        "auditLogId": a.audit_log_id,
+        "auditLogDateTime": a.created_at,
+        "auditLogTypeEnum": a.type,
+        "truncated": False,
+        "modelVersion": 1,
+        "auditLogType": a.type,
+        "userEmail": a.user_email,
+        "userName": a.user_name,
+        "where": a.where,
+        "why": a.why,
+        "actionTarget": a.action_target,
+        "details": a.details,
+    }
+
+
+def _filtered(c: Call, organization_id: str, product_id: str | None) -> list[m.AuditLog]:
+    q = c.query
+    since = _aware(q["fromUtcDateTime"]) if "fromUtcDateTime" in q else None
+    until = _aware(q["toUtcDateTime"]) if "toUtcDateTime" in q else None
+    out = []
+    for a in c.backend.t["audit_logs"].where(organization_id=organization_id):
+        if product_id is not None and a.product_id != product_id:
+            continue
+        if "configId" in q and a.config_id != q["configId"]:
+            continue
+        if "environmentId" in q and a.environment_id != q["environmentId"]:
+            continue
+        if q.get("auditLogType") is not None and a.type != q["auditLogType"]:
+            continue
+        when = _when(a.created_at)
+        if (since and when < since) or (until and when > until):
+            continue
+        out.append(a)
+    out.sort(key=lambda a: a.audit_log_id, reverse=True)
+    return out
+
+
+def _product_logs(c: Call) -> list[m.AuditLog]:
+    product = c.backend.product(c.path["productId"], c.user)
+    return _filtered(c, product.organization_id, product.product_id)
+
+
+def _org_logs(c: Call) -> list[m.AuditLog]:
+    org = c.backend.organization(c.path["organizationId"], c.user)
+    product_id = c.query.get("productId")
+    return _filtered(c, org.organization_id, product_id)
+
+
+def _paged(c: Call, rows: list[m.AuditLog]) -> Any:
+    data, paging = page(rows, c.query.get("pageNumber", 1), c.query.get("pageSize", 100))
+    return {"paging": paging, "data": [view(a) for a in data]}
+
+
+def get_auditlogs(c: Call) -> Any:
+    return [view(a) for a in _product_logs(c)]
+
+
+def get_auditlogs_v2(c: Call) -> Any:
+    return _paged(c, _product_logs(c))
+
+
+def get_organization_auditlogs(c: Call) -> Any:
+    return [view(a) for a in _org_logs(c)]
+
+
+def get_organization_auditlogs_v2(c: Call) -> Any:
+    return _paged(c, _org_logs(c))
+
+
+def get_staleflags(c: Call) -> Any:
+    """Flags whose value has not changed for ``staleFlagAgeDays`` (default 7) days."""
+    b = c.backend
+    product = b.product(c.path["productId"], c.user)
+    q = c.query
+    cutoff = datetime.now(timezone.utc) - timedelta(days=q.get("staleFlagAgeDays", 7))
+    ignored_envs = set(q.get("ignoredEnvironmentIds") or [])
+    ignored_tags = set(q.get("ignoredTagIds") or [])
+    need_all = q.get("staleFlagStaleInEnvironmentsType") == "staleInAllEnvironments"
+    envs = [
+        e
+        for e in views.ordered(b.t["environments"].where(product_id=product.product_id))
+        if e.environment_id not in ignored_envs
+    ]
+    referenced = {ref.get("settingId") for r in b.t["code_reports"] for ref in r.flag_references}
+    configs = []
+    for config in views.ordered(b.t["configs"].where(product_id=product.product_id)):
+        settings = []
+        for s in views.ordered(b.t["settings"].where(config_id=config.config_id)):
+            if ignored_tags.intersection(s.tag_ids):
+                continue
+            values = []
+            for env in envs:
+                value = b.t["setting_values"].get((s.setting_id, env.environment_id))
+                updated = value.updated_at if value else None
+                stale = (
+                    _when(updated) if updated else _when(s.created_at or "1970-01-01T00:00:00Z")
+                ) < cutoff
+                values.append(
+                    {"environmentId": env.environment_id, "updatedAt": updated, "isStale": stale}
+                )
+            flags = [v["isStale"] for v in values]
+            if flags and (all(flags) if need_all else any(flags)):
+                settings.append(
+                    {
+                        "settingId": s.setting_id,
+                        "name": s.name,
+                        "key": s.key,
+                        "hint": s.hint,
+                        "hasCodeReferences": s.setting_id in referenced,
+                        "tags": [
+                            {"tagId": t, "settingTagId": s.setting_id * 100_000 + t}
+                            for t in s.tag_ids
+                        ],
+                        "settingValues": values,
+                    }
+                )
+        configs.append(
+            {
+                "configId": config.config_id,
+                "name": config.name,
+                "evaluationVersion": config.evaluation_version,
+                "hasCodeReferences": any(x["hasCodeReferences"] for x in settings),
+                "settings": settings,
+            }
+        )
+    return {
+        "productId": product.product_id,
+        "name": product.name,
+        "configs": configs,
+        "environments": [{"environmentId": e.environment_id, "name": e.name} for e in envs],
+    }
