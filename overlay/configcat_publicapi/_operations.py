@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import pkgutil
 from collections.abc import AsyncIterator, Callable, Iterator
 from functools import cache
 from types import ModuleType
@@ -59,6 +58,8 @@ NAMESPACES: dict[str, str] = {
 @cache
 def operations_of(folder: str) -> tuple[str, ...]:
     """The operation (module) names in one generated folder, found on first use."""
+    import pkgutil
+
     package = importlib.import_module(f"{API_PACKAGE}.{folder}")
     return tuple(sorted(m.name for m in pkgutil.iter_modules(package.__path__) if not m.ispkg))
 

@@ -13,7 +13,6 @@ response the same way; a context variable follows the call into threads and asyn
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import time
@@ -32,8 +31,14 @@ logger = logging.getLogger(LOGGER_NAME)
 
 #: Indirections so that tests can record the waits instead of sleeping.
 _sleep = time.sleep
-_async_sleep = asyncio.sleep
 _clock = time.monotonic
+
+
+async def _async_sleep(seconds: float) -> None:
+    import asyncio  # imported on first use: it would double the overlay's import time
+
+    await asyncio.sleep(seconds)
+
 
 _ID_SEGMENT = re.compile(
     r"/(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|\d+)(?=/|$)"
