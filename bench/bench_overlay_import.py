@@ -37,6 +37,13 @@ def sample(module: str) -> tuple[float, float]:
     raise SystemExit(f"importtime printed no line for {module}")
 
 
+def empty_interpreter() -> float:
+    """Wall seconds of a Python process that imports nothing."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21)
@@ -50,15 +57,7 @@ def main() -> None:
             results[module].append(sample(module))
     cumulative = {m: statistics.median(r[0] for r in results[m]) for m in modules}
     wall = {m: statistics.median(r[1] for r in results[m]) for m in modules}
-    empty = statistics.median(
-        (
-            lambda t: (
-                subprocess.run([sys.executable, "-c", "pass"], check=True),
-                time.perf_counter() - t,
-            )[1]
-        )(time.perf_counter())
-        for _ in range(args.runs)
-    )
+    empty = statistics.median(empty_interpreter() for _ in range(args.runs))
     print(f"import cost, median of {args.runs} fresh interpreters ({sys.executable})")
     for module in modules:
         print(
