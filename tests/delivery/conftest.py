@@ -47,3 +47,23 @@ def manager(live: LiveServer) -> Iterator[Manager]:
         DEMO_USERNAME, DEMO_PASSWORD, base_url=live.url, rate_limit=None, max_retries=0
     ) as cc:
         yield Manager(cc)
+
+
+@pytest.fixture
+def local(mock: MockConfigCat) -> Iterator[httpx.Client]:
+    """An httpx client on the mock's in-process transport (no sockets)."""
+    with httpx.Client(transport=mock.transport, base_url="http://mock") as client:
+        yield client
+
+
+@pytest.fixture
+def local_manager(mock: MockConfigCat) -> Iterator[Manager]:
+    with ConfigCatClient(
+        DEMO_USERNAME,
+        DEMO_PASSWORD,
+        base_url="http://mock",
+        transport=mock.transport,
+        rate_limit=None,
+        max_retries=0,
+    ) as cc:
+        yield Manager(cc)

@@ -13,7 +13,7 @@ import uvicorn
 from configcat_mock.seed import DEMO_ORGANIZATION_ID
 from configcat_publicapi import ConfigCatClient
 from configcat_publicapi_client import models as gm
-from configcat_publicapi_client.api.configs import create_config
+from configcat_publicapi_client.api.configs import create_config, delete_config
 from configcat_publicapi_client.api.environments import create_environment
 from configcat_publicapi_client.api.feature_flag_setting_values import replace_setting_value
 from configcat_publicapi_client.api.feature_flag_setting_values_v2 import (
@@ -124,3 +124,6 @@ class Manager:
             UUID(environment_id), setting_id, client=self.cc.api, body=body
         )
         self._ok(r)
+
+    def delete_config(self, config_id: str) -> None:
+        self._ok(delete_config.sync_detailed(UUID(config_id), client=self.cc.api), 204)
