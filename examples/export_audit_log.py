@@ -1,0 +1,33 @@
+"""Export a product's audit log as JSON lines, page by page, without holding it in memory.
+
+python examples/export_audit_log.py PRODUCT_ID > audit.jsonl
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+from configcat_publicapi import ConfigCatClient
+
+
+def run(cc: ConfigCatClient, product_id: Any) -> Iterator[str]:
+    """One JSON line per audit log item; pages (100 items each) are fetched as needed."""
+    for item in cc.paginate(cc.audit_logs.get_auditlogs_v2, product_id):
+        yield json.dumps(item.to_dict(), sort_keys=True)
+
+
+def main() -> int:
+    if len(sys.argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    with ConfigCatClient() as cc:
+        for line in run(cc, sys.argv[1]):
+            print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
