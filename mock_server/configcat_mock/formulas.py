@@ -110,3 +110,88 @@ def touch(b: Backend, value: m.SettingValue, user: m.User) -> None:
     value.last_updater_email = user.email
     value.last_updater_full_name = user.full_name
     value.version_id = b.new_uuid()
+
+
+_V1_TO_V2_COMPARATOR = {"contains": "containsAnyOf", "doesNotContain": "doesNotContainAnyOf"}
+_V1_LIST = {
+    "isOneOf",
+    "isNotOneOf",
+    "contains",
+    "doesNotContain",
+    "semVerIsOneOf",
+    "semVerIsNotOneOf",
+    "sensitiveIsOneOf",
+    "sensitiveIsNotOneOf",
+}
+_V1_NUMBER = {
+    "numberEquals",
+    "numberDoesNotEqual",
+    "numberLess",
+    "numberLessOrEquals",
+    "numberGreater",
+    "numberGreaterOrEquals",
+}
+
+
+def _v1_comparison_value(comparator: str, raw: str | None) -> dict[str, Any]:
+    out: dict[str, Any] = {"stringValue": None, "doubleValue": None, "listValue": None}
+    text = raw or ""
+    if comparator in _V1_LIST:
+        items = [x.strip() for x in text.split(",") if x.strip()]
+        out["listValue"] = [{"value": x, "hint": None} for x in items]
+    elif comparator in _V1_NUMBER:
+        try:
+            out["doubleValue"] = float(text)
+        except ValueError:
+            out["stringValue"] = text
+    else:
+        out["stringValue"] = text
+    return out
+
+
+def v1_as_v2(setting_type: str, formula: dict[str, Any]) -> dict[str, Any]:
+    """A v1 formula read through the v2 endpoints: rollout rules become targeting rules with
+    one condition each, percentage items a last rule with percentage options."""
+    rules: list[dict[str, Any]] = []
+    for rule in formula.get("rolloutRules") or []:
+        condition: dict[str, Any] = {
+            "userCondition": None,
+            "segmentCondition": None,
+            "prerequisiteFlagCondition": None,
+        }
+        if rule.get("segmentId"):
+            condition["segmentCondition"] = {
+                "segmentId": rule["segmentId"],
+                "comparator": rule.get("segmentComparator") or "isIn",
+            }
+        else:
+            comparator = rule.get("comparator") or "isOneOf"
+            condition["userCondition"] = {
+                "comparisonAttribute": rule.get("comparisonAttribute") or "Identifier",
+                "comparator": _V1_TO_V2_COMPARATOR.get(comparator, comparator),
+                "comparisonValue": _v1_comparison_value(comparator, rule.get("comparisonValue")),
+            }
+        rules.append(
+            {
+                "conditions": [condition],
+                "percentageOptions": [],
+                "value": value_model(setting_type, rule.get("value")),
+            }
+        )
+    items = formula.get("rolloutPercentageItems") or []
+    if items:
+        rules.append(
+            {
+                "conditions": [],
+                "value": None,
+                "percentageOptions": [
+                    {"percentage": i["percentage"], "value": value_model(setting_type, i["value"])}
+                    for i in items
+                ],
+            }
+        )
+    return {
+        "defaultValue": value_model(setting_type, formula.get("value")),
+        "targetingRules": rules,
+        "percentageEvaluationAttribute": None,
+    }

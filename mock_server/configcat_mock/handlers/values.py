@@ -11,7 +11,7 @@ from configcat_mock import views
 from configcat_mock.backend import Backend
 from configcat_mock.context import Call, Reply
 from configcat_mock.errors import BadRequest, NotFound
-from configcat_mock.formulas import check_value_model, touch
+from configcat_mock.formulas import check_value_model, touch, v1_as_v2
 from configcat_mock.handlers._common import apply_patch, check_value
 
 LIMITATIONS = {
@@ -60,8 +60,13 @@ _NUMBER_COMPARATORS = {
 # -- locating the value -----------------------------------------------------------------------
 
 
-def _target(c: Call, version: str) -> tuple[m.Config, m.Environment, m.Setting]:
-    """Config, environment and setting of a value URL (ids or SDK key + key-or-id)."""
+def _target(
+    c: Call, version: str, *, read: bool = False
+) -> tuple[m.Config, m.Environment, m.Setting]:
+    """Config, environment and setting of a value URL (ids or SDK key + key-or-id).
+
+    v2 reads also serve v1 configs (converted); every other cross-version call is 400.
+    """
     b = c.backend
     if "settingKeyOrId" in c.path:
         config, env = b.by_sdk_key(c.headers.get("X-CONFIGCAT-SDKKEY"), c.user)
@@ -78,7 +83,8 @@ def _target(c: Call, version: str) -> tuple[m.Config, m.Environment, m.Setting]:
         config = b.t["configs"][setting.config_id]
         if config.product_id != env.product_id:
             raise NotFound("environment")
-    _check_version(config, version)
+    if not (read and version == "v2"):
+        _check_version(config, version)
     return config, env, setting
 
 
@@ -390,6 +396,12 @@ def _prerequisite_of(b: Backend, setting: m.Setting, env_id: str) -> list[int]:
     return out
 
 
+def _v2_formula(b: Backend, setting: m.Setting, value: m.SettingValue) -> dict[str, Any]:
+    if "defaultValue" in value.formula:
+        return value.formula
+    return v1_as_v2(setting.setting_type, value.formula)
+
+
 def _v2_item(b: Backend, setting: m.Setting, value: m.SettingValue) -> dict[str, Any]:
     pending = [
         r
@@ -398,7 +410,7 @@ def _v2_item(b: Backend, setting: m.Setting, value: m.SettingValue) -> dict[str,
     ]
     return {
         "lastVersionId": value.version_id,
-        **value.formula,
+        **_v2_formula(b, setting, value),
         "setting": views.setting_data(setting),
         "updatedAt": value.updated_at,
         "lastUpdaterUserEmail": value.last_updater_email,
@@ -437,7 +449,7 @@ def _check_latest(c: Call, value: m.SettingValue) -> None:
 
 
 def get_setting_value_v2(c: Call) -> Any:
-    config, env, setting = _target(c, "v2")
+    config, env, setting = _target(c, "v2", read=True)
     return _v2_model(c.backend, config, env, setting)
 
 
@@ -480,7 +492,7 @@ def _v2_list(b: Backend, config: m.Config, env: m.Environment) -> Any:
 
 
 def get_setting_values_v2(c: Call) -> Any:
-    config, env = _config_env(c, "v2")
+    config, env = c.backend.config_environment(c.path["configId"], c.path["environmentId"], c.user)
     return _v2_list(c.backend, config, env)
 
 
