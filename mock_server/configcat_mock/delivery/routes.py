@@ -35,6 +35,7 @@ CONTROL_PATH = "/_mock/delivery"
 CACHE_CONTROL = "max-age=0, must-revalidate"
 UNAUTHORIZED = {"error": "Invalid or unauthorized client key"}
 QUOTA_EXCEEDED = {"error": "Monthly quota exceeded"}
+_ALL_METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE", "TRACE"]
 _CORS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "ETag",
@@ -54,6 +55,10 @@ class Host(Protocol):
 def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
     data = json.dumps(body, separators=(",", ":")).encode()
     return Response(data, status, headers, media_type="application/json")
+
+
+def _not_allowed(allow: str) -> Response:
+    return _json(405, {"message": "Method not allowed."}, {"Allow": allow})
 
 
 def _base_url(request: Request) -> str:
@@ -83,6 +88,8 @@ def delivery_routes(host: Host) -> list[BaseRoute]:
 
     async def config_v6(request: Request) -> Response:
         started = time.perf_counter()
+        if request.method not in ("GET", "HEAD"):
+            return journal(request, "getConfigV6", _not_allowed("GET, HEAD"), started)
         sdk_key = request.path_params["sdk_key"]
         with host.backend.lock:
             served = store().config_v6(sdk_key, _base_url(request))
@@ -107,6 +114,9 @@ def delivery_routes(host: Host) -> list[BaseRoute]:
                 "Access-Control-Max-Age": "600",
             }
             return Response(None, 204, allow)
+        if request.method not in ("GET", "HEAD"):
+            response = _not_allowed("GET, HEAD, OPTIONS")
+            return journal(request, "getPublicConfig", response, started)
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         token = token.strip()
         with host.backend.lock:
@@ -129,8 +139,9 @@ def delivery_routes(host: Host) -> list[BaseRoute]:
         return journal(request, "getPublicConfig", response, started)
 
     return [
-        Route(CONFIG_V6_PATH, config_v6, methods=["GET"]),
-        Route(PUBLIC_CONFIG_PATH, public_config, methods=["GET", "OPTIONS"]),
+        # every method matches here, so others get 405 rather than the API's catch-all 404
+        Route(CONFIG_V6_PATH, config_v6, methods=_ALL_METHODS),
+        Route(PUBLIC_CONFIG_PATH, public_config, methods=_ALL_METHODS),
         Mount(CONTROL_PATH, routes=control_routes(host)),
     ]
 
