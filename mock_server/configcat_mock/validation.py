@@ -30,6 +30,11 @@ def parse_json(raw: bytes) -> Any:
         value = json.loads(raw, parse_constant=_reject_constant)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise BadRequest("body", f"The request body is not valid JSON: {exc}") from None
+    if b"\\u" in raw or b"\\U" in raw:
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise BadRequest("body", "The request body holds an unpaired surrogate.") from None
     return value
 
 

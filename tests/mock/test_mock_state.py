@@ -1,0 +1,201 @@
+"""Dump and load, the control API, and the server CLI with ``--seed``."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from generated_calls import Gen
+from lifecycle_scenarios import SCENARIOS
+
+from configcat_mock import MockConfigCat
+from configcat_mock.seed import DEMO_ORGANIZATION_ID
+from configcat_publicapi import ConfigCatClient
+
+CLI = [sys.executable, "-m", "configcat_mock"]
+
+
+def http(mock: MockConfigCat) -> httpx.Client:
+    return httpx.Client(transport=mock.transport, base_url="http://m", auth=("demo", "demo"))
+
+
+def build(mock: MockConfigCat) -> dict[str, Any]:
+    h = http(mock)
+    pid = h.post(
+        f"/v1/organizations/{DEMO_ORGANIZATION_ID}/products", json={"name": "Kept"}
+    ).json()["productId"]
+    eid = h.post(f"/v1/products/{pid}/environments", json={"name": "Prod"}).json()["environmentId"]
+    cid = h.post(
+        f"/v1/products/{pid}/configs", json={"name": "C", "evaluationVersion": "v2"}
+    ).json()["configId"]
+    sid = h.post(
+        f"/v1/configs/{cid}/settings", json={"key": "f", "name": "F", "settingType": "string"}
+    ).json()["settingId"]
+    h.put(
+        f"/v2/environments/{eid}/settings/{sid}/value",
+        json={
+            "defaultValue": {"stringValue": "x"},
+            "targetingRules": [
+                {
+                    "conditions": [
+                        {
+                            "userCondition": {
+                                "comparisonAttribute": "Email",
+                                "comparator": "textEndsWithAnyOf",
+                                "comparisonValue": {"listValue": [{"value": "@a.b"}]},
+                            }
+                        }
+                    ],
+                    "value": {"stringValue": "y"},
+                }
+            ],
+        },
+    )
+    return {"pid": pid, "eid": eid, "cid": cid, "sid": sid}
+
+
+READS = [
+    "/v1/products",
+    "/v1/products/{pid}/environments",
+    "/v1/configs/{cid}/settings",
+    "/v2/configs/{cid}/environments/{eid}/values",
+    "/v1/configs/{cid}/environments/{eid}",
+    "/v1/products/{pid}/auditlogs",
+]
+
+
+def test_dump_loads_back_to_the_same_state() -> None:
+    with MockConfigCat(rate_limits=False) as first:
+        ids = build(first)
+        for scenario in ("settings", "webhooks", "proxy_profiles"):
+            cc = ConfigCatClient(
+                username="demo", password="demo", base_url="http://m", transport=first.transport
+            )
+            SCENARIOS[scenario](Gen(cc), DEMO_ORGANIZATION_ID)
+        dumped = json.loads(json.dumps(first.dump()))
+        answers = [http(first).get(p.format(**ids)).json() for p in READS]
+        with MockConfigCat(rate_limits=False) as second:
+            second.load(dumped)
+            assert second.dump() == dumped
+            assert [http(second).get(p.format(**ids)).json() for p in READS] == answers
+            # ids go on where they left off, in both
+            a = (
+                http(first)
+                .post(
+                    f"/v1/configs/{ids['cid']}/settings",
+                    json={"key": "g", "name": "G", "settingType": "int"},
+                )
+                .json()
+            )
+            b = (
+                http(second)
+                .post(
+                    f"/v1/configs/{ids['cid']}/settings",
+                    json={"key": "g", "name": "G", "settingType": "int"},
+                )
+                .json()
+            )
+            a.pop("createdAt")
+            assert b.pop("createdAt")
+            assert a == b
+            assert a["settingId"] > ids["sid"]
+
+
+def test_control_api_reset_state_journal() -> None:
+    with MockConfigCat(rate_limits=False) as mock:
+        h = http(mock)
+        ids = build(mock)
+        state = h.get("/_mock/state").json()
+        assert state["tables"]["products"][0]["name"] == "Kept"
+        assert h.post("/_mock/reset").status_code == 204
+        assert h.get("/v1/products").json() == []
+        assert h.put("/_mock/state", json=state).status_code == 204
+        assert [p["name"] for p in h.get("/v1/products").json()] == ["Kept"]
+        assert h.get(f"/v1/configs/{ids['cid']}/settings").json()[0]["key"] == "f"
+        journal = h.get("/_mock/journal").json()
+        assert journal[-1]["operation_id"] == "get-settings"
+        assert h.delete("/_mock/journal").status_code == 204
+        assert h.get("/_mock/journal").json() == []
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        [],
+        {"tables": {"nope": []}},
+        {"tables": {"products": [{"x": 1}]}},
+        {"tables": []},
+        {"tables": {}, "rngState": "x"},
+    ],
+)
+def test_bad_states_are_refused_and_change_nothing(bad: Any) -> None:
+    with MockConfigCat(rate_limits=False) as mock:
+        h = http(mock)
+        build(mock)
+        before = h.get("/_mock/state").json()
+        response = h.put("/_mock/state", json=bad)
+        assert response.status_code == 400
+        assert h.get("/_mock/state").json() == before
+        assert h.post("/_mock/state", content=b"{not json").status_code == 400
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_server_with_seed_file(tmp_path: Path) -> None:
+    with MockConfigCat(rate_limits=False) as mock:
+        build(mock)
+        seed = tmp_path / "seed.json"
+        seed.write_text(json.dumps(mock.dump()))
+    port = _free_port()
+    server = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [*CLI, "serve", "--host", "127.0.0.1", "--port", str(port), "--seed", str(seed)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                httpx.get(f"{base}/_mock/health", timeout=1)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, server.stderr.read() if server.stderr else ""
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.1)
+        products = httpx.get(f"{base}/v1/products", auth=("demo", "demo")).json()
+        assert [p["name"] for p in products] == ["Kept"]
+        assert httpx.get(f"{base}/v1/products").status_code == 401
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_cli_without_spec_names_make_spec(tmp_path: Path) -> None:
+    env = {**os.environ, "CONFIGCAT_MOCK_SPEC": str(tmp_path / "missing.json")}
+    result = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [*CLI, "serve", "--port", "1"], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 2
+    assert "make spec" in result.stderr
+
+
+def test_cli_prints_the_default_seed() -> None:
+    result = subprocess.run([*CLI, "seed"], capture_output=True, text=True, check=True)  # noqa: S603
+    seed = json.loads(result.stdout)
+    assert seed["tables"]["users"][0]["username"] == "demo"
+    args = [*CLI, "serve", "--help"]
+    help_text = subprocess.run(args, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    assert "username 'demo', password 'demo'" in help_text
