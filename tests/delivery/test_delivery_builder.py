@@ -194,3 +194,14 @@ def test_public_doc_lists_client_flags_with_types() -> None:
         "overrides": {},
         "rules": {},
     }
+
+
+@pytest.mark.parametrize("base_url", ["http://127.0.0.1:8080/", "https://ünï.example/cdn"])
+def test_base_url_splice_equals_a_full_build(base_url: str) -> None:
+    from configcat_mock.delivery.store import with_base_url
+
+    src = source("v2", flag("f", {"defaultValue": {"stringValue": "x"}}))
+    spliced = with_base_url(encode(build_config_v6(src, "")), base_url)
+    assert spliced == encode(build_config_v6(src, base_url))
+    with pytest.raises(ValueError, match="empty base URL"):
+        with_base_url(encode(build_config_v6(src, "http://a")), base_url)

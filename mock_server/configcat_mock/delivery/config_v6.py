@@ -16,6 +16,7 @@ their rule rather than make SDKs fail the whole flag.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -84,6 +85,7 @@ def value_object(setting_type: str, value: Any) -> Json:
     return {cmp.VALUE_FIELD.get(setting_type, "s"): value}
 
 
+@functools.lru_cache(maxsize=65536, typed=True)
 def variation_id(key: str, value: Any) -> str:
     """A stable 8-hex variation id per flag key and served value."""
     raw = f"{key}\x00{json.dumps(value)}".encode()

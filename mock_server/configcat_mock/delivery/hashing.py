@@ -9,11 +9,14 @@ the user's value to hash.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 
 
+@functools.lru_cache(maxsize=65536)
 def sensitive_hash(value: str, config_salt: str, context_salt: str) -> str:
-    """The hex SHA-256 of ``value + config_salt + context_salt`` (UTF-8)."""
+    """The hex SHA-256 of ``value + config_salt + context_salt`` (UTF-8); memoised, as a
+    rebuild after a change hashes the same items again."""
     data = value.encode() + config_salt.encode() + context_salt.encode()
     return hashlib.sha256(data).hexdigest()
 

@@ -14,6 +14,7 @@ reset, so a client's cached ``ETag`` can never name different content.
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 import weakref
 from collections.abc import Callable
@@ -58,7 +59,8 @@ class Built:
     """One config+environment, built."""
 
     source: ConfigSource
-    document: dict[str, Any]
+    encoded: bytes
+    """config_v6 with an empty base URL: ``{"p":{"u":"",...``."""
     version: int
     public: Served
     v6: dict[str, Served] = attrs.field(factory=dict)
@@ -132,14 +134,14 @@ class DeliveryStore:
         if source is None:
             return None
         self.builds += 1
-        document = build_config_v6(source, "")
+        encoded = encode(build_config_v6(source, ""))
         doc = build_doc(source)
-        digest = hashlib.sha256(encode(document) + b"\x00" + encode(doc)).hexdigest()
+        digest = hashlib.sha256(encoded + b"\x00" + encode(doc)).hexdigest()
         last = self._versions.get(slot)
         version = 1 if last is None else last[1] + (last[0] != digest)
         self._versions[slot] = (digest, version)
         public = encode(build_public_config(source, doc, version, self.ttl_seconds))
-        done = Built(source, document, version, Served(public, f'"v{version}"'))
+        done = Built(source, encoded, version, Served(public, f'"v{version}"'))
         self._built[slot] = done
         return done
 
@@ -152,14 +154,25 @@ class DeliveryStore:
             return None
         served = done.v6.get(base_url)
         if served is None:
-            document = {**done.document, "p": {**done.document["p"], "u": base_url.rstrip("/")}}
-            body = encode(document)
+            body = with_base_url(done.encoded, base_url)
             served = done.v6[base_url] = Served(body, weak_etag(body))
         return served
 
     def public_config(self, config_id: str, environment_id: str) -> Built | None:
         self.sync()
         return self.built(config_id, environment_id)
+
+
+_EMPTY_BASE = b'{"p":{"u":""'
+
+
+def with_base_url(encoded: bytes, base_url: str) -> bytes:
+    """``encoded`` (built with an empty base URL) with ``p.u`` set, without re-encoding the
+    whole document: the base URL is the document's first value."""
+    if not encoded.startswith(_EMPTY_BASE):
+        raise ValueError("not a config_v6 document built with an empty base URL")
+    url = json.dumps(base_url.rstrip("/"), ensure_ascii=False).encode()
+    return b'{"p":{"u":' + url + encoded[len(_EMPTY_BASE) :]
 
 
 _STORES: weakref.WeakKeyDictionary[Backend, DeliveryStore] = weakref.WeakKeyDictionary()
