@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from configcatclient import config as sdk_config
 from configcatclient.rolloutevaluator import sha256 as sdk_sha256
@@ -205,3 +206,34 @@ def test_base_url_splice_equals_a_full_build(base_url: str) -> None:
     assert spliced == encode(build_config_v6(src, base_url))
     with pytest.raises(ValueError, match="empty base URL"):
         with_base_url(encode(build_config_v6(src, "http://a")), base_url)
+
+
+def test_malformed_formulas_serve_a_plain_value() -> None:
+    broken = (
+        flag("a", {"targetingRules": "nope", "defaultValue": {"stringValue": "x"}}),
+        flag("b", {"defaultValue": "not-a-model"}, setting_id=2),
+        flag("c", {"targetingRules": [{"conditions": [None]}]}, "boolean", setting_id=3),
+    )
+    doc = build_config_v6(source("v2", *broken), "")
+    served = {k: v["v"] for k, v in doc["f"].items()}
+    assert served == {"a": {"s": "x"}, "b": {"s": ""}, "c": {"b": False}}
+    assert all("r" not in v for v in doc["f"].values())
+    client = [attrs.evolve(f, tags=("client",)) for f in broken]
+    assert build_doc(source("v2", *client))["flags"] == {
+        "a": {"type": "string", "value": "x"},
+        "b": {"type": "string", "value": ""},
+        "c": {"type": "bool", "value": False},
+    }
+
+
+def test_public_doc_of_a_v1_config() -> None:
+    flags = (
+        flag("title", {"value": "Shop", "rolloutRules": []}, tags=("client",)),
+        flag("limit", {"value": "12"}, "int", tags=("client",), setting_id=2),
+        flag("beta", {"value": True}, "boolean", tags=("client",), setting_id=3),
+    )
+    assert build_doc(source("v1", *flags))["flags"] == {
+        "title": {"type": "string", "value": "Shop"},
+        "limit": {"type": "number", "value": 12},
+        "beta": {"type": "bool", "value": True},
+    }

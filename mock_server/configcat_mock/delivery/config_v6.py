@@ -308,7 +308,18 @@ def _v2_flag(flag: FlagSource, ctx: _Context) -> Json:
 
 
 def flag_json(flag: FlagSource, ctx: _Context) -> Json:
-    return _v2_flag(flag, ctx) if ctx.version == "v2" else _v1_flag(flag, ctx)
+    """One flag; a stored formula that is not in the spec's shape (a hand-written seed) is
+    served as its default value without rules, or the type's zero value, rather than failing
+    the whole document."""
+    broken = (AttributeError, TypeError, ValueError, KeyError)
+    try:
+        return _v2_flag(flag, ctx) if ctx.version == "v2" else _v1_flag(flag, ctx)
+    except broken:
+        try:
+            value = default_value(flag, ctx.version)
+        except broken:
+            value = _TYPE_DEFAULT.get(flag.setting_type)
+        return {"t": cmp.SETTING_TYPE_NUMBER.get(flag.setting_type, 1), **_served(flag, value)}
 
 
 def build_config_v6(source: ConfigSource, base_url: str) -> Json:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import attrs
+
 from configcat_mock.delivery.config_v6 import default_value
 from configcat_mock.delivery.sources import ConfigSource, FlagSource
 
@@ -27,7 +29,10 @@ def is_client_enabled(flag: FlagSource) -> bool:
 
 def typed_flag(flag: FlagSource, evaluation_version: str) -> dict[str, Any]:
     """``{"type": ..., "value": ...}`` of one flag."""
-    value = default_value(flag, evaluation_version)
+    try:
+        value = default_value(flag, evaluation_version)
+    except (AttributeError, TypeError, ValueError):  # not in the spec's shape: the zero value
+        value = default_value(attrs.evolve(flag, formula=None), evaluation_version)
     if flag.setting_type == "boolean":
         return {"type": "bool", "value": bool(value)}
     if flag.setting_type in ("int", "double"):
