@@ -62,6 +62,10 @@ def run_report() -> RunReport:
 def target() -> Iterator[Target]:
     with open_target() as t:
         yield t
+        if t.is_mock:
+            # every answer the mock gave during the run must match the spec's response schema
+            violations = t.mock.app.response_violations
+            assert violations == [], "\n".join(violations[:20])
 
 
 @pytest.fixture(scope="session")
@@ -83,10 +87,3 @@ def live_sandbox(target: Target) -> Iterator[Sandbox | None]:
         sweep(cc.http)
         with sandbox(cc.http) as box:
             yield box
-
-
-@pytest.fixture(scope="session")
-def api_schema(target: Target, spec_document: dict[str, Any], live_sandbox: Sandbox | None) -> Any:
-    from contract_tests.schema import bind
-
-    return bind(spec_document, target, max_examples())

@@ -27,6 +27,18 @@ NEGATIVE_DATA_STATUSES: list[int | str] = [400, 404, 405, 422]
 #: documents 429 on every operation, so status conformance needs no exception.
 
 
+#: 401 is not documented on any operation, yet the service answers 401 to a request without
+#: valid credentials. Negative data therefore never drops or mangles the Authorization header
+#: (that would only ever test the undocumented 401); the ``ignored_auth`` check covers
+#: authentication instead, and it expects 401 or 403.
+GENERATE_SECURITY_PARAMETERS = False
+
+
+def generation_overrides() -> dict[str, Any]:
+    """The ``generation`` settings that apply the decisions above."""
+    return {"with-security-parameters": GENERATE_SECURITY_PARAMETERS}
+
+
 def check_overrides() -> dict[str, Any]:
     """The ``checks`` section that applies the decisions above."""
     return {

@@ -12,7 +12,7 @@ from schemathesis.config import SchemathesisConfig
 
 from contract_tests import decisions
 from contract_tests.safety import allowed
-from contract_tests.targets import Target
+from contract_tests.targets import credentials, live_write, max_examples, target_name
 
 HERE = Path(__file__).resolve().parent
 SPEC = HERE.parent / "spec" / "swagger.json"
@@ -29,31 +29,33 @@ def load_spec(path: Path = SPEC) -> dict[str, Any]:
     return data
 
 
-def build_config(target: Target, examples: int) -> SchemathesisConfig:
+def build_config(name: str, examples: int, username: str, password: str) -> SchemathesisConfig:
     data: dict[str, Any] = tomllib.loads(CONFIG.read_text(encoding="utf-8"))
     data.setdefault("generation", {})["max-examples"] = examples
     data.setdefault("checks", {}).update(decisions.check_overrides())
-    data["auth"] = {
-        "openapi": {"Basic": {"username": target.username, "password": target.password}}
-    }
-    if target.app is None:
-        data["base-url"] = target.base_url
-    if target.is_live:
+    data["generation"].update(decisions.generation_overrides())
+    data["auth"] = {"openapi": {"Basic": {"username": username, "password": password}}}
+    if name == "live":
         data["rate-limit"] = LIVE_RATE_LIMIT
-        if target.write:
+        if live_write():
             # identifiers are pointed at the sandbox, which only positive data keeps valid
             data["generation"]["mode"] = "positive"
     return SchemathesisConfig.from_dict(data)
 
 
-def bind(doc: dict[str, Any], target: Target, examples: int) -> Any:
-    """A schemathesis schema for ``doc`` that sends its requests to ``target``."""
-    schema = schemathesis.openapi.from_dict(doc, config=build_config(target, examples))
-    if target.app is not None:
-        schema.app = target.app
-        schema.base_url = "http://mock"
-    if target.is_live:
+def collection_schema() -> Any:
+    """The schema the property tests are parametrised with, built at collection time.
+
+    The target itself is a session fixture: each case is sent with ``app=`` (in-process) or
+    ``base_url=`` (a server) by the test.
+    """
+    name = target_name()
+    username, password = credentials(name)
+    config = build_config(name, max_examples(), username, password)
+    schema = schemathesis.openapi.from_dict(load_spec(), config=config)
+    if name == "live":
+        write = live_write()
         schema = schema.include(
-            lambda ctx: allowed(ctx.operation.method, ctx.operation.path, write=target.write)
+            lambda ctx: allowed(ctx.operation.method, ctx.operation.path, write=write)
         )
     return schema

@@ -57,6 +57,19 @@ def live_credentials_missing() -> list[str]:
     return [var for var in LIVE_ENV if not os.environ.get(var)]
 
 
+def credentials(name: str | None = None) -> tuple[str, str]:
+    """The Basic auth pair the chosen target accepts (empty for a live run without them)."""
+    if (name or target_name()) == "live":
+        return os.environ.get(LIVE_ENV[0], ""), os.environ.get(LIVE_ENV[1], "")
+    from configcat_mock import DEMO_PASSWORD, DEMO_USERNAME
+
+    return DEMO_USERNAME, DEMO_PASSWORD
+
+
+def live_write() -> bool:
+    return os.environ.get("CONTRACT_WRITE", "") == "1"
+
+
 @contextmanager
 def open_target(name: str | None = None) -> Iterator[Target]:
     """Start (or point at) the chosen target for the duration of the block."""
@@ -65,14 +78,18 @@ def open_target(name: str | None = None) -> Iterator[Target]:
         from configcat_publicapi._config import resolve_settings
 
         settings = resolve_settings()
-        write = os.environ.get("CONTRACT_WRITE", "") == "1"
-        yield Target("live", settings.base_url, settings.username, settings.password, write=write)
+        yield Target(
+            "live", settings.base_url, settings.username, settings.password, write=live_write()
+        )
         return
     from configcat_mock import DEMO_PASSWORD, DEMO_USERNAME, MockConfigCat
+    from configcat_mock.server import LoopbackServer
 
-    with MockConfigCat() as mock:
+    # the mock's own rate limits would answer 429 to the suite's bursts; they are tested
+    # in tests/mock, and the suite paces itself only against the live service
+    with MockConfigCat(validate_responses=True, rate_limits=False) as mock:
         if name == "mock":
             yield Target(name, "http://mock", DEMO_USERNAME, DEMO_PASSWORD, app=mock.app, mock=mock)
             return
-        with mock.serve(host="127.0.0.1", port=0) as base_url:
-            yield Target(name, base_url, DEMO_USERNAME, DEMO_PASSWORD, mock=mock)
+        with LoopbackServer(mock.app) as server:
+            yield Target(name, server.url, DEMO_USERNAME, DEMO_PASSWORD, mock=mock)

@@ -4,17 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-import schemathesis
 from schemathesis.core.failures import FailureGroup
 
 from contract_tests.report import RunReport
 from contract_tests.safety import Sandbox
+from contract_tests.schema import collection_schema
+from contract_tests.targets import Target
 
-schema = schemathesis.pytest.from_fixture("api_schema")
+schema = collection_schema()
+
+
+def send_kwargs(target: Target) -> dict[str, Any]:
+    """How a case reaches the target: the ASGI app in-process, else its base URL."""
+    return {"app": target.app} if target.app is not None else {"base_url": target.base_url}
 
 
 @schema.parametrize()
-def test_operation(case: Any, run_report: RunReport, live_sandbox: Sandbox | None) -> None:
+def test_operation(
+    case: Any, target: Target, run_report: RunReport, live_sandbox: Sandbox | None
+) -> None:
     label = case.operation.label
     if live_sandbox is not None and case.path_parameters:
         confined = live_sandbox.path_parameters()
@@ -22,7 +30,7 @@ def test_operation(case: Any, run_report: RunReport, live_sandbox: Sandbox | Non
             case.path_parameters[name] = confined[name]
     run_report.case(label)
     try:
-        case.call_and_validate()
+        case.call_and_validate(**send_kwargs(target))
     except FailureGroup as group:
         for failure in group.exceptions:
             run_report.failure(label, failure.title)

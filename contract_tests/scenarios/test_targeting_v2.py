@@ -91,4 +91,4 @@ def test_v2_targeting_rules(api: Api, product: dict[str, Any]) -> None:
     assert [o["percentage"] for o in rules[3]["percentageOptions"]] == [30, 70]
     assert got["defaultValue"]["stringValue"] == "off"
     values = api.get(f"/v2/configs/{cid}/environments/{eid}/values")
-    assert {s["setting"]["key"] for s in values["settingValues"]} == {"base", "banner"}
+    assert {s["setting"]["key"] for s in values["settingFormulas"]} == {"base", "banner"}
