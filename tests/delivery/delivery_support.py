@@ -14,7 +14,7 @@ from configcat_mock.seed import DEMO_ORGANIZATION_ID
 from configcat_publicapi import ConfigCatClient
 from configcat_publicapi_client import models as gm
 from configcat_publicapi_client.api.configs import create_config, delete_config
-from configcat_publicapi_client.api.environments import create_environment
+from configcat_publicapi_client.api.environments import create_environment, update_environment
 from configcat_publicapi_client.api.feature_flag_setting_values import replace_setting_value
 from configcat_publicapi_client.api.feature_flag_setting_values_v2 import (
     replace_setting_value_v2,
@@ -127,3 +127,8 @@ class Manager:
 
     def delete_config(self, config_id: str) -> None:
         self._ok(delete_config.sync_detailed(UUID(config_id), client=self.cc.api), 204)
+
+    def rename_environment(self, environment_id: str, name: str) -> None:
+        body = gm.UpdateEnvironmentModel.from_dict({"name": name})
+        r = update_environment.sync_detailed(UUID(environment_id), client=self.cc.api, body=body)
+        self._ok(r)

@@ -110,6 +110,10 @@ def test_version_grows_with_changes_and_304(
     # a change in another environment is not
     local_manager.formula(setup.other_env_id, setup.flags["greeting"], value("string", "Yo"))
     assert get(local, key, **{"If-None-Match": '"v3"'}).status_code == 304
+    # renaming the environment changes the body, so the version moves too
+    local_manager.rename_environment(setup.env_id, "Live")
+    r = get(local, key, **{"If-None-Match": '"v3"'})
+    assert r.status_code == 200 and r.json()["env"] == "Live" and r.json()["version"] == 4
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,10 @@ GET/PUT     /_mock/delivery/settings                            ``{"ttlSeconds":
 ==========  ==================================================  ===============================
 
 Answers of the two delivery endpoints are written to the mock's request journal.
+
+Client keys start from the ``delivery`` section of the seed the mock started with
+(``{"delivery": {"clientKeys": [...]}}``) and go back to it on ``/_mock/reset`` and on a state
+load; ``/_mock/delivery/state`` reads and replaces them (``/_mock/state`` does not carry them).
 """
 
 from __future__ import annotations
