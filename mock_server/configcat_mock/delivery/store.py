@@ -137,7 +137,7 @@ class DeliveryStore:
         encoded = encode(build_config_v6(source, ""))
         doc = build_doc(source)
         # everything the public body holds besides the version itself, so its ETag moves with it
-        extra = encode([source.environment_name, self.ttl_seconds])
+        extra = encode({"env": source.environment_name, "ttlSeconds": self.ttl_seconds})
         digest = hashlib.sha256(encoded + b"\x00" + encode(doc) + extra).hexdigest()
         last = self._versions.get(slot)
         version = 1 if last is None else last[1] + (last[0] != digest)
