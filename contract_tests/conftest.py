@@ -46,7 +46,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if _report.operations or _report.scenarios:
+    if _report.operations or _report.scenarios or _report.stateful_calls:
         path = _report.write(REPORTS)
         tr = session.config.pluginmanager.get_plugin("terminalreporter")
         if tr is not None:

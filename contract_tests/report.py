@@ -25,6 +25,7 @@ class RunReport:
     )
     scenarios: dict[str, str] = field(default_factory=dict)
     stateful: str = "not run"
+    stateful_calls: Counter[str] = field(default_factory=Counter)
 
     def case(self, operation: str) -> None:
         self.operations[operation].cases += 1
@@ -47,7 +48,8 @@ class RunReport:
             "",
             f"{len(self.operations)} operations, {self.cases} cases "
             f"({self.examples} examples per phase), {self.failed_operations} operations with "
-            f"failures; stateful phase: {self.stateful}; {seconds:.1f}s.",
+            f"failures; stateful phase: {self.stateful}, {sum(self.stateful_calls.values())} "
+            f"calls over {len(self.stateful_calls)} operations; {seconds:.1f}s.",
             "",
             "| operation | cases | failures by check |",
             "| --- | ---: | --- |",
