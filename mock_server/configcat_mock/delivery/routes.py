@@ -56,6 +56,12 @@ class Host(Protocol):
     def journal(self) -> Journal: ...
 
 
+def is_delivery_path(path: str) -> bool:
+    """Whether ``path`` is one of the two delivery endpoints: for an app that dispatches API
+    requests without Starlette's router, to send these through :func:`delivery_routes`."""
+    return path.startswith("/configuration-files/") or path == PUBLIC_CONFIG_PATH
+
+
 def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
     data = json.dumps(body, separators=(",", ":")).encode()
     return Response(data, status, headers, media_type="application/json")
