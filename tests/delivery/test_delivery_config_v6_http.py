@@ -129,3 +129,12 @@ def test_answers_are_journaled(
     journal = local.get("/_mock/journal").json()
     mine = [(e["operation_id"], e["status"]) for e in journal if e["path"] == url]
     assert mine == [("getConfigV6", 200), ("getConfigV6", 304)]
+
+
+def test_other_methods_are_405(local: httpx.Client, local_manager: Manager, setup: Setup) -> None:
+    url = setup.url(local_manager.sdk_key(setup.config_id, setup.env_id))
+    for method in ("POST", "PUT", "DELETE", "PATCH"):
+        r = local.request(method, url)
+        assert r.status_code == 405 and r.headers["allow"] == "GET, HEAD", method
+    head = local.head(url)
+    assert head.status_code == 200 and head.headers["etag"].startswith('W/"')
