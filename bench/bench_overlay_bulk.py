@@ -135,9 +135,10 @@ def patch_body() -> Any:
     return SettingValueV2Patch().default_value(True).build()
 
 
-async def run_async(base: str, limits: list[tuple[int, float]], total: int) -> None:
-    from configcat_publicapi import AsyncConfigCatClient
+async def run_async(base: str, limits: list[tuple[int, float]] | None, total: int) -> None:
+    from configcat_publicapi import AsyncConfigCatClient, RateLimitError
 
+    failed = [0]
     queue: asyncio.Queue[int] = asyncio.Queue()
     for setting_id in range(total):
         queue.put_nowait(setting_id)
@@ -149,11 +150,16 @@ async def run_async(base: str, limits: list[tuple[int, float]], total: int) -> N
         async def worker() -> None:
             while not queue.empty():
                 setting_id = queue.get_nowait()
-                await acc.setting_values_v2.update_setting_value_v2(
-                    ENVIRONMENT, setting_id, body=body
-                )
+                try:
+                    await acc.setting_values_v2.update_setting_value_v2(
+                        ENVIRONMENT, setting_id, body=body
+                    )
+                except RateLimitError:
+                    failed[0] += 1
 
         await asyncio.gather(*(worker() for _ in range(WORKERS)))
+    if failed[0]:
+        print(f"    {failed[0]} updates failed with 429 after their retries")
 
 
 def run_sync(base: str, limits: list[tuple[int, float]], total: int) -> None:
@@ -181,10 +187,11 @@ def report(name: str, stats: dict[str, Any], limits: list[tuple[int, float]], to
     span = accepted[-1] - start
     bound = min(count * (int(span // period) + 1) for count, period in limits)
     print(f"  {name}: {len(accepted)} updates in {took:.1f} s, {stats['refused']} x 429")
-    print(
-        f"    over {whole} whole minute windows: {in_whole} of {allowed} allowed "
-        f"= {100 * in_whole / allowed:.1f} % of the allowed rate ({per_window / window:.1f}/s)"
-    )
+    if whole:
+        print(
+            f"    over {whole} whole minute windows: {in_whole} of {allowed} allowed "
+            f"= {100 * in_whole / allowed:.1f} % of the allowed rate ({per_window / window:.1f}/s)"
+        )
     print(
         f"    over the whole run: {len(accepted)} of at most {bound} allowed in {span:.2f} s "
         f"= {100 * len(accepted) / bound:.1f} %"
@@ -196,6 +203,11 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=6.0)
     parser.add_argument("--windows", type=int, default=3)
     parser.add_argument("--mode", choices=["both", "async", "sync"], default="both")
+    parser.add_argument(
+        "--no-contrast",
+        action="store_true",
+        help="skip the run without the client-side limiter",
+    )
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -229,6 +241,16 @@ def main() -> None:
                 "AsyncConfigCatClient, 8 tasks" if mode == "async" else "ConfigCatClient, 8 threads"
             )
             report(label, stats, limits, took)
+        if not args.no_contrast:
+            httpx.post(f"{base}/_stats")
+            started = time.monotonic()
+            asyncio.run(run_async(base, None, PER_MINUTE))
+            took = time.monotonic() - started
+            stats = json.loads(httpx.post(f"{base}/_stats").content)
+            print(
+                f"  contrast, rate_limit=None (retries only), {PER_MINUTE} updates: "
+                f"{len(stats['accepted'])} accepted, {stats['refused']} x 429 in {took:.1f} s"
+            )
     finally:
         server.terminate()
         server.wait(timeout=10)

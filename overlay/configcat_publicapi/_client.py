@@ -10,6 +10,7 @@ for calling generated endpoint functions directly; ``.http`` is the ``httpx`` cl
 from __future__ import annotations
 
 import base64
+import dataclasses
 import platform
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from types import TracebackType
@@ -133,7 +134,7 @@ class _ClientBase:
         merged = {"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})}
         policy = retry or RetryPolicy()
         if max_retries is not None:
-            policy = RetryPolicy(**{**policy.__dict__, "max_retries": max_retries})
+            policy = dataclasses.replace(policy, max_retries=max_retries)
         if rate_limit is None or isinstance(rate_limit, RateLimiter):
             limiter = rate_limit
         else:
@@ -181,7 +182,7 @@ class _ClientBase:
         new_timeout = self._timeout if timeout is _KEEP else httpx.Timeout(timeout)
         policy = self._retry if retry is _KEEP else retry
         if max_retries is not _KEEP:
-            policy = RetryPolicy(**{**policy.__dict__, "max_retries": max_retries})
+            policy = dataclasses.replace(policy, max_retries=max_retries)
         new_reason = self._reason if reason is _KEEP else reason
         return new_timeout, policy, new_reason
 

@@ -5,10 +5,17 @@ both a thread-blocking client and an asyncio client, it must pause an endpoint w
 says ``X-Rate-Limit-Remaining: 0``, and it must cost nothing at import (pyrate-limiter 4 takes
 about 50 ms to import; aiolimiter is asyncio-only and single-rate).
 
-The algorithm is a sliding-window log with reservations: each request books the earliest
-instant at which every window (``limit`` requests per ``period`` seconds) still has room,
-records it, and the caller sleeps until then. Bookings are first come, first served, so the
-wait is computed once, under a lock held for a few microseconds, and never polled.
+The algorithm is a sliding-window log: a request may go when every window (``limit``
+requests per ``period`` seconds) holds fewer than ``limit`` requests sent in the last
+``period``; its send time is then recorded. Otherwise the caller learns how long until the
+oldest request leaves the fullest window, sleeps that long and asks again. Times are recorded
+when a request actually goes, not booked ahead, so a request held back by an adaptive pause or
+a late wake-up can never make a later one look allowed too early.
+
+With ``smooth=True`` (the default) requests to one endpoint are also spaced by the shortest
+window's even interval (50 ms for 20 a second): the same number fit in every window, but
+they arrive one by one instead of in bursts of 20, so the server's own clock, which starts
+when it gets round to each request, sees the same spacing as the client.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ class RateLimiter:
         limits: Sequence[tuple[int, float]] = DEFAULT_RATE_LIMITS,
         *,
         margin: float = RATE_LIMIT_MARGIN,
+        smooth: bool = True,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if not limits:
@@ -38,28 +46,34 @@ class RateLimiter:
                 raise ValueError(f"unusable window ({count}, {period})")
         self.limits: tuple[tuple[int, float], ...] = tuple((int(c), float(p)) for c, p in limits)
         self._windows_spec = tuple((c, p + margin) for c, p in self.limits)
+        self._interval = min(p / c for c, p in self.limits) if smooth else 0.0
         self._clock = clock
         self._lock = threading.Lock()
         self._stamps: dict[str, tuple[deque[float], ...]] = {}
-        self._last: dict[str, float] = {}
         self._paused_until: dict[str, float] = {}
+        self._last: dict[str, float] = {}
 
-    def reserve(self, key: str) -> float:
-        """Book the next free slot for ``key``; return the seconds to wait before sending."""
+    def try_acquire(self, key: str) -> float:
+        """Take a slot for ``key`` now and return 0.0, or return the seconds to wait first."""
         with self._lock:
             now = self._clock()
+            wait = max(
+                self._paused_until.get(key, now) - now,
+                self._last.get(key, now - self._interval) + self._interval - now,
+            )
             stamps = self._stamps.get(key)
             if stamps is None:
                 stamps = tuple(deque(maxlen=count) for count, _ in self._windows_spec)
                 self._stamps[key] = stamps
-            at = max(now, self._last.get(key, now), self._paused_until.get(key, now))
             for (count, period), window in zip(self._windows_spec, stamps, strict=True):
                 if len(window) >= count:
-                    at = max(at, window[0] + period)
+                    wait = max(wait, window[0] + period - now)
+            if wait > 0:
+                return wait
             for window in stamps:
-                window.append(at)
-            self._last[key] = at
-            return at - now
+                window.append(now)
+            self._last[key] = now
+            return 0.0
 
     def pause(self, key: str, seconds: float) -> None:
         """Hold every request to ``key`` for ``seconds`` (the service said the period is used)."""

@@ -123,10 +123,8 @@ class PolicyTransport(httpx.BaseTransport, _PolicyCore):
     def _throttle(self, key: str) -> None:
         if self.limiter is None:
             return
-        wait = self.limiter.reserve(key)
-        while wait > 0:
+        while (wait := self.limiter.try_acquire(key)) > 0:
             _sleep(wait)
-            wait = self.limiter.paused_for(key)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         call, key = self._begin(request)
@@ -175,10 +173,8 @@ class AsyncPolicyTransport(httpx.AsyncBaseTransport, _PolicyCore):
     async def _throttle(self, key: str) -> None:
         if self.limiter is None:
             return
-        wait = self.limiter.reserve(key)
-        while wait > 0:
+        while (wait := self.limiter.try_acquire(key)) > 0:
             await _async_sleep(wait)
-            wait = self.limiter.paused_for(key)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         call, key = self._begin(request)

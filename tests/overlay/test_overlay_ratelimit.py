@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import threading
 import time
 
@@ -21,43 +22,89 @@ class FakeClock:
         return self.now
 
 
+def send_all(limiter: RateLimiter, clock: FakeClock, key: str, count: int) -> list[float]:
+    """Send ``count`` requests as fast as the limiter lets one caller; return the send times."""
+    sent: list[float] = []
+    while len(sent) < count:
+        wait = limiter.try_acquire(key)
+        if wait > 0:
+            clock.now += wait
+        else:
+            sent.append(clock.now)
+    return sent
+
+
 def test_twenty_a_second_then_the_21st_waits_a_second() -> None:
     clock = FakeClock()
-    limiter = RateLimiter([(20, 1.0), (500, 60.0)], margin=0.0, clock=clock)
-    waits = [limiter.reserve("GET /v1/products") for _ in range(21)]
+    limiter = RateLimiter([(20, 1.0), (500, 60.0)], margin=0.0, smooth=False, clock=clock)
+    waits = [limiter.try_acquire("GET /v1/products") for _ in range(21)]
     assert waits[:20] == [0.0] * 20
     assert waits[20] == pytest.approx(1.0)
+    assert limiter.try_acquire("GET /v1/products") == pytest.approx(1.0)  # a refusal takes no slot
+    clock.now += 1.0
+    assert limiter.try_acquire("GET /v1/products") == 0.0
 
 
 def test_five_hundred_a_minute() -> None:
     clock = FakeClock()
-    limiter = RateLimiter([(20, 1.0), (500, 60.0)], margin=0.0, clock=clock)
-    booked = [clock.now + limiter.reserve("k") for _ in range(501)]
-    # 20 per second: the 500th request is booked at second 24, the 501st a minute after the 1st
-    assert booked[499] == pytest.approx(clock.now + 24.0)
-    assert booked[500] == pytest.approx(clock.now + 60.0)
+    start = clock.now
+    limiter = RateLimiter([(20, 1.0), (500, 60.0)], margin=0.0, smooth=False, clock=clock)
+    sent = send_all(limiter, clock, "k", 1001)
+    # 20 per second: the 500th request goes at second 24, the 501st a minute after the 1st
+    assert sent[499] == pytest.approx(start + 24.0)
+    assert sent[500] == pytest.approx(start + 60.0)
+    assert sent[1000] == pytest.approx(start + 120.0)
     # no 60-second window holds more than 500, no 1-second window more than 20
-    assert all(booked[i + 500] - booked[i] >= 60.0 for i in range(len(booked) - 500))
-    assert all(booked[i + 20] - booked[i] >= 1.0 for i in range(len(booked) - 20))
+    assert all(sent[i + 500] - sent[i] >= 60.0 - 1e-9 for i in range(len(sent) - 500))
+    assert all(sent[i + 20] - sent[i] >= 1.0 - 1e-9 for i in range(len(sent) - 20))
+
+
+def test_smoothing_spaces_requests_evenly() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter([(20, 1.0), (500, 60.0)], margin=0.0, clock=clock)
+    sent = send_all(limiter, clock, "k", 520)
+    gaps = [b - a for a, b in itertools.pairwise(sent)]
+    assert gaps[:498] == pytest.approx([0.05] * 498)  # 20 a second, one every 50 ms
+    assert sent[500] == pytest.approx(sent[0] + 60.0)  # the minute window still binds
+    # as many requests per window as without smoothing
+    assert sum(1 for t in sent if t < sent[0] + 60.0) == 500
+
+
+def test_margin_widens_each_window() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter([(2, 1.0)], margin=0.05, smooth=False, clock=clock)
+    sent = send_all(limiter, clock, "k", 3)
+    assert sent[2] - sent[0] == pytest.approx(1.05)
 
 
 def test_endpoints_have_their_own_buckets() -> None:
     clock = FakeClock()
-    limiter = RateLimiter([(2, 1.0)], margin=0.0, clock=clock)
-    assert [limiter.reserve("a") for _ in range(2)] == [0.0, 0.0]
-    assert limiter.reserve("b") == 0.0
-    assert limiter.reserve("a") == pytest.approx(1.0)
+    limiter = RateLimiter([(2, 1.0)], margin=0.0, smooth=False, clock=clock)
+    assert [limiter.try_acquire("a") for _ in range(2)] == [0.0, 0.0]
+    assert limiter.try_acquire("b") == 0.0
+    assert limiter.try_acquire("a") == pytest.approx(1.0)
 
 
 def test_pause_holds_the_endpoint_until_reset() -> None:
     clock = FakeClock()
-    limiter = RateLimiter([(100, 1.0)], margin=0.0, clock=clock)
+    limiter = RateLimiter([(100, 1.0)], margin=0.0, smooth=False, clock=clock)
     limiter.pause("a", 3.0)
     assert limiter.paused_for("a") == pytest.approx(3.0)
-    assert limiter.reserve("a") == pytest.approx(3.0)
-    assert limiter.reserve("b") == 0.0
+    assert limiter.try_acquire("a") == pytest.approx(3.0)
+    assert limiter.try_acquire("b") == 0.0
     clock.now += 3.5
     assert limiter.paused_for("a") == 0.0
+    assert limiter.try_acquire("a") == 0.0
+
+
+def test_late_requests_count_from_when_they_went() -> None:
+    # a request held back (here by a pause) is recorded when it goes, so the window that
+    # follows it starts then, not when it was first asked for
+    clock = FakeClock()
+    limiter = RateLimiter([(1, 1.0)], margin=0.0, clock=clock)
+    limiter.pause("a", 0.4)
+    sent = send_all(limiter, clock, "a", 2)
+    assert sent == [pytest.approx(100.4), pytest.approx(101.4)]
 
 
 @pytest.mark.parametrize("limits", [[], [(0, 1.0)], [(5, 0.0)]])
