@@ -25,6 +25,7 @@ from starlette.routing import Mount, Route
 
 from configcat_mock.backend import Backend
 from configcat_mock.context import Call, Reply
+from configcat_mock.delivery.routes import is_delivery_path
 from configcat_mock.errors import BadRequest, MockHTTPError, Unauthorized
 from configcat_mock.faults import FaultInjector
 from configcat_mock.journal import Entry, Journal
@@ -90,7 +91,18 @@ class MockApp:
         )
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        await self.asgi(scope, receive, send)
+        # API requests skip Starlette's router and middleware: the endpoint handles every
+        # outcome itself. The control API and lifespan events go through Starlette.
+        path = scope.get("path", "")
+        if (
+            scope["type"] == "http"
+            and not path.startswith(CONTROL_PREFIX)
+            and not is_delivery_path(path)  # flag delivery: its own routes in self.asgi
+        ):
+            response = await self.endpoint(Request(scope, receive))
+            await response(scope, receive, send)
+        else:
+            await self.asgi(scope, receive, send)
 
     # -- the pipeline ----------------------------------------------------------------------
 

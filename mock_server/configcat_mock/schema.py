@@ -12,6 +12,7 @@ does not carry with the schema's neutral value (``null`` when nullable, ``[]``, 
 
 from __future__ import annotations
 
+import copy
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -113,17 +114,37 @@ class SchemaSet:
             SPEC_URI, DRAFT202012.create_resource(root)
         )
         self._validators: dict[str, Draft202012Validator] = {}
-        self._shapers: dict[str, Callable[[Any], Any]] = {}
+        self._shapers: dict[int, Callable[[Any], Any]] = {}
+        self._keep: list[JSON] = []
 
     def validator(self, schema: JSON) -> Draft202012Validator:
         key = repr(schema)
         found = self._validators.get(key)
         if found is None:
             found = Draft202012Validator(
-                to_json_schema(schema), registry=self._registry, format_checker=format_checker
+                self.inline(to_json_schema(schema)),
+                registry=self._registry,
+                format_checker=format_checker,
             )
             self._validators[key] = found
         return found
+
+    def inline(self, node: Any, seen: tuple[str, ...] = ()) -> Any:
+        """Replace ``$ref`` with the schema it names (not recursive ones), so validation does
+        no reference lookups."""
+        if isinstance(node, list):
+            return [self.inline(x, seen) for x in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith(SPEC_URI + _REF_PREFIX) and len(node) == 1:
+            name = ref[len(SPEC_URI + _REF_PREFIX) :]
+            if name in seen or name not in self.components:
+                return node
+            return self.inline(to_json_schema(self.components[name]), (*seen, name))
+        return {
+            k: self.inline(v, seen) if k not in ("enum", "required") else v for k, v in node.items()
+        }
 
     def validator_for(self, name: str) -> Draft202012Validator:
         return self.validator({"$ref": _REF_PREFIX + name})
@@ -184,19 +205,64 @@ class SchemaSet:
 
     def shape(self, schema: JSON | str, data: Any) -> Any:
         """Project ``data`` onto ``schema`` (a schema or a component name)."""
-        if isinstance(schema, str):
-            schema = self.components[schema]
-        assert isinstance(schema, dict)
+        target: JSON = self.components[schema] if isinstance(schema, str) else schema
+        return self.shaper(target)(data)
+
+    def shaper(self, schema: JSON) -> Callable[[Any], Any]:
+        """The compiled form of :meth:`shape` for one schema (built once, cached by identity)."""
+        key = id(schema)
+        found = self._shapers.get(key)
+        if found is None:
+            found = self._shapers[key] = self._compile(schema)
+            self._keep.append(schema)  # ids stay valid while the schema lives
+        return found
+
+    def _compile(self, schema: JSON) -> Callable[[Any], Any]:
         target, nullable = self.resolve(schema)
-        if data is None:
-            return None if nullable else self.default(target)
         props = target.get("properties")
-        if props is not None and isinstance(data, dict):
-            return {
-                key: self.shape(sub, data[key]) if key in data else self.default(sub)
-                for key, sub in props.items()
-            }
-        if target.get("type") == "array" and isinstance(data, list):
+        missing = object()
+        fields: list[tuple[str, Callable[[Any], Any], Any]] = []
+
+        def neutral() -> Any:
+            return None if nullable else copy.deepcopy(self.default(target))
+
+        if props is not None:
+
+            def shape_object(data: Any) -> Any:
+                if data is None:
+                    return neutral()
+                if not isinstance(data, dict):
+                    return data
+                if not fields:
+                    for name, sub in props.items():
+                        fields.append((name, self.shaper(sub), self.default(sub)))
+                out = {}
+                for name, sub_shape, default in fields:
+                    value = data.get(name, missing)
+                    if value is missing:
+                        value = (
+                            copy.deepcopy(default) if isinstance(default, (dict, list)) else default
+                        )
+                        out[name] = value
+                    else:
+                        out[name] = sub_shape(value)
+                return out
+
+            return shape_object
+        if target.get("type") == "array":
             items = target.get("items", {})
-            return [self.shape(items, x) for x in data]
-        return data
+
+            def shape_array(data: Any) -> Any:
+                if data is None:
+                    return neutral()
+                if not isinstance(data, list):
+                    return data
+                item_shape = self.shaper(items)
+                return [item_shape(x) for x in data]
+
+            return shape_array
+
+        def shape_scalar(data: Any) -> Any:
+            return neutral() if data is None else data
+
+        return shape_scalar
