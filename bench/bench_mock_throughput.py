@@ -306,9 +306,8 @@ def main() -> int:
         finally:
             server.stop()
     print()
-    print(
-        f"{'workload':<20} {'server':<16} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'ours/peer':>10}"
-    )
+    header = ("workload", "server", "req/s", "p50 ms", "p99 ms", "ours/peer")
+    print("{:<20} {:<16} {:>9} {:>8} {:>8} {:>10}".format(*header))
     for workload in WORKLOADS:
         ours = results.get("configcat-mock", {}).get(workload)
         for name, per_workload in results.items():
