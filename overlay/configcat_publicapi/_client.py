@@ -190,8 +190,8 @@ class _ClientBase:
         if self._reason is not None and "reason" not in kwargs and op.accepts_reason:
             kwargs["reason"] = self._reason
 
-    def _status_error(self, response: httpx.Response) -> APIStatusError:
-        return status_error(
+    def _status_error(self, call: CallContext, response: httpx.Response) -> APIStatusError:
+        error = status_error(
             status_code=response.status_code,
             method=response.request.method,
             url=str(response.request.url),
@@ -200,6 +200,10 @@ class _ClientBase:
             response=response,
             secrets=self._secrets,
         )
+        error.attempts = call.attempts
+        if call.attempts > 1:
+            error.args = (f"{error.args[0]} (after {call.attempts} attempts)",)
+        return error
 
     def _transport_error(self, call: CallContext, exc: httpx.TransportError) -> APIConnectionError:
         method = call.request.method if call.request is not None else "?"
@@ -207,7 +211,10 @@ class _ClientBase:
         kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
         what = "timed out" if kind is APITimeoutError else "failed"
         detail = redact_text(str(exc) or type(exc).__name__, self._secrets)
-        return kind(f"{method} {url} {what}: {detail}", method=method, url=url)
+        tries = f" (after {call.attempts} attempts)" if call.attempts > 1 else ""
+        error = kind(f"{method} {url} {what}{tries}: {detail}", method=method, url=url)
+        error.attempts = call.attempts
+        return error
 
     def _finish(self, call: CallContext, result: Any, check: bool) -> RawResponse:
         response = call.response
@@ -221,7 +228,7 @@ class _ClientBase:
                 url="?",
             )
         if check and not response.is_success:
-            raise self._status_error(response)
+            raise self._status_error(call, response)
         return RawResponse(
             status_code=response.status_code,
             headers=response.headers,
@@ -237,7 +244,7 @@ class _ClientBase:
         if response is None:
             raise exc
         if check and not response.is_success:
-            raise self._status_error(response) from None
+            raise self._status_error(call, response) from None
         if not check:  # the raw form: the body as it came, no model
             return RawResponse(
                 status_code=response.status_code,

@@ -33,6 +33,9 @@ class SdkKeyFormatError(ConfigCatError, ValueError):
 class APIConnectionError(ConfigCatError):
     """The request got no response: the connection failed or broke."""
 
+    #: How many times the request was sent, retries included.
+    attempts: int = 1
+
     def __init__(self, message: str, *, method: str, url: str) -> None:
         super().__init__(message)
         self.method = method
@@ -53,6 +56,9 @@ class APIStatusError(ConfigCatError):
     ``field_errors`` holds the service's validation messages (``{"Field": ["message"]}``)
     when the body has that shape, else it is empty.
     """
+
+    #: How many times the request was sent, retries included.
+    attempts: int = 1
 
     def __init__(
         self,

@@ -99,12 +99,6 @@ class _PolicyCore:
             redact_text(decision.reason),
         )
 
-    @staticmethod
-    def _finish(call: CallContext | None, response: httpx.Response, attempts: int) -> None:
-        if call is not None:
-            call.response = response
-            call.attempts = attempts
-
 
 class PolicyTransport(httpx.BaseTransport, _PolicyCore):
     """Rate limiting and retries around a synchronous transport."""
@@ -132,6 +126,8 @@ class PolicyTransport(httpx.BaseTransport, _PolicyCore):
         attempt = 0
         while True:
             self._throttle(key)
+            if call is not None:
+                call.attempts = attempt + 1
             try:
                 response = self.inner.handle_request(request)
             except httpx.TransportError as exc:
@@ -144,7 +140,8 @@ class PolicyTransport(httpx.BaseTransport, _PolicyCore):
                     request.method, response, attempt, _clock() - started
                 )
                 if decision is None:
-                    self._finish(call, response, attempt + 1)
+                    if call is not None:
+                        call.response = response
                     return response
                 response.close()
             self._log_retry(request, decision, attempt)
@@ -182,6 +179,8 @@ class AsyncPolicyTransport(httpx.AsyncBaseTransport, _PolicyCore):
         attempt = 0
         while True:
             await self._throttle(key)
+            if call is not None:
+                call.attempts = attempt + 1
             try:
                 response = await self.inner.handle_async_request(request)
             except httpx.TransportError as exc:
@@ -194,7 +193,8 @@ class AsyncPolicyTransport(httpx.AsyncBaseTransport, _PolicyCore):
                     request.method, response, attempt, _clock() - started
                 )
                 if decision is None:
-                    self._finish(call, response, attempt + 1)
+                    if call is not None:
+                        call.response = response
                     return response
                 await response.aclose()
             self._log_retry(request, decision, attempt)

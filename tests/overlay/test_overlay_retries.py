@@ -109,9 +109,19 @@ def test_patch_is_not_retried_after_a_read_timeout(
     router: respx.Router, sleeps: list[float]
 ) -> None:
     route = router.patch("/v1/settings/12").mock(side_effect=httpx.ReadTimeout("slow"))
-    with client() as cc, pytest.raises(APIConnectionError):
+    with client() as cc, pytest.raises(APIConnectionError) as err:
         cc.settings.update_setting(12, body=[])
-    assert route.call_count == 1 and sleeps == []
+    assert route.call_count == 1 and sleeps == [] and err.value.attempts == 1
+
+
+def test_get_gives_up_on_a_dead_host_after_its_retries(
+    router: respx.Router, sleeps: list[float]
+) -> None:
+    route = router.get(PRODUCT_URL).mock(side_effect=httpx.ConnectError("refused"))
+    with client(max_retries=2) as cc, pytest.raises(APIConnectionError) as err:
+        cc.products.get_product(PRODUCT_ID)
+    assert route.call_count == 3 and len(sleeps) == 2
+    assert err.value.attempts == 3 and "(after 3 attempts)" in str(err.value)
 
 
 def test_post_is_retried_when_the_connection_was_never_made(
@@ -156,9 +166,10 @@ def test_gives_up_after_max_retries_with_bounded_backoff(
 ) -> None:
     route = router.get(PRODUCT_URL).respond(503)
     policy = RetryPolicy(max_retries=4, backoff_base=0.5, backoff_max=2.0)
-    with client(retry=policy) as cc, pytest.raises(InternalServerError):
+    with client(retry=policy) as cc, pytest.raises(InternalServerError) as err:
         cc.products.get_product(PRODUCT_ID)
     assert route.call_count == 5
+    assert err.value.attempts == 5 and "(after 5 attempts)" in str(err.value)
     ceilings = [0.5, 1.0, 2.0, 2.0]
     assert len(sleeps) == 4
     for wait, ceiling in zip(sleeps, ceilings, strict=True):
