@@ -209,3 +209,20 @@ def test_limiting_can_be_turned_off_and_shared() -> None:
     assert a.rate_limiter is shared and b.rate_limiter is shared
     assert a.with_options(max_retries=0).rate_limiter is shared
     assert ConfigCatClient("u", PASSWORD).rate_limiter.limits == ((20, 1.0), (500, 60.0))  # type: ignore[union-attr]
+
+
+def test_raw_http_requests_share_a_bucket_per_path_template() -> None:
+    from configcat_publicapi._transport import endpoint_key
+
+    a = httpx.Request("GET", f"https://h/v1/products/{PRODUCT_ID}/configs")
+    b = httpx.Request("GET", "https://h/v1/products/3a8a4b8e-1111-4c4e-9d8f-000000000001/configs")
+    c = httpx.Request("DELETE", "https://h/v1/settings/42")
+    assert endpoint_key(a) == endpoint_key(b) == "GET /v1/products/{}/configs"
+    assert endpoint_key(c) == "DELETE /v1/settings/{}"
+
+    stamps: list[float] = []
+    transport = httpx.MockTransport(_recording_transport(stamps))
+    with ConfigCatClient("u", PASSWORD, transport=transport, rate_limit=[(1, 0.2)]) as cc:
+        cc.http.get(f"/v1/products/{PRODUCT_ID}")
+        cc.http.get("/v1/products/3a8a4b8e-1111-4c4e-9d8f-000000000001")
+    assert stamps[1] - stamps[0] >= 0.2
