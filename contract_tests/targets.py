@@ -7,6 +7,9 @@
 - ``live``: any base URL with credentials from ``CONFIGCAT_API_HOST`` (default the public
   API), ``CONFIGCAT_API_USER`` and ``CONFIGCAT_API_PASS``. Read-only unless
   ``CONTRACT_WRITE=1``; see :mod:`contract_tests.safety`.
+
+``CONTRACT_EXAMPLES`` sets the examples per phase and operation (default 4), and
+``CONTRACT_INCLUDE`` a regular expression on ``METHOD /path`` that narrows the operations.
 """
 
 from __future__ import annotations
@@ -64,6 +67,11 @@ def credentials(name: str | None = None) -> tuple[str, str]:
     from configcat_mock import DEMO_PASSWORD, DEMO_USERNAME
 
     return DEMO_USERNAME, DEMO_PASSWORD
+
+
+def narrowed(target: Target) -> bool:
+    """Whether this run tests only part of the spec (a filter or the live guard)."""
+    return bool(os.environ.get("CONTRACT_INCLUDE")) or target.is_live
 
 
 def live_write() -> bool:
