@@ -273,8 +273,8 @@ class Backend:
         return config, env
 
     def by_sdk_key(self, sdk_key: str | None, user: m.User) -> tuple[m.Config, m.Environment]:
-        if not sdk_key:
-            raise BadRequest("X-CONFIGCAT-SDKKEY", "The X-CONFIGCAT-SDKKEY header is required.")
+        if not sdk_key:  # optional in the spec: without it there is no config to look in
+            raise NotFound("setting (no X-CONFIGCAT-SDKKEY header was sent)")
         for key in self.t["sdk_keys"]:
             if sdk_key in (key.primary, key.secondary):
                 return self.config_environment(key.config_id, key.environment_id, user)

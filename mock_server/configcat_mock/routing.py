@@ -41,7 +41,7 @@ class Router:
             node.ops[op.method] = (op, tuple(names))
 
     def _walk(self, node: _Node, segments: list[str], i: int, values: list[str]) -> Any:
-        """Yield the end nodes the path reaches, literal branches first."""
+        """Yield the end nodes the path reaches, most specific (literal-first) first."""
         if i == len(segments):
             if node.ops:
                 yield node, values
@@ -55,13 +55,15 @@ class Router:
 
     def match(self, method: str, path: str) -> tuple[Operation, dict[str, str]]:
         segments = path.strip("/").split("/")
-        path_found = False
+        # The most specific template that matches the path decides, as with route priority:
+        # DELETE /members/invite is 405 (invite takes POST), not a member called "invite".
         for node, values in self._walk(self._root, segments, 0, []):
-            path_found = True
             found = node.ops.get(method)
-            if found is not None:
-                op, names = found
-                return op, dict(zip(names, values, strict=True))
-        if path_found:
-            raise MethodNotAllowed({"message": f"Method {method} is not allowed here."})
+            if found is None:
+                raise MethodNotAllowed(
+                    {"message": f"Method {method} is not allowed here."},
+                    headers={"Allow": ", ".join(sorted(node.ops))},
+                )
+            op, names = found
+            return op, dict(zip(names, values, strict=True))
         raise NotFound("route")

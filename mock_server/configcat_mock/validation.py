@@ -129,7 +129,7 @@ def parse_body(schemas: SchemaSet, op: Operation, raw: bytes) -> Any:
     if op.body_schema is None:
         return None
     if not raw.strip():
-        if op.method in ("POST", "PUT", "PATCH") and _needs_body(schemas, op):
+        if op.body_required:
             raise BadRequest("body", "A non-empty request body is required.")
         return None
     body = parse_json(raw)
@@ -139,10 +139,3 @@ def parse_body(schemas: SchemaSet, op: Operation, raw: bytes) -> Any:
     if errors:
         raise BadRequest(errors)
     return body
-
-
-def _needs_body(schemas: SchemaSet, op: Operation) -> bool:
-    if op.body_required or op.body_schema is None:
-        return True
-    target, _ = schemas.resolve(op.body_schema)
-    return bool(target.get("required")) or target.get("type") == "array"

@@ -474,7 +474,7 @@ def values_v1(gen: Gen, org: str) -> None:
         assert by_key["value"] == 11
         assert gen(get_setting_value_by_sdkkey, str(sid), x_configcat_sdkkey=key)["value"] == 11
         gen(get_setting_value_by_sdkkey, "nope", x_configcat_sdkkey=key, expect=404)
-        gen(get_setting_value_by_sdkkey, "limit", expect=400)
+        gen(get_setting_value_by_sdkkey, "limit", expect=404)
         gen(
             get_setting_value_by_sdkkey,
             "limit",

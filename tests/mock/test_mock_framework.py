@@ -53,7 +53,10 @@ def test_garbage_authorization_header(configcat_mock: MockConfigCat) -> None:
 
 def test_unknown_route_and_method(configcat_client: ConfigCatClient) -> None:
     assert configcat_client.http.get("/v1/nothing-here").status_code == 404
-    assert configcat_client.http.delete("/v1/products").status_code == 405
+    refused = configcat_client.http.delete("/v1/products")
+    assert refused.status_code == 405
+    assert refused.headers["Allow"] == "GET"
+    assert configcat_client.http.request("TRACE", "/v1/products/x").status_code == 405
 
 
 def test_malformed_json_is_400(configcat_client: ConfigCatClient) -> None:
