@@ -128,3 +128,28 @@ def test_responses_are_compact_json(configcat_client: ConfigCatClient) -> None:
     response = configcat_client.http.get("/v1/products")
     assert response.headers["content-type"] == "application/json"
     assert json.loads(response.content) == []
+
+
+@pytest.mark.configcat_mock(rate_limits=True, id_seed=5)
+def test_marker_passes_options_to_the_fixture(configcat_mock: MockConfigCat) -> None:
+    assert configcat_mock.app.limiter.limits.enabled
+    assert configcat_mock.backend.id_seed == 5
+
+
+async def test_sync_client_inside_a_running_loop(configcat_client: ConfigCatClient) -> None:
+    response = configcat_client.http.get("/v1/me")
+    assert response.status_code == 200
+    assert response.json()["email"] == "demo@example.com"
+
+
+def test_same_id_seed_same_ids() -> None:
+    ids = []
+    for _ in range(2):
+        with MockConfigCat(rate_limits=False, id_seed=9) as mock, httpx.Client(
+            transport=mock.transport, base_url="http://m", auth=("demo", "demo")
+        ) as h:
+            created = h.post(
+                f"/v1/organizations/{DEMO_ORGANIZATION_ID}/products", json={"name": "A"}
+            )
+            ids.append(created.json()["productId"])
+    assert ids[0] == ids[1]
