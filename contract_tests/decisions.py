@@ -34,6 +34,34 @@ NEGATIVE_DATA_STATUSES: list[int | str] = [400, 404, 405, 422]
 GENERATE_SECURITY_PARAMETERS = False
 
 
+#: Some operations document only 200 and 429, yet the service validates their input and
+#: looks up the resources their path names like every other operation: a malformed
+#: identifier or body answers 400, an unknown one 404. The suite documents those two
+#: answers, with no body schema, on the operations whose spec leaves them out.
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+
+
+def amend_spec(doc: dict[str, Any]) -> list[str]:
+    """Add the undocumented 400/404 answers in place; return what was added."""
+    added = []
+    for path, item in doc.get("paths", {}).items():
+        for method, op in item.items():
+            if method not in HTTP_METHODS:
+                continue
+            responses = op.setdefault("responses", {})
+            params = [*item.get("parameters", []), *op.get("parameters", [])]
+            has_input = bool(params) or "requestBody" in op
+            in_path = any(p.get("in") == "path" for p in params) or "{" in path
+            for status, needed, why in (
+                ("400", has_input, "malformed input"),
+                ("404", in_path, "unknown resource"),
+            ):
+                if needed and status not in responses:
+                    responses[status] = {"description": f"{why} (added by the contract suite)"}
+                    added.append(f"{method.upper()} {path} {status}")
+    return added
+
+
 def generation_overrides() -> dict[str, Any]:
     """The ``generation`` settings that apply the decisions above."""
     return {"with-security-parameters": GENERATE_SECURITY_PARAMETERS}

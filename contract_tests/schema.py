@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -14,7 +15,14 @@ from schemathesis.config import SchemathesisConfig
 
 from contract_tests import decisions
 from contract_tests.safety import allowed
-from contract_tests.targets import credentials, live_write, max_examples, target_name
+from contract_tests.targets import (
+    base_url_for,
+    credentials,
+    live_write,
+    max_examples,
+    shared_mock,
+    target_name,
+)
 
 HERE = Path(__file__).resolve().parent
 SPEC = HERE.parent / "spec" / "swagger.json"
@@ -49,6 +57,24 @@ def build_config(name: str, examples: int, username: str, password: str) -> Sche
     return SchemathesisConfig.from_dict(data)
 
 
+@functools.cache
+def root_schema() -> Any:
+    """The amended pinned spec with this run's configuration, every operation in it."""
+    name = target_name()
+    username, password = credentials(name)
+    config = build_config(name, max_examples(), username, password)
+    doc = load_spec()
+    decisions.amend_spec(doc)
+    schema = schemathesis.openapi.from_dict(doc, config=config)
+    # Bound before any operation is built: some checks send requests of their own
+    # (``ignored_auth`` repeats a call without credentials) from these settings.
+    schema.config.update(base_url=base_url_for(name))
+    if name == "mock":
+        schema.app = shared_mock().app
+    return schema
+
+
+@functools.cache
 def collection_schema() -> Any:
     """The schema the property tests are parametrised with, built at collection time.
 
@@ -56,9 +82,6 @@ def collection_schema() -> Any:
     ``base_url=`` (a server) by the test.
     """
     name = target_name()
-    username, password = credentials(name)
-    config = build_config(name, max_examples(), username, password)
-    schema = schemathesis.openapi.from_dict(load_spec(), config=config)
     # one predicate: schemathesis ORs separate include filters, and the live guard must hold
     write = live_write()
     only = re.compile(os.environ.get("CONTRACT_INCLUDE", "") or ".*")
@@ -69,5 +92,5 @@ def collection_schema() -> Any:
             return False
         return bool(only.search(f"{op.method.upper()} {op.path}"))
 
-    schema = schema.include(selected)
+    schema = root_schema().include(selected)
     return schema

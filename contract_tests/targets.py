@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -78,6 +79,36 @@ def live_write() -> bool:
     return os.environ.get("CONTRACT_WRITE", "") == "1"
 
 
+@functools.cache
+def shared_mock() -> Any:
+    """The run's mock, made at collection time so the schema can be bound to it."""
+    from configcat_mock import MockConfigCat
+
+    # the mock's own rate limits would answer 429 to the suite's bursts; they are tested
+    # in tests/mock, and the suite paces itself only against the live service
+    return MockConfigCat(validate_responses=True, rate_limits=False)
+
+
+@functools.cache
+def shared_server() -> Any:
+    """A loopback server for the shared mock; its port is bound now, it serves once entered."""
+    from configcat_mock.server import LoopbackServer
+
+    return LoopbackServer(shared_mock().app)
+
+
+def base_url_for(name: str) -> str:
+    """Where the chosen target listens (in-process targets use a placeholder host)."""
+    if name == "mock":
+        return "http://localhost"
+    if name == "mock-server":
+        return str(shared_server().url)
+    from configcat_publicapi._config import normalise_base_url
+    from configcat_publicapi._constants import DEFAULT_BASE_URL
+
+    return normalise_base_url(os.environ.get("CONFIGCAT_API_HOST") or DEFAULT_BASE_URL)
+
+
 @contextmanager
 def open_target(name: str | None = None) -> Iterator[Target]:
     """Start (or point at) the chosen target for the duration of the block."""
@@ -90,14 +121,12 @@ def open_target(name: str | None = None) -> Iterator[Target]:
             "live", settings.base_url, settings.username, settings.password, write=live_write()
         )
         return
-    from configcat_mock import DEMO_PASSWORD, DEMO_USERNAME, MockConfigCat
-    from configcat_mock.server import LoopbackServer
+    from configcat_mock import DEMO_PASSWORD, DEMO_USERNAME
 
-    # the mock's own rate limits would answer 429 to the suite's bursts; they are tested
-    # in tests/mock, and the suite paces itself only against the live service
-    with MockConfigCat(validate_responses=True, rate_limits=False) as mock:
+    with shared_mock() as mock:
         if name == "mock":
-            yield Target(name, "http://mock", DEMO_USERNAME, DEMO_PASSWORD, app=mock.app, mock=mock)
+            url = base_url_for(name)
+            yield Target(name, url, DEMO_USERNAME, DEMO_PASSWORD, app=mock.app, mock=mock)
             return
-        with LoopbackServer(mock.app) as server:
+        with shared_server() as server:
             yield Target(name, server.url, DEMO_USERNAME, DEMO_PASSWORD, mock=mock)

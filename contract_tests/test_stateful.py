@@ -11,8 +11,9 @@ from schemathesis.core.errors import NoLinksFound
 
 from contract_tests.report import RunReport
 from contract_tests.safety import Sandbox
+from contract_tests.schema import collection_schema
 from contract_tests.targets import Target, max_examples, narrowed
-from contract_tests.test_properties import schema, send_kwargs
+from contract_tests.test_properties import send_kwargs
 
 #: Steps per sequence; the number of sequences follows CONTRACT_EXAMPLES.
 MAX_STEPS = 6
@@ -24,14 +25,8 @@ def test_stateful(target: Target, run_report: RunReport, live_sandbox: Sandbox |
         run_report.stateful = "left out on live write runs"
         return
     kwargs = send_kwargs(target)
-    # the machine's own set-up requests (link calibration) use the schema's target
-    if target.app is not None:
-        schema.app = target.app
-        schema.config.update(base_url="http://localhost")
-    else:
-        schema.config.update(base_url=target.base_url)
 
-    class Machine(schema.as_state_machine()):  # type: ignore[misc]
+    class Machine(collection_schema().as_state_machine()):  # type: ignore[misc]
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
             return kwargs
 
