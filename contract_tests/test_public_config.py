@@ -1,5 +1,8 @@
 """schemathesis runs ``spec/public-config.openapi.yaml`` against the mock, in-process.
 
+The public config endpoint is the mock's own (the Superflag contract), so this part of the
+suite runs on mock targets only.
+
 Every default check applies: status codes and headers documented, bodies that fit their
 schemas, 401 without the key, 405 for methods the document does not list. The mock holds a
 config with client and server-only flags and a key with a quota large enough for the run.
@@ -13,7 +16,6 @@ from typing import Any
 
 import pytest
 import schemathesis
-from delivery_support import Manager
 from schemathesis.config import SchemathesisConfig
 
 from configcat_mock.delivery.client_keys import ClientKey
@@ -21,8 +23,10 @@ from configcat_mock.delivery.store import store_for
 from configcat_mock.mock import MockConfigCat
 from configcat_mock.seed import DEMO_PASSWORD, DEMO_USERNAME
 from configcat_publicapi import ConfigCatClient
+from contract_tests.scenarios.conftest import Api
+from contract_tests.targets import Target
 
-DOCUMENT = Path(__file__).resolve().parents[2] / "spec" / "public-config.openapi.yaml"
+DOCUMENT = Path(__file__).resolve().parents[1] / "spec" / "public-config.openapi.yaml"
 
 
 KEY = "pub_contract_run"
@@ -52,8 +56,10 @@ SCHEMA.app = CURRENT
 
 
 @pytest.fixture(scope="module")
-def mock_with_key() -> Iterator[MockConfigCat]:
+def mock_with_key(target: Target) -> Iterator[MockConfigCat]:
     """A mock with client and server-only flags, and :data:`KEY` for them; bound to SCHEMA."""
+    if not target.is_mock:
+        pytest.skip("the public config endpoint is the mock's own; the live API has none")
     with (
         MockConfigCat(rate_limits=False) as mock,
         ConfigCatClient(
@@ -61,14 +67,18 @@ def mock_with_key() -> Iterator[MockConfigCat]:
             rate_limit=None, max_retries=0,
         ) as cc,
     ):  # fmt: skip
-        m = Manager(cc)
-        product = m.product("Contract")
-        env = m.environment(product, "Production")
-        config = m.config(product, "Web")
-        client = m.tag(product, "client")
+        api = Api(cc.http)
+        org = api.get("/v1/organizations")[0]["organizationId"]
+        product = api.post(f"/v1/organizations/{org}/products", {"name": "Contract"})["productId"]
+        env = api.post(f"/v1/products/{product}/environments", {"name": "Production"})
+        config = api.post(f"/v1/products/{product}/configs", {"name": "Web"})["configId"]
+        client = api.post(f"/v1/products/{product}/tags", {"name": "client"})["tagId"]
         for key, kind in (("on", "boolean"), ("name", "string"), ("limit", "double")):
-            m.flag(config, key, kind, tags=[client])
-        m.flag(config, "serverOnly", "string")
+            flag = {"key": key, "name": key, "settingType": kind, "tags": [client]}
+            api.post(f"/v1/configs/{config}/settings", flag)
+        server_only = {"key": "serverOnly", "name": "serverOnly", "settingType": "string"}
+        api.post(f"/v1/configs/{config}/settings", server_only)
+        env = env["environmentId"]
         with mock.backend.lock:
             store = store_for(mock.backend)
             store.sync()
