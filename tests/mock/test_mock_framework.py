@@ -145,9 +145,10 @@ async def test_sync_client_inside_a_running_loop(configcat_client: ConfigCatClie
 def test_same_id_seed_same_ids() -> None:
     ids = []
     for _ in range(2):
-        with MockConfigCat(rate_limits=False, id_seed=9) as mock, httpx.Client(
-            transport=mock.transport, base_url="http://m", auth=("demo", "demo")
-        ) as h:
+        with (
+            MockConfigCat(rate_limits=False, id_seed=9) as mock,
+            httpx.Client(transport=mock.transport, base_url="http://m", auth=("demo", "demo")) as h,
+        ):
             created = h.post(
                 f"/v1/organizations/{DEMO_ORGANIZATION_ID}/products", json={"name": "A"}
             )
