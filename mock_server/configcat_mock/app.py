@@ -28,6 +28,7 @@ from configcat_mock.context import Call, Reply
 from configcat_mock.delivery.routes import is_delivery_path
 from configcat_mock.errors import BadRequest, MockHTTPError, Unauthorized
 from configcat_mock.faults import FaultInjector
+from configcat_mock.handlers.change_requests import apply_due
 from configcat_mock.journal import Entry, Journal
 from configcat_mock.models import User
 from configcat_mock.ratelimit import RateLimiter, RateLimits, Verdict
@@ -199,6 +200,8 @@ class MockApp:
         if handler is None:
             raise BadRequest("operation", f"{op.operation_id} is not implemented by the mock.")
         with self.backend.lock:
+            if self.backend.t["change_requests"]:
+                apply_due(self.backend)  # scheduled change requests whose time has come
             result = handler(
                 Call(self.backend, op, user, path, params, header_values, body, schemas)
             )

@@ -58,11 +58,17 @@ ALIASES: dict[str, str] = {
 }
 
 
+#: Public functions of handler modules that are helpers, not operations.
+NOT_OPERATIONS = frozenset({"apply_due"})
+
+
 def _collect() -> dict[str, Handler]:
     found: dict[str, Handler] = {}
     for module in GROUPS:
         for name, fn in vars(module).items():
             if name.startswith("_") or getattr(fn, "__module__", "") != module.__name__:
+                continue
+            if name in NOT_OPERATIONS:
                 continue
             found[name.replace("_", "-")] = fn
     for alias, target in ALIASES.items():

@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from generated_calls import Gen
 from lifecycle_scenarios import SCENARIOS
 
 from configcat_mock import MockConfigCat
+from configcat_mock.handlers.change_requests import apply_due
 from configcat_mock.seed import DEFAULT_SEED, DEMO_ORGANIZATION_ID
 from configcat_publicapi import ConfigCatClient
 from configcat_publicapi_client.api.change_requests_approval_flow_scheduled_changes_beta import (
     apply_change_request,
     approve_change_request,
     create_change_request,
+    get_change_request,
     remove_change_request_approval,
 )
 from configcat_publicapi_client.api.configs import create_config
@@ -150,3 +153,52 @@ def test_change_request_needs_another_users_approval() -> None:
             value = a(get_setting_value_v2, eid, sid, expect=200)
             assert value["defaultValue"]["boolValue"] is True
         assert_answers_fit_the_spec(mock)
+
+
+def test_scheduled_change_request_applies_when_due(gen: Gen, mock: MockConfigCat) -> None:
+    pid = gen(create_product, DEMO_ORGANIZATION_ID, body={"name": "S"}, expect=201)["productId"]
+    eid = gen(create_environment, pid, body={"name": "Prod"}, expect=201)["environmentId"]
+    cid = gen(create_config, pid, body={"name": "C", "evaluationVersion": "v2"}, expect=201)[
+        "configId"
+    ]
+    sid = gen(
+        create_setting, cid, body={"key": "f", "name": "F", "settingType": "boolean"}, expect=201
+    )["settingId"]
+    soon = datetime.now(timezone.utc) + timedelta(hours=1)
+    body = {
+        "title": "later",
+        "bypassApproval": True,
+        "applyAt": soon.isoformat(),
+        "proposedChanges": [
+            {"proposedChange": {"settingId": sid, "defaultValue": {"boolValue": True}}}
+        ],
+    }
+    crid = gen(create_change_request, cid, eid, body=body, expect=201)["changeRequestId"]
+    assert gen(get_change_request, crid)["changeRequestStatus"] == "open"
+    assert gen(get_setting_value_v2, eid, sid)["defaultValue"]["boolValue"] is False
+    assert apply_due(mock.backend, soon - timedelta(minutes=1)) == 0
+    assert apply_due(mock.backend, soon + timedelta(seconds=1)) == 1
+    assert gen(get_change_request, crid)["changeRequestStatus"] == "applied"
+    assert gen(get_setting_value_v2, eid, sid)["defaultValue"]["boolValue"] is True
+
+
+def test_past_schedule_applies_on_the_next_request(gen: Gen) -> None:
+
+    pid = gen(create_product, DEMO_ORGANIZATION_ID, body={"name": "S"}, expect=201)["productId"]
+    eid = gen(create_environment, pid, body={"name": "Prod"}, expect=201)["environmentId"]
+    cid = gen(create_config, pid, body={"name": "C", "evaluationVersion": "v2"}, expect=201)[
+        "configId"
+    ]
+    sid = gen(
+        create_setting, cid, body={"key": "f", "name": "F", "settingType": "boolean"}, expect=201
+    )["settingId"]
+    body = {
+        "title": "now",
+        "bypassApproval": True,
+        "applyAt": "2020-01-01T00:00:00Z",
+        "proposedChanges": [
+            {"proposedChange": {"settingId": sid, "defaultValue": {"boolValue": True}}}
+        ],
+    }
+    crid = gen(create_change_request, cid, eid, body=body, expect=201)["changeRequestId"]
+    assert gen(get_change_request, crid)["changeRequestStatus"] == "applied"

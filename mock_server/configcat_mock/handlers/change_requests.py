@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from datetime import datetime, timezone
 from typing import Any
 
 from configcat_mock import models as m
@@ -393,26 +394,67 @@ def claim_change_request_ownership(c: Call) -> Any:
     return view(c.backend, cr)
 
 
-def apply_change_request(c: Call) -> Any:
-    b = c.backend
-    cr = _open(c)
+def _blocker(b: Backend, cr: m.ChangeRequest) -> str | None:
+    """Why ``cr`` cannot be applied now, or ``None``."""
     env = b.t["environments"][cr.environment_id]
     product = b.t["products"][cr.product_id]
     needs_approval = env.approve_required or product.approve_required
     if needs_approval and not cr.bypass_approval and not _approved(cr):
-        raise BadRequest("changeRequestId", "The change request is not approved yet.")
+        return "The change request is not approved yet."
     conflicts = [sid for sid in cr.proposed if _conflict(b, cr, sid)]
     if conflicts:
-        raise BadRequest("changeRequestId", f"Resolve the conflicts first (settings {conflicts}).")
+        return f"Resolve the conflicts first (settings {conflicts})."
+    return None
+
+
+def _apply(b: Backend, cr: m.ChangeRequest, user: m.User, kind: str) -> None:
     for sid, formula in cr.proposed.items():
         value = b.t["setting_values"].get((int(sid), cr.environment_id))
         if value is not None:
             value.formula = copy.deepcopy(formula)
-            touch(b, value, c.user)
+            touch(b, value, user)
     cr.status = "applied"
-    cr.applied = {"at": utcnow(), "userId": c.user.user_id}
-    _audit(c, cr, "changeRequestApplied")
-    return view(b, cr)
+    cr.applied = {"at": utcnow(), "userId": user.user_id}
+    product = b.t["products"][cr.product_id]
+    b.audit(
+        user,
+        product.organization_id,
+        product.product_id,
+        kind,
+        cr.title,
+        config_id=cr.config_id,
+        environment_id=cr.environment_id,
+    )
+
+
+def apply_due(b: Backend, now: datetime | None = None) -> int:
+    """Apply the open change requests whose ``applyAt`` has come and that may be applied, as
+    their owner (the service's scheduled changes); return how many were applied."""
+    moment = now or datetime.now(timezone.utc)
+    applied = 0
+    for cr in b.t["change_requests"]:
+        if cr.status != "open" or not cr.apply_at:
+            continue
+        try:
+            due = datetime.fromisoformat(cr.apply_at.replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        if due.tzinfo is None:
+            due = due.replace(tzinfo=timezone.utc)
+        owner = b.t["users"].get(cr.owner_user_id)
+        if due <= moment and owner is not None and _blocker(b, cr) is None:
+            _apply(b, cr, owner, "changeRequestAppliedOnSchedule")
+            applied += 1
+    return applied
+
+
+def apply_change_request(c: Call) -> Any:
+    cr = _open(c)
+    reason = _blocker(c.backend, cr)
+    if reason is not None:
+        raise BadRequest("changeRequestId", reason)
+    _apply(c.backend, cr, c.user, "changeRequestApplied")
+    return view(c.backend, cr)
 
 
 def close_change_request(c: Call) -> Any:
