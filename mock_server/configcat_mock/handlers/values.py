@@ -3,7 +3,6 @@ options, user / segment / prerequisite conditions), by ids and by SDK key."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from configcat_mock import models as m
@@ -374,11 +373,6 @@ def check_v2(
     }
 
 
-def formula_as_update(formula: dict[str, Any]) -> dict[str, Any]:
-    """A stored v2 formula in ``UpdateEvaluationFormulaModel`` shape (what a PATCH edits)."""
-    return formula
-
-
 def _prerequisite_of(b: Backend, setting: m.Setting, env_id: str) -> list[int]:
     out = []
     for other in b.t["settings"].where(config_id=setting.config_id):
@@ -469,7 +463,7 @@ def update_setting_value_v2(c: Call) -> Any:
     config, env, setting = _target(c, "v2")
     value = _value(c.backend, setting, env)
     _check_latest(c, value)
-    patched = apply_patch(formula_as_update(value.formula), c.body)
+    patched = apply_patch(value.formula, c.body)  # stored shape fits the update model
     c.validate_as("UpdateEvaluationFormulaModel", patched)
     formula = check_v2(c, setting, config, patched)
     if formula == value.formula:
@@ -514,6 +508,3 @@ def post_setting_values_v2(c: Call) -> Any:
             touch(b, value, c.user)
             _audit(c, config, env, setting)
     return _v2_list(b, config, env)
-
-
-Handler = Callable[[Call], Any]
