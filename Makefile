@@ -16,6 +16,8 @@ PYTEST_ARGS ?=
 DRIFT_AGAINST ?= https://api.configcat.com/docs/v1/swagger.json
 
 export PATH := $(abspath $(BIN)):$(PATH)
+# hypothesis' own files go under the git-ignored .tool-cache/, not .hypothesis/
+export HYPOTHESIS_STORAGE_DIRECTORY := $(abspath .tool-cache/hypothesis)
 
 .PHONY: help install spec spec-update spec-drift regenerate test lint format typecheck pytest contract \
         contract-server contract-live mock bench clean

@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 log = logging.getLogger("contract_tests.safety")
 
@@ -46,6 +49,30 @@ class Sandbox:
             "configId": self.config_id,
             "environmentId": self.environment_id,
         }
+
+
+#: A 429 was not processed, so it is retried for every method, after the ``Retry-After``
+#: the service sends (urllib3 honours it), at most this many times.
+RATE_LIMIT_RETRIES = 5
+
+
+def retrying_session() -> requests.Session:
+    """A ``requests`` session for schemathesis' live calls that waits out 429 answers."""
+    retry = Retry(
+        total=RATE_LIMIT_RETRIES,
+        status_forcelist=[429],
+        allowed_methods=None,
+        respect_retry_after_header=True,
+        backoff_factor=0.5,
+        raise_on_status=False,
+        connect=0,
+        read=0,
+    )
+    session = requests.Session()
+    adapter = HTTPAdapter(max_retries=retry)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
 
 
 def sandbox_name(now: dt.datetime | None = None) -> str:

@@ -36,6 +36,7 @@ class Target:
     app: Any = None  # an ASGI app for in-process targets
     mock: Any = None  # the MockConfigCat behind a mock target, for assertions
     write: bool = True
+    session: Any = None  # a requests.Session for live calls
 
     @property
     def is_mock(self) -> bool:
@@ -115,11 +116,18 @@ def open_target(name: str | None = None) -> Iterator[Target]:
     name = name or target_name()
     if name == "live":
         from configcat_publicapi._config import resolve_settings
+        from contract_tests.safety import retrying_session
 
         settings = resolve_settings()
-        yield Target(
-            "live", settings.base_url, settings.username, settings.password, write=live_write()
-        )
+        with retrying_session() as session:
+            yield Target(
+                "live",
+                settings.base_url,
+                settings.username,
+                settings.password,
+                write=live_write(),
+                session=session,
+            )
         return
     from configcat_mock import DEMO_PASSWORD, DEMO_USERNAME
 

@@ -15,8 +15,13 @@ schema = collection_schema()
 
 
 def send_kwargs(target: Target) -> dict[str, Any]:
-    """How a case reaches the target: the ASGI app in-process, else its base URL."""
-    return {"app": target.app} if target.app is not None else {"base_url": target.base_url}
+    """How a case reaches the target: the ASGI app in-process, else its base URL (and, for
+    the live service, a session that waits out 429 answers)."""
+    if target.app is not None:
+        return {"app": target.app}
+    if target.is_live:
+        return {"base_url": target.base_url, "session": target.session}
+    return {"base_url": target.base_url}
 
 
 @schema.parametrize()

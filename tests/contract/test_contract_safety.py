@@ -99,3 +99,27 @@ def test_half_built_sandbox_is_removed(respx_mock: respx.Router) -> None:
     with httpx.Client(base_url="http://api.test") as http, pytest.raises(RuntimeError, match="400"):
         sandbox(http).__enter__()
     assert deleted.call_count == 1
+
+
+def test_live_session_waits_out_429_for_any_method() -> None:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    from configcat_mock.server import LoopbackServer
+    from contract_tests.safety import retrying_session
+
+    seen: list[str] = []
+
+    async def endpoint(request: Request) -> JSONResponse:
+        seen.append(request.method)
+        if len(seen) % 2:
+            return JSONResponse({"message": "slow down"}, 429, headers={"Retry-After": "0"})
+        return JSONResponse({"ok": True}, 201)
+
+    app = Starlette(routes=[Route("/v1/x", endpoint, methods=["POST"])])
+    with LoopbackServer(app) as server, retrying_session() as session:
+        response = session.post(server.url + "/v1/x", json={})
+    assert response.status_code == 201
+    assert seen == ["POST", "POST"]
