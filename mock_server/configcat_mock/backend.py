@@ -353,6 +353,11 @@ class Backend:
         self.t["webhooks"].drop(lambda r: r.config_id == config_id)
         self.t["code_reports"].drop(lambda r: r.config_id == config_id)
         self._drop_change_requests(lambda r: r.config_id == config_id)
+        for integration in self.t["integrations"]:
+            if config_id in integration.config_ids:
+                integration.config_ids.remove(config_id)
+        for profile in self.t["proxy_profiles"]:
+            profile.sdk_keys = [o for o in profile.sdk_keys if o.get("configId") != config_id]
         self.t["configs"].remove(config_id)
 
     def delete_environment(self, environment_id: str) -> None:
@@ -364,6 +369,14 @@ class Backend:
         for integration in self.t["integrations"]:
             if environment_id in integration.environment_ids:
                 integration.environment_ids.remove(environment_id)
+        for profile in self.t["proxy_profiles"]:
+            profile.sdk_keys = [
+                o for o in profile.sdk_keys if o.get("environmentId") != environment_id
+            ]
+        for group in self.t["permission_groups"]:
+            group.environment_accesses = [
+                a for a in group.environment_accesses if a.get("environmentId") != environment_id
+            ]
         self.t["environments"].remove(environment_id)
 
     def _drop_change_requests(self, pred: Callable[[m.ChangeRequest], bool]) -> None:

@@ -202,3 +202,29 @@ def test_past_schedule_applies_on_the_next_request(gen: Gen) -> None:
     }
     crid = gen(create_change_request, cid, eid, body=body, expect=201)["changeRequestId"]
     assert gen(get_change_request, crid)["changeRequestStatus"] == "applied"
+
+
+def test_deleting_a_config_or_environment_clears_references(gen: Gen) -> None:
+    from configcat_publicapi_client.api.configs import delete_config
+    from configcat_publicapi_client.api.environments import delete_environment
+    from configcat_publicapi_client.api.integrations import create_integration, get_integration
+
+    pid = gen(create_product, DEMO_ORGANIZATION_ID, body={"name": "R"}, expect=201)["productId"]
+    eid = gen(create_environment, pid, body={"name": "Prod"}, expect=201)["environmentId"]
+    cid = gen(create_config, pid, body={"name": "C"}, expect=201)["configId"]
+    iid = gen(
+        create_integration,
+        pid,
+        body={
+            "integrationType": "dataDog",
+            "name": "dd",
+            "parameters": {"apikey": "k"},
+            "environmentIds": [eid],
+            "configIds": [cid],
+        },
+        expect=201,
+    )["integrationId"]
+    gen(delete_config, cid, expect=204)
+    gen(delete_environment, eid, expect=204)
+    got = gen(get_integration, iid, expect=200)
+    assert (got["configIds"], got["environmentIds"]) == ([], [])
