@@ -76,7 +76,7 @@ def retrying_session() -> requests.Session:
 
 
 def sandbox_name(now: dt.datetime | None = None) -> str:
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     return SANDBOX_PREFIX + now.strftime("%Y%m%dT%H%M%SZ")
 
 
@@ -85,7 +85,7 @@ def sandbox_created_at(name: str) -> dt.datetime | None:
     if not match:
         return None
     stamp = dt.datetime.strptime(match.group(1), "%Y%m%dT%H%M%SZ")
-    return stamp.replace(tzinfo=dt.timezone.utc)
+    return stamp.replace(tzinfo=dt.UTC)
 
 
 def allowed_in_write_mode(method: str, path: str) -> bool:
@@ -153,7 +153,7 @@ def sweep(
     http: httpx.Client, *, max_age: dt.timedelta = DEFAULT_MAX_AGE, now: dt.datetime | None = None
 ) -> list[str]:
     """Delete sandbox products older than ``max_age``; return their names."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     swept = []
     for product in _json(http.get("/v1/products")) or []:
         created = sandbox_created_at(product.get("name") or "")

@@ -6,11 +6,11 @@ import functools
 import json
 import os
 import re
+import tomllib
 from pathlib import Path
 from typing import Any
 
 import schemathesis
-import tomllib
 from schemathesis.config import SchemathesisConfig
 
 from contract_tests import decisions

@@ -14,7 +14,7 @@ import random
 import threading
 import uuid
 from collections.abc import Callable, Hashable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -28,7 +28,7 @@ STATE_VERSION = 1
 
 
 def utcnow() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class Table(Generic[T]):

@@ -47,7 +47,7 @@ from configcat_publicapi._transport import (
 from configcat_publicapi._version import __version__
 
 if TYPE_CHECKING:
-    from typing_extensions import Self
+    from typing import Self
 
     from configcat_publicapi_client import Client as GeneratedClient
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 from configcat_publicapi._constants import HEADER_REMAINING, HEADER_RESET, HEADER_RETRY_AFTER
@@ -22,7 +22,7 @@ _EPOCH_MS_THRESHOLD = 100_000_000_000
 
 def _seconds_until(moment: datetime, now: float) -> float:
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return max(0.0, moment.timestamp() - now)
 
 

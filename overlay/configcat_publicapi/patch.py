@@ -12,9 +12,7 @@ library.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
-
-from typing_extensions import Self
+from typing import TYPE_CHECKING, Any, Self
 
 if TYPE_CHECKING:
     from configcat_publicapi_client.models.json_patch_operation import JsonPatchOperation

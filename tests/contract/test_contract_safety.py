@@ -16,7 +16,7 @@ from contract_tests.safety import (
     sweep,
 )
 
-NOW = dt.datetime(2026, 11, 25, 12, 0, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 25, 12, 0, 0, tzinfo=dt.UTC)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import attrs
@@ -152,7 +152,7 @@ def test_number_semver_date_array(manager: Manager, v2: Product, sdk: SdkFactory
             ),
         ],
     )
-    cutoff = datetime(2024, 1, 1, tzinfo=timezone.utc).timestamp()
+    cutoff = datetime(2024, 1, 1, tzinfo=UTC).timestamp()
     text_flag(
         manager,
         v2,
@@ -183,8 +183,8 @@ def test_number_semver_date_array(manager: Manager, v2: Product, sdk: SdkFactory
         "listed", "old", "new", "none",
     ]  # fmt: skip
     signups = (
-        datetime(2023, 6, 1, tzinfo=timezone.utc),
-        datetime(2024, 3, 1, tzinfo=timezone.utc),
+        datetime(2023, 6, 1, tzinfo=UTC),
+        datetime(2024, 3, 1, tzinfo=UTC),
         cutoff + 3600,
     )
     assert [value("date", Signup=d) for d in signups] == ["early", "late", "none"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from generated_calls import Gen
@@ -164,7 +164,7 @@ def test_scheduled_change_request_applies_when_due(gen: Gen, mock: MockConfigCat
     sid = gen(
         create_setting, cid, body={"key": "f", "name": "F", "settingType": "boolean"}, expect=201
     )["settingId"]
-    soon = datetime.now(timezone.utc) + timedelta(hours=1)
+    soon = datetime.now(UTC) + timedelta(hours=1)
     body = {
         "title": "later",
         "bypassApproval": True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import httpx
@@ -52,7 +52,7 @@ def test_retry_after_seconds_is_obeyed(router: respx.Router, sleeps: list[float]
 
 
 def test_retry_after_http_date_is_obeyed(router: respx.Router, sleeps: list[float]) -> None:
-    when = datetime.now(timezone.utc) + timedelta(seconds=20)
+    when = datetime.now(UTC) + timedelta(seconds=20)
     route = router.get(PRODUCT_URL)
     route.side_effect = [
         httpx.Response(429, headers={"Retry-After": format_datetime(when, usegmt=True)}),
@@ -292,7 +292,7 @@ def test_parse_reset_forms() -> None:
     assert parse_reset("12", now) == 12.0  # seconds to wait
     assert parse_reset(str(int(now) + 30), now) == 30.0  # Unix seconds
     assert parse_reset(str(int(now * 1000) + 4000), now) == pytest.approx(4.0)  # Unix ms
-    moment = datetime.fromtimestamp(now + 9, timezone.utc)
+    moment = datetime.fromtimestamp(now + 9, UTC)
     assert parse_reset(format_datetime(moment, usegmt=True), now) == pytest.approx(9.0)
     assert parse_reset(moment.isoformat(), now) == pytest.approx(9.0)
     assert parse_reset(str(int(now) - 100), now) == 0.0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from configcat_mock import models as m
@@ -341,7 +341,7 @@ def invite_member(c: Call) -> Any:
     for i, email in enumerate(emails):
         if not isinstance(email, str) or "@" not in email or len(email) > 255:
             raise BadRequest(f"emails[{i}]", "Not a valid email address.")
-    created = datetime.now(timezone.utc)
+    created = datetime.now(UTC)
     for email in dict.fromkeys(e.lower() for e in emails):
         existing = [
             i
@@ -365,9 +365,7 @@ def invite_member(c: Call) -> Any:
 
 
 def _invitation(inv: m.Invitation) -> dict[str, Any]:
-    expired = datetime.fromisoformat(inv.expires.replace("Z", "+00:00")) < datetime.now(
-        timezone.utc
-    )
+    expired = datetime.fromisoformat(inv.expires.replace("Z", "+00:00")) < datetime.now(UTC)
     return {
         "invitationId": inv.invitation_id,
         "email": inv.email,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from configcat_mock import models as m
@@ -16,7 +16,7 @@ def _when(text: str) -> datetime:
 
 
 def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def view(a: m.AuditLog) -> dict[str, Any]:
@@ -95,7 +95,7 @@ def get_staleflags(c: Call) -> Any:
     b = c.backend
     product = b.product(c.path["productId"], c.user)
     q = c.query
-    cutoff = datetime.now(timezone.utc) - timedelta(days=q.get("staleFlagAgeDays", 7))
+    cutoff = datetime.now(UTC) - timedelta(days=q.get("staleFlagAgeDays", 7))
     ignored_envs = set(q.get("ignoredEnvironmentIds") or [])
     ignored_tags = set(q.get("ignoredTagIds") or [])
     need_all = q.get("staleFlagStaleInEnvironmentsType") == "staleInAllEnvironments"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from configcat_mock import models as m
@@ -430,7 +430,7 @@ def _apply(b: Backend, cr: m.ChangeRequest, user: m.User, kind: str) -> None:
 def apply_due(b: Backend, now: datetime | None = None) -> int:
     """Apply the open change requests whose ``applyAt`` has come and that may be applied, as
     their owner (the service's scheduled changes); return how many were applied."""
-    moment = now or datetime.now(timezone.utc)
+    moment = now or datetime.now(UTC)
     applied = 0
     for cr in b.t["change_requests"]:
         if cr.status != "open" or not cr.apply_at:
@@ -440,7 +440,7 @@ def apply_due(b: Backend, now: datetime | None = None) -> int:
         except ValueError:
             continue
         if due.tzinfo is None:
-            due = due.replace(tzinfo=timezone.utc)
+            due = due.replace(tzinfo=UTC)
         owner = b.t["users"].get(cr.owner_user_id)
         if due <= moment and owner is not None and _blocker(b, cr) is None:
             _apply(b, cr, owner, "changeRequestAppliedOnSchedule")
