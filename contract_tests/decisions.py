@@ -19,6 +19,12 @@ UNDOCUMENTED_ERROR_BODIES_ALLOWED = True
 #: random, so 404 is an accepted answer to positive data.
 POSITIVE_DATA_STATUSES: list[int | str] = ["2XX", 404]
 
+#: In call sequences, schema-valid data meets the state the earlier calls left: a key already
+#: in use, a segment still used by a rule, removing oneself from the organization. The service
+#: refuses those with 400 and a field error, and the schema cannot express them, so the
+#: stateful phase also accepts 400 for positive data. The single-call phases stay strict.
+STATEFUL_POSITIVE_DATA_STATUSES: list[int | str] = ["2XX", 400, 404]
+
 #: Negative data must be refused with a client error; the service uses 400 for schema errors
 #: and 404 when a malformed identifier cannot name a resource (ids are part of the path).
 NEGATIVE_DATA_STATUSES: list[int | str] = [400, 404, 405, 422]
@@ -41,8 +47,14 @@ GENERATE_SECURITY_PARAMETERS = False
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 
 
+#: The service binds an empty optional query value (``?productId=``) to "no value", as
+#: ASP.NET model binding does, rather than refusing it for its format. The suite documents
+#: the empty string as an accepted value of optional query parameters that carry a format.
+EMPTY_OPTIONAL_QUERY_ACCEPTED = True
+
+
 def amend_spec(doc: dict[str, Any]) -> list[str]:
-    """Add the undocumented 400/404 answers in place; return what was added."""
+    """Apply the documentation decisions above in place; return what was changed."""
     added = []
     for path, item in doc.get("paths", {}).items():
         for method, op in item.items():
@@ -52,6 +64,13 @@ def amend_spec(doc: dict[str, Any]) -> list[str]:
             params = [*item.get("parameters", []), *op.get("parameters", [])]
             has_input = bool(params) or "requestBody" in op
             in_path = any(p.get("in") == "path" for p in params) or "{" in path
+            for param in params:
+                schema = param.get("schema", {})
+                optional_query = param.get("in") == "query" and not param.get("required")
+                formatted = schema.get("type") == "string" and "format" in schema
+                if EMPTY_OPTIONAL_QUERY_ACCEPTED and optional_query and formatted:
+                    param["schema"] = {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
+                    added.append(f"{method.upper()} {path} ?{param['name']}= empty")
             for status, needed, why in (
                 ("400", has_input, "malformed input"),
                 ("404", in_path, "unknown resource"),
@@ -65,6 +84,12 @@ def amend_spec(doc: dict[str, Any]) -> list[str]:
 def generation_overrides() -> dict[str, Any]:
     """The ``generation`` settings that apply the decisions above."""
     return {"with-security-parameters": GENERATE_SECURITY_PARAMETERS}
+
+
+def phase_overrides() -> dict[str, Any]:
+    """The per-phase settings that apply the decisions above."""
+    accept = {"expected-statuses": STATEFUL_POSITIVE_DATA_STATUSES}
+    return {"stateful": {"checks": {"positive_data_acceptance": accept}}}
 
 
 def check_overrides() -> dict[str, Any]:

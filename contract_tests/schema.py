@@ -44,6 +44,8 @@ def build_config(name: str, examples: int, username: str, password: str) -> Sche
     data.setdefault("generation", {})["max-examples"] = examples
     data.setdefault("checks", {}).update(decisions.check_overrides())
     data["generation"].update(decisions.generation_overrides())
+    for phase, settings in decisions.phase_overrides().items():
+        data.setdefault("phases", {}).setdefault(phase, {}).update(settings)
     data["auth"] = {"openapi": {"Basic": {"username": username, "password": password}}}
     if name == "live":
         data["rate-limit"] = LIVE_RATE_LIMIT

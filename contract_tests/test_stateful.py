@@ -30,6 +30,11 @@ def test_stateful(target: Target, run_report: RunReport, live_sandbox: Sandbox |
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
             return kwargs
 
+        def teardown(self) -> None:
+            # each sequence starts from the same state, so hypothesis can replay and shrink it
+            if target.is_mock:
+                target.mock.reset()
+
         def after_call(self, response: Any, case: Any) -> None:
             super().after_call(response, case)
             run_report.stateful_calls[case.operation.label] += 1
