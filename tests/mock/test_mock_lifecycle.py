@@ -11,8 +11,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from generated_calls import Gen
-from lifecycle_scenarios import SCENARIOS
 
 from configcat_mock import MockConfigCat
 from configcat_mock.handlers.change_requests import apply_due
@@ -30,6 +28,8 @@ from configcat_publicapi_client.api.environments import create_environment
 from configcat_publicapi_client.api.feature_flag_setting_values_v2 import get_setting_value_v2
 from configcat_publicapi_client.api.feature_flags_settings import create_setting
 from configcat_publicapi_client.api.products import create_product, update_product_preferences
+from contract_tests.scenarios.generated_calls import Gen
+from contract_tests.scenarios.lifecycle import SCENARIOS
 
 BASE_URL = "http://configcat-mock"
 

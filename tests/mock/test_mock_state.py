@@ -13,12 +13,12 @@ from typing import Any
 
 import httpx
 import pytest
-from generated_calls import Gen
-from lifecycle_scenarios import SCENARIOS
 
 from configcat_mock import MockConfigCat
 from configcat_mock.seed import DEMO_ORGANIZATION_ID
 from configcat_publicapi import ConfigCatClient
+from contract_tests.scenarios.generated_calls import Gen
+from contract_tests.scenarios.lifecycle import SCENARIOS
 
 CLI = [sys.executable, "-m", "configcat_mock"]
 

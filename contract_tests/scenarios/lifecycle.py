@@ -1,9 +1,9 @@
 """Lifecycle scenarios per resource group, written against the overlay client only.
 
-Each scenario takes a :class:`Gen` bound to any target (the mock, or the live API with a
-sandbox organization) and the id of an organization; it creates its own product with a
-unique name and deletes it at the end, so the contract suite can run the same functions
-against the live service.
+Each scenario takes a :class:`Gen` bound to any target (the mock, or the live API) and the
+id of an organization; it creates its own product with a unique, sandbox-style name and
+deletes it at the end, so the contract suite runs the same functions against every target
+and the unit tests of the mock run them in-process.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
-
-from generated_calls import Gen
 
 from configcat_publicapi_client.api.audit_logs import (
     get_auditlogs,
@@ -164,13 +162,16 @@ from configcat_publicapi_client.api.webhooks import (
     update_webhook,
 )
 from configcat_publicapi_client.api.zombie_stale_flags import get_staleflags
+from contract_tests.safety import sandbox_name
+from contract_tests.scenarios.generated_calls import Gen
 
 SDK_KEY = re.compile(r"^configcat-sdk-1/[A-Za-z0-9_-]{22}/[A-Za-z0-9_-]{22}$")
 Scenario = Callable[[Gen, str], None]
 
 
 def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+    """A unique name that the sandbox sweeper recognises if a live run dies half way."""
+    return f"{sandbox_name()}-{prefix}-{uuid.uuid4().hex[:8]}"
 
 
 @contextmanager
@@ -849,7 +850,7 @@ def members_and_permissions(gen: Gen, org: str) -> None:
         assert me["email"] in [u["email"] for u in gen(get_organization_members, org, expect=200)]
         v2 = gen(get_organization_members_v2, org, expect=200)
         assert me["email"] in [u["email"] for u in v2["members"]]
-        email = f"{unique('invitee')}@example.com"
+        email = f"{unique('invitee')}@example.com".lower()  # a plain lower-case address
         gen(invite_member, pid, body={"emails": [email], "permissionGroupId": gid}, expect=200)
         invitations = gen(get_pending_invitations, pid, expect=200)
         assert [(i["email"], i["permissionGroupId"]) for i in invitations] == [(email, gid)]
