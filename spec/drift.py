@@ -275,6 +275,21 @@ def group(changes: list[Change]) -> list[Group]:
     return sorted(rows, key=lambda g: (not g.breaking, g.where, g.kind))
 
 
+def compare_with_lock(operations: tuple[str, ...], other: JSON) -> list[Change]:
+    """Operations added and removed against the lock's list, for when the pinned document
+    itself cannot be had (the repository keeps only its lock)."""
+    other_ops = {f"{m.upper()} {p}": op for m, p, op in iter_operations(other)}
+    pinned = set(operations)
+    out = [
+        Change(key, "operation-added", "", other_ops[key].get("summary", ""), False)
+        for key in sorted(other_ops.keys() - pinned)
+    ]
+    out += [
+        Change(key, "operation-removed", "", "", True) for key in sorted(pinned - other_ops.keys())
+    ]
+    return out
+
+
 def summary(changes: list[Change], base_ops: int, other_ops: int) -> JSON:
     def count(kind: str) -> int:
         return sum(1 for c in changes if c.kind == kind)
@@ -339,6 +354,12 @@ def to_markdown(changes: list[Change], s: JSON, base: str, other: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", default="spec/swagger.json", help="the pinned document")
+    parser.add_argument(
+        "--lock",
+        type=Path,
+        default=Path("spec/spec.lock.json"),
+        help="used for operation-level drift when the pinned document is missing",
+    )
     parser.add_argument("--other", required=True, help="file path or URL to compare with")
     parser.add_argument("--out", type=Path, default=Path("reports"), help="report folder")
     parser.add_argument(
@@ -346,14 +367,27 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        base, other = load(args.base), load(args.other)
+        other = load(args.other)
     except (OSError, ValueError) as exc:
-        print(f"error: cannot read a document: {exc}", file=sys.stderr)
+        print(f"error: cannot read {args.other}: {exc}", file=sys.stderr)
         return 1
-    changes = compare(base, other)
-    s = summary(changes, len(iter_operations(base)), len(iter_operations(other)))
+    base_label = args.base
+    if Path(args.base).is_file() or args.base.startswith(("http://", "https://")):
+        base = load(args.base)
+        changes = compare(base, other)
+        base_count = len(iter_operations(base))
+    elif args.lock.is_file():
+        operations = tuple(json.loads(args.lock.read_text(encoding="utf-8"))["operations"])
+        changes = compare_with_lock(operations, other)
+        base_count = len(operations)
+        base_label = f"{args.lock} (operations only: {args.base} is missing)"
+        print(f"spec-drift: {args.base} is missing; comparing operations with the lock only")
+    else:
+        print(f"error: neither {args.base} nor {args.lock} exists", file=sys.stderr)
+        return 1
+    s = summary(changes, base_count, len(iter_operations(other)))
     args.out.mkdir(parents=True, exist_ok=True)
-    md = to_markdown(changes, s, args.base, args.other)
+    md = to_markdown(changes, s, base_label, args.other)
     (args.out / "spec-drift.md").write_text(md, encoding="utf-8")
     data = {
         "summary": s,

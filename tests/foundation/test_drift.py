@@ -104,3 +104,17 @@ def test_cli_writes_markdown_and_json(
     assert len(data["operations_removed"]) == 32
     fail = ["--fail-on-breaking", "--out", str(tmp_path)]
     assert main(["--base", str(base), "--other", str(OLDER), *fail]) == 3
+
+
+def test_without_the_pinned_document_the_lock_gives_operation_drift(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lock = Path(__file__).resolve().parents[2] / "spec" / "spec.lock.json"
+    args = ["--base", str(tmp_path / "absent.json"), "--lock", str(lock), "--other", str(OLDER)]
+    assert main([*args, "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "comparing operations with the lock only" in out
+    assert "0 added, 32 removed" in out
+    md = (tmp_path / "spec-drift.md").read_text()
+    assert "operations only" in md
+    assert "## Changes in operations present in both (0 distinct)" in md
