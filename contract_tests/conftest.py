@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -84,6 +85,7 @@ def live_sandbox(target: Target) -> Iterator[Sandbox | None]:
     from configcat_publicapi import ConfigCatClient
 
     with ConfigCatClient(target.username, target.password, base_url=target.base_url) as cc:
-        sweep(cc.http)
+        hours = float(os.environ.get("CONTRACT_SANDBOX_MAX_AGE_HOURS", "6"))
+        sweep(cc.http, max_age=dt.timedelta(hours=hours))
         with sandbox(cc.http) as box:
             yield box
