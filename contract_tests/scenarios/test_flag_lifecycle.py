@@ -1,5 +1,5 @@
-"""A flag's life: product, environments, config, flag, a value per environment, read back by
-SDK key, audit log entries, delete."""
+"""The end-to-end story of a flag: product, environments, config, flag, a value per
+environment, read back by SDK key, audit log entries, delete."""
 
 from __future__ import annotations
 
