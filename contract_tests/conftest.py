@@ -64,9 +64,12 @@ def target() -> Iterator[Target]:
     with open_target() as t:
         yield t
         if t.is_mock:
-            # every answer the mock gave during the run must match the spec's response schema
+            # every answer the mock gave during the run must match the spec's response schema,
+            # and no request may have reached an unexpected error inside it
             violations = t.mock.app.response_violations
             assert violations == [], "\n".join(violations[:20])
+            errors = t.mock.app.internal_errors
+            assert errors == [], "\n".join(errors[:20])
 
 
 @pytest.fixture(scope="session")
