@@ -7,11 +7,12 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from delivery_support import LiveServer, Manager
+from delivery_support import Manager
 
 from configcat_mock.app import MockApp
 from configcat_mock.mock import MockConfigCat
 from configcat_mock.seed import DEMO_PASSWORD, DEMO_USERNAME
+from configcat_mock.server import LoopbackServer
 from configcat_publicapi import ConfigCatClient
 
 
@@ -30,19 +31,19 @@ def mock_app(mock: MockConfigCat) -> MockApp:
 
 
 @pytest.fixture
-def live(mock_app: MockApp) -> Iterator[LiveServer]:
-    with LiveServer(mock_app) as server:
+def live(mock_app: MockApp) -> Iterator[LoopbackServer]:
+    with LoopbackServer(mock_app) as server:
         yield server
 
 
 @pytest.fixture
-def http(live: LiveServer) -> Iterator[httpx.Client]:
+def http(live: LoopbackServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=live.url) as client:
         yield client
 
 
 @pytest.fixture
-def manager(live: LiveServer) -> Iterator[Manager]:
+def manager(live: LoopbackServer) -> Iterator[Manager]:
     with ConfigCatClient(
         DEMO_USERNAME, DEMO_PASSWORD, base_url=live.url, rate_limit=None, max_retries=0
     ) as cc:

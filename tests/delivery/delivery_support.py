@@ -1,14 +1,9 @@
-"""Helpers of the delivery tests: a loopback server for the mock and a management helper."""
+"""Helpers of the delivery tests: management calls through the overlay client."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from typing import Any
 from uuid import UUID
-
-import uvicorn
 
 from configcat_mock.seed import DEMO_ORGANIZATION_ID
 from configcat_publicapi import ConfigCatClient
@@ -24,36 +19,6 @@ from configcat_publicapi_client.api.products import create_product
 from configcat_publicapi_client.api.sdk_keys import get_sdk_keys
 from configcat_publicapi_client.api.segments import create_segment
 from configcat_publicapi_client.api.tags import create_tag
-
-
-class LiveServer:
-    """A uvicorn server on 127.0.0.1 and a free port, in a daemon thread."""
-
-    def __init__(self, app: Any) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(
-            target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True
-        )
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the mock server did not start")
-            time.sleep(0.01)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-        self.sock.close()
 
 
 class Manager:

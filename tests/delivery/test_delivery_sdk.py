@@ -18,15 +18,16 @@ import pytest
 from configcatclient import ConfigCatClient as SdkClient
 from configcatclient import ConfigCatOptions, PollingMode
 from configcatclient.user import User
-from delivery_support import LiveServer, Manager
+from delivery_support import Manager
 
 from configcat_mock.app import MockApp
+from configcat_mock.server import LoopbackServer
 
 SdkFactory = Callable[[str], SdkClient]
 
 
 @pytest.fixture
-def sdk(live: LiveServer) -> Iterator[SdkFactory]:
+def sdk(live: LoopbackServer) -> Iterator[SdkFactory]:
     clients: list[SdkClient] = []
 
     def make(sdk_key: str) -> SdkClient:

@@ -10,11 +10,16 @@ GET/PUT     /_mock/delivery/state                               ``{"clientKeys":
 GET/PUT     /_mock/delivery/settings                            ``{"ttlSeconds": 60}``
 ==========  ==================================================  ===============================
 
-Answers of the two delivery endpoints are written to the mock's request journal.
+Answers of the two delivery endpoints are written to the mock's request journal. Like an API
+request, a delivery request first applies the scheduled change requests whose time has come, so
+an SDK that polls sees a scheduled change without any management request in between.
 
 Client keys start from the ``delivery`` section of the seed the mock started with
 (``{"delivery": {"clientKeys": [...]}}``) and go back to it on ``/_mock/reset`` and on a state
-load; ``/_mock/delivery/state`` reads and replaces them (``/_mock/state`` does not carry them).
+load; ``/_mock/delivery/state`` reads and replaces them. ``/_mock/state`` does not carry them:
+the backend's dump/load has no extension point for other sections, so a full snapshot is
+``GET /_mock/state`` plus ``GET /_mock/delivery/state``, and restoring it is the two PUTs in
+that order (a state load puts the keys back to the seed's first).
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from configcat_mock.backend import Backend
 from configcat_mock.delivery.client_keys import CLIENT_KEY_PREFIX
 from configcat_mock.delivery.etag import matches
 from configcat_mock.delivery.store import DeliveryStore, store_for
+from configcat_mock.handlers.change_requests import apply_due
 from configcat_mock.journal import Entry, Journal
 
 CONFIG_V6_PATH = "/configuration-files/{sdk_key:path}/config_v6.json"
@@ -102,6 +108,8 @@ def delivery_routes(host: Host) -> list[BaseRoute]:
             return journal(request, "getConfigV6", _not_allowed("GET, HEAD"), started)
         sdk_key = request.path_params["sdk_key"]
         with host.backend.lock:
+            if host.backend.t["change_requests"]:
+                apply_due(host.backend)
             served = store().config_v6(sdk_key, _base_url(request))
         if served is None:
             body = {"message": "The SDK key was not found."}
@@ -130,6 +138,8 @@ def delivery_routes(host: Host) -> list[BaseRoute]:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         token = token.strip()
         with host.backend.lock:
+            if host.backend.t["change_requests"]:
+                apply_due(host.backend)
             s = store()
             s.sync()
             key = s.client_keys.get(token) if scheme.lower() == "bearer" else None

@@ -1,10 +1,19 @@
 """Built delivery documents per config+environment, cached until the state changes.
 
-Change detection: every change the management API makes writes an audit log entry, and a
-reset or state load replaces the backend's tables. So the cheap signal
-``(tables identity, audit-log counter, table sizes)`` moves on every change; when it moves, all
-built documents are dropped and rebuilt on their next request. Code that edits backend rows
-directly (not through the API) calls :meth:`DeliveryStore.invalidate`.
+Change detection: the backend has no write counter of its own, but every change the
+management API makes writes an audit log entry (value PUT/PATCH v1 and v2, by id and by SDK
+key, bulk value POSTs, setting, segment, tag, config and environment changes, change requests
+applied by hand or on schedule), and a reset or state load replaces the backend's tables. So
+the cheap signal ``(tables object, audit-log counter, table sizes)`` moves on every change;
+when it moves, all built documents are dropped and rebuilt on their next request. The store
+keeps a reference to the tables object it last saw and compares by identity: comparing
+``id()`` alone is not enough, as a new tables dict often reuses a freed one's address. Code
+that edits backend rows directly (not through the API) calls :meth:`DeliveryStore.invalidate`.
+
+Client keys live here, not in the backend: the backend's ``dump()``/``load()`` (and so
+``/_mock/state``) has no place for other sections. They start from the seed's ``delivery``
+section and go back to it whenever the tables are replaced (reset or state load);
+``/_mock/delivery/state`` reads and replaces them.
 
 Each config+environment has a ``version`` that grows whenever its built content (SDK JSON
 and public document) differs from the last build; versions never go back, not even across a
@@ -83,7 +92,8 @@ class DeliveryStore:
         self.builds = 0
         """How many config+environment builds ran (a cache miss each)."""
         self._signal: tuple[Any, ...] | None = None
-        self._tables_id: int | None = None
+        self._tables: object = None
+        """The backend's tables object at the last sync (held, so its address is not reused)."""
         self._sdk_index: dict[str, tuple[str, str]] = {}
         self._built: dict[tuple[str, str], Built] = {}
         self._versions: dict[tuple[str, str], tuple[str, int]] = {}
@@ -93,7 +103,6 @@ class DeliveryStore:
     def signal(self) -> tuple[Any, ...]:
         t = self.backend.t
         return (
-            id(t),
             self.backend.counters.get("audit_log", 0),
             *(len(t[name]) for name in _WATCHED_TABLES),
         )
@@ -101,10 +110,11 @@ class DeliveryStore:
     def sync(self) -> None:
         """Drop built documents if the state moved since the last call (lock held)."""
         signal = self.signal()
-        if signal == self._signal:
+        replaced = self.backend.t is not self._tables
+        if signal == self._signal and not replaced:
             return
-        if id(self.backend.t) != self._tables_id:
-            self._tables_id = id(self.backend.t)
+        if replaced:
+            self._tables = self.backend.t
             self._reload_client_keys()
         self._signal = signal
         self._built.clear()
