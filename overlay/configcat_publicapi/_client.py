@@ -25,6 +25,7 @@ from configcat_publicapi._exceptions import (
     APIResponseError,
     APIStatusError,
     APITimeoutError,
+    ConfigCatError,
     status_error,
 )
 from configcat_publicapi._operations import (
@@ -35,7 +36,7 @@ from configcat_publicapi._operations import (
     RawResponse,
 )
 from configcat_publicapi._ratelimit import RateLimiter
-from configcat_publicapi._redact import redact_text, redact_url
+from configcat_publicapi._redact import install_log_redaction, redact_text, redact_url
 from configcat_publicapi._retry import RetryPolicy
 from configcat_publicapi._sdk_keys import AsyncSdkKeyScope, SdkKeyScope
 from configcat_publicapi._transport import (
@@ -87,6 +88,15 @@ class _NamespaceAttr(Generic[NsT]):
         return namespace
 
 
+def _chosen_key(keys: Any, secondary: bool) -> str:
+    """The primary or secondary key of an ``SdkKeysModel``; a clear error when it has none."""
+    key = keys.secondary if secondary else keys.primary
+    if not isinstance(key, str) or not key:
+        which = "secondary" if secondary else "primary"
+        raise ConfigCatError(f"this config and environment have no {which} SDK key")
+    return key
+
+
 class _ClientBase:
     """What the sync and async clients share: settings, policies, errors, repr."""
 
@@ -115,6 +125,7 @@ class _ClientBase:
         self._limiter = limiter
         self._reason = reason
         self._generated = None
+        install_log_redaction()
         token = base64.b64encode(f"{settings.username}:{settings.password}".encode()).decode()
         self._secrets = (settings.password, token)
 
@@ -447,7 +458,7 @@ class ConfigCatClient(_ClientBase):
     ) -> SdkKeyScope:
         """Look up the SDK key of a config in an environment and scope to it."""
         keys = self.sdk_keys.get_sdk_keys(config_id, environment_id)
-        return SdkKeyScope(self, keys.secondary if secondary else keys.primary)
+        return SdkKeyScope(self, _chosen_key(keys, secondary))
 
     def close(self) -> None:
         self._http.close()
@@ -634,7 +645,7 @@ class AsyncConfigCatClient(_ClientBase):
     ) -> AsyncSdkKeyScope:
         """Look up the SDK key of a config in an environment and scope to it."""
         keys = await self.sdk_keys.get_sdk_keys(config_id, environment_id)
-        return AsyncSdkKeyScope(self, keys.secondary if secondary else keys.primary)
+        return AsyncSdkKeyScope(self, _chosen_key(keys, secondary))
 
     async def aclose(self) -> None:
         await self._http.aclose()

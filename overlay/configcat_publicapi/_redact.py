@@ -2,11 +2,14 @@
 
 Basic auth travels in a header; SDK keys travel in the ``X-CONFIGCAT-SDKKEY`` header and may
 also show up inside a URL or a response text. Every message, repr and log line the overlay
-writes goes through :func:`redact_text` or :func:`redact_url` first.
+writes goes through :func:`redact_text` or :func:`redact_url` first. httpx logs every
+request URL itself, so the clients also put :class:`RedactingFilter` on the ``httpx`` and
+``httpcore`` loggers: a key that a caller puts into a raw request's URL is hidden there too.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit, urlunsplit
@@ -51,3 +54,38 @@ def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
         name: REDACTED if name.lower() in SENSITIVE_HEADERS else value
         for name, value in headers.items()
     }
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites a record's message without user info or SDK keys; drops nothing."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_safe_arg(arg) for arg in record.args)
+        if isinstance(record.msg, str):
+            record.msg = redact_text(record.msg)
+        return True
+
+
+def _safe_arg(arg: object) -> object:
+    """The argument itself when its text holds nothing secret, else its redacted text."""
+    if isinstance(arg, int | float | bytes) or arg is None:
+        return arg
+    text = str(arg)
+    try:
+        safe = redact_url(text) if type(arg).__name__ == "URL" else redact_text(text)
+    except ValueError:  # not parseable as a URL after all
+        safe = redact_text(text)
+    return arg if safe == text else safe
+
+
+_FILTERED_LOGGERS = ("httpx", "httpcore")
+_LOG_FILTER = RedactingFilter()
+
+
+def install_log_redaction() -> None:
+    """Put the redacting filter on the HTTP libraries' loggers (once; it is idempotent)."""
+    for name in _FILTERED_LOGGERS:
+        log = logging.getLogger(name)
+        if _LOG_FILTER not in log.filters:
+            log.addFilter(_LOG_FILTER)

@@ -35,9 +35,11 @@ _clock = time.monotonic
 
 
 async def _async_sleep(seconds: float) -> None:
-    import asyncio  # imported on first use: it would double the overlay's import time
+    # anyio (an httpx dependency) sleeps under asyncio and trio alike; imported on first use
+    # because it would add about 10 ms to the overlay's import time.
+    import anyio
 
-    await asyncio.sleep(seconds)
+    await anyio.sleep(seconds)
 
 
 _ID_SEGMENT = re.compile(

@@ -8,6 +8,7 @@ import logging
 import httpx
 import pytest
 import respx
+from overlay_support import BASE as BASE_URL
 from overlay_support import LEGACY_SDK_KEY, PASSWORD, PRODUCT_ID, SDK_KEY
 
 from configcat_publicapi import APIConnectionError, ConfigCatClient, ConfigCatError
@@ -78,3 +79,30 @@ def test_status_error_text_is_redacted(router: respx.Router) -> None:
         cc.me.get_me()
     _assert_clean(str(err.value), err.value.text)  # type: ignore[attr-defined]
     assert "bad credentials" in str(err.value)
+
+
+def test_httpx_log_lines_of_raw_requests_hide_keys_in_urls(
+    router: respx.Router, caplog: pytest.LogCaptureFixture
+) -> None:
+    """httpx logs every request URL itself; a key a caller puts into a raw URL stays hidden."""
+    encoded = SDK_KEY.replace("/", "%2F")
+    router.get(url__regex=r"/v1/lookup/.*").respond(200, json={})
+    caplog.set_level(logging.DEBUG)
+    with ConfigCatClient("alice", PASSWORD, rate_limit=None) as cc:
+        cc.http.get(f"/v1/lookup/{encoded}", params={"legacy": LEGACY_SDK_KEY})
+    httpx_lines = [r.getMessage() for r in caplog.records if r.name == "httpx"]
+    assert any("HTTP Request: GET" in line for line in httpx_lines)  # the line is kept
+    _assert_clean(caplog.text, *httpx_lines)
+    assert encoded not in caplog.text
+    assert "[redacted]" in " ".join(httpx_lines)
+
+
+def test_log_filter_keeps_numbers_and_ordinary_text() -> None:
+    from configcat_publicapi._redact import RedactingFilter
+
+    record = logging.LogRecord(
+        "httpx", logging.INFO, __file__, 1, 'HTTP %s %s "%d"', ("GET", httpx.URL(BASE_URL)), None
+    )
+    record.args = ("GET", httpx.URL(f"https://u:{PASSWORD}@h.test/x"), 200)
+    assert RedactingFilter().filter(record)
+    assert record.getMessage() == 'HTTP GET https://h.test/x "200"'

@@ -14,8 +14,10 @@ from configcat_publicapi import (
     AsyncConfigCatClient,
     BadRequestError,
     ConfigCatClient,
+    ConfigCatError,
     NotFoundError,
     SdkKeyFormatError,
+    SdkKeyScope,
     check_sdk_key,
 )
 from configcat_publicapi.patch import SettingValuePatch, SettingValueV2Patch
@@ -158,3 +160,14 @@ def test_sdk_key_never_logged_or_in_errors(
         assert SDK_KEY not in text
         assert "AbCdEfGhIjKlMnOpQrStUv" not in text
     assert err.value.field_errors == {"sdkKey": ["[redacted] is revoked"]}  # type: ignore[attr-defined]
+
+
+def test_scope_without_a_secondary_key_fails_clearly(router: respx.Router) -> None:
+    config, env = "11111111-2222-3333-4444-555555555555", "66666666-7777-8888-9999-000000000000"
+    router.get(f"/v1/configs/{config}/environments/{env}").respond(
+        200, json={"primary": SDK_KEY, "secondary": None}
+    )
+    with client() as cc:
+        with pytest.raises(ConfigCatError, match="no secondary SDK key"):
+            cc.for_config_environment(config, env, secondary=True)
+        assert isinstance(cc.for_config_environment(config, env), SdkKeyScope)
