@@ -225,3 +225,50 @@ def test_ttl_setting_and_cors(local: httpx.Client, setup: Setup) -> None:
     preflight = local.options(PUBLIC)
     assert preflight.status_code == 204
     assert "Authorization" in preflight.headers["access-control-allow-headers"]
+
+
+def test_nothing_of_server_only_flags_or_of_rules_leaks(
+    local: httpx.Client, local_manager: Manager
+) -> None:
+    m = local_manager
+    product = m.product("Leaks")
+    env = m.environment(product, "Production")
+    config = m.config(product, "App")
+    upper, lookalike = m.tag(product, "Client"), m.tag(product, "client-side")
+    secret_rule = {
+        "conditions": [
+            {
+                "userCondition": {
+                    "comparisonAttribute": "Email",
+                    "comparator": "isOneOf",
+                    "comparisonValue": {"listValue": [{"value": "secret-item@corp.io"}]},
+                },
+                "segmentCondition": None,
+                "prerequisiteFlagCondition": None,
+            }
+        ],
+        "percentageOptions": [],
+        "value": {"stringValue": "secret-rule-value"},
+    }
+    flags: dict[str, tuple[str, Any, list[int]]] = {
+        "visible": ("string", "shown", [upper]),
+        "serverText": ("string", "secret-text", [lookalike]),
+        "serverJson": ("string", '{"secret": "json"}', []),
+        "serverNumber": ("int", 987654321, []),
+        "serverBool": ("boolean", True, []),
+    }
+    for key, (kind, raw, tags) in flags.items():
+        setting_id = m.flag(config, key, kind, tags=tags)
+        formula = value(kind, raw)
+        formula["targetingRules"] = [secret_rule] if kind == "string" else []
+        m.formula(env, setting_id, formula)
+    key = mint(local, configId=config, environmentId=env)["key"]
+    r = get(local, key)
+    assert r.json()["doc"] == {
+        "flags": {"visible": {"type": "string", "value": "shown"}},
+        "overrides": {},
+        "rules": {},
+    }
+    served = r.text + str(r.headers)
+    for secret in (*(k.lower() for k in flags if k != "visible"), "secret", "987654321"):
+        assert secret not in served.lower(), secret

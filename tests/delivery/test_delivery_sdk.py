@@ -475,3 +475,109 @@ def test_v1_config(manager: Manager, v1: Product, sdk: SdkFactory) -> None:
     assert got == {u.get_identifier(): want for u, want in cases.items()}
     got_shares = shares(client, "rollout", [User(f"id-{i}") for i in range(1500)])
     assert abs(got_shares[True] - 40) <= 3 and abs(got_shares[False] - 60) <= 3, got_shares
+
+
+# Every comparator, one flag each: (comparator, comparison value, a hit, a miss). The value is
+# a list (``listValue`` / comma-separated in v1), a str (``stringValue``) or a number.
+COMPARATOR_CASES: list[tuple[str, Any, Any, Any]] = [
+    ("isOneOf", ["x", "y"], "y", "z"),
+    ("isNotOneOf", ["x"], "z", "x"),
+    ("containsAnyOf", ["ab"], "xaby", "xy"),
+    ("doesNotContainAnyOf", ["ab"], "xy", "xab"),
+    ("semVerIsOneOf", ["1.2.3"], "1.2.3", "1.2.4"),
+    ("semVerIsNotOneOf", ["1.2.3"], "1.2.4", "1.2.3"),
+    ("semVerLess", "2.0.0", "1.9.0", "2.0.0"),
+    ("semVerLessOrEquals", "2.0.0", "2.0.0", "2.0.1"),
+    ("semVerGreater", "2.0.0", "2.0.1", "2.0.0"),
+    ("semVerGreaterOrEquals", "2.0.0", "2.0.0", "1.9.9"),
+    ("numberEquals", 5, "5", "6"),
+    ("numberDoesNotEqual", 5, "6", "5"),
+    ("numberLess", 5, "4.5", "5"),
+    ("numberLessOrEquals", 5, "5", "5.1"),
+    ("numberGreater", 5, "5.1", "5"),
+    ("numberGreaterOrEquals", 5, "5", "4.9"),
+    ("sensitiveIsOneOf", ["x", "y"], "y", "z"),
+    ("sensitiveIsNotOneOf", ["x"], "y", "x"),
+    ("dateTimeBefore", 1_700_000_000, 1_600_000_000, 1_800_000_000),
+    ("dateTimeAfter", 1_700_000_000, 1_800_000_000, 1_600_000_000),
+    ("sensitiveTextEquals", "x", "x", "y"),
+    ("sensitiveTextDoesNotEqual", "x", "y", "x"),
+    ("sensitiveTextStartsWithAnyOf", ["ab"], "abc", "cab"),
+    ("sensitiveTextNotStartsWithAnyOf", ["ab"], "cab", "abc"),
+    ("sensitiveTextEndsWithAnyOf", ["ab"], "cab", "abc"),
+    ("sensitiveTextNotEndsWithAnyOf", ["ab"], "abc", "cab"),
+    ("sensitiveArrayContainsAnyOf", ["x"], ["y", "x"], ["y"]),
+    ("sensitiveArrayDoesNotContainAnyOf", ["x"], ["y"], ["y", "x"]),
+    ("textEquals", "x", "x", "y"),
+    ("textDoesNotEqual", "x", "y", "x"),
+    ("textStartsWithAnyOf", ["ab"], "abc", "cab"),
+    ("textNotStartsWithAnyOf", ["ab"], "cab", "abc"),
+    ("textEndsWithAnyOf", ["ab"], "cab", "abc"),
+    ("textNotEndsWithAnyOf", ["ab"], "abc", "cab"),
+    ("arrayContainsAnyOf", ["x"], ["y", "x"], ["y"]),
+    ("arrayDoesNotContainAnyOf", ["x"], ["y"], ["y", "x"]),
+]
+V1_COMPARATOR_CASES: list[tuple[str, str, Any, Any]] = [
+    ("isOneOf", "x, y", "y", "z"),
+    ("isNotOneOf", "x,y", "z", "y"),
+    ("contains", "ab", "xaby", "xy"),
+    ("doesNotContain", "ab", "xy", "xab"),
+    ("semVerIsOneOf", "1.2.3, 1.2.5", "1.2.5", "1.2.4"),
+    ("semVerIsNotOneOf", "1.2.3", "1.2.4", "1.2.3"),
+    ("semVerLess", "2.0.0", "1.9.0", "2.0.0"),
+    ("semVerLessOrEquals", "2.0.0", "2.0.0", "2.0.1"),
+    ("semVerGreater", "2.0.0", "2.0.1", "2.0.0"),
+    ("semVerGreaterOrEquals", "2.0.0", "2.0.0", "1.9.9"),
+    ("numberEquals", "5", "5", "6"),
+    ("numberDoesNotEqual", "5", "6", "5"),
+    ("numberLess", "5,5", "5.25", "5.5"),
+    ("numberLessOrEquals", "5", "5", "5.1"),
+    ("numberGreater", "5", "5.1", "5"),
+    ("numberGreaterOrEquals", "5", "5", "4.9"),
+    ("sensitiveIsOneOf", "x, y", "y", "z"),
+    ("sensitiveIsNotOneOf", "x", "y", "x"),
+]
+
+
+def test_every_comparator_hits_and_misses(manager: Manager, v2: Product, sdk: SdkFactory) -> None:
+    assert len(COMPARATOR_CASES) == 36  # the spec's whole UserComparator enum
+    for number, (comparator, operand, _, _) in enumerate(COMPARATOR_CASES):
+        if isinstance(operand, list):
+            condition = user_cond("A", comparator, items=operand)
+        elif isinstance(operand, str):
+            condition = user_cond("A", comparator, stringValue=operand)
+        else:
+            condition = user_cond("A", comparator, doubleValue=operand)
+        text_flag(manager, v2, f"c{number}", [rule([condition], s("hit"))])
+    client = sdk(v2.sdk_key)
+    got, want = {}, {}
+    for number, (comparator, _, hit, miss) in enumerate(COMPARATOR_CASES):
+        for label, attribute in (("hit", hit), ("miss", miss)):
+            user = User(f"{comparator}-{label}", custom={"A": attribute})
+            got[comparator, label] = client.get_value(f"c{number}", "?", user)
+            want[comparator, label] = "hit" if label == "hit" else "none"
+        # a user without the attribute matches no condition, negated or not
+        got[comparator, "absent"] = client.get_value(f"c{number}", "?", User("nobody"))
+        want[comparator, "absent"] = "none"
+    assert got == want
+
+
+def test_every_v1_comparator_hits_and_misses(
+    manager: Manager, v1: Product, sdk: SdkFactory
+) -> None:
+    for number, (comparator, operand, _, _) in enumerate(V1_COMPARATOR_CASES):
+        flag = manager.flag(v1.config_id, f"c{number}", "string")
+        value = {
+            "value": "none",
+            "rolloutRules": [v1_rule("A", comparator, operand, "hit")],
+            "rolloutPercentageItems": [],
+        }
+        manager.v1_value(v1.environment_id, flag, value)
+    client = sdk(v1.sdk_key)
+    got, want = {}, {}
+    for number, (comparator, _, hit, miss) in enumerate(V1_COMPARATOR_CASES):
+        for label, attribute in (("hit", hit), ("miss", miss)):
+            user = User(f"{comparator}-{label}", custom={"A": attribute})
+            got[comparator, label] = client.get_value(f"c{number}", "?", user)
+            want[comparator, label] = "hit" if label == "hit" else "none"
+    assert got == want
