@@ -14,7 +14,7 @@ import dataclasses
 import platform
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast, overload
 
 import httpx
 
@@ -50,7 +50,14 @@ from configcat_publicapi._version import __version__
 if TYPE_CHECKING:
     from typing import Self
 
+    from configcat_publicapi import _namespace_types as ns
+    from configcat_publicapi._operations import Page
     from configcat_publicapi_client import Client as GeneratedClient
+    from configcat_publicapi_client.models import SdkKeysModel
+
+    Sync = Operation[Any]
+    Async = AsyncOperation[Any]
+    AnyOperation = Operation[Any] | AsyncOperation[Any]
 
 USER_AGENT = (
     f"configcat-publicapi-python/{__version__} "
@@ -62,14 +69,18 @@ RateLimitSetting = RateLimiter | Sequence[tuple[int, float]] | None
 
 _KEEP: Any = object()
 
-NsT = TypeVar("NsT", Namespace, AsyncNamespace)
+NsT = TypeVar("NsT")
+T = TypeVar("T")
 
 
 class _NamespaceAttr(Generic[NsT]):
-    """A client attribute that builds its namespace on first access and keeps it."""
+    """A client attribute that builds its namespace on first access and keeps it.
 
-    def __init__(self, kind: type[NsT]) -> None:
-        self._kind: type[NsT] = kind
+    At run time every namespace is a lazy :class:`Namespace` (or :class:`AsyncNamespace`); the
+    type parameter is the typed view from :mod:`configcat_publicapi._namespace_types`.
+    """
+
+    def __init__(self) -> None:
         self._name = ""
 
     def __set_name__(self, owner: type, name: str) -> None:
@@ -82,14 +93,13 @@ class _NamespaceAttr(Generic[NsT]):
     def __get__(self, obj: object | None, owner: type) -> NsT | _NamespaceAttr[NsT]:
         if obj is None:
             return self
-        factory = obj._operation_factory  # type: ignore[attr-defined]
-        namespace = self._kind(self._name, factory)
+        namespace = obj._namespace_class(self._name, obj._operation_factory)  # type: ignore[attr-defined]
         obj.__dict__[self._name] = namespace
-        return namespace
+        return cast(NsT, namespace)
 
 
-def _chosen_key(keys: Any, secondary: bool) -> str:
-    """The primary or secondary key of an ``SdkKeysModel``; a clear error when it has none."""
+def _chosen_key(keys: SdkKeysModel, secondary: bool) -> str:
+    """The primary or secondary key of a config in an environment; a clear error if absent."""
     key = keys.secondary if secondary else keys.primary
     if not isinstance(key, str) or not key:
         which = "secondary" if secondary else "primary"
@@ -197,7 +207,7 @@ class _ClientBase:
         new_reason = self._reason if reason is _KEEP else reason
         return new_timeout, policy, new_reason
 
-    def _with_reason(self, op: Operation | AsyncOperation, kwargs: dict[str, Any]) -> None:
+    def _with_reason(self, op: AnyOperation, kwargs: dict[str, Any]) -> None:
         if self._reason is not None and "reason" not in kwargs and op.accepts_reason:
             kwargs["reason"] = self._reason
 
@@ -272,7 +282,7 @@ class _ClientBase:
         ) from exc
 
     @staticmethod
-    def _page_args(op: Operation | AsyncOperation, kwargs: dict[str, Any]) -> tuple[int, int]:
+    def _page_args(op: AnyOperation, kwargs: dict[str, Any]) -> tuple[int, int]:
         if not op.is_paged:
             raise TypeError(f"{op!r} is not a paged list operation (no page_number/page_size)")
         page_size = int(kwargs.pop("page_size", MAX_PAGE_SIZE))
@@ -291,30 +301,31 @@ class ConfigCatClient(_ClientBase):
     >>> cc.products.get_products()  # doctest: +SKIP
     """
 
-    audit_logs = _NamespaceAttr(Namespace)
-    change_requests = _NamespaceAttr(Namespace)
-    code_references = _NamespaceAttr(Namespace)
-    configs = _NamespaceAttr(Namespace)
-    environments = _NamespaceAttr(Namespace)
-    flags = _NamespaceAttr(Namespace)
-    integration_links = _NamespaceAttr(Namespace)
-    integrations = _NamespaceAttr(Namespace)
-    me = _NamespaceAttr(Namespace)
-    members = _NamespaceAttr(Namespace)
-    organizations = _NamespaceAttr(Namespace)
-    permission_groups = _NamespaceAttr(Namespace)
-    products = _NamespaceAttr(Namespace)
-    proxy_profiles = _NamespaceAttr(Namespace)
-    sdk_key_values = _NamespaceAttr(Namespace)
-    sdk_key_values_v2 = _NamespaceAttr(Namespace)
-    sdk_keys = _NamespaceAttr(Namespace)
-    segments = _NamespaceAttr(Namespace)
-    setting_values = _NamespaceAttr(Namespace)
-    setting_values_v2 = _NamespaceAttr(Namespace)
-    settings = _NamespaceAttr(Namespace)
-    stale_flags = _NamespaceAttr(Namespace)
-    tags = _NamespaceAttr(Namespace)
-    webhooks = _NamespaceAttr(Namespace)
+    _namespace_class = Namespace
+    audit_logs: _NamespaceAttr[ns.AuditLogsNamespace[Sync]] = _NamespaceAttr()
+    change_requests: _NamespaceAttr[ns.ChangeRequestsNamespace[Sync]] = _NamespaceAttr()
+    code_references: _NamespaceAttr[ns.CodeReferencesNamespace[Sync]] = _NamespaceAttr()
+    configs: _NamespaceAttr[ns.ConfigsNamespace[Sync]] = _NamespaceAttr()
+    environments: _NamespaceAttr[ns.EnvironmentsNamespace[Sync]] = _NamespaceAttr()
+    flags: _NamespaceAttr[ns.SettingsNamespace[Sync]] = _NamespaceAttr()
+    integration_links: _NamespaceAttr[ns.IntegrationLinksNamespace[Sync]] = _NamespaceAttr()
+    integrations: _NamespaceAttr[ns.IntegrationsNamespace[Sync]] = _NamespaceAttr()
+    me: _NamespaceAttr[ns.MeNamespace[Sync]] = _NamespaceAttr()
+    members: _NamespaceAttr[ns.MembersNamespace[Sync]] = _NamespaceAttr()
+    organizations: _NamespaceAttr[ns.OrganizationsNamespace[Sync]] = _NamespaceAttr()
+    permission_groups: _NamespaceAttr[ns.PermissionGroupsNamespace[Sync]] = _NamespaceAttr()
+    products: _NamespaceAttr[ns.ProductsNamespace[Sync]] = _NamespaceAttr()
+    proxy_profiles: _NamespaceAttr[ns.ProxyProfilesNamespace[Sync]] = _NamespaceAttr()
+    sdk_key_values: _NamespaceAttr[ns.SdkKeyValuesNamespace[Sync]] = _NamespaceAttr()
+    sdk_key_values_v2: _NamespaceAttr[ns.SdkKeyValuesV2Namespace[Sync]] = _NamespaceAttr()
+    sdk_keys: _NamespaceAttr[ns.SdkKeysNamespace[Sync]] = _NamespaceAttr()
+    segments: _NamespaceAttr[ns.SegmentsNamespace[Sync]] = _NamespaceAttr()
+    setting_values: _NamespaceAttr[ns.SettingValuesNamespace[Sync]] = _NamespaceAttr()
+    setting_values_v2: _NamespaceAttr[ns.SettingValuesV2Namespace[Sync]] = _NamespaceAttr()
+    settings: _NamespaceAttr[ns.SettingsNamespace[Sync]] = _NamespaceAttr()
+    stale_flags: _NamespaceAttr[ns.StaleFlagsNamespace[Sync]] = _NamespaceAttr()
+    tags: _NamespaceAttr[ns.TagsNamespace[Sync]] = _NamespaceAttr()
+    webhooks: _NamespaceAttr[ns.WebhooksNamespace[Sync]] = _NamespaceAttr()
 
     def __init__(
         self,
@@ -373,7 +384,7 @@ class ConfigCatClient(_ClientBase):
             transport=PolicyTransport(inner, retry, limiter, owns_inner=owns_inner),
         )
 
-    def _operation_factory(self, namespace: str, folder: str, name: str) -> Operation:
+    def _operation_factory(self, namespace: str, folder: str, name: str) -> Operation[Any]:
         return Operation(self, namespace, folder, name)
 
     @property
@@ -413,7 +424,7 @@ class ConfigCatClient(_ClientBase):
         return clone
 
     def _invoke(
-        self, op: Operation, args: tuple[Any, ...], kwargs: dict[str, Any], *, check: bool
+        self, op: Operation[Any], args: tuple[Any, ...], kwargs: dict[str, Any], *, check: bool
     ) -> RawResponse:
         self._with_reason(op, kwargs)
         call = CallContext(endpoint=op.key)
@@ -428,7 +439,7 @@ class ConfigCatClient(_ClientBase):
             CURRENT_CALL.reset(token)
         return self._finish(call, result, check)
 
-    def paginate(self, operation: Operation, *args: Any, **kwargs: Any) -> Iterator[Any]:
+    def paginate(self, operation: Operation[Page[T]], *args: Any, **kwargs: Any) -> Iterator[T]:
         """Iterate over every item of a paged list operation, one page request at a time.
 
         ``page_size`` defaults to the maximum (100); ``page_number`` to 1.
@@ -438,8 +449,12 @@ class ConfigCatClient(_ClientBase):
 
     @staticmethod
     def _pages(
-        operation: Operation, page: int, size: int, args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> Iterator[Any]:
+        operation: Operation[Page[T]],
+        page: int,
+        size: int,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> Iterator[T]:
         while True:
             result = operation(*args, page_number=page, page_size=size, **kwargs)
             items = result.data or []
@@ -473,30 +488,31 @@ class ConfigCatClient(_ClientBase):
 class AsyncConfigCatClient(_ClientBase):
     """Asynchronous client. Use as an async context manager or await :meth:`aclose`."""
 
-    audit_logs = _NamespaceAttr(AsyncNamespace)
-    change_requests = _NamespaceAttr(AsyncNamespace)
-    code_references = _NamespaceAttr(AsyncNamespace)
-    configs = _NamespaceAttr(AsyncNamespace)
-    environments = _NamespaceAttr(AsyncNamespace)
-    flags = _NamespaceAttr(AsyncNamespace)
-    integration_links = _NamespaceAttr(AsyncNamespace)
-    integrations = _NamespaceAttr(AsyncNamespace)
-    me = _NamespaceAttr(AsyncNamespace)
-    members = _NamespaceAttr(AsyncNamespace)
-    organizations = _NamespaceAttr(AsyncNamespace)
-    permission_groups = _NamespaceAttr(AsyncNamespace)
-    products = _NamespaceAttr(AsyncNamespace)
-    proxy_profiles = _NamespaceAttr(AsyncNamespace)
-    sdk_key_values = _NamespaceAttr(AsyncNamespace)
-    sdk_key_values_v2 = _NamespaceAttr(AsyncNamespace)
-    sdk_keys = _NamespaceAttr(AsyncNamespace)
-    segments = _NamespaceAttr(AsyncNamespace)
-    setting_values = _NamespaceAttr(AsyncNamespace)
-    setting_values_v2 = _NamespaceAttr(AsyncNamespace)
-    settings = _NamespaceAttr(AsyncNamespace)
-    stale_flags = _NamespaceAttr(AsyncNamespace)
-    tags = _NamespaceAttr(AsyncNamespace)
-    webhooks = _NamespaceAttr(AsyncNamespace)
+    _namespace_class = AsyncNamespace
+    audit_logs: _NamespaceAttr[ns.AuditLogsNamespace[Async]] = _NamespaceAttr()
+    change_requests: _NamespaceAttr[ns.ChangeRequestsNamespace[Async]] = _NamespaceAttr()
+    code_references: _NamespaceAttr[ns.CodeReferencesNamespace[Async]] = _NamespaceAttr()
+    configs: _NamespaceAttr[ns.ConfigsNamespace[Async]] = _NamespaceAttr()
+    environments: _NamespaceAttr[ns.EnvironmentsNamespace[Async]] = _NamespaceAttr()
+    flags: _NamespaceAttr[ns.SettingsNamespace[Async]] = _NamespaceAttr()
+    integration_links: _NamespaceAttr[ns.IntegrationLinksNamespace[Async]] = _NamespaceAttr()
+    integrations: _NamespaceAttr[ns.IntegrationsNamespace[Async]] = _NamespaceAttr()
+    me: _NamespaceAttr[ns.MeNamespace[Async]] = _NamespaceAttr()
+    members: _NamespaceAttr[ns.MembersNamespace[Async]] = _NamespaceAttr()
+    organizations: _NamespaceAttr[ns.OrganizationsNamespace[Async]] = _NamespaceAttr()
+    permission_groups: _NamespaceAttr[ns.PermissionGroupsNamespace[Async]] = _NamespaceAttr()
+    products: _NamespaceAttr[ns.ProductsNamespace[Async]] = _NamespaceAttr()
+    proxy_profiles: _NamespaceAttr[ns.ProxyProfilesNamespace[Async]] = _NamespaceAttr()
+    sdk_key_values: _NamespaceAttr[ns.SdkKeyValuesNamespace[Async]] = _NamespaceAttr()
+    sdk_key_values_v2: _NamespaceAttr[ns.SdkKeyValuesV2Namespace[Async]] = _NamespaceAttr()
+    sdk_keys: _NamespaceAttr[ns.SdkKeysNamespace[Async]] = _NamespaceAttr()
+    segments: _NamespaceAttr[ns.SegmentsNamespace[Async]] = _NamespaceAttr()
+    setting_values: _NamespaceAttr[ns.SettingValuesNamespace[Async]] = _NamespaceAttr()
+    setting_values_v2: _NamespaceAttr[ns.SettingValuesV2Namespace[Async]] = _NamespaceAttr()
+    settings: _NamespaceAttr[ns.SettingsNamespace[Async]] = _NamespaceAttr()
+    stale_flags: _NamespaceAttr[ns.StaleFlagsNamespace[Async]] = _NamespaceAttr()
+    tags: _NamespaceAttr[ns.TagsNamespace[Async]] = _NamespaceAttr()
+    webhooks: _NamespaceAttr[ns.WebhooksNamespace[Async]] = _NamespaceAttr()
 
     def __init__(
         self,
@@ -555,7 +571,7 @@ class AsyncConfigCatClient(_ClientBase):
             transport=AsyncPolicyTransport(inner, retry, limiter, owns_inner=owns_inner),
         )
 
-    def _operation_factory(self, namespace: str, folder: str, name: str) -> AsyncOperation:
+    def _operation_factory(self, namespace: str, folder: str, name: str) -> AsyncOperation[Any]:
         return AsyncOperation(self, namespace, folder, name)
 
     @property
@@ -595,7 +611,7 @@ class AsyncConfigCatClient(_ClientBase):
         return clone
 
     async def _invoke(
-        self, op: AsyncOperation, args: tuple[Any, ...], kwargs: dict[str, Any], *, check: bool
+        self, op: AsyncOperation[Any], args: tuple[Any, ...], kwargs: dict[str, Any], *, check: bool
     ) -> RawResponse:
         self._with_reason(op, kwargs)
         call = CallContext(endpoint=op.key)
@@ -610,7 +626,9 @@ class AsyncConfigCatClient(_ClientBase):
             CURRENT_CALL.reset(token)
         return self._finish(call, result, check)
 
-    def paginate(self, operation: AsyncOperation, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+    def paginate(
+        self, operation: AsyncOperation[Page[T]], *args: Any, **kwargs: Any
+    ) -> AsyncIterator[T]:
         """Iterate (``async for``) over every item of a paged list operation.
 
         ``page_size`` defaults to the maximum (100); ``page_number`` to 1.
@@ -620,12 +638,12 @@ class AsyncConfigCatClient(_ClientBase):
 
     @staticmethod
     async def _pages(
-        operation: AsyncOperation,
+        operation: AsyncOperation[Page[T]],
         page: int,
         size: int,
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
-    ) -> AsyncIterator[Any]:
+    ) -> AsyncIterator[T]:
         while True:
             result = await operation(*args, page_number=page, page_size=size, **kwargs)
             items = result.data or []

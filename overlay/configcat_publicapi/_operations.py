@@ -5,17 +5,18 @@ get_product`` and calls its ``sync_detailed``. Nothing is listed by hand: the op
 namespace are the modules ``pkgutil`` finds in its generated folder the first time the
 namespace is used, and a module is imported the first time one of its operations is called,
 so ``import configcat_publicapi`` loads no endpoint module at all. Only the short names of
-the generated folders are written here.
+the generated folders are written here. What each operation returns is told to type checkers
+by :mod:`configcat_publicapi._namespace_types`, which the running code never imports.
 """
 
 from __future__ import annotations
 
 import importlib
 import inspect
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from functools import cache
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import httpx
 
@@ -25,6 +26,19 @@ if TYPE_CHECKING:
     from configcat_publicapi._client import AsyncConfigCatClient, ConfigCatClient
 
 API_PACKAGE = "configcat_publicapi_client.api"
+
+R_co = TypeVar("R_co", covariant=True)
+T_co = TypeVar("T_co", covariant=True)
+
+
+class Page(Protocol[T_co]):
+    """What a paged list operation returns: ``data`` (this page's items) and ``paging``."""
+
+    @property
+    def data(self) -> Sequence[T_co] | None: ...
+    @property
+    def paging(self) -> Any: ...
+
 
 #: Short namespace name -> folder of the generated package (one folder per spec tag).
 NAMESPACES: dict[str, str] = {
@@ -150,8 +164,10 @@ class _OperationBase:
         return f"<operation {self.namespace}.{self.name}>"
 
 
-class Operation(_OperationBase):
-    """A synchronous operation: call it for the parsed model, ``.raw(...)`` for the response."""
+class Operation(_OperationBase, Generic[R_co]):
+    """A synchronous operation: call it for the parsed model, ``.raw(...)`` for the response.
+
+    ``R_co`` is the model it returns (see :mod:`configcat_publicapi._namespace_types`)."""
 
     __slots__ = ("_client",)
 
@@ -159,18 +175,19 @@ class Operation(_OperationBase):
         super().__init__(namespace, folder, name)
         self._client = client
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self._client._invoke(self, args, kwargs, check=True).parsed
+    def __call__(self, *args: Any, **kwargs: Any) -> R_co:
+        parsed: R_co = self._client._invoke(self, args, kwargs, check=True).parsed
+        return parsed
 
     def raw(self, *args: Any, **kwargs: Any) -> RawResponse:
         return self._client._invoke(self, args, kwargs, check=False)
 
-    def paginate(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
+    def paginate(self: Operation[Page[T_co]], *args: Any, **kwargs: Any) -> Iterator[T_co]:
         """Every item of a paged list operation, fetched page by page as you iterate."""
         return self._client.paginate(self, *args, **kwargs)
 
 
-class AsyncOperation(_OperationBase):
+class AsyncOperation(_OperationBase, Generic[R_co]):
     """An asynchronous operation: await it for the parsed model, ``.raw(...)`` for the response."""
 
     __slots__ = ("_client",)
@@ -181,18 +198,21 @@ class AsyncOperation(_OperationBase):
         super().__init__(namespace, folder, name)
         self._client = client
 
-    async def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return (await self._client._invoke(self, args, kwargs, check=True)).parsed
+    async def __call__(self, *args: Any, **kwargs: Any) -> R_co:
+        parsed: R_co = (await self._client._invoke(self, args, kwargs, check=True)).parsed
+        return parsed
 
     async def raw(self, *args: Any, **kwargs: Any) -> RawResponse:
         return await self._client._invoke(self, args, kwargs, check=False)
 
-    def paginate(self, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+    def paginate(
+        self: AsyncOperation[Page[T_co]], *args: Any, **kwargs: Any
+    ) -> AsyncIterator[T_co]:
         """Every item of a paged list operation, fetched page by page as you iterate."""
         return self._client.paginate(self, *args, **kwargs)
 
 
-OpT = TypeVar("OpT", Operation, AsyncOperation)
+OpT = TypeVar("OpT", Operation[Any], AsyncOperation[Any])
 
 
 class _NamespaceBase(Generic[OpT]):
@@ -224,15 +244,15 @@ class _NamespaceBase(Generic[OpT]):
         return f"<namespace {self._name} ({self._folder})>"
 
 
-class Namespace(_NamespaceBase[Operation]):
+class Namespace(_NamespaceBase[Operation[Any]]):
     """Synchronous operations of one spec tag."""
 
-    def __getattr__(self, name: str) -> Operation:
+    def __getattr__(self, name: str) -> Operation[Any]:
         return self._operation(name)
 
 
-class AsyncNamespace(_NamespaceBase[AsyncOperation]):
+class AsyncNamespace(_NamespaceBase[AsyncOperation[Any]]):
     """Asynchronous operations of one spec tag."""
 
-    def __getattr__(self, name: str) -> AsyncOperation:
+    def __getattr__(self, name: str) -> AsyncOperation[Any]:
         return self._operation(name)

@@ -14,6 +14,7 @@ from configcat_publicapi._exceptions import SdkKeyFormatError
 
 if TYPE_CHECKING:
     from configcat_publicapi._client import AsyncConfigCatClient, ConfigCatClient
+    from configcat_publicapi_client.models import SettingFormulaModel, SettingValueModel
 
 #: ``configcat-sdk-1/<22>/<22>`` and the legacy ``<22>/<22>``.
 SDK_KEY_FORMAT = re.compile(r"(?:configcat-sdk-1/)?[A-Za-z0-9_-]{22}/[A-Za-z0-9_-]{22}")
@@ -72,7 +73,7 @@ class SdkKeyScope(_ScopeBase):
         super().__init__(sdk_key)
         self._client = client
 
-    def get_value(self, flag: str | int) -> Any:
+    def get_value(self, flag: str | int) -> SettingValueModel:
         """The flag's value (v1 model)."""
         return self._client.sdk_key_values.get_setting_value_by_sdkkey(
             _flag(flag), **self._extra(None, {})
@@ -80,7 +81,7 @@ class SdkKeyScope(_ScopeBase):
 
     def replace_value(
         self, flag: str | int, body: Any, *, reason: str | None = None, **kwargs: Any
-    ) -> Any:
+    ) -> SettingValueModel:
         """Replace the flag's value (v1 ``UpdateSettingValueModel``)."""
         return self._client.sdk_key_values.replace_setting_value_by_sdkkey(
             _flag(flag), body=body, **self._extra(reason, kwargs)
@@ -88,13 +89,13 @@ class SdkKeyScope(_ScopeBase):
 
     def update_value(
         self, flag: str | int, patch: Iterable[Any], *, reason: str | None = None, **kwargs: Any
-    ) -> Any:
+    ) -> SettingValueModel:
         """Change the flag's value with JSON Patch operations (v1 paths)."""
         return self._client.sdk_key_values.update_setting_value_by_sdkkey(
             _flag(flag), body=_patch_body(patch), **self._extra(reason, kwargs)
         )
 
-    def get_value_v2(self, flag: str | int) -> Any:
+    def get_value_v2(self, flag: str | int) -> SettingFormulaModel:
         """The flag's value (v2 model: default value, targeting rules)."""
         return self._client.sdk_key_values_v2.get_setting_value_by_sdkkey_v2(
             _flag(flag), **self._extra(None, {})
@@ -102,7 +103,7 @@ class SdkKeyScope(_ScopeBase):
 
     def replace_value_v2(
         self, flag: str | int, body: Any, *, reason: str | None = None, **kwargs: Any
-    ) -> Any:
+    ) -> SettingFormulaModel:
         """Replace the flag's value (v2 ``UpdateEvaluationFormulaModel``)."""
         return self._client.sdk_key_values_v2.replace_setting_value_by_sdkkey_v2(
             _flag(flag), body=body, **self._extra(reason, kwargs)
@@ -110,7 +111,7 @@ class SdkKeyScope(_ScopeBase):
 
     def update_value_v2(
         self, flag: str | int, patch: Iterable[Any], *, reason: str | None = None, **kwargs: Any
-    ) -> Any:
+    ) -> SettingFormulaModel:
         """Change the flag's value with JSON Patch operations (v2 paths)."""
         return self._client.sdk_key_values_v2.update_setting_value_by_sdkkey_v2(
             _flag(flag), body=_patch_body(patch), **self._extra(reason, kwargs)
@@ -126,7 +127,7 @@ class AsyncSdkKeyScope(_ScopeBase):
         super().__init__(sdk_key)
         self._client = client
 
-    async def get_value(self, flag: str | int) -> Any:
+    async def get_value(self, flag: str | int) -> SettingValueModel:
         """The flag's value (v1 model)."""
         return await self._client.sdk_key_values.get_setting_value_by_sdkkey(
             _flag(flag), **self._extra(None, {})
@@ -134,7 +135,7 @@ class AsyncSdkKeyScope(_ScopeBase):
 
     async def replace_value(
         self, flag: str | int, body: Any, *, reason: str | None = None, **kwargs: Any
-    ) -> Any:
+    ) -> SettingValueModel:
         """Replace the flag's value (v1 ``UpdateSettingValueModel``)."""
         return await self._client.sdk_key_values.replace_setting_value_by_sdkkey(
             _flag(flag), body=body, **self._extra(reason, kwargs)
@@ -142,13 +143,13 @@ class AsyncSdkKeyScope(_ScopeBase):
 
     async def update_value(
         self, flag: str | int, patch: Iterable[Any], *, reason: str | None = None, **kwargs: Any
-    ) -> Any:
+    ) -> SettingValueModel:
         """Change the flag's value with JSON Patch operations (v1 paths)."""
         return await self._client.sdk_key_values.update_setting_value_by_sdkkey(
             _flag(flag), body=_patch_body(patch), **self._extra(reason, kwargs)
         )
 
-    async def get_value_v2(self, flag: str | int) -> Any:
+    async def get_value_v2(self, flag: str | int) -> SettingFormulaModel:
         """The flag's value (v2 model: default value, targeting rules)."""
         return await self._client.sdk_key_values_v2.get_setting_value_by_sdkkey_v2(
             _flag(flag), **self._extra(None, {})
@@ -156,7 +157,7 @@ class AsyncSdkKeyScope(_ScopeBase):
 
     async def replace_value_v2(
         self, flag: str | int, body: Any, *, reason: str | None = None, **kwargs: Any
-    ) -> Any:
+    ) -> SettingFormulaModel:
         """Replace the flag's value (v2 ``UpdateEvaluationFormulaModel``)."""
         return await self._client.sdk_key_values_v2.replace_setting_value_by_sdkkey_v2(
             _flag(flag), body=body, **self._extra(reason, kwargs)
@@ -164,7 +165,7 @@ class AsyncSdkKeyScope(_ScopeBase):
 
     async def update_value_v2(
         self, flag: str | int, patch: Iterable[Any], *, reason: str | None = None, **kwargs: Any
-    ) -> Any:
+    ) -> SettingFormulaModel:
         """Change the flag's value with JSON Patch operations (v2 paths)."""
         return await self._client.sdk_key_values_v2.update_setting_value_by_sdkkey_v2(
             _flag(flag), body=_patch_body(patch), **self._extra(reason, kwargs)
