@@ -33,8 +33,9 @@ DEFAULT_MAX_RATE_LIMIT_WAIT = 60.0
 DEFAULT_TOTAL_RETRY_TIME = 120.0
 #: Methods that are safe to send twice.
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-#: Statuses retried for idempotent methods (429 is retried for every method).
-RETRY_STATUSES = frozenset({408, 500, 502, 503, 504})
+#: Statuses retried for idempotent methods (429 is retried for every method): 408 and every
+#: 5xx but 501 Not Implemented and 505 HTTP Version Not Supported, which no retry can change.
+RETRY_STATUSES = frozenset({408, *range(500, 600)} - {501, 505})
 
 # --- client-side rate limiting -------------------------------------------------------------
 

@@ -134,7 +134,7 @@ def test_post_is_retried_when_the_connection_was_never_made(
     assert route.call_count == 2 and len(sleeps) == 1
 
 
-@pytest.mark.parametrize("status", [408, 500, 502, 503, 504])
+@pytest.mark.parametrize("status", [408, 500, 502, 503, 504, 507, 520])
 def test_get_is_retried_on_transient_statuses(
     router: respx.Router, sleeps: list[float], status: int
 ) -> None:
@@ -143,6 +143,16 @@ def test_get_is_retried_on_transient_statuses(
     with client() as cc:
         cc.products.get_product(PRODUCT_ID)
     assert route.call_count == 2
+
+
+@pytest.mark.parametrize("status", [501, 505])
+def test_permanent_server_errors_are_not_retried(
+    router: respx.Router, sleeps: list[float], status: int
+) -> None:
+    route = router.get(PRODUCT_URL).respond(status)
+    with client() as cc, pytest.raises(InternalServerError):
+        cc.products.get_product(PRODUCT_ID)
+    assert route.call_count == 1 and sleeps == []
 
 
 @pytest.mark.parametrize("method", ["put", "delete"])
