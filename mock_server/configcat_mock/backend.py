@@ -21,6 +21,7 @@ import attrs
 
 from configcat_mock import models as m
 from configcat_mock.errors import BadRequest, NotFound
+from configcat_mock.integrity import check_references, check_row
 from configcat_mock.seed import DEFAULT_SEED
 
 T = TypeVar("T")
@@ -152,12 +153,21 @@ class Backend:
                     table = self.t.get(name)
                     if table is None:
                         raise BadRequest(f"tables.{name}", "Unknown table.")
+                    if not isinstance(rows, list | None):
+                        raise BadRequest(f"tables.{name}", "Must be a list of rows.")
                     for i, row in enumerate(rows or []):
+                        check_row(table.cls, f"tables.{name}[{i}]", row)
                         try:
                             table.add(table.cls(**row))
                         except TypeError as exc:
                             raise BadRequest(f"tables.{name}[{i}]", str(exc)) from None
-                self.counters = {str(k): int(v) for k, v in state.get("counters", {}).items()}
+                check_references({name: table.rows for name, table in self.t.items()})
+                counters = state.get("counters", {})
+                if not isinstance(counters, dict) or not all(
+                    type(v) is int for v in counters.values()
+                ):
+                    raise BadRequest("counters", "Must be an object of name to integer.")
+                self.counters = {str(k): v for k, v in counters.items()}
                 for name, key in (
                     ("tags", "tag"),
                     ("settings", "setting"),
@@ -172,9 +182,15 @@ class Backend:
                 if "rngState" in state:
                     _decode_rng(self.rng, state["rngState"])
             except BadRequest:
-                if old[0] is not None:
-                    self.rng, self.counters, self.t = old  # type: ignore[assignment]
+                self._restore(old)
                 raise
+            except Exception as exc:  # anything else a hand-written state trips: still a 400
+                self._restore(old)
+                raise BadRequest("state", f"The state could not be loaded ({exc!r}).") from None
+
+    def _restore(self, old: tuple[Any, dict[str, int], dict[str, Table[Any]]]) -> None:
+        if old[0] is not None:
+            self.rng, self.counters, self.t = old
 
     # -- ids -----------------------------------------------------------------------------
 

@@ -43,6 +43,9 @@ def control_routes(app: MockApp) -> list[Route]:
                 result = await fn(request)
             except BadRequest as exc:
                 return json_response(400, exc.body)
+            except Exception as exc:  # never a 500, as on the API routes
+                app.internal_errors.append(f"{request.method} {request.url.path}: {exc!r}")
+                return json_response(400, {"request": [f"Not processed ({exc!r})."]})
             return json_response(200, result) if result is not None else Response(status_code=204)
 
         return endpoint
@@ -86,9 +89,13 @@ def control_routes(app: MockApp) -> list[Route]:
         data = await body(request)
         try:
             limits = RateLimits(**data)
-            ok = isinstance(limits.per_second, int) and isinstance(limits.per_minute, int)
+            ok = (
+                type(limits.per_second) is int
+                and type(limits.per_minute) is int
+                and isinstance(limits.enabled, bool)
+            )
             if not ok or limits.per_second < 1 or limits.per_minute < 1:
-                raise ValueError("limits must be positive integers")
+                raise ValueError("limits must be positive integers, enabled a boolean")
         except (TypeError, ValueError) as exc:
             raise BadRequest("rateLimits", str(exc)) from None
         app.limiter.limits = limits

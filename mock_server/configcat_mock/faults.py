@@ -8,6 +8,7 @@ same request sequence give the same faults.
 from __future__ import annotations
 
 import fnmatch
+import math
 import random
 from typing import Any
 
@@ -53,20 +54,29 @@ class FaultInjector:
         """Set the rules from ``{"seed": 1, "rules": [{"route": "*", "rate_500": 0.1}]}``."""
         if not isinstance(data, dict):
             raise BadRequest("faults", "Must be an object with 'seed' and 'rules'.")
+        raw_rules = data.get("rules") or []
+        if not isinstance(raw_rules, list):
+            raise BadRequest("rules", "Must be a list of rules.")
         rules = []
-        for i, raw in enumerate(data.get("rules") or []):
+        for i, raw in enumerate(raw_rules):
             try:
                 rule = FaultRule(**raw)
+                if not isinstance(rule.route, str):
+                    raise TypeError("route must be a string")
                 for name in ("rate_429", "rate_500", "rate_503", "latency_ms"):
                     value = float(getattr(rule, name))
-                    if value < 0 or (name != "latency_ms" and value > 1):
+                    if (
+                        not math.isfinite(value)
+                        or value < 0
+                        or (name != "latency_ms" and value > 1)
+                    ):
                         raise ValueError(f"{name} out of range")
                     setattr(rule, name, value)
             except (TypeError, ValueError) as exc:
                 raise BadRequest(f"rules[{i}]", str(exc)) from None
             rules.append(rule)
         seed = data.get("seed", 0)
-        if not isinstance(seed, int):
+        if type(seed) is not int:
             raise BadRequest("seed", "Must be an integer.")
         self.configure(rules, seed)
 

@@ -72,3 +72,21 @@ def test_faults_set_at_run_time() -> None:
         assert h.put("/_mock/faults", json={"rules": [{"nope": 1}]}).status_code == 400
         assert h.put("/_mock/faults", json={"rules": []}).status_code == 200
         assert h.get("/v1/me").status_code == 200
+
+
+def test_malformed_fault_settings_are_refused() -> None:
+    with (
+        MockConfigCat(rate_limits=False) as m,
+        httpx.Client(transport=m.transport, base_url="http://m", auth=("demo", "demo")) as h,
+    ):
+        for bad in (
+            {"rules": 5},
+            {"rules": [{"route": 5, "rate_500": 1}]},
+            {"rules": [{"route": "*", "latency_ms": "inf"}]},
+            {"rules": [], "seed": True},
+            [],
+        ):
+            assert h.put("/_mock/faults", json=bad).status_code == 400, bad
+        assert h.get("/_mock/faults").json() == {"seed": 0, "rules": []}
+        assert h.get("/v1/me").status_code == 200
+        assert m.app.internal_errors == []

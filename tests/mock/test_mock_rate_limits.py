@@ -10,7 +10,7 @@ import pytest
 
 from configcat_mock import MockConfigCat
 from configcat_mock.ratelimit import RateLimiter, RateLimits
-from configcat_mock.seed import DEFAULT_SEED
+from configcat_mock.seed import DEFAULT_SEED, DEMO_ORGANIZATION_ID
 
 
 class Clock:
@@ -113,3 +113,38 @@ def test_limits_set_over_the_control_api(mock: MockConfigCat) -> None:
     assert http.put("/_mock/rate-limits", json={"per_second": 0}).status_code == 400
     assert http.put("/_mock/rate-limits", json={"enabled": False}).status_code == 200
     assert http.get("/v1/me").status_code == 200
+
+
+def test_malformed_limits_are_refused(mock: MockConfigCat) -> None:
+    http = client(mock)
+    for bad in ({"per_second": "5"}, {"per_minute": 1.5}, {"enabled": "no"}, [1, 2], {"x": 1}):
+        assert http.put("/_mock/rate-limits", json=bad).status_code == 400, bad
+    assert http.get("/_mock/rate-limits").json() == {
+        "per_second": 3,
+        "per_minute": 5,
+        "enabled": True,
+    }
+    assert mock.app.internal_errors == []
+
+
+def test_every_kind_of_answer_carries_the_headers(mock: MockConfigCat) -> None:
+    http = client(mock)
+    org = DEMO_ORGANIZATION_ID
+    answers = {
+        "201": http.post(f"/v1/organizations/{org}/products", json={"name": "P"}),
+        "400": http.post(f"/v1/organizations/{org}/products", json={"name": ""}),
+        "404": http.get("/v1/configs/00000000-0000-4000-8000-000000000000"),
+    }
+    pid = answers["201"].json()["productId"]
+    answers["204"] = http.delete(f"/v1/products/{pid}")
+    remaining = {}
+    for status, response in answers.items():
+        assert str(response.status_code) == status, response.text
+        remaining[status] = response.headers["X-Rate-Limit-Remaining"]
+        assert response.headers["X-Rate-Limit-Reset"] == "1", status
+    # create-product counted twice (201, then 400); get-config and delete-product once each
+    assert remaining == {"201": "2", "400": "1", "404": "2", "204": "2"}
+    # an answer before the caller is known (401) counts against no one and carries none
+    anonymous = httpx.Client(transport=mock.transport, base_url="http://m").get("/v1/me")
+    assert anonymous.status_code == 401
+    assert "X-Rate-Limit-Remaining" not in anonymous.headers

@@ -126,6 +126,9 @@ def test_control_api_reset_state_journal() -> None:
         assert h.get("/_mock/journal").json() == []
 
 
+USER = {"user_id": "u", "email": "e", "full_name": "f", "username": "u", "password": "p"}
+
+
 @pytest.mark.parametrize(
     "bad",
     [
@@ -134,6 +137,15 @@ def test_control_api_reset_state_journal() -> None:
         {"tables": {"products": [{"x": 1}]}},
         {"tables": []},
         {"tables": {}, "rngState": "x"},
+        {"tables": {"products": 5}},
+        {"tables": {"users": [None]}},
+        {"counters": []},
+        {"counters": {"tag": "x"}},
+        # wrong field types would load, then answer outside the spec
+        {"tables": {"users": [{**USER, "user_id": 1}]}},
+        {"tables": {"users": [{**USER, "two_factor_enabled": "yes"}]}},
+        # a row whose parent is not in the state
+        {"tables": {"users": [USER], "memberships": [{"organization_id": "o", "user_id": "u"}]}},
     ],
 )
 def test_bad_states_are_refused_and_change_nothing(bad: Any) -> None:
@@ -145,6 +157,7 @@ def test_bad_states_are_refused_and_change_nothing(bad: Any) -> None:
         assert response.status_code == 400
         assert h.get("/_mock/state").json() == before
         assert h.post("/_mock/state", content=b"{not json").status_code == 400
+        assert mock.app.internal_errors == []
 
 
 def _free_port() -> int:

@@ -1,0 +1,110 @@
+"""Checks on a state before it is loaded: field types and references between tables.
+
+A seed is often written by hand. A row whose fields have the wrong JSON types, or that points
+at a parent that is not in the state (a product of an unknown organization), would otherwise
+load fine and break later answers, so :func:`check_state` refuses it with the row's place.
+Written here because the checks follow the record classes' own annotations, which a JSON
+Schema library would need a second copy of.
+"""
+
+from __future__ import annotations
+
+import functools
+import types
+import typing
+from collections.abc import Hashable, Mapping
+from typing import Any
+
+import attrs
+
+from configcat_mock.errors import BadRequest
+
+#: ``(table, field, parent table)``: the field holds the id of a row in the parent table.
+REFERENCES: tuple[tuple[str, str, str], ...] = (
+    ("memberships", "organization_id", "organizations"),
+    ("memberships", "user_id", "users"),
+    ("products", "organization_id", "organizations"),
+    ("permission_groups", "product_id", "products"),
+    ("product_members", "product_id", "products"),
+    ("product_members", "user_id", "users"),
+    ("product_members", "permission_group_id", "permission_groups"),
+    ("invitations", "product_id", "products"),
+    ("environments", "product_id", "products"),
+    ("configs", "product_id", "products"),
+    ("tags", "product_id", "products"),
+    ("segments", "product_id", "products"),
+    ("sdk_keys", "config_id", "configs"),
+    ("sdk_keys", "environment_id", "environments"),
+    ("settings", "config_id", "configs"),
+    ("setting_values", "setting_id", "settings"),
+    ("setting_values", "environment_id", "environments"),
+    ("deleted_settings", "config_id", "configs"),
+    ("code_reports", "config_id", "configs"),
+    ("webhooks", "config_id", "configs"),
+    ("webhooks", "environment_id", "environments"),
+    ("integrations", "product_id", "products"),
+    ("integration_links", "environment_id", "environments"),
+    ("integration_links", "setting_id", "settings"),
+    ("proxy_profiles", "organization_id", "organizations"),
+    ("audit_logs", "organization_id", "organizations"),
+    ("change_requests", "product_id", "products"),
+    ("change_requests", "config_id", "configs"),
+    ("change_requests", "environment_id", "environments"),
+    ("change_requests", "creator_user_id", "users"),
+    ("change_requests", "owner_user_id", "users"),
+    ("change_request_comments", "change_request_id", "change_requests"),
+    ("change_request_comments", "user_id", "users"),
+)
+
+
+@functools.cache
+def _field_types(cls: type) -> dict[str, Any]:
+    return {f.name: f.type for f in attrs.fields(attrs.resolve_types(cls))}
+
+
+def fits(value: Any, annotation: Any) -> bool:
+    """Whether a JSON value fits a record field's annotation (one level into containers)."""
+    if annotation is Any:
+        return True
+    if annotation is None or annotation is type(None):
+        return value is None
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin in (types.UnionType, typing.Union):
+        return any(fits(value, arg) for arg in args)
+    if origin is list:
+        return isinstance(value, list) and all(fits(v, args[0]) for v in value)
+    if origin is dict:
+        return isinstance(value, dict) and all(
+            isinstance(k, str) and fits(v, args[1]) for k, v in value.items()
+        )
+    if annotation is bool:
+        return isinstance(value, bool)
+    if annotation is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if annotation is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, annotation)
+
+
+def check_row(cls: type, where: str, row: Any) -> None:
+    """Raise ``BadRequest`` naming ``where`` if ``row`` cannot be a ``cls`` record."""
+    if not isinstance(row, dict):
+        raise BadRequest(where, "A row must be a JSON object.")
+    fields = _field_types(cls)
+    for name, value in row.items():
+        if name not in fields:
+            raise BadRequest(where, f"Unknown field {name!r}.")
+        if not fits(value, fields[name]):
+            wanted = getattr(fields[name], "__name__", None) or str(fields[name])
+            raise BadRequest(f"{where}.{name}", f"{value!r} is not of type {wanted}.")
+
+
+def check_references(tables: Mapping[str, Mapping[Hashable, Any]]) -> None:
+    """Raise ``BadRequest`` for the first row that names a parent missing from the state."""
+    for table, field, parent in REFERENCES:
+        known = tables[parent]
+        for row in tables[table].values():
+            ref = getattr(row, field)
+            if ref not in known:
+                raise BadRequest(f"tables.{table}", f"{field} {ref!r} is not in {parent}.")
