@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -10,14 +9,14 @@ from typing import Any
 import httpx
 import pytest
 from spec_paths import concrete_path
+from world import OTHER_ORG, build_demo_world, two_org_seed
 
 from configcat_mock import MockConfigCat
-from configcat_mock.seed import DEFAULT_SEED, DEMO_ORGANIZATION_ID
+from configcat_mock.seed import DEMO_ORGANIZATION_ID
 from configcat_mock.spec import Spec
 
 SPEC = Spec.load()
 OPERATIONS = sorted(SPEC.operations, key=lambda o: o.operation_id)
-OTHER_ORG = "5d7f3a1e-1111-4a4a-8b8b-222233334444"
 
 
 @pytest.fixture(scope="module")
@@ -49,95 +48,6 @@ def test_every_operation_answers_with_credentials(shared_mock: MockConfigCat, op
     assert shared_mock.app.internal_errors == []
 
 
-def _two_org_seed() -> dict[str, Any]:
-    seed = copy.deepcopy(DEFAULT_SEED)
-    tables = seed["tables"]
-    tables["users"].append(
-        {
-            "user_id": "mallory",
-            "email": "m@example.org",
-            "full_name": "Mallory",
-            "username": "mallory",
-            "password": "pw",
-        }
-    )
-    tables["organizations"].append({"organization_id": OTHER_ORG, "name": "Other"})
-    tables["memberships"].append(
-        {"organization_id": OTHER_ORG, "user_id": "mallory", "is_admin": True}
-    )
-    return seed
-
-
-def _build_demo_world(http: httpx.Client) -> dict[str, Any]:
-    def post(path: str, body: Any, status: int = 201) -> Any:
-        r = http.post(path, json=body)
-        assert r.status_code == status, (path, r.text)
-        return r.json() if r.content else None
-
-    pid = post(f"/v1/organizations/{DEMO_ORGANIZATION_ID}/products", {"name": "P"})["productId"]
-    eid = post(f"/v1/products/{pid}/environments", {"name": "E"})["environmentId"]
-    cid = post(f"/v1/products/{pid}/configs", {"name": "C", "evaluationVersion": "v2"})["configId"]
-    sid = post(f"/v1/configs/{cid}/settings", {"key": "f", "name": "F", "settingType": "boolean"})[
-        "settingId"
-    ]
-    gid = http.get(f"/v1/products/{pid}/permissions").json()[0]["permissionGroupId"]
-    post(f"/v1/products/{pid}/members/invite", {"emails": ["x@y.z"], "permissionGroupId": gid}, 200)
-    cr = post(
-        f"/v2/configs/{cid}/environments/{eid}/change-requests",
-        {
-            "title": "t",
-            "bypassApproval": True,
-            "proposedChanges": [
-                {"proposedChange": {"settingId": sid, "defaultValue": {"boolValue": True}}}
-            ],
-        },
-    )
-    comment = post(f"/v2/change-requests/{cr['changeRequestId']}/comments", {"body": "b"}, 200)
-    post(f"/v1/environments/{eid}/settings/{sid}/integrationLinks/trello/K", {"url": "u"}, 200)
-    return {
-        "organizationId": DEMO_ORGANIZATION_ID,
-        "productId": pid,
-        "environmentId": eid,
-        "configId": cid,
-        "settingId": sid,
-        "settingKeyOrId": "f",
-        "permissionGroupId": gid,
-        "tagId": post(f"/v1/products/{pid}/tags", {"name": "t"})["tagId"],
-        "segmentId": post(
-            f"/v1/products/{pid}/segments",
-            {
-                "name": "s",
-                "comparisonAttribute": "a",
-                "comparator": "isOneOf",
-                "comparisonValue": "v",
-            },
-        )["segmentId"],
-        "webhookId": post(
-            f"/v1/configs/{cid}/environments/{eid}/webhooks", {"url": "https://example.com"}
-        )["webhookId"],
-        "integrationId": post(
-            f"/v1/products/{pid}/integrations",
-            {
-                "integrationType": "slack",
-                "name": "i",
-                "parameters": {},
-                "environmentIds": [],
-                "configIds": [],
-            },
-        )["integrationId"],
-        "proxyProfileId": post(
-            f"/v1/organizations/{DEMO_ORGANIZATION_ID}/proxy-profiles", {"name": "pp"}
-        )["proxyProfileId"],
-        "changeRequestId": cr["changeRequestId"],
-        "commentId": comment["changeRequestCommentId"],
-        "invitationId": http.get(f"/v1/products/{pid}/invitations").json()[0]["invitationId"],
-        "userId": "demo-user",
-        "integrationLinkType": "trello",
-        "key": "K",
-        "sdkKey": http.get(f"/v1/configs/{cid}/environments/{eid}").json()["primary"],
-    }
-
-
 BODYLESS_WITH_IDS = [
     o
     for o in OPERATIONS
@@ -146,10 +56,10 @@ BODYLESS_WITH_IDS = [
 
 
 def test_other_organizations_resources_answer_404() -> None:
-    with MockConfigCat(rate_limits=False, seed=_two_org_seed()) as mock:
+    with MockConfigCat(rate_limits=False, seed=two_org_seed()) as mock:
         demo = httpx.Client(transport=mock.transport, base_url="http://m", auth=("demo", "demo"))
         other = httpx.Client(transport=mock.transport, base_url="http://m", auth=("mallory", "pw"))
-        ids = _build_demo_world(demo)
+        ids = build_demo_world(demo)
         before = mock.dump()
         assert [o["organizationId"] for o in other.get("/v1/organizations").json()] == [OTHER_ORG]
         assert other.get("/v1/products").json() == []
