@@ -36,7 +36,12 @@ from configcat_publicapi._operations import (
     RawResponse,
 )
 from configcat_publicapi._ratelimit import RateLimiter
-from configcat_publicapi._redact import install_log_redaction, redact_text, redact_url
+from configcat_publicapi._redact import (
+    install_log_redaction,
+    redact_text,
+    redact_url,
+    scrub_exception,
+)
 from configcat_publicapi._retry import RetryPolicy
 from configcat_publicapi._sdk_keys import AsyncSdkKeyScope, SdkKeyScope
 from configcat_publicapi._transport import (
@@ -279,7 +284,7 @@ class _ClientBase:
         raise APIResponseError(
             f"{response.status_code} response to {response.request.method} {url} does not match "
             f"the documented model: {type(exc).__name__}: {redact_text(str(exc), self._secrets)}"
-        ) from exc
+        ) from scrub_exception(exc, self._secrets)
 
     @staticmethod
     def _page_args(op: AnyOperation, kwargs: dict[str, Any]) -> tuple[int, int]:
@@ -432,7 +437,7 @@ class ConfigCatClient(_ClientBase):
         try:
             result = op.module.sync_detailed(*args, client=self.api, **kwargs)
         except httpx.TransportError as exc:
-            raise self._transport_error(call, exc) from exc
+            raise self._transport_error(call, exc) from scrub_exception(exc, self._secrets)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             return self._unreadable(call, exc, check)
         finally:
@@ -619,7 +624,7 @@ class AsyncConfigCatClient(_ClientBase):
         try:
             result = await op.module.asyncio_detailed(*args, client=self.api, **kwargs)
         except httpx.TransportError as exc:
-            raise self._transport_error(call, exc) from exc
+            raise self._transport_error(call, exc) from scrub_exception(exc, self._secrets)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             return self._unreadable(call, exc, check)
         finally:

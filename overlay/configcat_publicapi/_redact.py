@@ -89,3 +89,21 @@ def install_log_redaction() -> None:
         log = logging.getLogger(name)
         if _LOG_FILTER not in log.filters:
             log.addFilter(_LOG_FILTER)
+
+
+def scrub_exception(exc: BaseException, secrets: Iterable[str] = ()) -> BaseException:
+    """Redact the text arguments of ``exc`` and of the exceptions it was raised from.
+
+    The overlay's own errors chain the library errors that caused them, and a traceback
+    (``logger.exception``) prints each link's message.
+    """
+    seen: set[int] = set()
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        seen.add(id(link))
+        if any(isinstance(arg, str) for arg in link.args):
+            link.args = tuple(
+                redact_text(a, secrets) if isinstance(a, str) else a for a in link.args
+            )
+        link = link.__cause__ or link.__context__
+    return exc

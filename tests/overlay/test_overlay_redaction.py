@@ -106,3 +106,31 @@ def test_log_filter_keeps_numbers_and_ordinary_text() -> None:
     record.args = ("GET", httpx.URL(f"https://u:{PASSWORD}@h.test/x"), 200)
     assert RedactingFilter().filter(record)
     assert record.getMessage() == 'HTTP GET https://h.test/x "200"'
+
+
+def test_a_logged_traceback_holds_no_secret(
+    router: respx.Router, caplog: pytest.LogCaptureFixture
+) -> None:
+    """``logger.exception`` prints the whole chain: the library errors behind ours too."""
+    router.get("/v1/settings/f/value").mock(
+        side_effect=httpx.ConnectError(f"no route for {SDK_KEY} as alice:{PASSWORD}")
+    )
+    # an unknown enum value: the generated parser's ValueError quotes it
+    router.get(f"/v1/products/{PRODUCT_ID}/preferences").respond(
+        200, json={"reasonRequired": False, "keyGenerationMode": SDK_KEY}
+    )
+    log = logging.getLogger("user-code")
+    with ConfigCatClient("alice", PASSWORD, rate_limit=None, max_retries=0) as cc:
+        for call in (
+            lambda: cc.for_sdk_key(SDK_KEY).get_value("f"),
+            lambda: cc.products.get_product_preferences(PRODUCT_ID),
+        ):
+            try:
+                call()
+            except ConfigCatError:
+                log.exception("the call failed")
+    tracebacks = [r.exc_text or "" for r in caplog.records if r.name == "user-code"]
+    assert len(tracebacks) == 2
+    assert "ConnectError" in tracebacks[0] and "[redacted]" in tracebacks[0]
+    assert "APIResponseError" in tracebacks[1] and "KeyGenerationMode" in tracebacks[1]
+    _assert_clean(caplog.text, *tracebacks)
