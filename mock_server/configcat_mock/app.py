@@ -1,7 +1,8 @@
 """The ASGI application: one Starlette app for in-process transports, fixtures and the server.
 
 Each API request goes: route match (404/405) -> Basic auth (401) -> rate limit (429) ->
-injected fault -> parameter and body validation (400) -> handler -> response shaping. Control
+injected fault -> parameter and body validation (400) -> permission group (403, when
+enforced) -> handler -> response shaping. Control
 endpoints live under :data:`CONTROL_PREFIX` and need no credentials.
 
 No input may produce a 500: an exception a handler did not expect is answered 400 and kept in
@@ -23,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 
+from configcat_mock import permissions
 from configcat_mock.backend import Backend
 from configcat_mock.context import Call, Reply
 from configcat_mock.delivery.routes import is_delivery_path
@@ -66,8 +68,10 @@ class MockApp:
         faults: FaultInjector | None = None,
         journal: Journal | None = None,
         validate_responses: bool = False,
+        enforce_permissions: bool = False,
     ) -> None:
         self.backend = backend
+        self.enforce_permissions = enforce_permissions
         self.spec = spec
         self.router = Router(spec.operations)
         self.limiter = RateLimiter(rate_limits)
@@ -202,6 +206,8 @@ class MockApp:
         with self.backend.lock:
             if self.backend.t["change_requests"]:
                 apply_due(self.backend)  # scheduled change requests whose time has come
+            if self.enforce_permissions:
+                permissions.check(self.backend, user, op.operation_id, path, header_values)
             result = handler(
                 Call(self.backend, op, user, path, params, header_values, body, schemas)
             )

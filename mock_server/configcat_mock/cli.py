@@ -69,6 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="check every answer against the spec (slower)",
     )
+    serve.add_argument(
+        "--enforce-permissions",
+        action="store_true",
+        help="members who are not organization admins act within their permission group (403)",
+    )
     serve.add_argument("--log-level", default="warning")
     sub.add_parser("seed", help="print the default seed state")
     return parser
@@ -86,6 +91,7 @@ def serve(args: argparse.Namespace) -> int:
         seed=seed,
         rate_limits=limits,
         validate_responses=args.validate_responses,
+        enforce_permissions=args.enforce_permissions,
     )
     if args.faults:
         injector: FaultInjector = mock.app.faults

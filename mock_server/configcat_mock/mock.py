@@ -42,6 +42,8 @@ class MockConfigCat:
     ``spec_path`` defaults to ``CONFIGCAT_MOCK_SPEC``, then the repository's
     ``spec/swagger.json`` (run ``make spec``). ``seed`` is a state as dumped by ``/_mock/state``;
     by default one demo user (``demo`` / ``demo``) in one organization.
+    ``enforce_permissions`` makes permission groups bind members who are not organization
+    admins (403, which the spec leaves undocumented); see :mod:`configcat_mock.permissions`.
     """
 
     username = DEMO_USERNAME
@@ -58,6 +60,7 @@ class MockConfigCat:
         id_seed: int = 0,
         validate_responses: bool = False,
         journal_bodies: bool = False,
+        enforce_permissions: bool = False,
     ) -> None:
         self.spec = load_spec_cached(spec_path)
         self.backend = Backend(seed, id_seed=id_seed)
@@ -74,6 +77,7 @@ class MockConfigCat:
             faults=FaultInjector(faults, fault_seed),
             journal=Journal(keep_bodies=journal_bodies),
             validate_responses=validate_responses,
+            enforce_permissions=enforce_permissions,
         )
         self.transport = SyncASGITransport(self.app)
         self.async_transport = httpx.ASGITransport(app=self.app)
