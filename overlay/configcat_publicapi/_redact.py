@@ -17,9 +17,12 @@ from urllib.parse import urlsplit, urlunsplit
 from configcat_publicapi._constants import SENSITIVE_HEADERS
 
 REDACTED = "[redacted]"
-#: Shorter "secrets" are not searched for: replacing every "p" would garble the message, and
-#: such a value cannot be a real ConfigCat credential.
+#: Secrets this long are replaced wherever they occur.
 MIN_SECRET_LENGTH = 8
+#: Shorter ones (down to this length) only where they stand alone, not inside a longer word;
+#: shorter still are not searched for: replacing every "p" would garble the message, and such
+#: a value cannot be a real ConfigCat credential.
+MIN_SHORT_SECRET_LENGTH = 4
 
 _KEY_PART = r"[A-Za-z0-9_-]{22}"
 _SLASH = r"(?:/|%2F|%2f)"
@@ -34,6 +37,9 @@ def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
     for secret in secrets:
         if len(secret) >= MIN_SECRET_LENGTH:
             text = text.replace(secret, REDACTED)
+        elif len(secret) >= MIN_SHORT_SECRET_LENGTH and secret in text:
+            alone = rf"(?<![A-Za-z0-9]){re.escape(secret)}(?![A-Za-z0-9])"
+            text = re.sub(alone, REDACTED, text)
     return SDK_KEY_IN_TEXT.sub(REDACTED, text)
 
 

@@ -134,3 +134,15 @@ def test_a_logged_traceback_holds_no_secret(
     assert "ConnectError" in tracebacks[0] and "[redacted]" in tracebacks[0]
     assert "APIResponseError" in tracebacks[1] and "KeyGenerationMode" in tracebacks[1]
     _assert_clean(caplog.text, *tracebacks)
+
+
+def test_short_secrets_are_hidden_where_they_stand_alone(router: respx.Router) -> None:
+    short = "pw12345"
+    token = base64.b64encode(f"bo:{short}".encode()).decode()
+    router.get("/v1/me").respond(403, text=f"bad password {short} (Basic {token}); xpw12345x")
+    with ConfigCatClient("bo", short, max_retries=0) as cc, pytest.raises(ConfigCatError) as err:
+        cc.me.get_me()
+    message = str(err.value)
+    assert short not in message.replace("xpw12345x", "") and token not in message
+    assert "bad password [redacted] (Basic [redacted]); xpw12345x" in message
+    assert redact_text("a pw is pw", ["pw"]) == "a pw is pw"  # too short to search for
