@@ -19,6 +19,18 @@ def neutral(spec: Spec, schema: dict[str, Any]) -> str:
     return "key"
 
 
+def is_field_errors(body: Any) -> bool:
+    """Whether ``body`` is the service's 400 body: ``{"Field": ["message", ...]}``."""
+    return (
+        isinstance(body, dict)
+        and bool(body)
+        and all(
+            isinstance(k, str) and isinstance(v, list) and v and all(isinstance(m, str) for m in v)
+            for k, v in body.items()
+        )
+    )
+
+
 def concrete_path(spec: Spec, op: Operation, values: dict[str, Any] | None = None) -> str:
     values = values or {}
     path = op.path

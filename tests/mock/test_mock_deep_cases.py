@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import schemathesis
 from schemathesis.config import SchemathesisConfig
+from spec_paths import is_field_errors
 from world import build_demo_world, two_org_seed
 
 from configcat_mock import MockConfigCat
@@ -91,6 +92,8 @@ def test_valid_requests_on_real_resources(case: Any) -> None:
     errors, violations = len(MOCK.app.internal_errors), len(MOCK.app.response_violations)
     response = case.call(app=MOCK.app)
     assert response.status_code < 500, response.text
+    if response.status_code == 400:
+        assert is_field_errors(response.json()), response.text
     assert MOCK.app.internal_errors[errors:] == []
     assert MOCK.app.response_violations[violations:] == []
     state = json.loads(json.dumps(MOCK.dump()))

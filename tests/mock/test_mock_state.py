@@ -166,14 +166,25 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_server_with_seed_file(tmp_path: Path) -> None:
+def test_server_with_seed_file_and_faults(tmp_path: Path) -> None:
     with MockConfigCat(rate_limits=False) as mock:
         build(mock)
         seed = tmp_path / "seed.json"
         seed.write_text(json.dumps(mock.dump()))
     port = _free_port()
     server = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [*CLI, "serve", "--host", "127.0.0.1", "--port", str(port), "--seed", str(seed)],
+        [
+            *CLI,
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--seed",
+            str(seed),
+            "--faults",
+            json.dumps({"seed": 1, "rules": [{"route": "get-me", "rate_503": 1.0}]}),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -191,6 +202,9 @@ def test_server_with_seed_file(tmp_path: Path) -> None:
         products = httpx.get(f"{base}/v1/products", auth=("demo", "demo")).json()
         assert [p["name"] for p in products] == ["Kept"]
         assert httpx.get(f"{base}/v1/products").status_code == 401
+        # faults given at start hold for their route only
+        assert httpx.get(f"{base}/v1/me", auth=("demo", "demo")).status_code == 503
+        assert httpx.get(f"{base}/_mock/faults").json()["seed"] == 1
     finally:
         server.terminate()
         server.wait(timeout=10)
