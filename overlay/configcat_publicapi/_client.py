@@ -432,7 +432,7 @@ class ConfigCatClient(_ClientBase):
         self, op: Operation[Any], args: tuple[Any, ...], kwargs: dict[str, Any], *, check: bool
     ) -> RawResponse:
         self._with_reason(op, kwargs)
-        call = CallContext(endpoint=op.key)
+        call = CallContext(path_values=op.path_values(args, kwargs))
         token = CURRENT_CALL.set(call)
         try:
             result = op.module.sync_detailed(*args, client=self.api, **kwargs)
@@ -619,7 +619,7 @@ class AsyncConfigCatClient(_ClientBase):
         self, op: AsyncOperation[Any], args: tuple[Any, ...], kwargs: dict[str, Any], *, check: bool
     ) -> RawResponse:
         self._with_reason(op, kwargs)
-        call = CallContext(endpoint=op.key)
+        call = CallContext(path_values=op.path_values(args, kwargs))
         token = CURRENT_CALL.set(call)
         try:
             result = await op.module.asyncio_detailed(*args, client=self.api, **kwargs)

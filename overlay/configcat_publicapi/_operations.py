@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from functools import cache
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from urllib.parse import quote
 
 import httpx
 
@@ -83,6 +84,16 @@ def _parameters(module: ModuleType) -> frozenset[str]:
     return frozenset(inspect.signature(module.sync_detailed).parameters)
 
 
+@cache
+def _path_parameters(module: ModuleType) -> tuple[str, ...]:
+    """The generated functions take path parameters positionally, everything else by keyword."""
+    return tuple(
+        name
+        for name, p in inspect.signature(module.sync_detailed).parameters.items()
+        if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+    )
+
+
 class RawResponse:
     """Status, headers and body of a call, with the parsed model when there is one.
 
@@ -131,14 +142,12 @@ class RawResponse:
 class _OperationBase:
     """One generated endpoint module, imported on first call."""
 
-    __slots__ = ("_module", "folder", "key", "name", "namespace")
+    __slots__ = ("_module", "folder", "name", "namespace")
 
     def __init__(self, namespace: str, folder: str, name: str) -> None:
         self.namespace = namespace
         self.folder = folder
         self.name = name
-        #: The rate limiter's bucket: one per endpoint (one module is one method + path).
-        self.key = f"{folder}.{name}"
         self._module: ModuleType | None = None
 
     @property
@@ -151,6 +160,15 @@ class _OperationBase:
     def parameters(self) -> frozenset[str]:
         """Keyword names the generated function accepts (``client`` included)."""
         return _parameters(self.module)
+
+    def path_values(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> frozenset[str]:
+        """The path segments a call fills in, quoted as the generated code quotes them; the
+        transport turns them back into ``{}`` for the rate limiter's method + path template."""
+        values = {quote(str(v), safe="") for v in args}
+        for name in _path_parameters(self.module):
+            if name in kwargs:
+                values.add(quote(str(kwargs[name]), safe=""))
+        return frozenset(values)
 
     @property
     def accepts_reason(self) -> bool:

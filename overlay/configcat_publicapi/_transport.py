@@ -6,9 +6,10 @@ and retry as the :class:`RetryPolicy` says, logging each retry. Because they sit
 ``httpx`` client, the policies also apply to the generated functions called with ``.api`` and
 to raw requests made with ``.http``.
 
-The overlay tells the transport which endpoint a call is for (method and path template, the
-limiter's bucket key) through a context variable, and learns back the final request and
-response the same way; a context variable follows the call into threads and asyncio tasks.
+The overlay tells the transport which path segments of a call are parameters (so that the
+limiter's bucket is the method and path template) through a context variable, and learns back
+the final request and response the same way; a context variable follows the call into threads
+and asyncio tasks.
 """
 
 from __future__ import annotations
@@ -49,9 +50,10 @@ _ID_SEGMENT = re.compile(
 
 @dataclass
 class CallContext:
-    """One overlay call: its endpoint key in, the final request and response out."""
+    """One overlay call: its path parameters in, the final request and response out."""
 
-    endpoint: str | None = None
+    #: The path segments that are parameters of the call (quoted), for the limiter's key.
+    path_values: frozenset[str] = frozenset()
     request: httpx.Request | None = None
     response: httpx.Response | None = None
     attempts: int = 0
@@ -60,9 +62,13 @@ class CallContext:
 CURRENT_CALL: ContextVar[CallContext | None] = ContextVar("configcat_call", default=None)
 
 
-def endpoint_key(request: httpx.Request) -> str:
-    """The limiter key of a request made outside the namespaces: ids in the path become ``{}``."""
-    return f"{request.method} {_ID_SEGMENT.sub('/{}', request.url.path)}"
+def endpoint_key(request: httpx.Request, path_values: frozenset[str] = frozenset()) -> str:
+    """The limiter's key, method + path template: the call's path parameters and, for requests
+    made outside the namespaces, ids (numbers, UUIDs) become ``{}``."""
+    path = request.url.raw_path.partition(b"?")[0].decode("ascii")
+    if path_values:
+        path = "/".join("{}" if part in path_values else part for part in path.split("/"))
+    return f"{request.method} {_ID_SEGMENT.sub('/{}', path)}"
 
 
 class _PolicyCore:
@@ -76,7 +82,7 @@ class _PolicyCore:
     @staticmethod
     def _begin(request: httpx.Request) -> tuple[CallContext | None, str]:
         call = CURRENT_CALL.get()
-        key = call.endpoint if call is not None and call.endpoint else endpoint_key(request)
+        key = endpoint_key(request, call.path_values if call is not None else frozenset())
         if call is not None:
             call.request = request
         return call, key

@@ -226,3 +226,23 @@ def test_raw_http_requests_share_a_bucket_per_path_template() -> None:
         cc.http.get(f"/v1/products/{PRODUCT_ID}")
         cc.http.get("/v1/products/3a8a4b8e-1111-4c4e-9d8f-000000000001")
     assert stamps[1] - stamps[0] >= 0.2
+
+
+def test_namespace_calls_bucket_by_method_and_path_template() -> None:
+    """Flag keys and ids in the path are parameters: one bucket per endpoint, shared with raw
+    requests and generated functions called through ``.api`` on the same template."""
+    from configcat_publicapi_client.api.products import get_product
+
+    sdk_key = "configcat-sdk-1/AbCdEfGhIjKlMnOpQrStUv/0123456789abcdefghij_-"
+    limiter = RateLimiter([(100, 60.0)], smooth=False)
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json=PRODUCT))
+    with ConfigCatClient("u", PASSWORD, transport=transport, rate_limit=limiter) as cc:
+        by_key = cc.sdk_key_values.get_setting_value_by_sdkkey
+        for flag in ("is_enabled", "dark mode/v2", 42):
+            assert by_key.raw(str(flag), x_configcat_sdkkey=sdk_key).status_code == 200
+        cc.products.get_product(PRODUCT_ID)
+        cc.products.get_product(product_id=PRODUCT_ID)
+        cc.http.get("/v1/products/3a8a4b8e-1111-4c4e-9d8f-000000000001")
+        get_product.sync(PRODUCT_ID, client=cc.api)  # type: ignore[arg-type]
+    buckets = {key: len(stamps[0]) for key, stamps in limiter._stamps.items()}
+    assert buckets == {"GET /v1/settings/{}/value": 3, "GET /v1/products/{}": 4}
