@@ -66,8 +66,9 @@ def endpoint_key(request: httpx.Request, path_values: frozenset[str] = frozenset
     """The limiter's key, method + path template: the call's path parameters and, for requests
     made outside the namespaces, ids (numbers, UUIDs) become ``{}``."""
     path = request.url.raw_path.partition(b"?")[0].decode("ascii")
-    if path_values:
+    if path_values:  # a namespace call: its parameters are exactly the variable segments
         path = "/".join("{}" if part in path_values else part for part in path.split("/"))
+        return f"{request.method} {path}"
     return f"{request.method} {_ID_SEGMENT.sub('/{}', path)}"
 
 
