@@ -158,7 +158,9 @@ class Backend:
                     for i, row in enumerate(rows or []):
                         check_row(table.cls, f"tables.{name}[{i}]", row)
                         try:
-                            table.add(table.cls(**row))
+                            # a copy: later changes must not reach the caller's state
+                            # (nor the start state that reset() goes back to)
+                            table.add(table.cls(**copy.deepcopy(row)))
                         except TypeError as exc:
                             raise BadRequest(f"tables.{name}[{i}]", str(exc)) from None
                 check_references({name: table.rows for name, table in self.t.items()})

@@ -96,8 +96,8 @@ def _target(
     if "webhookId" in path and (hook := b.t["webhooks"].get(path["webhookId"])):
         env_id = hook.environment_id
         path = {**path, "configId": hook.config_id}
-    if "settingKeyOrId" in path:
-        sdk_key = headers.get("X-CONFIGCAT-SDKKEY")
+    sdk_key = headers.get("X-CONFIGCAT-SDKKEY") if "settingKeyOrId" in path else None
+    if sdk_key:  # without one the handler answers 404
         for key in b.t["sdk_keys"]:
             if sdk_key in (key.primary, key.secondary):
                 env_id = key.environment_id

@@ -149,3 +149,17 @@ def test_off_by_default() -> None:
         admin, bob = _clients(mock)
         w = _world(admin)
         assert bob.delete(f"/v1/settings/{w['sid']}").status_code == 204
+
+
+def test_unknown_targets_answer_404_not_403(enforced: MockConfigCat) -> None:
+    admin, bob = _clients(enforced)
+    w = _world(admin)
+    assert bob.put("/v1/settings/f/value", json={"value": True}).status_code == 404
+    assert bob.delete("/v1/settings/987654").status_code == 404
+    assert (
+        bob.post(
+            "/v1/products/00000000-0000-4000-8000-000000000000/configs", json={"name": "X"}
+        ).status_code
+        == 404
+    )
+    assert bob.delete(f"/v1/settings/{w['sid']}").status_code == 403

@@ -226,3 +226,23 @@ def test_cli_prints_the_default_seed() -> None:
     args = [*CLI, "serve", "--help"]
     help_text = subprocess.run(args, capture_output=True, text=True, check=True).stdout  # noqa: S603
     assert "username 'demo', password 'demo'" in help_text
+
+
+def test_reset_and_load_keep_nested_values_apart() -> None:
+    with MockConfigCat(rate_limits=False) as first:
+        pid = (
+            http(first)
+            .post(f"/v1/organizations/{DEMO_ORGANIZATION_ID}/products", json={"name": "P"})
+            .json()["productId"]
+        )
+        group = http(first).get(f"/v1/products/{pid}/permissions").json()[0]["permissionGroupId"]
+        seed = first.dump()
+    with MockConfigCat(rate_limits=False, seed=seed) as mock:
+        h = http(mock)
+        assert h.put(f"/v1/permissions/{group}", json={"canDeleteSetting": False}).is_success
+        mock.reset()  # a change to a seeded row's nested value is undone too
+        assert h.get(f"/v1/permissions/{group}").json()["canDeleteSetting"] is True
+        state = mock.dump()
+        mock.load(state)
+        assert h.put(f"/v1/permissions/{group}", json={"canDeleteConfig": False}).is_success
+        assert state["tables"]["permission_groups"][0]["permissions"]["canDeleteConfig"] is True
