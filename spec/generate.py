@@ -56,6 +56,8 @@ def generate(spec: Path, target: Path, config: Path = CONFIG) -> float:
             )
         if not (out / "__init__.py").is_file():
             raise GenerationError(f"openapi-python-client wrote no package:\n{output}")
+        # PEP 561: the generated models are typed, so users' type checkers should read them
+        (out / "py.typed").write_text("", encoding="utf-8")
         if target.exists():
             shutil.rmtree(target)
         shutil.move(str(out), str(target))

@@ -83,3 +83,7 @@ def test_generation_failure_keeps_previous_package(tmp_path: Path) -> None:
     with pytest.raises(GenerationError):
         generate(bad, target)
     assert (target / "__init__.py").read_text() == "# previous\n"
+
+
+def test_generated_package_is_marked_typed() -> None:
+    assert (Path(configcat_publicapi_client.__file__).parent / "py.typed").is_file()
