@@ -3,7 +3,9 @@
 The robustness tests draw random identifiers, which mostly meet 404 before a handler does any
 work. Here schemathesis draws positive data for every operation and the path (and some query)
 identifiers are swapped for real ones of a v1 or a v2 config, so the handlers run on real state.
-Each case starts from the same state; after it, the state must dump and load back.
+Each case starts from the same state; after it, the state must dump and load back. The same
+cases sent by a user of another organization must find nothing (404, or 400 for input the
+service refuses before looking) and change nothing.
 """
 
 from __future__ import annotations
@@ -99,3 +101,30 @@ def test_valid_requests_on_real_resources(case: Any) -> None:
     state = json.loads(json.dumps(MOCK.dump()))
     MOCK.load(state)  # a state the API produced always loads back
     assert MOCK.dump() == state
+
+
+#: Operations whose path names no resource of the demo organization, or that look resources
+#: up by a tracker's key (link details answer an empty list to others).
+_NOT_SCOPED = {"get-integration-link-details"}
+
+
+def _scoped(ctx: Any) -> bool:
+    op = ctx.operation
+    named = any("{" + name + "}" in op.path for name in WORLDS[0])
+    return named and op.definition.raw.get("operationId") not in _NOT_SCOPED
+
+
+@schema.include(_scoped).parametrize()
+def test_another_organization_finds_nothing(case: Any) -> None:
+    ids = PICK.choice(WORLDS)
+    MOCK.load(START)
+    for name in set(case.path_parameters or {}) & ids.keys():
+        case.path_parameters[name] = ids[name]
+    headers = {**(case.headers or {}), "Authorization": "Basic bWFsbG9yeTpwdw=="}  # mallory:pw
+    if "{settingKeyOrId}" in case.operation.path:
+        headers["X-CONFIGCAT-SDKKEY"] = ids["sdkKey"]
+    case.headers = headers
+    response = case.call(app=MOCK.app)
+    assert MOCK.journal.entries[-1].username == "mallory"
+    assert response.status_code in (400, 404), (response.status_code, response.text)
+    assert MOCK.dump()["tables"] == START["tables"]
