@@ -2,7 +2,8 @@
 
 =======  ====================  ===================================================
 GET      /_mock/health         operations served, handlers missing
-POST     /_mock/reset          back to the start state; clears rate windows, journal
+POST     /_mock/reset          back to the start state; clears rate windows, journal;
+                               faults start again from their seed
 GET      /_mock/state          the whole state as JSON (a seed file)
 PUT      /_mock/state          load a state (same shape); ``POST /_mock/seed`` too
 GET/PUT  /_mock/faults         ``{"seed": 1, "rules": [{"route": "*", "rate_503": 0.1}]}``
@@ -65,6 +66,7 @@ def control_routes(app: MockApp) -> list[Route]:
         app.backend.reset()
         app.limiter.reset()
         app.journal.clear()
+        app.faults.restart()
         return None
 
     async def get_state(request: Request) -> Any:

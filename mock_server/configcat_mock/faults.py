@@ -1,8 +1,9 @@
 """Fault injection: a share of 429 / 500 / 503 answers and added latency, per route.
 
 Rules are matched in order against the operation id or the path template (shell-style
-patterns, ``*`` for all). Draws come from one ``random.Random(seed)``, so the same seed and the
-same request sequence give the same faults.
+patterns, ``*`` for all). Each operation draws from its own ``random.Random`` seeded with the
+seed and the operation id, so the same seed gives every route the same sequence of faults,
+whatever traffic the other routes get.
 """
 
 from __future__ import annotations
@@ -45,7 +46,17 @@ class FaultInjector:
     def configure(self, rules: list[FaultRule], seed: int = 0) -> None:
         self.rules = list(rules)
         self.seed = seed
-        self.rng = random.Random(seed)
+        self._rngs: dict[str, random.Random] = {}
+
+    def restart(self) -> None:
+        """Start every route's sequence of faults again from the seed."""
+        self._rngs.clear()
+
+    def _rng(self, operation_id: str) -> random.Random:
+        rng = self._rngs.get(operation_id)
+        if rng is None:
+            rng = self._rngs[operation_id] = random.Random(f"{self.seed}:{operation_id}")
+        return rng
 
     def to_json(self) -> dict[str, Any]:
         return {"seed": self.seed, "rules": [attrs.asdict(r) for r in self.rules]}
@@ -83,7 +94,7 @@ class FaultInjector:
     def draw(self, operation_id: str, path_template: str) -> Fault | None:
         for rule in self.rules:
             if rule.matches(operation_id, path_template):
-                roll = self.rng.random()
+                roll = self._rng(operation_id).random()
                 status = None
                 for code, share in (
                     (429, rule.rate_429),

@@ -83,10 +83,12 @@ class MockConfigCat:
         self.async_transport = httpx.ASGITransport(app=self.app)
 
     def reset(self) -> None:
-        """Back to the start state; clears rate windows and the journal."""
+        """Back to the start state; clears rate windows and the journal, and restarts the
+        faults' sequences from their seed."""
         self.backend.reset()
         self.app.limiter.reset()
         self.app.journal.clear()
+        self.app.faults.restart()
 
     def dump(self) -> dict[str, Any]:
         return self.backend.dump()

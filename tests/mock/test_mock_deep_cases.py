@@ -23,7 +23,7 @@ from world import build_demo_world, two_org_seed
 from configcat_mock import MockConfigCat
 from configcat_mock.spec import find_spec
 
-EXAMPLES = 6
+EXAMPLES = 4
 
 MOCK = MockConfigCat(rate_limits=False, validate_responses=True, seed=two_org_seed())
 

@@ -90,3 +90,32 @@ def test_malformed_fault_settings_are_refused() -> None:
         assert h.get("/_mock/faults").json() == {"seed": 0, "rules": []}
         assert h.get("/v1/me").status_code == 200
         assert m.app.internal_errors == []
+
+
+def test_a_routes_faults_do_not_depend_on_other_routes_traffic() -> None:
+    rules = [FaultRule("*", rate_503=0.5)]
+    with MockConfigCat(rate_limits=False, faults=rules, fault_seed=5) as alone:
+        expected = statuses(alone, "/v1/me", 30)
+    with (
+        MockConfigCat(rate_limits=False, faults=rules, fault_seed=5) as busy,
+        httpx.Client(transport=busy.transport, base_url="http://m", auth=("demo", "demo")) as h,
+    ):
+        got = []
+        for i in range(30):
+            for _ in range(i % 3):
+                h.get("/v1/products")
+            got.append(h.get("/v1/me").status_code)
+    assert got == expected
+    assert set(expected) == {200, 503}
+
+
+def test_reset_starts_the_faults_again_from_the_seed() -> None:
+    rules = [FaultRule("get-me", rate_500=0.5)]
+    with MockConfigCat(rate_limits=False, faults=rules, fault_seed=9) as m:
+        first = statuses(m, "/v1/me", 20)
+        with httpx.Client(transport=m.transport, base_url="http://m") as h:
+            assert h.post("/_mock/reset").status_code == 204
+        assert statuses(m, "/v1/me", 20) == first
+        m.reset()
+        assert statuses(m, "/v1/me", 20) == first
+    assert set(first) == {200, 500}
