@@ -115,6 +115,12 @@ class Backend:
         with self.lock:
             self.load(self.start_state)
 
+    def reseed(self, state: dict[str, Any]) -> None:
+        """Load ``state`` and make it the start state that :meth:`reset` goes back to."""
+        with self.lock:
+            self.load(state)
+            self.start_state = copy.deepcopy(state)
+
     def clear(self) -> None:
         self.rng = random.Random(self.id_seed)
         self.counters: dict[str, int] = {}

@@ -5,7 +5,8 @@ GET      /_mock/health         operations served, handlers missing
 POST     /_mock/reset          back to the start state; clears rate windows, journal;
                                faults start again from their seed
 GET      /_mock/state          the whole state as JSON (a seed file)
-PUT      /_mock/state          load a state (same shape); ``POST /_mock/seed`` too
+PUT      /_mock/state          load a state (same shape)
+POST     /_mock/seed           load a state and make it the one reset goes back to
 GET/PUT  /_mock/faults         ``{"seed": 1, "rules": [{"route": "*", "rate_503": 0.1}]}``
 GET/PUT  /_mock/rate-limits    ``{"per_second": 20, "per_minute": 500, "enabled": true}``
 GET      /_mock/journal        the requests answered, oldest first; DELETE clears it
@@ -77,6 +78,11 @@ def control_routes(app: MockApp) -> list[Route]:
         app.limiter.reset()
         return None
 
+    async def put_seed(request: Request) -> Any:
+        app.backend.reseed(await body(request))
+        app.limiter.reset()
+        return None
+
     async def get_faults(request: Request) -> Any:
         return app.faults.to_json()
 
@@ -116,7 +122,7 @@ def control_routes(app: MockApp) -> list[Route]:
         Route("/reset", guarded(reset), methods=["POST"]),
         Route("/state", guarded(get_state), methods=["GET"]),
         Route("/state", guarded(put_state), methods=["PUT", "POST"]),
-        Route("/seed", guarded(put_state), methods=["POST", "PUT"]),
+        Route("/seed", guarded(put_seed), methods=["POST", "PUT"]),
         Route("/faults", guarded(get_faults), methods=["GET"]),
         Route("/faults", guarded(put_faults), methods=["PUT", "POST"]),
         Route("/rate-limits", guarded(get_limits), methods=["GET"]),

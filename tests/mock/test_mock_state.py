@@ -246,3 +246,22 @@ def test_reset_and_load_keep_nested_values_apart() -> None:
         mock.load(state)
         assert h.put(f"/v1/permissions/{group}", json={"canDeleteConfig": False}).is_success
         assert state["tables"]["permission_groups"][0]["permissions"]["canDeleteConfig"] is True
+
+
+def test_a_seed_loaded_over_the_control_api_is_where_reset_goes_back_to() -> None:
+    with MockConfigCat(rate_limits=False) as mock:
+        h = http(mock)
+        build(mock)
+        seed = h.get("/_mock/state").json()
+        assert h.post("/_mock/reset").status_code == 204
+        assert h.get("/v1/products").json() == []
+        assert h.put("/_mock/state", json=seed).status_code == 204  # a state: reset undoes it
+        assert h.post("/_mock/reset").status_code == 204
+        assert h.get("/v1/products").json() == []
+        assert h.post("/_mock/seed", json=seed).status_code == 204  # a seed: reset keeps it
+        h.post(f"/v1/organizations/{DEMO_ORGANIZATION_ID}/products", json={"name": "Later"})
+        assert h.post("/_mock/reset").status_code == 204
+        assert [p["name"] for p in h.get("/v1/products").json()] == ["Kept"]
+        assert h.post("/_mock/seed", json={"tables": []}).status_code == 400
+        assert h.post("/_mock/reset").status_code == 204
+        assert [p["name"] for p in h.get("/v1/products").json()] == ["Kept"]
