@@ -135,7 +135,14 @@ class MockApp:
         body: Any = None
         headers: dict[str, str] = {}
         try:
-            op, path_params = self.router.match(request.method, request.url.path)
+            # the path as sent, split before decoding: ``request.url.path`` is decoded and goes
+            # through urlsplit, which drops tabs and line breaks (``/members/%0D`` would lose
+            # its last segment) and turns ``%2F`` inside a value into a separator
+            raw_path = request.scope.get("raw_path")
+            if raw_path:
+                op, path_params = self.router.match_raw(request.method, raw_path)
+            else:
+                op, path_params = self.router.match(request.method, request.scope["path"])
             user = self.authenticate(request)
             verdict = self.limiter.hit(user.username, op.operation_id)
             if verdict is not None:
@@ -240,7 +247,7 @@ class MockApp:
         self.journal.add(
             Entry(
                 method=request.method,
-                path=request.url.path,
+                path=request.scope["path"],
                 query=request.url.query,
                 operation_id=op.operation_id if op else None,
                 username=user.username if user else None,

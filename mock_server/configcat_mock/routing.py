@@ -9,6 +9,7 @@ segment, whatever the number of operations.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote
 
 from configcat_mock.errors import MethodNotAllowed, NotFound
 from configcat_mock.spec import Operation
@@ -54,7 +55,17 @@ class Router:
             yield from self._walk(node.param, segments, i + 1, [*values, segment])
 
     def match(self, method: str, path: str) -> tuple[Operation, dict[str, str]]:
-        segments = path.strip("/").split("/")
+        """Match a decoded path (one whose values hold no ``/``)."""
+        return self.match_segments(method, path.strip("/").split("/"))
+
+    def match_raw(self, method: str, raw_path: bytes) -> tuple[Operation, dict[str, str]]:
+        """Match the path as sent: split at ``/`` first, then decode each segment, so an
+        encoded ``%2F`` or ``%0D`` stays inside its value, as ASP.NET routing keeps it."""
+        raw = raw_path.split(b"?", 1)[0].strip(b"/")
+        segments = [unquote(part.decode("latin-1")) for part in raw.split(b"/")]
+        return self.match_segments(method, segments)
+
+    def match_segments(self, method: str, segments: list[str]) -> tuple[Operation, dict[str, str]]:
         # The most specific template that matches the path decides, as with route priority:
         # DELETE /members/invite is 405 (invite takes POST), not a member called "invite".
         for node, values in self._walk(self._root, segments, 0, []):

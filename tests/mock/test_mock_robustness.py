@@ -166,3 +166,27 @@ def test_hostile_bytes_answer_400(mock: MockConfigCat, raw: bytes) -> None:
     assert response.status_code == 400, response.text
     assert is_field_errors(response.json()), response.text
     assert mock.app.internal_errors == []
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "field"),
+    [
+        # a value made of a line break or tab is still a value, not a shorter path
+        ("DELETE", "/v1/products/{pid}/members/%0D", None),
+        ("GET", "/v1/settings/%0A", "settingId"),
+        ("GET", "/v1/configs/%09", "configId"),
+        # an encoded slash stays inside its value
+        ("GET", "/v1/settings/1%2F2", "settingId"),
+        ("DELETE", "/v1/products/{pid}/members/a%2Fb", None),
+    ],
+)
+def test_encoded_separators_stay_in_their_segment(
+    mock: MockConfigCat, method: str, path: str, field: str | None
+) -> None:
+    with httpx.Client(transport=mock.transport, base_url="http://m", auth=("demo", "demo")) as h:
+        pid = h.get("/v1/products").json()[0]["productId"]
+        response = h.request(method, path.format(pid=pid))
+    assert response.status_code in (400, 404), response.text
+    if field is not None:
+        assert list(response.json()) == [field]
+    assert mock.app.internal_errors == []
