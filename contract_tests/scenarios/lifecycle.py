@@ -191,6 +191,11 @@ def _product_env_config(gen: Gen, pid: str, version: str = "v1") -> tuple[str, s
     return env["environmentId"], config["configId"], config["product"]["productId"]
 
 
+def _setting(gen: Gen, config_id: str, body: dict[str, Any]) -> int:
+    """Create a setting in ``config_id``; return its id."""
+    return int(gen(create_setting, config_id, body=body, expect=201)["settingId"])
+
+
 # -- scenarios --------------------------------------------------------------------------------
 
 
@@ -394,12 +399,7 @@ def values_v1(gen: Gen, org: str) -> None:
             },
             expect=201,
         )
-        sid = gen(
-            create_setting,
-            cid,
-            body={"key": "limit", "name": "Limit", "settingType": "int"},
-            expect=201,
-        )["settingId"]
+        sid = _setting(gen, cid, {"key": "limit", "name": "Limit", "settingType": "int"})
         assert gen(get_setting_value, eid, sid, expect=200)["value"] == 0
         body = {
             "value": 10,
@@ -511,12 +511,7 @@ def reason_required(gen: Gen, org: str) -> None:
     with sandbox_product(gen, org) as product:
         pid = product["productId"]
         eid, cid, _ = _product_env_config(gen, pid)
-        sid = gen(
-            create_setting,
-            cid,
-            body={"key": "f", "name": "F", "settingType": "boolean"},
-            expect=201,
-        )["settingId"]
+        sid = _setting(gen, cid, {"key": "f", "name": "F", "settingType": "boolean"})
         gen(
             update_product_preferences,
             pid,
@@ -547,18 +542,8 @@ def values_v2(gen: Gen, org: str) -> None:
             },
             expect=201,
         )["segmentId"]
-        base = gen(
-            create_setting,
-            cid,
-            body={"key": "base", "name": "Base", "settingType": "boolean"},
-            expect=201,
-        )["settingId"]
-        sid = gen(
-            create_setting,
-            cid,
-            body={"key": "banner", "name": "Banner", "settingType": "string"},
-            expect=201,
-        )["settingId"]
+        base = _setting(gen, cid, {"key": "base", "name": "Base", "settingType": "boolean"})
+        sid = _setting(gen, cid, {"key": "banner", "name": "Banner", "settingType": "string"})
         formula = {
             "defaultValue": {"stringValue": "off"},
             "targetingRules": [
@@ -736,12 +721,7 @@ def tags_and_segments(gen: Gen, org: str) -> None:
         assert isinstance(tid, int)
         assert gen(update_tag, tid, body={"color": "red"}, expect=200)["color"] == "red"
         assert [t["name"] for t in gen(get_tags, pid, expect=200)] == ["ops"]
-        sid = gen(
-            create_setting,
-            cid,
-            body={"key": "f", "name": "F", "settingType": "boolean", "tags": [tid]},
-            expect=201,
-        )["settingId"]
+        sid = _setting(gen, cid, {"key": "f", "name": "F", "settingType": "boolean", "tags": [tid]})
         assert [s["settingId"] for s in gen(get_settings_by_tag, tid, expect=200)] == [sid]
         gen(delete_tag, tid, expect=204)
         gen(get_tag, tid, expect=404)
@@ -894,12 +874,7 @@ def integrations(gen: Gen, org: str) -> None:
         assert gen(get_integration, iid, expect=200)["name"] == "Ops"
         gen(delete_integration, iid, expect=204)
         gen(get_integration, iid, expect=404)
-        sid = gen(
-            create_setting,
-            cid,
-            body={"key": "f", "name": "F", "settingType": "boolean"},
-            expect=201,
-        )["settingId"]
+        sid = _setting(gen, cid, {"key": "f", "name": "F", "settingType": "boolean"})
         key = unique("CARD")
         link = gen(
             add_or_update_integration_link,
@@ -995,12 +970,7 @@ def code_references_and_stale_flags(gen: Gen, org: str) -> None:
     with sandbox_product(gen, org) as product:
         pid = product["productId"]
         eid, cid, _ = _product_env_config(gen, pid)
-        sid = gen(
-            create_setting,
-            cid,
-            body={"key": "old", "name": "Old", "settingType": "boolean"},
-            expect=201,
-        )["settingId"]
+        sid = _setting(gen, cid, {"key": "old", "name": "Old", "settingType": "boolean"})
         report = {
             "configId": cid,
             "repository": "shop",
@@ -1037,12 +1007,7 @@ def change_requests(gen: Gen, org: str) -> None:
     with sandbox_product(gen, org) as product:
         pid = product["productId"]
         eid, cid, _ = _product_env_config(gen, pid, "v2")
-        sid = gen(
-            create_setting,
-            cid,
-            body={"key": "f", "name": "F", "settingType": "boolean"},
-            expect=201,
-        )["settingId"]
+        sid = _setting(gen, cid, {"key": "f", "name": "F", "settingType": "boolean"})
         body = {
             "title": "Turn on",
             "bypassApproval": False,
