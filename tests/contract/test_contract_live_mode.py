@@ -58,6 +58,12 @@ def _suite(
     )
 
 
+def _write_run(url: str, tmp: Path) -> subprocess.Popen[str]:
+    """A write-mode run of one operation's property test: sandbox in, sandbox out."""
+    only = r"^GET /v1/products/\{productId\}/configs$"
+    return _suite(url, tmp, include=only, write=True, tests="contract_tests/test_properties.py")
+
+
 def _sandboxes(mock: MockConfigCat) -> list[str]:
     names = [p["name"] for p in mock.dump()["tables"]["products"]]
     return [n for n in names if n.startswith("cc-contract-")]
@@ -85,13 +91,7 @@ def test_sandbox_is_removed_after_forced_failure(
     mock, url = served
     # every answer of one operation is a 500: its test fails
     mock.app.faults.configure([FaultRule(route="get-configs", rate_500=1.0)])
-    proc = _suite(
-        url,
-        tmp_path,
-        include=r"^GET /v1/products/\{productId\}/configs$",
-        write=True,
-        tests="contract_tests/test_properties.py",
-    )
+    proc = _write_run(url, tmp_path)
     out, _ = proc.communicate(timeout=RUN_TIMEOUT_S)
     assert proc.returncode != 0, out
     sent = _requests(mock)
@@ -109,13 +109,7 @@ def test_sandbox_is_removed_after_interrupt(
     mock, url = served
     # slow answers keep the run busy long enough to interrupt it mid-way
     mock.app.faults.configure([FaultRule(route="get-configs", latency_ms=1500)])
-    proc = _suite(
-        url,
-        tmp_path,
-        include=r"^GET /v1/products/\{productId\}/configs$",
-        write=True,
-        tests="contract_tests/test_properties.py",
-    )
+    proc = _write_run(url, tmp_path)
     deadline = time.monotonic() + 60
     while not any(m == "GET" and "/configs" in p for m, p, _ in _requests(mock)):
         assert proc.poll() is None, proc.communicate()[0]
