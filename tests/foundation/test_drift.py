@@ -22,6 +22,7 @@ def older() -> dict[str, Any]:
     return data
 
 
+@pytest.mark.shared_spec
 def test_2024_10_against_the_pin(pinned_doc: dict[str, Any], older: dict[str, Any]) -> None:
     changes = compare(pinned_doc, older)
     s = summary(changes, 123, 91)
@@ -91,6 +92,7 @@ def test_classification(old: Any, new: Any, kind: str, breaking: bool) -> None:
     assert [(c.kind, c.breaking) for c in changes] == [(kind, breaking)]
 
 
+@pytest.mark.shared_spec
 def test_cli_writes_markdown_and_json(
     tmp_path: Path, older: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -106,6 +108,7 @@ def test_cli_writes_markdown_and_json(
     assert main(["--base", str(base), "--other", str(OLDER), *fail]) == 3
 
 
+@pytest.mark.shared_spec
 def test_without_the_pinned_document_the_lock_gives_operation_drift(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
