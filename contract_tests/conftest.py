@@ -1,4 +1,4 @@
-"""Fixtures of the contract suite: the target, the schema bound to it, the run report."""
+"""Fixtures of the contract suite: the target, the live sandbox, the run report."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -23,13 +22,6 @@ from contract_tests.targets import (
 REPO = Path(__file__).resolve().parents[1]
 REPORTS = Path(os.environ.get("CONTRACT_REPORTS", REPO / "reports"))
 _report = RunReport(target=target_name(), examples=max_examples())
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.stash[REPORT_KEY] = _report
-
-
-REPORT_KEY = pytest.StashKey[RunReport]()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -70,13 +62,6 @@ def target() -> Iterator[Target]:
             assert violations == [], "\n".join(violations[:20])
             errors = t.mock.app.internal_errors
             assert errors == [], "\n".join(errors[:20])
-
-
-@pytest.fixture(scope="session")
-def spec_document() -> dict[str, Any]:
-    from contract_tests.schema import load_spec
-
-    return load_spec()
 
 
 @pytest.fixture(scope="session")
