@@ -3,6 +3,7 @@ options, user / segment / prerequisite conditions), by ids and by SDK key."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from configcat_mock import models as m
@@ -127,6 +128,45 @@ def _audit(c: Call, config: m.Config, env: m.Environment, setting: m.Setting) ->
     )
 
 
+def _store(
+    c: Call,
+    config: m.Config,
+    env: m.Environment,
+    setting: m.Setting,
+    value: m.SettingValue,
+    formula: dict[str, Any],
+) -> None:
+    """Saves a changed formula: new version stamp and an audit entry."""
+    value.formula = formula
+    touch(c.backend, value, c.user)
+    _audit(c, config, env, setting)
+
+
+def _post_values(
+    c: Call,
+    version: str,
+    field: str,
+    check: Callable[[Call, m.Setting, m.Config, dict[str, Any], str], dict[str, Any]],
+    listing: Callable[[Backend, m.Config, m.Environment], Any],
+) -> Any:
+    """Bulk update of a config's values: every item is checked before any is stored."""
+    b = c.backend
+    config, env = _config_env(c, version)
+    items = c.body.get(field) or []
+    settings = _settings_by_id(b, config, items, field)
+    formulas = [
+        check(c, s, config, item, f"{field}[{i}].")
+        for i, (s, item) in enumerate(zip(settings, items, strict=True))
+    ]
+    if formulas:
+        _guard(c, env, v2=version == "v2")
+    for setting, formula in zip(settings, formulas, strict=True):
+        value = _value(b, setting, env)
+        if value.formula != formula:
+            _store(c, config, env, setting, value, formula)
+    return listing(b, config, env)
+
+
 # -- v1 ---------------------------------------------------------------------------------------
 
 
@@ -196,9 +236,7 @@ def replace_setting_value(c: Call) -> Any:
     config, env, setting = _target(c, "v1")
     _guard(c, env, v2=False)
     value = _value(c.backend, setting, env)
-    value.formula = check_v1(c, setting, config.product_id, c.body)
-    touch(c.backend, value, c.user)
-    _audit(c, config, env, setting)
+    _store(c, config, env, setting, value, check_v1(c, setting, config.product_id, c.body))
     return _v1_model(c.backend, config, env, setting)
 
 
@@ -211,9 +249,7 @@ def update_setting_value(c: Call) -> Any:
     if formula == value.formula:
         return Reply(204)
     _guard(c, env, v2=False)
-    value.formula = formula
-    touch(c.backend, value, c.user)
-    _audit(c, config, env, setting)
+    _store(c, config, env, setting, value, formula)
     return _v1_model(c.backend, config, env, setting)
 
 
@@ -253,23 +289,12 @@ def _settings_by_id(
 
 
 def post_setting_values(c: Call) -> Any:
-    b = c.backend
-    config, env = _config_env(c, "v1")
-    items = c.body.get("settingValues") or []
-    settings = _settings_by_id(b, config, items, "settingValues")
-    formulas = [
-        check_v1(c, s, config.product_id, item, f"settingValues[{i}].")
-        for i, (s, item) in enumerate(zip(settings, items, strict=True))
-    ]
-    if formulas:
-        _guard(c, env, v2=False)
-    for setting, formula in zip(settings, formulas, strict=True):
-        value = _value(b, setting, env)
-        if value.formula != formula:
-            value.formula = formula
-            touch(b, value, c.user)
-            _audit(c, config, env, setting)
-    return _v1_list(b, config, env)
+    def check(
+        c: Call, setting: m.Setting, config: m.Config, body: dict[str, Any], at: str
+    ) -> dict[str, Any]:
+        return check_v1(c, setting, config.product_id, body, at)
+
+    return _post_values(c, "v1", "settingValues", check, _v1_list)
 
 
 # -- v2 ---------------------------------------------------------------------------------------
@@ -453,9 +478,7 @@ def replace_setting_value_v2(c: Call) -> Any:
     _check_latest(c, value)
     formula = check_v2(c, setting, config, c.body)
     _guard(c, env, v2=True)
-    value.formula = formula
-    touch(c.backend, value, c.user)
-    _audit(c, config, env, setting)
+    _store(c, config, env, setting, value, formula)
     return _v2_model(c.backend, config, env, setting)
 
 
@@ -469,9 +492,7 @@ def update_setting_value_v2(c: Call) -> Any:
     if formula == value.formula:
         return Reply(204)
     _guard(c, env, v2=True)
-    value.formula = formula
-    touch(c.backend, value, c.user)
-    _audit(c, config, env, setting)
+    _store(c, config, env, setting, value, formula)
     return _v2_model(c.backend, config, env, setting)
 
 
@@ -491,20 +512,4 @@ def get_setting_values_v2(c: Call) -> Any:
 
 
 def post_setting_values_v2(c: Call) -> Any:
-    b = c.backend
-    config, env = _config_env(c, "v2")
-    items = c.body.get("updateFormulas") or []
-    settings = _settings_by_id(b, config, items, "updateFormulas")
-    formulas = [
-        check_v2(c, s, config, item, f"updateFormulas[{i}].")
-        for i, (s, item) in enumerate(zip(settings, items, strict=True))
-    ]
-    if formulas:
-        _guard(c, env, v2=True)
-    for setting, formula in zip(settings, formulas, strict=True):
-        value = _value(b, setting, env)
-        if value.formula != formula:
-            value.formula = formula
-            touch(b, value, c.user)
-            _audit(c, config, env, setting)
-    return _v2_list(b, config, env)
+    return _post_values(c, "v2", "updateFormulas", check_v2, _v2_list)
