@@ -97,6 +97,22 @@ class _PolicyCore:
         if wait is not None:
             self.limiter.pause(key, min(wait, self.policy.max_rate_limit_wait))
 
+    def _judge(
+        self,
+        call: CallContext | None,
+        key: str,
+        request: httpx.Request,
+        response: httpx.Response,
+        attempt: int,
+        started: float,
+    ) -> RetryDecision | None:
+        """The policy's word on a response: a retry, or ``None`` when it is the final one."""
+        self._observe(key, response)
+        decision = self.policy.after_response(request.method, response, attempt, _clock() - started)
+        if decision is None and call is not None:
+            call.response = response
+        return decision
+
     def _log_retry(self, request: httpx.Request, decision: RetryDecision, attempt: int) -> None:
         logger.info(
             "Retrying %s %s in %.2f s (retry %d of %d): %s",
@@ -144,13 +160,8 @@ class PolicyTransport(httpx.BaseTransport, _PolicyCore):
                 if decision is None:
                     raise
             else:
-                self._observe(key, response)
-                decision = self.policy.after_response(
-                    request.method, response, attempt, _clock() - started
-                )
+                decision = self._judge(call, key, request, response, attempt, started)
                 if decision is None:
-                    if call is not None:
-                        call.response = response
                     return response
                 response.close()
             self._log_retry(request, decision, attempt)
@@ -197,13 +208,8 @@ class AsyncPolicyTransport(httpx.AsyncBaseTransport, _PolicyCore):
                 if decision is None:
                     raise
             else:
-                self._observe(key, response)
-                decision = self.policy.after_response(
-                    request.method, response, attempt, _clock() - started
-                )
+                decision = self._judge(call, key, request, response, attempt, started)
                 if decision is None:
-                    if call is not None:
-                        call.response = response
                     return response
                 await response.aclose()
             self._log_retry(request, decision, attempt)
