@@ -7,45 +7,22 @@ endpoints share the handlers of the id-based ones.
 
 from __future__ import annotations
 
+import pkgutil
 from collections.abc import Callable
+from importlib import import_module
 from types import ModuleType
 from typing import Any
 
+from configcat_mock import handlers
 from configcat_mock.context import Call
-from configcat_mock.handlers import (
-    account,
-    audit,
-    change_requests,
-    code_references,
-    configs,
-    environments,
-    integrations,
-    products,
-    proxy_profiles,
-    segments,
-    settings,
-    tags,
-    values,
-    webhooks,
-)
 
 Handler = Callable[[Call], Any]
 
-GROUPS: tuple[ModuleType, ...] = (
-    account,
-    audit,
-    change_requests,
-    code_references,
-    configs,
-    environments,
-    integrations,
-    products,
-    proxy_profiles,
-    segments,
-    settings,
-    tags,
-    values,
-    webhooks,
+#: The resource groups: every public module of ``configcat_mock.handlers``, by name.
+GROUPS: tuple[ModuleType, ...] = tuple(
+    import_module(f"{handlers.__name__}.{info.name}")
+    for info in sorted(pkgutil.iter_modules(handlers.__path__), key=lambda info: info.name)
+    if not info.name.startswith("_")
 )
 
 ALIASES: dict[str, str] = {
