@@ -86,18 +86,42 @@ def v2(manager: Manager) -> Product:
     return Product(product_id, env_id, config_id, manager.sdk_key(config_id, env_id))
 
 
-def text_flag(manager: Manager, p: Product, key: str, rules: list[dict[str, Any]]) -> int:
-    setting_id = manager.flag(p.config_id, key, "string")
-    formula = {"defaultValue": s("none"), "targetingRules": rules}
+#: Setting type of a flag, by the field its default value uses.
+_KINDS = {
+    "stringValue": "string",
+    "boolValue": "boolean",
+    "intValue": "int",
+    "doubleValue": "double",
+}
+
+
+def flag(
+    manager: Manager,
+    p: Product,
+    key: str,
+    default: dict[str, Any],
+    rules: list[dict[str, Any]] | None = None,
+) -> int:
+    """A flag of the default value's type, served with that default and these rules."""
+    (field,) = default
+    setting_id = manager.flag(p.config_id, key, _KINDS[field])
+    formula = {"defaultValue": default, "targetingRules": rules or []}
     manager.formula(p.environment_id, setting_id, formula)
     return setting_id
 
 
+def assert_cases(client: SdkClient, key: str, cases: dict[User, Any]) -> None:
+    """Each user gets the value named for it; compared at once, so a failure shows every miss."""
+    got = {u.get_identifier(): client.get_value(key, "?", u) for u in cases}
+    assert got == {u.get_identifier(): want for u, want in cases.items()}
+
+
 def test_text_comparators(manager: Manager, v2: Product, sdk: SdkFactory) -> None:
-    text_flag(
+    flag(
         manager,
         v2,
         "text",
+        s("none"),
         [
             rule([user_cond("Email", "textEquals", stringValue="boss@shop.io")], s("equals")),
             rule([user_cond("Email", "textEndsWithAnyOf", items=["@example.com"])], s("ends")),
@@ -124,27 +148,27 @@ def test_text_comparators(manager: Manager, v2: Product, sdk: SdkFactory) -> Non
         User("7", email="z@shop.io", country="US", custom={"Plan": "pro"}): "none",
         User("8", email="w@shop.io", country="DE", custom={"Plan": "free"}): "none",
     }
-    assert {u.get_identifier(): client.get_value("text", "?", u) for u in cases} == {
-        u.get_identifier(): want for u, want in cases.items()
-    }
+    assert_cases(client, "text", cases)
     assert client.get_value("text", "?") == "none"
 
 
 def test_number_semver_date_array(manager: Manager, v2: Product, sdk: SdkFactory) -> None:
-    text_flag(
+    flag(
         manager,
         v2,
         "number",
+        s("none"),
         [
             rule([user_cond("Age", "numberLess", doubleValue=18)], s("minor")),
             rule([user_cond("Age", "numberEquals", doubleValue=42)], s("answer")),
             rule([user_cond("Age", "numberGreaterOrEquals", doubleValue=65)], s("senior")),
         ],
     )
-    text_flag(
+    flag(
         manager,
         v2,
         "semver",
+        s("none"),
         [
             rule([user_cond("Version", "semVerIsOneOf", items=["2.1.0", "2.2.0"])], s("listed")),
             rule([user_cond("Version", "semVerLess", stringValue="2.0.0")], s("old")),
@@ -154,19 +178,21 @@ def test_number_semver_date_array(manager: Manager, v2: Product, sdk: SdkFactory
         ],
     )
     cutoff = datetime(2024, 1, 1, tzinfo=UTC).timestamp()
-    text_flag(
+    flag(
         manager,
         v2,
         "date",
+        s("none"),
         [
             rule([user_cond("Signup", "dateTimeBefore", doubleValue=cutoff)], s("early")),
             rule([user_cond("Signup", "dateTimeAfter", doubleValue=cutoff + 86400)], s("late")),
         ],
     )
-    text_flag(
+    flag(
         manager,
         v2,
         "array",
+        s("none"),
         [
             rule([user_cond("Roles", "arrayContainsAnyOf", items=["admin"])], s("admin")),
             rule([user_cond("Roles", "arrayDoesNotContainAnyOf", items=["viewer"])], s("editor")),
@@ -196,10 +222,11 @@ def test_number_semver_date_array(manager: Manager, v2: Product, sdk: SdkFactory
 def test_sensitive_comparators_are_hashed(
     manager: Manager, v2: Product, sdk: SdkFactory, http: httpx.Client
 ) -> None:
-    text_flag(
+    flag(
         manager,
         v2,
         "secret",
+        s("none"),
         [
             rule([user_cond("Email", "sensitiveTextEquals", stringValue="ceo@corp.io")], s("eq")),
             rule(
@@ -233,8 +260,7 @@ def test_sensitive_comparators_are_hashed(
         User("9", email="q@corp.com", country="XX", custom={"Teams": ["green"]}): "none",
         User("10", email="q@corp.com", country="HU", custom={"Teams": ["blue"]}): "none",
     }
-    got = {u.get_identifier(): client.get_value("secret", "?", u) for u in cases}
-    assert got == {u.get_identifier(): want for u, want in cases.items()}
+    assert_cases(client, "secret", cases)
     served = http.get(f"/configuration-files/{v2.sdk_key}/config_v6.json").text
     for plain in ("ceo@corp.io", "a@corp.io", "vip.", "red", "XX", ".org"):
         assert plain not in served
@@ -253,28 +279,9 @@ def test_segments_and_prerequisites(manager: Manager, v2: Product, sdk: SdkFacto
             "prerequisiteFlagCondition": None,
         }
 
-    gate = manager.flag(v2.config_id, "gate")
-    manager.formula(
-        v2.environment_id,
-        gate,
-        {"defaultValue": b(False), "targetingRules": [rule([seg(beta, "isIn")], b(True))]},
-    )
-    staff_flag = manager.flag(v2.config_id, "staffOnly", "string")
-    manager.formula(
-        v2.environment_id,
-        staff_flag,
-        {
-            "defaultValue": s("public"),
-            "targetingRules": [rule([seg(staff, "isIn")], s("staff"))],
-        },
-    )
-    outsider = manager.flag(v2.config_id, "outsider")
-    manager.formula(
-        v2.environment_id,
-        outsider,
-        {"defaultValue": b(False), "targetingRules": [rule([seg(beta, "isNotIn")], b(True))]},
-    )
-    dependent = manager.flag(v2.config_id, "newCheckout", "string")
+    gate = flag(manager, v2, "gate", b(False), [rule([seg(beta, "isIn")], b(True))])
+    flag(manager, v2, "staffOnly", s("public"), [rule([seg(staff, "isIn")], s("staff"))])
+    flag(manager, v2, "outsider", b(False), [rule([seg(beta, "isNotIn")], b(True))])
     prerequisite = {
         "userCondition": None,
         "segmentCondition": None,
@@ -284,11 +291,7 @@ def test_segments_and_prerequisites(manager: Manager, v2: Product, sdk: SdkFacto
             "prerequisiteComparisonValue": b(True),
         },
     }
-    manager.formula(
-        v2.environment_id,
-        dependent,
-        {"defaultValue": s("classic"), "targetingRules": [rule([prerequisite], s("new"))]},
-    )
+    flag(manager, v2, "newCheckout", s("classic"), [rule([prerequisite], s("new"))])
     client = sdk(v2.sdk_key)
     in_beta, regular = User("1", email="kim@beta.io"), User("2", email="lee@shop.io")
     assert client.get_value("gate", None, in_beta) is True
@@ -307,22 +310,20 @@ def shares(client: SdkClient, key: str, users: list[User]) -> dict[Any, float]:
 
 
 def test_percentage_options(manager: Manager, v2: Product, sdk: SdkFactory) -> None:
-    split = manager.flag(v2.config_id, "split", "string")
     options = [
         {"percentage": 20, "value": s("a")},
         {"percentage": 30, "value": s("b")},
         {"percentage": 50, "value": s("c")},
     ]
-    manager.formula(
-        v2.environment_id,
-        split,
-        {
-            "defaultValue": s("off"),
-            "targetingRules": [
-                rule([user_cond("Email", "textEndsWithAnyOf", items=["@vip.io"])], s("vip")),
-                {"conditions": [], "percentageOptions": options, "value": None},
-            ],
-        },
+    flag(
+        manager,
+        v2,
+        "split",
+        s("off"),
+        [
+            rule([user_cond("Email", "textEndsWithAnyOf", items=["@vip.io"])], s("vip")),
+            {"conditions": [], "percentageOptions": options, "value": None},
+        ],
     )
     by_company = manager.flag(v2.config_id, "byCompany")
     manager.formula(
@@ -362,13 +363,9 @@ def test_percentage_options(manager: Manager, v2: Product, sdk: SdkFactory) -> N
 
 
 def test_value_types(manager: Manager, v2: Product, sdk: SdkFactory) -> None:
-    typed = {"count": ("int", {"intValue": 7}), "ratio": ("double", {"doubleValue": 0.25})}
-    for key, (kind, value) in typed.items():
-        setting_id = manager.flag(v2.config_id, key, kind)
-        formula = {"defaultValue": value, "targetingRules": []}
-        manager.formula(v2.environment_id, setting_id, formula)
-    on = manager.flag(v2.config_id, "on")
-    manager.formula(v2.environment_id, on, {"defaultValue": b(True), "targetingRules": []})
+    flag(manager, v2, "count", {"intValue": 7})
+    flag(manager, v2, "ratio", {"doubleValue": 0.25})
+    flag(manager, v2, "on", b(True))
     client = sdk(v2.sdk_key)
     assert client.get_value("count", 0) == 7
     assert client.get_value("ratio", 0.0) == 0.25
@@ -379,8 +376,7 @@ def test_value_types(manager: Manager, v2: Product, sdk: SdkFactory) -> None:
 def test_change_is_seen_after_force_refresh_and_unchanged_is_304(
     manager: Manager, v2: Product, sdk: SdkFactory, mock_app: MockApp
 ) -> None:
-    flag = manager.flag(v2.config_id, "banner", "string")
-    manager.formula(v2.environment_id, flag, {"defaultValue": s("blue"), "targetingRules": []})
+    banner = flag(manager, v2, "banner", s("blue"))
     client = sdk(v2.sdk_key)
     assert client.get_value("banner", "?") == "blue"
 
@@ -394,7 +390,7 @@ def test_change_is_seen_after_force_refresh_and_unchanged_is_304(
     assert fetches() == [200]
     client.force_refresh()
     assert fetches() == [200, 304]
-    manager.formula(v2.environment_id, flag, {"defaultValue": s("green"), "targetingRules": []})
+    manager.formula(v2.environment_id, banner, {"defaultValue": s("green"), "targetingRules": []})
     assert client.get_value("banner", "?") == "blue"  # manual polling: nothing until a refresh
     client.force_refresh()
     assert client.get_value("banner", "?") == "green"
@@ -424,10 +420,10 @@ def v1_rule(attribute: str, comparator: str, value: str, served: Any) -> dict[st
 
 def test_v1_config(manager: Manager, v1: Product, sdk: SdkFactory) -> None:
     segment = manager.segment(v1.product_id, "Insiders", "Email", "contains", "@inside.io")
-    flag = manager.flag(v1.config_id, "legacy", "string")
+    legacy = manager.flag(v1.config_id, "legacy", "string")
     manager.v1_value(
         v1.environment_id,
-        flag,
+        legacy,
         {
             "value": "default",
             "rolloutRules": [
@@ -471,8 +467,7 @@ def test_v1_config(manager: Manager, v1: Product, sdk: SdkFactory) -> None:
         User("6", email="q@inside.io"): "insider",
         User("7", email="q@x.io", custom={"Age": 20, "Version": "1.2.0"}): "default",
     }
-    got = {u.get_identifier(): client.get_value("legacy", "?", u) for u in cases}
-    assert got == {u.get_identifier(): want for u, want in cases.items()}
+    assert_cases(client, "legacy", cases)
     got_shares = shares(client, "rollout", [User(f"id-{i}") for i in range(1500)])
     assert abs(got_shares[True] - 40) <= 3 and abs(got_shares[False] - 60) <= 3, got_shares
 
@@ -548,7 +543,7 @@ def test_every_comparator_hits_and_misses(manager: Manager, v2: Product, sdk: Sd
             condition = user_cond("A", comparator, stringValue=operand)
         else:
             condition = user_cond("A", comparator, doubleValue=operand)
-        text_flag(manager, v2, f"c{number}", [rule([condition], s("hit"))])
+        flag(manager, v2, f"c{number}", s("none"), [rule([condition], s("hit"))])
     client = sdk(v2.sdk_key)
     got, want = {}, {}
     for number, (comparator, _, hit, miss) in enumerate(COMPARATOR_CASES):
@@ -566,13 +561,13 @@ def test_every_v1_comparator_hits_and_misses(
     manager: Manager, v1: Product, sdk: SdkFactory
 ) -> None:
     for number, (comparator, operand, _, _) in enumerate(V1_COMPARATOR_CASES):
-        flag = manager.flag(v1.config_id, f"c{number}", "string")
+        setting_id = manager.flag(v1.config_id, f"c{number}", "string")
         value = {
             "value": "none",
             "rolloutRules": [v1_rule("A", comparator, operand, "hit")],
             "rolloutPercentageItems": [],
         }
-        manager.v1_value(v1.environment_id, flag, value)
+        manager.v1_value(v1.environment_id, setting_id, value)
     client = sdk(v1.sdk_key)
     got, want = {}, {}
     for number, (comparator, _, hit, miss) in enumerate(V1_COMPARATOR_CASES):
