@@ -11,6 +11,7 @@ from typing import Any
 
 from configcat_mock import models as m
 from configcat_mock.backend import Backend, utcnow
+from configcat_mock.comparators import ROLLOUT_RULE_COMPARATOR_NUMBER, comparators_taking
 from configcat_mock.errors import BadRequest
 
 V2_FIELD = {
@@ -113,24 +114,8 @@ def touch(b: Backend, value: m.SettingValue, user: m.User) -> None:
 
 
 _V1_TO_V2_COMPARATOR = {"contains": "containsAnyOf", "doesNotContain": "doesNotContainAnyOf"}
-_V1_LIST = {
-    "isOneOf",
-    "isNotOneOf",
-    "contains",
-    "doesNotContain",
-    "semVerIsOneOf",
-    "semVerIsNotOneOf",
-    "sensitiveIsOneOf",
-    "sensitiveIsNotOneOf",
-}
-_V1_NUMBER = {
-    "numberEquals",
-    "numberDoesNotEqual",
-    "numberLess",
-    "numberLessOrEquals",
-    "numberGreater",
-    "numberGreaterOrEquals",
-}
+_V1_LIST = comparators_taking("l", ROLLOUT_RULE_COMPARATOR_NUMBER)
+_V1_NUMBER = comparators_taking("d", ROLLOUT_RULE_COMPARATOR_NUMBER)
 
 
 def _v1_comparison_value(comparator: str, raw: str | None) -> dict[str, Any]:

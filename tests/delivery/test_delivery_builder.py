@@ -11,7 +11,7 @@ import pytest
 from configcatclient import config as sdk_config
 from configcatclient.rolloutevaluator import sha256 as sdk_sha256
 
-from configcat_mock.delivery import comparators as cmp
+from configcat_mock import comparators as cmp
 from configcat_mock.delivery.config_v6 import build_config_v6, encode, variation_id
 from configcat_mock.delivery.hashing import config_salt, sensitive_affix_hash, sensitive_hash
 from configcat_mock.delivery.public_config import build_doc

@@ -22,7 +22,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from configcat_mock.delivery import comparators as cmp
+from configcat_mock import comparators as cmp
 from configcat_mock.delivery.hashing import sensitive_affix_hash, sensitive_hash
 from configcat_mock.delivery.sources import ConfigSource, FlagSource, SegmentSource
 

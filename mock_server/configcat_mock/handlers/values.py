@@ -9,6 +9,7 @@ from typing import Any
 from configcat_mock import models as m
 from configcat_mock import views
 from configcat_mock.backend import Backend
+from configcat_mock.comparators import USER_COMPARATOR_NUMBER, comparators_taking
 from configcat_mock.context import Call, Reply
 from configcat_mock.errors import BadRequest, NotFound
 from configcat_mock.formulas import check_value_model, touch, v1_as_v2
@@ -23,38 +24,8 @@ LIMITATIONS = {
     "maxStringFlagValueLength": 1_000_000,
     "maxConditionPerTargetingRuleCount": 100,
 }
-_LIST_COMPARATORS = {
-    "isOneOf",
-    "isNotOneOf",
-    "containsAnyOf",
-    "doesNotContainAnyOf",
-    "semVerIsOneOf",
-    "semVerIsNotOneOf",
-    "sensitiveIsOneOf",
-    "sensitiveIsNotOneOf",
-    "sensitiveTextStartsWithAnyOf",
-    "sensitiveTextNotStartsWithAnyOf",
-    "sensitiveTextEndsWithAnyOf",
-    "sensitiveTextNotEndsWithAnyOf",
-    "sensitiveArrayContainsAnyOf",
-    "sensitiveArrayDoesNotContainAnyOf",
-    "textStartsWithAnyOf",
-    "textNotStartsWithAnyOf",
-    "textEndsWithAnyOf",
-    "textNotEndsWithAnyOf",
-    "arrayContainsAnyOf",
-    "arrayDoesNotContainAnyOf",
-}
-_NUMBER_COMPARATORS = {
-    "numberEquals",
-    "numberDoesNotEqual",
-    "numberLess",
-    "numberLessOrEquals",
-    "numberGreater",
-    "numberGreaterOrEquals",
-    "dateTimeBefore",
-    "dateTimeAfter",
-}
+_LIST_COMPARATORS = comparators_taking("l", USER_COMPARATOR_NUMBER)
+_NUMBER_COMPARATORS = comparators_taking("d", USER_COMPARATOR_NUMBER)
 
 
 # -- locating the value -----------------------------------------------------------------------

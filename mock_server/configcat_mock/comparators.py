@@ -3,11 +3,13 @@
 The spec's ``UserComparator`` enum lists the operators in the order the SDKs number them, so a
 name's index in :data:`USER_COMPARATORS` is its number in config_v6 (``c`` of a user
 condition). v1 ``RolloutRuleComparator`` names map onto the same numbers; ``contains`` and
-``doesNotContain`` become the "any of" operators with one item.
+``doesNotContain`` become the "any of" operators with one item. The same value kinds tell the
+management handlers which comparison value field a comparator needs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final, Literal
 
 ValueKind = Literal["s", "d", "l"]
@@ -65,6 +67,11 @@ def value_kind(number: int) -> ValueKind:
     if number in _NUMBER:
         return "d"
     return "l"
+
+
+def comparators_taking(kind: ValueKind, numbers: Mapping[str, int]) -> frozenset[str]:
+    """The names in ``numbers`` whose comparison value goes in the config_v6 field ``kind``."""
+    return frozenset(name for name, number in numbers.items() if value_kind(number) == kind)
 
 
 HASHED: Final[frozenset[int]] = frozenset({16, 17, 20, 21, 26, 27})
