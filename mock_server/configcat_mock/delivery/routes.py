@@ -186,11 +186,15 @@ def control_routes(host: Host) -> list[Route]:
     def key_json(s: DeliveryStore, key: Any) -> dict[str, Any]:
         return {**key.to_json(), "usedThisMonth": s.client_keys.used(key.key)}
 
-    def quota_of(body: dict[str, Any]) -> tuple[bool, int | None]:
+    def key_body_error(body: Any) -> Response | None:
+        """400 unless the body is an object whose ``monthlyQuota`` is null or a count."""
+        if not isinstance(body, dict):
+            return bad("body", "A JSON object is required.")
         quota = body.get("monthlyQuota")
         number = isinstance(quota, int) and not isinstance(quota, bool)
-        ok = quota is None or (number and quota >= 0)
-        return ok, quota
+        if not (quota is None or (number and quota >= 0)):
+            return bad("monthlyQuota", "A non-negative integer or null is required.")
+        return None
 
     async def list_keys(request: Request) -> Response:
         with host.backend.lock:
@@ -199,11 +203,9 @@ def control_routes(host: Host) -> list[Route]:
 
     async def mint_key(request: Request) -> Response:
         body = await read_json(request)
-        if not isinstance(body, dict):
-            return bad("body", "A JSON object is required.")
-        ok, quota = quota_of(body)
-        if not ok:
-            return bad("monthlyQuota", "A non-negative integer or null is required.")
+        if (error := key_body_error(body)) is not None:
+            return error
+        quota: int | None = body.get("monthlyQuota")
         with host.backend.lock:
             s = store()
             config_id, env_id = body.get("configId"), body.get("environmentId")
@@ -221,11 +223,9 @@ def control_routes(host: Host) -> list[Route]:
 
     async def patch_key(request: Request) -> Response:
         body = await read_json(request)
-        if not isinstance(body, dict):
-            return bad("body", "A JSON object is required.")
-        ok, quota = quota_of(body)
-        if not ok:
-            return bad("monthlyQuota", "A non-negative integer or null is required.")
+        if (error := key_body_error(body)) is not None:
+            return error
+        quota: int | None = body.get("monthlyQuota")
         with host.backend.lock:
             s = store()
             key = s.client_keys.get(request.path_params["key"])
