@@ -155,7 +155,8 @@ def test_change_request_needs_another_users_approval() -> None:
         assert_answers_fit_the_spec(mock)
 
 
-def test_scheduled_change_request_applies_when_due(gen: Gen, mock: MockConfigCat) -> None:
+def _product_with_flag(gen: Gen) -> tuple[str, str, int]:
+    """A new product, its environment and v2 config, and boolean flag ``f``: env, config, flag."""
     pid = gen(create_product, DEMO_ORGANIZATION_ID, body={"name": "S"}, expect=201)["productId"]
     eid = gen(create_environment, pid, body={"name": "Prod"}, expect=201)["environmentId"]
     cid = gen(create_config, pid, body={"name": "C", "evaluationVersion": "v2"}, expect=201)[
@@ -164,6 +165,11 @@ def test_scheduled_change_request_applies_when_due(gen: Gen, mock: MockConfigCat
     sid = gen(
         create_setting, cid, body={"key": "f", "name": "F", "settingType": "boolean"}, expect=201
     )["settingId"]
+    return eid, cid, sid
+
+
+def test_scheduled_change_request_applies_when_due(gen: Gen, mock: MockConfigCat) -> None:
+    eid, cid, sid = _product_with_flag(gen)
     soon = datetime.now(UTC) + timedelta(hours=1)
     body = {
         "title": "later",
@@ -183,15 +189,7 @@ def test_scheduled_change_request_applies_when_due(gen: Gen, mock: MockConfigCat
 
 
 def test_past_schedule_applies_on_the_next_request(gen: Gen) -> None:
-
-    pid = gen(create_product, DEMO_ORGANIZATION_ID, body={"name": "S"}, expect=201)["productId"]
-    eid = gen(create_environment, pid, body={"name": "Prod"}, expect=201)["environmentId"]
-    cid = gen(create_config, pid, body={"name": "C", "evaluationVersion": "v2"}, expect=201)[
-        "configId"
-    ]
-    sid = gen(
-        create_setting, cid, body={"key": "f", "name": "F", "settingType": "boolean"}, expect=201
-    )["settingId"]
+    eid, cid, sid = _product_with_flag(gen)
     body = {
         "title": "now",
         "bypassApproval": True,
