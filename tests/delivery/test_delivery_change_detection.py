@@ -148,70 +148,44 @@ def bulk_url(w: World) -> str:
     return f"/{w.version}/configs/{w.config_id}/environments/{w.env_id}/values"
 
 
+def value_writes(
+    version: str, put: dict[str, Any], patch: list[dict[str, Any]], bulk_field: str
+) -> dict[str, tuple[str, Write]]:
+    """Every way to write one value of a ``version`` config: by ids or SDK key, and in bulk."""
+
+    def by_key(w: World) -> dict[str, str]:
+        return {"X-CONFIGCAT-SDKKEY": w.sdk_key}
+
+    def bulk(w: World) -> dict[str, Any]:
+        return {bulk_field: [{"settingId": w.flag_id, **put}]}
+
+    return {
+        f"{version} PUT": (version, lambda a, w, m: call(a, "PUT", value_url(w), put)),
+        f"{version} PATCH": (version, lambda a, w, m: call(a, "PATCH", value_url(w), patch)),
+        f"{version} PUT by SDK key": (
+            version,
+            lambda a, w, m: call(a, "PUT", by_key_url(w), put, **by_key(w)),
+        ),
+        f"{version} PATCH by SDK key": (
+            version,
+            lambda a, w, m: call(a, "PATCH", by_key_url(w), patch, **by_key(w)),
+        ),
+        f"{version} bulk POST": (version, lambda a, w, m: call(a, "POST", bulk_url(w), bulk(w))),
+    }
+
+
 VALUE_WRITES: dict[str, tuple[str, Write]] = {
-    "v2 PUT": ("v2", lambda a, w, m: call(a, "PUT", value_url(w), v2_formula("new"))),
-    "v2 PATCH": (
+    **value_writes(
         "v2",
-        lambda a, w, m: call(
-            a,
-            "PATCH",
-            value_url(w),
-            [{"op": "replace", "path": "/defaultValue", "value": {"stringValue": "new"}}],
-        ),
+        v2_formula("new"),
+        [{"op": "replace", "path": "/defaultValue", "value": {"stringValue": "new"}}],
+        "updateFormulas",
     ),
-    "v2 PUT by SDK key": (
-        "v2",
-        lambda a, w, m: call(
-            a, "PUT", by_key_url(w), v2_formula("new"), **{"X-CONFIGCAT-SDKKEY": w.sdk_key}
-        ),
-    ),
-    "v2 PATCH by SDK key": (
-        "v2",
-        lambda a, w, m: call(
-            a,
-            "PATCH",
-            by_key_url(w),
-            [{"op": "replace", "path": "/defaultValue", "value": {"stringValue": "new"}}],
-            **{"X-CONFIGCAT-SDKKEY": w.sdk_key},
-        ),
-    ),
-    "v2 bulk POST": (
-        "v2",
-        lambda a, w, m: call(
-            a,
-            "POST",
-            bulk_url(w),
-            {"updateFormulas": [{"settingId": w.flag_id, **v2_formula("new")}]},
-        ),
-    ),
-    "v1 PUT": ("v1", lambda a, w, m: call(a, "PUT", value_url(w), v1_value("new"))),
-    "v1 PATCH": (
+    **value_writes(
         "v1",
-        lambda a, w, m: call(
-            a, "PATCH", value_url(w), [{"op": "replace", "path": "/value", "value": "new"}]
-        ),
-    ),
-    "v1 PUT by SDK key": (
-        "v1",
-        lambda a, w, m: call(
-            a, "PUT", by_key_url(w), v1_value("new"), **{"X-CONFIGCAT-SDKKEY": w.sdk_key}
-        ),
-    ),
-    "v1 PATCH by SDK key": (
-        "v1",
-        lambda a, w, m: call(
-            a,
-            "PATCH",
-            by_key_url(w),
-            [{"op": "replace", "path": "/value", "value": "new"}],
-            **{"X-CONFIGCAT-SDKKEY": w.sdk_key},
-        ),
-    ),
-    "v1 bulk POST": (
-        "v1",
-        lambda a, w, m: call(
-            a, "POST", bulk_url(w), {"settingValues": [{"settingId": w.flag_id, **v1_value("new")}]}
-        ),
+        v1_value("new"),
+        [{"op": "replace", "path": "/value", "value": "new"}],
+        "settingValues",
     ),
 }
 
