@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import platform
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast, overload
 
@@ -122,6 +122,8 @@ class _ClientBase:
     _limiter: RateLimiter | None
     _reason: str | None
     _generated: GeneratedClient | None
+    _inner: Any  # the wrapped httpx transport, sync or async, that copies share
+    _setup: Callable[..., None]  # each client's own: builds its httpx client on ``_inner``
 
     def _setup_common(
         self,
@@ -202,15 +204,32 @@ class _ClientBase:
             raise_on_unexpected_status=False,
         )
 
-    def _options(
-        self, timeout: Any, max_retries: Any, retry: Any, reason: Any
-    ) -> tuple[httpx.Timeout, RetryPolicy, str | None]:
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout = _KEEP,
+        max_retries: int = _KEEP,
+        retry: RetryPolicy = _KEEP,
+        reason: str | None = _KEEP,
+    ) -> Self:
+        """A copy with other timeouts, retries or default ``reason``; it shares this client's
+        connection pool and rate limiter, and closing it leaves them open."""
         new_timeout = self._timeout if timeout is _KEEP else httpx.Timeout(timeout)
         policy = self._retry if retry is _KEEP else retry
         if max_retries is not _KEEP:
             policy = dataclasses.replace(policy, max_retries=max_retries)
-        new_reason = self._reason if reason is _KEEP else reason
-        return new_timeout, policy, new_reason
+        clone = type(self).__new__(type(self))
+        clone._setup(
+            settings=self._settings,
+            timeout=new_timeout,
+            headers=self._headers,
+            inner=self._inner,
+            owns_inner=False,
+            retry=policy,
+            limiter=self._limiter,
+            reason=self._reason if reason is _KEEP else reason,
+        )
+        return clone
 
     def _with_reason(self, op: AnyOperation, kwargs: dict[str, Any]) -> None:
         if self._reason is not None and "reason" not in kwargs and op.accepts_reason:
@@ -404,30 +423,6 @@ class ConfigCatClient(_ClientBase):
             self._generated = self._new_generated().set_httpx_client(self._http)
         return self._generated
 
-    def with_options(
-        self,
-        *,
-        timeout: float | httpx.Timeout = _KEEP,
-        max_retries: int = _KEEP,
-        retry: RetryPolicy = _KEEP,
-        reason: str | None = _KEEP,
-    ) -> Self:
-        """A copy with other timeouts, retries or default ``reason``; it shares this client's
-        connection pool and rate limiter, and closing it leaves them open."""
-        new_timeout, policy, new_reason = self._options(timeout, max_retries, retry, reason)
-        clone = type(self).__new__(type(self))
-        clone._setup(
-            settings=self._settings,
-            timeout=new_timeout,
-            headers=self._headers,
-            inner=self._inner,
-            owns_inner=False,
-            retry=policy,
-            limiter=self._limiter,
-            reason=new_reason,
-        )
-        return clone
-
     def _invoke(
         self, op: Operation[Any], args: tuple[Any, ...], kwargs: dict[str, Any], *, check: bool
     ) -> RawResponse:
@@ -590,30 +585,6 @@ class AsyncConfigCatClient(_ClientBase):
         if self._generated is None:
             self._generated = self._new_generated().set_async_httpx_client(self._http)
         return self._generated
-
-    def with_options(
-        self,
-        *,
-        timeout: float | httpx.Timeout = _KEEP,
-        max_retries: int = _KEEP,
-        retry: RetryPolicy = _KEEP,
-        reason: str | None = _KEEP,
-    ) -> Self:
-        """A copy with other timeouts, retries or default ``reason``; it shares this client's
-        connection pool and rate limiter, and closing it leaves them open."""
-        new_timeout, policy, new_reason = self._options(timeout, max_retries, retry, reason)
-        clone = type(self).__new__(type(self))
-        clone._setup(
-            settings=self._settings,
-            timeout=new_timeout,
-            headers=self._headers,
-            inner=self._inner,
-            owns_inner=False,
-            retry=policy,
-            limiter=self._limiter,
-            reason=new_reason,
-        )
-        return clone
 
     async def _invoke(
         self, op: AsyncOperation[Any], args: tuple[Any, ...], kwargs: dict[str, Any], *, check: bool
