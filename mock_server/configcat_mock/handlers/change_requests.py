@@ -188,6 +188,14 @@ def _open(c: Call) -> m.ChangeRequest:
     return cr
 
 
+def _proposed_id(c: Call, cr: m.ChangeRequest) -> str:
+    """The path's ``settingId``; 404 unless the change request proposes a change to it."""
+    sid = str(c.path["settingId"])
+    if sid not in cr.proposed:
+        raise NotFound("proposed change")
+    return sid
+
+
 def _propose(c: Call, cr: m.ChangeRequest, items: list[dict[str, Any]], at: str) -> None:
     b = c.backend
     config = b.t["configs"][cr.config_id]
@@ -331,9 +339,7 @@ def update_change_request_proposed_changes(c: Call) -> Any:
 
 def delete_change_request_proposed_change(c: Call) -> Any:
     cr = _open(c)
-    sid = str(c.path["settingId"])
-    if sid not in cr.proposed:
-        raise NotFound("proposed change")
+    sid = _proposed_id(c, cr)
     if len(cr.proposed) == 1:
         raise BadRequest("settingId", "The last proposed change cannot be removed; close instead.")
     del cr.proposed[sid]
@@ -345,9 +351,7 @@ def delete_change_request_proposed_change(c: Call) -> Any:
 
 def resolve_change_request_setting_conflicts(c: Call) -> Any:
     cr = _open(c)
-    sid = str(c.path["settingId"])
-    if sid not in cr.proposed:
-        raise NotFound("proposed change")
+    sid = _proposed_id(c, cr)
     item = {**c.body["proposedChange"], "settingId": int(sid)}
     _propose(c, cr, [item], "proposedChange")
     _activity(c, cr, "conflictsResolved")
