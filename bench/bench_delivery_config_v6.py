@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import base64
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,6 +26,8 @@ import threading
 import time
 import uuid
 from typing import Any
+
+from _loopback import free_port
 
 SEGMENTS = 5
 
@@ -117,12 +118,6 @@ def serve(port: int, flags: int, ttl: float) -> None:
     sys.stdout.write(f"{key} {env}\n")
     sys.stdout.flush()
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def rate(client: Any, url: str, calls: int, headers: dict[str, str], status: int) -> float:

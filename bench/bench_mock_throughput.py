@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import atexit
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from _loopback import free_port
 
 REPO = Path(__file__).resolve().parents[1]
 CACHE = REPO / ".tool-cache"
@@ -41,12 +41,6 @@ _PROCS: list[subprocess.Popen[bytes]] = []
 
 class Skip(Exception):
     """A peer that cannot run here; the message says why."""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _stop_all() -> None:
@@ -100,7 +94,7 @@ class Ours(Server):
     name = "configcat-mock"
 
     def start(self) -> None:
-        port = _free_port()
+        port = free_port()
         self.base = f"http://127.0.0.1:{port}"
         cmd = [
             sys.executable,
@@ -133,7 +127,7 @@ class Prism(Server):
             )
             if result.returncode != 0 or not prism.exists():
                 raise Skip(f"npm i @stoplight/prism-cli failed: {result.stderr[-300:]}")
-        port = _free_port()
+        port = free_port()
         self.base = f"http://127.0.0.1:{port}"
         cmd = [str(prism), "mock", str(SPEC), "-h", "127.0.0.1", "-p", str(port)]
         self.proc = _start(
@@ -172,7 +166,7 @@ class WireMock(Server):
         if shutil.which("java") is None:
             raise Skip("java is not installed")
         jar = self._jar()
-        port = _free_port()
+        port = free_port()
         self.base = f"http://127.0.0.1:{port}"
         cmd = [
             "java",

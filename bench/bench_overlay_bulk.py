@@ -22,14 +22,14 @@ import asyncio
 import json
 import os
 import re
-import socket
-import subprocess
 import sys
 import threading
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+
+from _loopback import free_port, start_child
 
 ENVIRONMENT = "66666666-7777-8888-9999-000000000000"
 WORKERS = 8
@@ -107,26 +107,6 @@ def serve(port: int, scale: float, ttl: float) -> None:
         ]
     )
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(port: int, scale: float) -> subprocess.Popen[bytes]:
-    command = [sys.executable, __file__, "--serve", str(port), "--scale", str(scale)]
-    proc = subprocess.Popen(command)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return proc
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise SystemExit("the bench server did not start")
 
 
 def patch_body() -> Any:
@@ -225,7 +205,9 @@ def main() -> None:
     total = args.windows * PER_MINUTE
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_server(port, args.scale)
+    server = start_child(
+        [sys.executable, __file__, "--serve", str(port), "--scale", str(args.scale)], port
+    )
     print(
         f"bulk update of {total} flag values, server windows "
         + ", ".join(f"{c} per {p:.3g} s" for c, p in limits)

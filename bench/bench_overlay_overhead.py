@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
 from typing import Any
+
+from _loopback import free_port, start_child
 
 PRODUCT_ID = "08d86d63-2726-47cd-8bfc-59608ecb91e2"
 PRODUCT: dict[str, Any] = {
@@ -62,25 +62,6 @@ def serve(port: int, ttl: float) -> None:
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(port: int) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen([sys.executable, __file__, "--serve", str(port)])
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return proc
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise SystemExit("the bench server did not start")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=30)
@@ -96,7 +77,7 @@ def main() -> None:
     from configcat_publicapi import ConfigCatClient
 
     port = free_port()
-    server = start_server(port)
+    server = start_child([sys.executable, __file__, "--serve", str(port)], port)
     base = f"http://127.0.0.1:{port}"
     try:
         raw = httpx.Client(base_url=base, auth=httpx.BasicAuth("bench", "bench-password"))

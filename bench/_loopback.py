@@ -1,0 +1,34 @@
+"""What the benchmarks share: a free loopback port and a server child process that listens on it.
+
+The servers run in a child process, not a thread, so the measured client has the
+interpreter to itself.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+
+START_TIMEOUT_S = 20.0
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_child(command: list[str], port: int) -> subprocess.Popen[bytes]:
+    """Start ``command`` and return once 127.0.0.1:``port`` accepts connections."""
+    proc = subprocess.Popen(command)
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return proc
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise SystemExit("the bench server did not start")
