@@ -11,18 +11,13 @@ import pytest
 
 from spec.drift import compare, group, main, summary
 
-OLDER = Path(__file__).resolve().parents[3] / "shared" / "spec" / "configcat-publicapi-2024-10.json"
-
 
 @pytest.fixture(scope="module")
-def older() -> dict[str, Any]:
-    if not OLDER.is_file():
-        pytest.fail(f"{OLDER} is missing: the repository expects ../shared/spec beside it")
-    data: dict[str, Any] = json.loads(OLDER.read_text())
+def older(older_path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(older_path.read_text())
     return data
 
 
-@pytest.mark.shared_spec
 def test_2024_10_against_the_pin(pinned_doc: dict[str, Any], older: dict[str, Any]) -> None:
     changes = compare(pinned_doc, older)
     s = summary(changes, 123, 91)
@@ -92,12 +87,11 @@ def test_classification(old: Any, new: Any, kind: str, breaking: bool) -> None:
     assert [(c.kind, c.breaking) for c in changes] == [(kind, breaking)]
 
 
-@pytest.mark.shared_spec
 def test_cli_writes_markdown_and_json(
-    tmp_path: Path, older: dict[str, Any], capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, older_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     base = Path(__file__).resolve().parents[2] / "spec" / "swagger.json"
-    code = main(["--base", str(base), "--other", str(OLDER), "--out", str(tmp_path)])
+    code = main(["--base", str(base), "--other", str(older_path), "--out", str(tmp_path)])
     assert code == 0
     assert "0 added, 32 removed" in capsys.readouterr().out
     md = (tmp_path / "spec-drift.md").read_text()
@@ -105,15 +99,15 @@ def test_cli_writes_markdown_and_json(
     data = json.loads((tmp_path / "spec-drift.json").read_text())
     assert len(data["operations_removed"]) == 32
     fail = ["--fail-on-breaking", "--out", str(tmp_path)]
-    assert main(["--base", str(base), "--other", str(OLDER), *fail]) == 3
+    assert main(["--base", str(base), "--other", str(older_path), *fail]) == 3
 
 
-@pytest.mark.shared_spec
 def test_without_the_pinned_document_the_lock_gives_operation_drift(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, older_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     lock = Path(__file__).resolve().parents[2] / "spec" / "spec.lock.json"
-    args = ["--base", str(tmp_path / "absent.json"), "--lock", str(lock), "--other", str(OLDER)]
+    absent = str(tmp_path / "absent.json")
+    args = ["--base", absent, "--lock", str(lock), "--other", str(older_path)]
     assert main([*args, "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "comparing operations with the lock only" in out

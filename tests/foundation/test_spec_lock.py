@@ -1,17 +1,110 @@
-"""make spec: the lock accepts the pinned document and refuses any other."""
+"""make spec: the lock accepts the pinned document and refuses any other.
+
+Downloads are tested against a loopback server that serves the lock's YAML sources under
+their own paths; the exact files come from ../shared/spec (or, where that is absent, from
+the sources themselves).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import shutil
+import threading
+import urllib.parse
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
-from spec.lockfile import DEFAULT_LOCK, Lock, SpecError, fetch, main, operation_keys
+from spec.lockfile import (
+    DEFAULT_LOCK,
+    OLDER_LOCK,
+    Lock,
+    Source,
+    SpecError,
+    download,
+    fetch,
+    main,
+    operation_keys,
+    yaml_to_json,
+)
 
 PINNED_SHA = "4a7150ae81cd706d0a8884d7a654c896f53fb271e2cce947d1539bd535412778"
+OLDER_SHA = "f60017b6236de42a127a9378400c2b4a5b55350d0b28ec16e0a7802f118cf3d6"
+RAW = "https://raw.githubusercontent.com/configcat/{repo}/{commit}/api/openapi.yaml"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "spec"
+#: the lock files' sources, as the vendor's repositories hold them (checked byte for byte)
+KNOWN_SOURCES = {
+    DEFAULT_LOCK: Source(
+        RAW.format(
+            repo="configcat-publicapi-java-client",
+            commit="c25443768b42fca95554955f9d9d37e93803d324",
+        ),
+        "yaml",
+        "9f785e3f233d46c8b3d491652b24d1a6bd33244430d24820f728bf196deb15b8",
+    ),
+    OLDER_LOCK: Source(
+        RAW.format(
+            repo="configcat-publicapi-go-client",
+            commit="f19ba451e39d9db732fbdcc26a7168485049d516",
+        ),
+        "yaml",
+        "df6f3286a9f61bef8b2d73f950110ab846cabfa553538c50f6185cd95739fc45",
+    ),
+}
+SHARED_NAMES = {DEFAULT_LOCK: "configcat-publicapi", OLDER_LOCK: "configcat-publicapi-2024-10"}
+
+
+def source_yaml(lock_path: Path) -> bytes:
+    """The exact YAML a lock's source holds: ../shared/spec's copy, else the source itself."""
+    local = SHARED / f"{SHARED_NAMES[lock_path]}.yaml"
+    if local.is_file():
+        return local.read_bytes()
+    return download(Lock.read(lock_path).sources[0].url)
+
+
+class _Files(BaseHTTPRequestHandler):
+    files: ClassVar[dict[str, bytes]] = {}
+    hits: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        self.hits.append(self.path)
+        body = self.files.get(self.path)
+        self.send_response(200 if body is not None else 404)
+        self.send_header("Content-Length", str(len(body or b"")))
+        self.end_headers()
+        self.wfile.write(body or b"")
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def file_server() -> Iterator[tuple[str, type[_Files]]]:
+    """A loopback HTTP server of ``path -> bytes``, stopped after the test."""
+    handler = type("Files", (_Files,), {"files": {}, "hits": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", handler
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _served_lock(tmp_path: Path, lock_path: Path, base: str) -> Path:
+    """A copy of ``lock_path`` whose sources point at ``base`` under their own paths."""
+    lock = Lock.read(lock_path)
+    moved = tuple(
+        Source(base + urllib.parse.urlsplit(s.url).path, s.format, s.sha256) for s in lock.sources
+    )
+    out = tmp_path / lock_path.name
+    Lock(lock.sha256, lock.date, lock.operations, moved, lock.live_url).write(out)
+    return out
 
 
 @pytest.fixture
@@ -24,9 +117,83 @@ def lock(tmp_path: Path) -> Path:
 def test_lock_pins_the_documented_sha_and_operations(pinned_bytes: bytes) -> None:
     lock = Lock.read(DEFAULT_LOCK)
     assert lock.sha256 == PINNED_SHA == hashlib.sha256(pinned_bytes).hexdigest()
-    assert lock.source_url == "https://api.configcat.com/docs/v1/swagger.json"
+    assert lock.live_url == "https://api.configcat.com/docs/v1/swagger.json"
+    assert lock.sources == (KNOWN_SOURCES[DEFAULT_LOCK],)
     assert len(lock.operations) == 123
     assert lock.operations == operation_keys(pinned_bytes)
+
+
+def test_older_lock_pins_the_2024_10_document(older_path: Path) -> None:
+    lock = Lock.read(OLDER_LOCK)
+    body = older_path.read_bytes()
+    assert lock.sha256 == OLDER_SHA == hashlib.sha256(body).hexdigest()
+    assert lock.sources == (KNOWN_SOURCES[OLDER_LOCK],)
+    assert lock.operations == operation_keys(body) and len(lock.operations) == 91
+
+
+@pytest.mark.parametrize("lock_path", [DEFAULT_LOCK, OLDER_LOCK], ids=["pinned", "2024-10"])
+def test_sources_yaml_becomes_the_locked_json_byte_for_byte(lock_path: Path) -> None:
+    raw = source_yaml(lock_path)
+    lock = Lock.read(lock_path)
+    assert hashlib.sha256(raw).hexdigest() == lock.sources[0].sha256
+    assert hashlib.sha256(yaml_to_json(raw)).hexdigest() == lock.sha256
+
+
+@pytest.mark.parametrize("lock_path", [DEFAULT_LOCK, OLDER_LOCK], ids=["pinned", "2024-10"])
+def test_no_file_downloads_from_the_lock_sources_and_verifies(
+    tmp_path: Path, lock_path: Path, file_server: tuple[str, type[_Files]]
+) -> None:
+    base, files = file_server
+    lock = _served_lock(tmp_path, lock_path, base)
+    url = Lock.read(lock).sources[0].url
+    files.files[urllib.parse.urlsplit(url).path] = source_yaml(lock_path)
+    out = tmp_path / "out.json"
+    message = fetch(str(tmp_path / "absent.json"), lock, out)
+    assert f"spec: {url} verified" in message
+    assert hashlib.sha256(out.read_bytes()).hexdigest() == Lock.read(lock_path).sha256
+    assert files.hits == [urllib.parse.urlsplit(url).path]
+    # an empty SPEC_SOURCE (the GitHub workflows) goes to the sources as well
+    assert "verified" in fetch("", lock, tmp_path / "again.json")
+
+
+def test_a_tampered_download_is_refused(
+    tmp_path: Path, lock: Path, file_server: tuple[str, type[_Files]]
+) -> None:
+    base, files = file_server
+    served = _served_lock(tmp_path, DEFAULT_LOCK, base)
+    url = Lock.read(served).sources[0].url
+    tampered = source_yaml(DEFAULT_LOCK).replace(b"/v1/me:", b"/v1/me-too:", 1)
+    files.files[urllib.parse.urlsplit(url).path] = tampered
+    out = tmp_path / "out.json"
+    with pytest.raises(SpecError) as err:
+        fetch("", served, out)
+    text = str(err.value)
+    assert f"{url} does not hold the file the lock names" in text
+    assert hashlib.sha256(tampered).hexdigest() in text
+    assert "+ GET /v1/me-too" in text and "- GET /v1/me" in text
+    assert not out.exists()
+    assert Lock.read(served).sha256 == PINNED_SHA
+
+
+def test_a_yaml_file_source_is_converted_and_verified(tmp_path: Path, lock: Path) -> None:
+    source = tmp_path / "openapi.yaml"
+    source.write_bytes(source_yaml(DEFAULT_LOCK))
+    out = tmp_path / "swagger.json"
+    assert "verified" in fetch(str(source), lock, out)
+    assert hashlib.sha256(out.read_bytes()).hexdigest() == PINNED_SHA
+
+
+def test_update_from_a_url_records_it_as_the_source(
+    tmp_path: Path, lock: Path, file_server: tuple[str, type[_Files]]
+) -> None:
+    base, files = file_server
+    body = b"openapi: 3.0.4\npaths:\n  /v9/x:\n    post: {}\n"
+    files.files["/next.yaml"] = body
+    fetch(base + "/next.yaml", lock, tmp_path / "out.json", update=True, today="2026-12-01")
+    new = Lock.read(lock)
+    assert new.sources == (Source(base + "/next.yaml", "yaml", hashlib.sha256(body).hexdigest()),)
+    assert new.operations == ("POST /v9/x",)
+    assert new.live_url == Lock.read(DEFAULT_LOCK).live_url
 
 
 def test_pinned_document_is_copied_and_verified(tmp_path: Path, lock: Path) -> None:
@@ -83,7 +250,8 @@ def test_no_file_and_no_network_says_so(
     tmp_path: Path, lock: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data = json.loads(lock.read_text())
-    data["source_url"] = "http://127.0.0.1:9/swagger.json"  # discard port: refused at once
+    url = "http://127.0.0.1:9/openapi.yaml"  # discard port: refused at once
+    data["sources"] = [{"url": url, "format": "yaml", "sha256": PINNED_SHA}]
     lock.write_text(json.dumps(data))
     code = main(
         [
@@ -98,7 +266,7 @@ def test_no_file_and_no_network_says_so(
     err = capsys.readouterr().err
     assert code == 1
     assert "absent.json does not exist" in err
-    assert "downloading http://127.0.0.1:9/swagger.json failed" in err
+    assert "downloading http://127.0.0.1:9/openapi.yaml failed" in err
 
 
 def test_non_json_document_is_refused(tmp_path: Path, lock: Path) -> None:
