@@ -14,13 +14,15 @@ INSTALLED   := $(VENV)/.installed
 EXTRAS      ?= mock,contract,dev
 PYTEST_ARGS ?=
 DRIFT_AGAINST ?= https://api.configcat.com/docs/v1/swagger.json
+HOST        ?= 127.0.0.1
+PORT        ?= 8080
 
 export PATH := $(abspath $(BIN)):$(PATH)
 # hypothesis' own files go under the git-ignored .tool-cache/, not .hypothesis/
 export HYPOTHESIS_STORAGE_DIRECTORY := $(abspath .tool-cache/hypothesis)
 
 .PHONY: help install spec spec-update spec-drift regenerate test lint format typecheck pytest contract \
-        contract-server contract-live mock bench clean
+        contract-server contract-live mock bench dist clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -33,24 +35,26 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED) ## create .venv and install the package editable with its extras
 
-# The spec is re-checked on every run: the target is phony and the copy is cheap.
-spec: ## put the pinned spec at spec/swagger.json (SPEC_SOURCE= file or URL), sha256-checked
-	@$(PYTHON) -m spec.lockfile --source '$(SPEC_SOURCE)'
+# The spec is re-checked on every run: the target is phony and the copy is cheap. An empty
+# SPEC_SOURCE, or a file that is not there, downloads from the lock's immutable sources
+# (YAML, so the virtualenv's PyYAML is used).
+spec: $(INSTALLED) ## put the pinned spec at spec/swagger.json (SPEC_SOURCE= file or URL), sha256-checked
+	@$(BIN)/python -m spec.lockfile --source '$(SPEC_SOURCE)'
 
-spec-update: ## accept the document at SPEC_SOURCE and rewrite spec/spec.lock.json
-	@$(PYTHON) -m spec.lockfile --source '$(SPEC_SOURCE)' --update
+spec-update: $(INSTALLED) ## accept the document at SPEC_SOURCE and rewrite spec/spec.lock.json
+	@$(BIN)/python -m spec.lockfile --source '$(SPEC_SOURCE)' --update
 
 # The pinned document may be out of reach (no ../shared and upstream moved on): the drift
 # report then uses an earlier verified copy, or compares operations with the lock alone.
-spec-drift: ## compare the pinned spec with DRIFT_AGAINST (file or URL; default the live URL)
-	@$(PYTHON) -m spec.lockfile --source '$(SPEC_SOURCE)' || echo "spec-drift: going on with what is at $(SPEC), if anything"
+spec-drift: $(INSTALLED) ## compare the pinned spec with DRIFT_AGAINST (file or URL; default the live URL)
+	@$(BIN)/python -m spec.lockfile --source '$(SPEC_SOURCE)' || echo "spec-drift: going on with what is at $(SPEC), if anything"
 	@$(PYTHON) -m spec.drift --base $(SPEC) --other '$(DRIFT_AGAINST)' --out reports
 
 $(NORMALISED): $(SPEC) spec/normalise.py
 	@$(PYTHON) -m spec.normalise $(SPEC) $@
 
-$(SPEC): spec/spec.lock.json
-	@$(PYTHON) -m spec.lockfile --source '$(SPEC_SOURCE)'
+$(SPEC): spec/spec.lock.json | $(INSTALLED)
+	@$(BIN)/python -m spec.lockfile --source '$(SPEC_SOURCE)'
 
 $(GEN_PKG)/__init__.py: $(NORMALISED) spec/generator.yaml spec/generate.py | $(INSTALLED)
 	$(BIN)/python -m spec.generate $(NORMALISED) $(GEN_PKG)
@@ -89,12 +93,19 @@ contract-live: $(INSTALLED) $(GEN_PKG)/__init__.py ## the contract suite against
 	  echo "contract-live: set CONFIGCAT_API_USER and CONFIGCAT_API_PASS (and CONFIGCAT_API_HOST for another host than https://api.configcat.com)" >&2; exit 2; fi
 	CONTRACT_TARGET=live CONTRACT_EXAMPLES=$${CONTRACT_EXAMPLES:-10} $(CONTRACT_PYTEST)
 
-mock: $(INSTALLED) $(GEN_PKG)/__init__.py ## run the mock server on 127.0.0.1:8080
-	$(BIN)/configcat-mock serve --host 127.0.0.1 --port 8080
+mock: $(INSTALLED) $(GEN_PKG)/__init__.py ## run the mock server on HOST:PORT (default 127.0.0.1:8080)
+	$(BIN)/configcat-mock serve --host $(HOST) --port $(PORT)
 
 bench: $(INSTALLED) $(GEN_PKG)/__init__.py ## run the benchmarks in bench/ and print their ratios
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
 
+# python -m build makes the sdist, then the wheel from it: the sdist is proven to build it.
+dist: $(INSTALLED) ## build the sdist and the wheel into dist/ and check them
+	rm -rf dist
+	SPEC_SOURCE='$(SPEC_SOURCE)' $(BIN)/python -m build --outdir dist .
+	$(BIN)/python -m tools.check_dist dist
+	$(BIN)/twine check --strict dist/*
+
 clean: ## remove the virtualenv, generated code, spec copies and caches
-	rm -rf $(VENV) $(GEN_PKG) $(SPEC) spec/build reports .tool-cache .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(GEN_PKG) $(SPEC) spec/build mock_server/configcat_mock/_spec dist reports .tool-cache .pytest_cache .mypy_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -4,7 +4,8 @@ The generator writes into a scratch folder outside the repository (ruff, run by 
 generator's post hooks, honours ``.gitignore`` files, and ``generated/`` ignores
 everything); only a run with no warning replaces the target package, so a failed run
 never leaves a half written package behind. The post hooks call the ``ruff`` of this
-interpreter's environment, which pins it (see ``pyproject.toml``).
+interpreter's environment (or of the build environment the generator runs from), which
+pins it (see ``pyproject.toml``).
 """
 
 from __future__ import annotations
@@ -27,16 +28,33 @@ class GenerationError(Exception):
     """The generator failed or warned; the message carries its output."""
 
 
+def _generator_command(bindir: str) -> str:
+    """The generator beside this interpreter (a virtualenv), else on ``PATH`` (a build
+    frontend's isolated environment puts its scripts there)."""
+    beside = Path(bindir) / "openapi-python-client"
+    if beside.is_file():
+        return str(beside)
+    found = shutil.which("openapi-python-client")
+    if found is None:
+        raise GenerationError(
+            "openapi-python-client is not installed: `pip install openapi-python-client==0.29.1`"
+            " (make install does it)"
+        )
+    return found
+
+
 def generate(spec: Path, target: Path, config: Path = CONFIG) -> float:
     """Generate the package from ``spec`` into ``target``; return the seconds it took."""
     start = time.perf_counter()
-    bindir = str(Path(sys.executable).parent)
+    generator = _generator_command(str(Path(sys.executable).parent))
+    # the post hooks' ruff is the one installed with the generator (pinned beside it)
+    bindir = str(Path(generator).parent)
     env = {**os.environ, "PATH": bindir + os.pathsep + os.environ.get("PATH", "")}
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="configcat-gen-") as scratch:
         out = Path(scratch) / target.name
         cmd = [
-            str(Path(bindir) / "openapi-python-client"),
+            generator,
             "generate",
             "--path",
             str(spec),

@@ -87,15 +87,20 @@ def normalise(upstream: JSON, log: Callable[[str], None] = print) -> tuple[JSON,
     return doc, counts
 
 
+def write_normalised(upstream: JSON, output: Path, log: Callable[[str], None] = print) -> None:
+    """Normalise ``upstream`` and write the document the generator reads to ``output``."""
+    doc, _ = normalise(upstream, log=log)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(doc, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("source", type=Path, help="the pinned upstream document (JSON)")
     parser.add_argument("output", type=Path, help="where to write the normalised document")
     args = parser.parse_args(argv)
     upstream = json.loads(args.source.read_text(encoding="utf-8"))
-    doc, _ = normalise(upstream, log=lambda line: print(line, file=sys.stderr))
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(doc, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    write_normalised(upstream, args.output, log=lambda line: print(line, file=sys.stderr))
     return 0
 
 

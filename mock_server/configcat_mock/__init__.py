@@ -2,7 +2,8 @@
 
 The default state has one demo user, HTTP Basic username ``demo`` and password ``demo``, in
 the organization "Demo Organization". Routes, parameters and bodies come from the pinned spec
-(``make spec``), loaded when a mock is created, never at import.
+(packaged with the wheel; ``make spec`` in a checkout), loaded when a mock is created,
+never at import. Importing this package needs none of the ``[mock]`` extras.
 
 >>> from configcat_mock import MockConfigCat  # doctest: +SKIP
 >>> with MockConfigCat() as mock:
@@ -18,7 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from configcat_mock.seed import DEMO_PASSWORD, DEMO_USERNAME
-from configcat_mock.spec import SpecNotFoundError
+from configcat_mock.spec_source import SpecNotFoundError
 
 if TYPE_CHECKING:
     from configcat_mock.mock import MockConfigCat

@@ -1,60 +1,30 @@
-"""The pinned OpenAPI document, found and indexed at run time.
+"""The pinned OpenAPI document, indexed for routing and validation.
 
-The package ships no copy of the spec. :func:`find_spec` looks for it in this order: the path
-given by the caller, the ``CONFIGCAT_MOCK_SPEC`` environment variable, then the repository's
-``spec/swagger.json`` and ``spec/build/normalised.json`` (next to the package in a checkout, or
-under the working directory). Nothing is read at import time; a missing spec raises
-:class:`SpecNotFoundError`, whose message says to run ``make spec``.
+Where the document comes from is :mod:`configcat_mock.spec_source` (an override, the
+repository's copy, or the one packaged with the wheel). Nothing is read at import time.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 import attrs
 
 from configcat_mock.schema import SchemaSet
+from configcat_mock.spec_source import (
+    SPEC_ENV,
+    SpecNotFoundError,
+    describe,
+    find_spec,
+    read_document,
+)
+
+__all__ = ["SPEC_ENV", "Operation", "Parameter", "Spec", "SpecNotFoundError", "find_spec"]
 
 JSON = dict[str, Any]
-SPEC_ENV = "CONFIGCAT_MOCK_SPEC"
 HTTP_METHODS = ("get", "put", "post", "patch", "delete")
-_REPO_ROOT = Path(__file__).resolve().parents[2]
-_CANDIDATES = ("spec/swagger.json", "spec/build/normalised.json")
-
-
-class SpecNotFoundError(FileNotFoundError):
-    """The OpenAPI document the mock serves is not on disk."""
-
-
-def find_spec(spec_path: str | os.PathLike[str] | None = None) -> Path:
-    """Return the path of the spec to serve; raise :class:`SpecNotFoundError` if there is none."""
-    if spec_path is not None:
-        path = Path(spec_path)
-        if not path.is_file():
-            raise SpecNotFoundError(f"spec file {path} does not exist; run `make spec` first")
-        return path
-    env = os.environ.get(SPEC_ENV)
-    if env:
-        path = Path(env)
-        if not path.is_file():
-            raise SpecNotFoundError(f"{SPEC_ENV}={env} does not exist; run `make spec` first")
-        return path
-    looked: list[str] = []
-    for root in (_REPO_ROOT, Path.cwd()):
-        for rel in _CANDIDATES:
-            path = root / rel
-            if path.is_file():
-                return path
-            looked.append(str(path))
-    raise SpecNotFoundError(
-        "the ConfigCat OpenAPI spec was not found (looked in "
-        + ", ".join(dict.fromkeys(looked))
-        + f"). Run `make spec` in the repository, set {SPEC_ENV}, or pass spec_path=."
-    )
 
 
 @attrs.frozen
@@ -118,8 +88,7 @@ class Spec:
     @classmethod
     def load(cls, spec_path: str | os.PathLike[str] | None = None) -> Spec:
         path = find_spec(spec_path)
-        with path.open("rb") as fh:
-            return cls(json.load(fh), source=str(path))
+        return cls(read_document(path), source=describe(path))
 
     def _operation(self, method: str, path: str, op: JSON, common: list[JSON]) -> Operation:
         params = tuple(

@@ -91,15 +91,19 @@ def test_unknown_id_is_404(configcat_client: ConfigCatClient) -> None:
     assert response.status_code == 404
 
 
-def test_missing_spec_names_make_spec(tmp_path: Path) -> None:
-    with pytest.raises(SpecNotFoundError, match="make spec"):
+def test_missing_spec_override_names_both_overrides(tmp_path: Path) -> None:
+    with pytest.raises(SpecNotFoundError) as err:
         MockConfigCat(spec_path=tmp_path / "absent.json")
+    assert "absent.json given by --spec / spec_path= does not exist" in str(err.value)
+    assert "--spec FILE" in str(err.value) and "CONFIGCAT_MOCK_SPEC" in str(err.value)
 
 
 def test_spec_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("CONFIGCAT_MOCK_SPEC", str(tmp_path / "nope.json"))
-    with pytest.raises(SpecNotFoundError, match="CONFIGCAT_MOCK_SPEC"):
+    with pytest.raises(SpecNotFoundError) as err:
         MockConfigCat()
+    assert "nope.json given by CONFIGCAT_MOCK_SPEC does not exist" in str(err.value)
+    assert "--spec FILE" in str(err.value)
 
 
 def test_import_does_not_read_the_spec(tmp_path: Path) -> None:

@@ -1,0 +1,1 @@
+"""Repository tools that are not installed with the package."""
