@@ -11,7 +11,7 @@ from typing import Any
 from configcat_mock.faults import FaultInjector
 from configcat_mock.ratelimit import RateLimits
 from configcat_mock.seed import DEFAULT_SEED, DEMO_PASSWORD, DEMO_USERNAME
-from configcat_mock.spec import SpecNotFoundError
+from configcat_mock.spec_source import SPEC_ENV, SpecNotFoundError
 
 EPILOG = f"""\
 Default credentials (HTTP Basic): username {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r}.
@@ -30,25 +30,52 @@ def _json_arg(value: str) -> Any:
     return json.loads(text)
 
 
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Epilogs kept as written; an option's help ends with its default where it has one."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        default = action.default
+        if "%(default)" in text or default in (None, False, argparse.SUPPRESS):
+            return text
+        shown = " ".join(map(str, default)) if isinstance(default, tuple | list) else default
+        return f"{text} (default: {shown})"
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("configcat-publicapi")
+    except PackageNotFoundError:  # pragma: no cover - running from a tree that is not installed
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="configcat-mock",
         description="A stateful offline ConfigCat Public Management API.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser(
         "serve",
         help="serve over HTTP (uvicorn)",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8080)
-    serve.add_argument("--seed", metavar="FILE", help="load this state at start")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8080, help="port to listen on")
     serve.add_argument(
-        "--spec", metavar="FILE", help="OpenAPI document (default: spec/swagger.json)"
+        "--seed", metavar="FILE", default=None, help="load this state at start (JSON)"
+    )
+    serve.add_argument(
+        "--spec",
+        metavar="FILE",
+        default=None,
+        help=f"OpenAPI document to serve ({SPEC_ENV} too); none: the packaged pinned spec",
     )
     serve.add_argument(
         "--rate-limit",
@@ -62,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--faults",
         metavar="JSON|FILE",
+        default=None,
         help='fault rules, e.g. {"seed": 1, "rules": [{"route": "*", "rate_503": 0.1}]}',
     )
     serve.add_argument(
@@ -74,8 +102,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="members who are not organization admins act within their permission group (403)",
     )
-    serve.add_argument("--log-level", default="warning")
-    sub.add_parser("seed", help="print the default seed state")
+    serve.add_argument(
+        "--log-level",
+        default="warning",
+        choices=["critical", "error", "warning", "info", "debug", "trace"],
+        help="uvicorn's log level",
+    )
+    sub.add_parser("seed", help="print the default seed state", formatter_class=_HelpFormatter)
     return parser
 
 
