@@ -28,6 +28,7 @@ from configcat_publicapi._exceptions import (
     ConfigCatError,
     status_error,
 )
+from configcat_publicapi._hints import connection_hint
 from configcat_publicapi._operations import (
     AsyncNamespace,
     AsyncOperation,
@@ -256,6 +257,8 @@ class _ClientBase:
         kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
         what = "timed out" if kind is APITimeoutError else "failed"
         detail = redact_text(str(exc) or type(exc).__name__, self._secrets)
+        if call.request is not None:
+            detail += connection_hint(call.request.url, exc)
         tries = f" (after {call.attempts} attempts)" if call.attempts > 1 else ""
         error = kind(f"{method} {url} {what}{tries}: {detail}", method=method, url=url)
         error.attempts = call.attempts
