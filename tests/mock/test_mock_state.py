@@ -210,13 +210,14 @@ def test_server_with_seed_file_and_faults(tmp_path: Path) -> None:
         server.wait(timeout=10)
 
 
-def test_cli_without_spec_names_make_spec(tmp_path: Path) -> None:
+def test_cli_with_a_missing_spec_names_both_overrides(tmp_path: Path) -> None:
     env = {**os.environ, "CONFIGCAT_MOCK_SPEC": str(tmp_path / "missing.json")}
     result = subprocess.run(  # noqa: S603 - our own interpreter and module
         [*CLI, "serve", "--port", "1"], env=env, capture_output=True, text=True, check=False
     )
     assert result.returncode == 2
-    assert "make spec" in result.stderr
+    assert "missing.json given by CONFIGCAT_MOCK_SPEC does not exist" in result.stderr
+    assert "--spec FILE" in result.stderr
 
 
 def test_cli_prints_the_default_seed() -> None:
