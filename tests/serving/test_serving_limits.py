@@ -80,11 +80,21 @@ def connect(server: LoopbackServer) -> socket.socket:
 
 
 def read_all(sock: socket.socket) -> bytes:
-    """Everything the server writes until it closes the connection."""
+    """Everything the server writes until it closes the connection.
+
+    A client still sending when the server closes gets a reset, which may discard the answer
+    that was on its way: that counts as closed too."""
     data = b""
-    while chunk := sock.recv(65536):
-        data += chunk
+    try:
+        while chunk := sock.recv(65536):
+            data += chunk
+    except ConnectionResetError:
+        pass
     return data
+
+
+def timed_out(answer: bytes) -> bool:
+    return answer == b"" or answer.startswith(b"HTTP/1.1 408 ")
 
 
 # -- body limits -----------------------------------------------------------------------------
@@ -206,7 +216,7 @@ def test_a_client_sending_its_headers_a_byte_at_a_time_is_cut_off(
     request = b"GET /v1/me HTTP/1.1\r\nHost: m\r\nX-Slow: " + b"a" * 150 + b"\r\n\r\n"
     with Prober(server.url) as prober:
         answer, sent, total = slow_client(server, request)
-    assert answer.startswith(b"HTTP/1.1 408 "), answer
+    assert timed_out(answer), answer
     assert sent < total  # cut off well before the 35 s it would have taken
     prober.check()
 
@@ -233,7 +243,7 @@ def test_a_client_sending_its_body_a_byte_at_a_time_is_cut_off(
         closed.set()
         sender.join(BOUND_S)
         sock.close()
-    assert answer.startswith(b"HTTP/1.1 408 "), answer
+    assert timed_out(answer), answer
     assert sent[0] < len(body)
     assert not any(p.name.startswith("a") for p in mock.backend.t["products"])
     prober.check()
