@@ -2,8 +2,9 @@
 
 Each API request goes: route match (404/405) -> Basic auth (401) -> rate limit (429) ->
 injected fault -> parameter and body validation (400) -> permission group (403, when
-enforced) -> handler -> response shaping. Control
-endpoints live under :data:`CONTROL_PREFIX` and need no credentials.
+enforced) -> handler -> after-commit fault -> response shaping. Ahead of all that,
+:mod:`configcat_mock.guards` applies the body limits and, under :data:`CONTROL_PREFIX`, the
+control token (no credentials without one, on loopback only).
 
 No input may produce a 500: an exception a handler did not expect is answered 400 and kept in
 :attr:`MockApp.internal_errors`, so tests can assert there were none.
@@ -14,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import contextlib
 import json
 import time
 import traceback
@@ -29,10 +31,17 @@ from configcat_mock.backend import Backend
 from configcat_mock.context import Call, Reply
 from configcat_mock.delivery.routes import is_delivery_path
 from configcat_mock.errors import BadRequest, MockHTTPError, Unauthorized
-from configcat_mock.faults import FaultInjector
+from configcat_mock.faults import ConnectionDropped, Fault, FaultInjector
+from configcat_mock.guards import (
+    BodyLimits,
+    ClientDisconnected,
+    check_control_access,
+    limit_body,
+)
 from configcat_mock.handlers.change_requests import apply_due
 from configcat_mock.journal import Entry, Journal
 from configcat_mock.models import User
+from configcat_mock.protocol import CONNECTION_EXTENSION
 from configcat_mock.ratelimit import RateLimiter, RateLimits, Verdict
 from configcat_mock.routes import HANDLERS
 from configcat_mock.routing import Router
@@ -69,8 +78,12 @@ class MockApp:
         journal: Journal | None = None,
         validate_responses: bool = False,
         enforce_permissions: bool = False,
+        control_token: str | None = None,
+        body_limits: BodyLimits | None = None,
     ) -> None:
         self.backend = backend
+        self.control_token = control_token
+        self.body_limits = body_limits or BodyLimits()
         self.enforce_permissions = enforce_permissions
         self.spec = spec
         self.router = Router(spec.operations)
@@ -99,11 +112,22 @@ class MockApp:
         # API requests skip Starlette's router and middleware: the endpoint handles every
         # outcome itself. The control API and lifespan events go through Starlette.
         path = scope.get("path", "")
-        if (
-            scope["type"] == "http"
-            and not path.startswith(CONTROL_PREFIX)
-            and not is_delivery_path(path)  # flag delivery: its own routes in self.asgi
-        ):
+        if scope["type"] != "http":
+            await self.asgi(scope, receive, send)
+            return
+        control = path.startswith(CONTROL_PREFIX)
+        try:
+            if control:
+                check_control_access(scope, self.control_token)
+            limit = self.body_limits.control if control else self.body_limits.api
+            receive = limit_body(scope, receive, limit)
+        except MockHTTPError as exc:  # before one byte of the body is read
+            close = {"Connection": "close"} if exc.status == 413 else {}
+            await json_response(exc.status, exc.body, {**exc.headers, **close})(
+                scope, receive, send
+            )
+            return
+        if not control and not is_delivery_path(path):  # delivery: its own routes in self.asgi
             response = await self.endpoint(Request(scope, receive))
             await response(scope, receive, send)
         else:
@@ -165,20 +189,12 @@ class MockApp:
             if fault is not None:
                 if fault.latency_ms:
                     await asyncio.sleep(fault.latency_ms / 1000)
-                if fault.status is not None:
-                    if fault.status == 429:
-                        headers["Retry-After"] = "1"
-                    text = f"Injected fault: {fault.status}."
-                    return self._finish(
-                        request,
-                        op,
-                        user,
-                        started,
-                        None,
-                        Response(text, fault.status, headers, media_type="text/plain"),
-                    )
+                if fault.fails and not fault.after_commit:
+                    return await self._fault(request, op, user, started, fault, headers)
             raw = await request.body()
             status, body = self.handle(op, user, path_params, request, raw)
+            if fault is not None and fault.after_commit:  # the write stays, the answer is lost
+                return await self._fault(request, op, user, started, fault, headers)
             if self.journal.keep_bodies and raw:
                 try:
                     request_body = json.loads(raw)
@@ -187,14 +203,43 @@ class MockApp:
         except MockHTTPError as exc:
             status, body = exc.status, exc.body
             headers.update(exc.headers)
-        except Exception as exc:  # the catch-all: never a 500
+        except ConnectionDropped:
+            raise
+        except Exception as exc:  # the catch-all: never a 500 (and the details stay here)
             self.internal_errors.append(
                 f"{request.method} {request.url.path}: {''.join(traceback.format_exception(exc))}"
             )
-            status, body = 400, {"request": [f"The request could not be processed ({exc!r})."]}
+            status, body = 400, {"request": ["The request could not be processed."]}
         return self._finish(
             request, op, user, started, request_body, json_response(status, body, headers), body
         )
+
+    async def _fault(
+        self,
+        request: Request,
+        op: Operation,
+        user: User,
+        started: float,
+        fault: Fault,
+        headers: dict[str, str],
+    ) -> Response:
+        """The answer of an injected fault: its status, or a dropped connection."""
+        if not fault.drop:
+            if fault.status == 429:
+                headers["Retry-After"] = "1"
+            status = fault.status or 500
+            text = f"Injected fault: {status}."
+            response = Response(text, status, headers, media_type="text/plain")
+            return self._finish(request, op, user, started, None, response)
+        self._finish(request, op, user, started, None, Response(status_code=0))
+        connection = request.scope.get("extensions", {}).get(CONNECTION_EXTENSION)
+        if connection is None:  # in-process: the client sees what a cut socket gives
+            raise ConnectionDropped()
+        connection["abort"]()
+        with contextlib.suppress(ClientDisconnected):  # wait until the server has let go
+            while (await request.receive())["type"] != "http.disconnect":
+                pass
+        return Response(status_code=204)  # never written: the connection is gone
 
     def handle(
         self, op: Operation, user: User, path_params: dict[str, str], request: Request, raw: bytes

@@ -20,6 +20,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from configcat_mock import models as m
+from configcat_mock import passwords
 from configcat_mock.errors import BadRequest, NotFound
 from configcat_mock.integrity import check_references, check_row
 from configcat_mock.seed import DEFAULT_SEED
@@ -220,7 +221,7 @@ class Backend:
 
     def authenticate(self, username: str, password: str) -> m.User | None:
         for user in self.t["users"]:
-            if user.username == username and user.password == password:
+            if user.username == username and passwords.verify(user.password, password):
                 return user  # type: ignore[no-any-return]
         return None
 

@@ -9,15 +9,28 @@ from collections.abc import Sequence
 from typing import Any
 
 from configcat_mock.faults import FaultInjector
+from configcat_mock.guards import (
+    CONTROL_TOKEN_ENV,
+    DEFAULT_BODY_LIMIT,
+    DEFAULT_CONTROL_BODY_LIMIT,
+    MIB,
+)
+from configcat_mock.protocol import (
+    DEFAULT_BODY_TIMEOUT,
+    DEFAULT_HEADER_TIMEOUT,
+    DEFAULT_KEEP_ALIVE_TIMEOUT,
+)
 from configcat_mock.ratelimit import RateLimits
 from configcat_mock.seed import DEFAULT_SEED, DEMO_PASSWORD, DEMO_USERNAME
+from configcat_mock.serving import ServeError, Timeouts, check_workers, control_token
 from configcat_mock.spec_source import SPEC_ENV, SpecNotFoundError
 
 EPILOG = f"""\
 Default credentials (HTTP Basic): username {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r}.
 A seed file is a state as returned by GET /_mock/state; `configcat-mock seed` prints the
-default one. Control API (no credentials): /_mock/reset, /_mock/state, /_mock/faults,
-/_mock/rate-limits, /_mock/journal, /_mock/health.
+default one. Control API: /_mock/reset, /_mock/state, /_mock/faults, /_mock/rate-limits,
+/_mock/journal, /_mock/health; without --control-token it needs no credentials and answers on
+loopback only, with one every call needs 'Authorization: Bearer <token>'.
 """
 
 
@@ -31,12 +44,13 @@ def _json_arg(value: str) -> Any:
 
 
 class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
-    """Epilogs kept as written; an option's help ends with its default where it has one."""
+    """Epilogs kept as written; an option's help ends with its default where it has one
+    (unless the help already states it, in the option's own units)."""
 
     def _get_help_string(self, action: argparse.Action) -> str:
         text = action.help or ""
         default = action.default
-        if "%(default)" in text or default in (None, False, argparse.SUPPRESS):
+        if "(default" in text or default in (None, False, argparse.SUPPRESS):
             return text
         shown = " ".join(map(str, default)) if isinstance(default, tuple | list) else default
         return f"{text} (default: {shown})"
@@ -49,6 +63,27 @@ def _version() -> str:
         return version("configcat-publicapi")
     except PackageNotFoundError:  # pragma: no cover - running from a tree that is not installed
         return "unknown"
+
+
+def _mebibytes(value: str) -> int:
+    number = float(value)
+    if not number > 0:
+        raise argparse.ArgumentTypeError("must be a positive number of MiB")
+    return int(number * MIB)
+
+
+def _seconds(value: str) -> float:
+    number = float(value)
+    if not 0 < number < float("inf"):
+        raise argparse.ArgumentTypeError("must be a positive number of seconds")
+    return number
+
+
+def _whole_seconds(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be a positive whole number of seconds")
+    return number
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -103,6 +138,55 @@ def build_parser() -> argparse.ArgumentParser:
         help="members who are not organization admins act within their permission group (403)",
     )
     serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="must be 1: the state lives in one process (one serves far more than 20/s)",
+    )
+    serve.add_argument(
+        "--control-token",
+        metavar="TOKEN",
+        help=f"/_mock/* then needs 'Authorization: Bearer TOKEN' (default ${CONTROL_TOKEN_ENV}); "
+        "required unless --host is a loopback address",
+    )
+    serve.add_argument(
+        "--body-limit",
+        type=_mebibytes,
+        default=DEFAULT_BODY_LIMIT,
+        metavar="MIB",
+        help=f"largest API request body, 413 above (default {DEFAULT_BODY_LIMIT // MIB})",
+    )
+    serve.add_argument(
+        "--control-body-limit",
+        type=_mebibytes,
+        default=DEFAULT_CONTROL_BODY_LIMIT,
+        metavar="MIB",
+        help="largest /_mock/* body, e.g. PUT /_mock/state "
+        f"(default {DEFAULT_CONTROL_BODY_LIMIT // MIB})",
+    )
+    serve.add_argument(
+        "--header-timeout",
+        type=_seconds,
+        default=DEFAULT_HEADER_TIMEOUT,
+        metavar="S",
+        help="seconds to receive a request's headers, from connect or the previous answer "
+        f"(default {DEFAULT_HEADER_TIMEOUT:g})",
+    )
+    serve.add_argument(
+        "--body-timeout",
+        type=_seconds,
+        default=DEFAULT_BODY_TIMEOUT,
+        metavar="S",
+        help=f"seconds to receive a request's body (default {DEFAULT_BODY_TIMEOUT:g})",
+    )
+    serve.add_argument(
+        "--keep-alive-timeout",
+        type=_whole_seconds,
+        default=DEFAULT_KEEP_ALIVE_TIMEOUT,
+        metavar="S",
+        help=f"seconds an idle connection stays open (default {DEFAULT_KEEP_ALIVE_TIMEOUT})",
+    )
+    serve.add_argument(
         "--log-level",
         default="warning",
         choices=["critical", "error", "warning", "info", "debug", "trace"],
@@ -116,7 +200,10 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from configcat_mock.mock import MockConfigCat
+    from configcat_mock.serving import uvicorn_config
 
+    check_workers(args.workers)
+    token = control_token(args.host, args.control_token)
     seed = _json_arg(args.seed) if args.seed else None
     limits = RateLimits(args.rate_limit[0], args.rate_limit[1], enabled=not args.no_rate_limit)
     mock = MockConfigCat(
@@ -125,6 +212,9 @@ def serve(args: argparse.Namespace) -> int:
         rate_limits=limits,
         validate_responses=args.validate_responses,
         enforce_permissions=args.enforce_permissions,
+        control_token=token,
+        body_limit=args.body_limit,
+        control_body_limit=args.control_body_limit,
     )
     if args.faults:
         injector: FaultInjector = mock.app.faults
@@ -135,9 +225,11 @@ def serve(args: argparse.Namespace) -> int:
         f"user {DEMO_USERNAME!r} / {DEMO_PASSWORD!r} unless seeded otherwise",
         file=sys.stderr,
     )
-    uvicorn.run(
-        mock.app, host=args.host, port=args.port, log_level=args.log_level, access_log=False
+    timeouts = Timeouts(args.header_timeout, args.body_timeout, args.keep_alive_timeout)
+    config = uvicorn_config(
+        mock.app, timeouts, host=args.host, port=args.port, log_level=args.log_level
     )
+    uvicorn.Server(config).run()
     return 0
 
 
@@ -150,6 +242,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return serve(args)
     except SpecNotFoundError as exc:
         print(f"configcat-mock: {exc}", file=sys.stderr)
+        return 2
+    except ServeError as exc:
+        print(f"configcat-mock: refusing to start: {exc}", file=sys.stderr)
         return 2
     except (OSError, ValueError) as exc:
         print(f"configcat-mock: {exc}", file=sys.stderr)

@@ -12,7 +12,9 @@ GET/PUT  /_mock/rate-limits    ``{"per_second": 20, "per_minute": 500, "enabled"
 GET      /_mock/journal        the requests answered, oldest first; DELETE clears it
 =======  ====================  ===================================================
 
-It takes no credentials: it is meant for a mock on loopback or in-process.
+Without a control token it takes no credentials and answers on loopback only; with one
+(``configcat-mock serve --control-token``, ``MockConfigCat(control_token=...)``) every call
+needs ``Authorization: Bearer <token>``: see :mod:`configcat_mock.guards`.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from configcat_mock.errors import BadRequest
+from configcat_mock.errors import BadRequest, MockHTTPError
 from configcat_mock.ratelimit import RateLimits
 from configcat_mock.validation import parse_json
 
@@ -43,11 +45,11 @@ def control_routes(app: MockApp) -> list[Route]:
         async def endpoint(request: Request) -> Response:
             try:
                 result = await fn(request)
-            except BadRequest as exc:
-                return json_response(400, exc.body)
+            except MockHTTPError as exc:
+                return json_response(exc.status, exc.body, exc.headers)
             except Exception as exc:  # never a 500, as on the API routes
                 app.internal_errors.append(f"{request.method} {request.url.path}: {exc!r}")
-                return json_response(400, {"request": [f"Not processed ({exc!r})."]})
+                return json_response(400, {"request": ["The request could not be processed."]})
             return json_response(200, result) if result is not None else Response(status_code=204)
 
         return endpoint

@@ -1,9 +1,23 @@
-"""Fault injection: a share of 429 / 500 / 503 answers and added latency, per route.
+"""Fault injection: a share of failed answers and added latency, per route.
 
 Rules are matched in order against the operation id or the path template (shell-style
 patterns, ``*`` for all). Each operation draws from its own ``random.Random`` seeded with the
 seed and the operation id, so the same seed gives every route the same sequence of faults,
 whatever traffic the other routes get.
+
+Two kinds of fault:
+
+* before the handler (``rate_429``, ``rate_500``, ``rate_503``, ``rate_drop``): the request is
+  refused and nothing changes;
+* after commit (``rate_500_after``, ``rate_503_after``, ``rate_drop_after``): the request is
+  handled and its write is kept, then the answer is a 500/503 or the connection is dropped.
+  The client cannot tell this from a failure before the handler, which is the point: it is
+  how a duplicate-write bug (a create sent again after a lost answer) shows.
+
+A dropped connection writes nothing. Served by ``configcat-mock serve`` (or a
+:class:`~configcat_mock.server.LoopbackServer`) the socket is aborted; through the in-process
+transports the client sees :class:`ConnectionDropped`, an ``httpx.RemoteProtocolError``, as it
+would from a socket. The journal records such a request with status 0 (no answer).
 """
 
 from __future__ import annotations
@@ -14,8 +28,27 @@ import random
 from typing import Any
 
 import attrs
+import httpx
 
 from configcat_mock.errors import BadRequest
+
+#: The rates of a rule, in the order one roll is shared out among them.
+RATES = (
+    "rate_429",
+    "rate_500",
+    "rate_503",
+    "rate_drop",
+    "rate_500_after",
+    "rate_503_after",
+    "rate_drop_after",
+)
+
+
+class ConnectionDropped(httpx.RemoteProtocolError):
+    """An injected dropped connection, raised to in-process clients."""
+
+    def __init__(self) -> None:
+        super().__init__("Server disconnected without sending a response (injected fault).")
 
 
 @attrs.define
@@ -25,6 +58,10 @@ class FaultRule:
     rate_429: float = 0.0
     rate_500: float = 0.0
     rate_503: float = 0.0
+    rate_drop: float = 0.0
+    rate_500_after: float = 0.0
+    rate_503_after: float = 0.0
+    rate_drop_after: float = 0.0
     latency_ms: float = 0.0
 
     def matches(self, operation_id: str, path_template: str) -> bool:
@@ -36,7 +73,14 @@ class FaultRule:
 @attrs.frozen
 class Fault:
     status: int | None
+    """The status to answer with, ``None`` for latency only or a dropped connection."""
     latency_ms: float
+    after_commit: bool = False
+    drop: bool = False
+
+    @property
+    def fails(self) -> bool:
+        return self.status is not None or self.drop
 
 
 class FaultInjector:
@@ -74,7 +118,7 @@ class FaultInjector:
                 rule = FaultRule(**raw)
                 if not isinstance(rule.route, str):
                     raise TypeError("route must be a string")
-                for name in ("rate_429", "rate_500", "rate_503", "latency_ms"):
+                for name in (*RATES, "latency_ms"):
                     value = float(getattr(rule, name))
                     if (
                         not math.isfinite(value)
@@ -83,6 +127,8 @@ class FaultInjector:
                     ):
                         raise ValueError(f"{name} out of range")
                     setattr(rule, name, value)
+                if sum(getattr(rule, name) for name in RATES) > 1 + 1e-9:
+                    raise ValueError("the rates add up to more than 1")
             except (TypeError, ValueError) as exc:
                 raise BadRequest(f"rules[{i}]", str(exc)) from None
             rules.append(rule)
@@ -95,17 +141,17 @@ class FaultInjector:
         for rule in self.rules:
             if rule.matches(operation_id, path_template):
                 roll = self._rng(operation_id).random()
-                status = None
-                for code, share in (
-                    (429, rule.rate_429),
-                    (500, rule.rate_500),
-                    (503, rule.rate_503),
-                ):
+                for name in RATES:
+                    share = getattr(rule, name)
                     if roll < share:
-                        status = code
-                        break
+                        kind = name.removeprefix("rate_")
+                        code, _, when = kind.partition("_")
+                        return Fault(
+                            None if code == "drop" else int(code),
+                            rule.latency_ms,
+                            after_commit=when == "after",
+                            drop=code == "drop",
+                        )
                     roll -= share
-                if status is None and not rule.latency_ms:
-                    return None
-                return Fault(status, rule.latency_ms)
+                return Fault(None, rule.latency_ms) if rule.latency_ms else None
         return None

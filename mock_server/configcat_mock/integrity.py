@@ -10,6 +10,7 @@ Schema library would need a second copy of.
 from __future__ import annotations
 
 import functools
+import json
 import types
 import typing
 from collections.abc import Hashable, Mapping
@@ -94,10 +95,11 @@ def check_row(cls: type, where: str, row: Any) -> None:
     fields = _field_types(cls)
     for name, value in row.items():
         if name not in fields:
-            raise BadRequest(where, f"Unknown field {name!r}.")
+            raise BadRequest(where, f"Unknown field {json.dumps(name)}.")
         if not fits(value, fields[name]):
             wanted = getattr(fields[name], "__name__", None) or str(fields[name])
-            raise BadRequest(f"{where}.{name}", f"{value!r} is not of type {wanted}.")
+            shown = json.dumps(value, default=str)[:60]
+            raise BadRequest(f"{where}.{name}", f"The value {shown} is not of type {wanted}.")
 
 
 def check_references(tables: Mapping[str, Mapping[Hashable, Any]]) -> None:
@@ -107,4 +109,6 @@ def check_references(tables: Mapping[str, Mapping[Hashable, Any]]) -> None:
         for row in tables[table].values():
             ref = getattr(row, field)
             if ref not in known:
-                raise BadRequest(f"tables.{table}", f"{field} {ref!r} is not in {parent}.")
+                raise BadRequest(
+                    f"tables.{table}", f"{field} {json.dumps(ref, default=str)} is not in {parent}."
+                )

@@ -16,6 +16,7 @@ import httpx
 from configcat_mock.app import MockApp
 from configcat_mock.backend import Backend
 from configcat_mock.faults import FaultInjector, FaultRule
+from configcat_mock.guards import DEFAULT_BODY_LIMIT, DEFAULT_CONTROL_BODY_LIMIT, BodyLimits
 from configcat_mock.journal import Journal
 from configcat_mock.ratelimit import RateLimits
 from configcat_mock.seed import DEMO_PASSWORD, DEMO_USERNAME
@@ -44,6 +45,8 @@ class MockConfigCat:
     by default one demo user (``demo`` / ``demo``) in one organization.
     ``enforce_permissions`` makes permission groups bind members who are not organization
     admins (403, which the spec leaves undocumented); see :mod:`configcat_mock.permissions`.
+    ``control_token`` makes every ``/_mock/*`` call need ``Authorization: Bearer <token>``;
+    ``body_limit`` and ``control_body_limit`` cap request bodies in bytes (413 above them).
     """
 
     username = DEMO_USERNAME
@@ -61,6 +64,9 @@ class MockConfigCat:
         validate_responses: bool = False,
         journal_bodies: bool = False,
         enforce_permissions: bool = False,
+        control_token: str | None = None,
+        body_limit: int = DEFAULT_BODY_LIMIT,
+        control_body_limit: int = DEFAULT_CONTROL_BODY_LIMIT,
     ) -> None:
         self.spec = load_spec_cached(spec_path)
         self.backend = Backend(seed, id_seed=id_seed)
@@ -78,6 +84,8 @@ class MockConfigCat:
             journal=Journal(keep_bodies=journal_bodies),
             validate_responses=validate_responses,
             enforce_permissions=enforce_permissions,
+            control_token=control_token,
+            body_limits=BodyLimits(body_limit, control_body_limit),
         )
         self.transport = SyncASGITransport(self.app)
         self.async_transport = httpx.ASGITransport(app=self.app)

@@ -13,6 +13,7 @@ does not carry with the schema's neutral value (``null`` when nullable, ``[]``, 
 from __future__ import annotations
 
 import copy
+import json
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -93,14 +94,71 @@ def field_of(error: ValidationError) -> str:
     return _path(error) or "body"
 
 
+_ARTICLE = {"array": "an array", "object": "an object", "integer": "an integer"}
+
+
+def _kind(name: Any) -> str:
+    return _ARTICLE.get(name, f"a {name}") if name != "null" else "null"
+
+
+def _json(value: Any, limit: int = 60) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _sentence(error: ValidationError) -> str | None:
+    """The service-like text of one failed keyword, or ``None`` for a generic one."""
+    rule, expected, value = error.validator, error.validator_value, error.instance
+    if rule == "required":
+        return "The field is required."
+    if rule == "type":
+        kinds = expected if isinstance(expected, list) else [expected]
+        return f"The value must be {' or '.join(_kind(k) for k in kinds)}."
+    if rule == "enum":
+        return f"The value must be one of {', '.join(_json(v) for v in expected)}."
+    if rule == "const":
+        return f"The value must be {_json(expected)}."
+    if rule in ("maxLength", "minLength"):
+        bound = "maximum" if rule == "maxLength" else "minimum"
+        return f"The field must be a string with a {bound} length of {expected}."
+    if rule in ("maxItems", "minItems"):
+        bound = "at most" if rule == "maxItems" else "at least"
+        return f"The field must hold {bound} {expected} item{'s' * (expected != 1)}."
+    if rule in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        word = {
+            "minimum": "at least",
+            "maximum": "at most",
+            "exclusiveMinimum": "greater than",
+            "exclusiveMaximum": "less than",
+        }[rule]
+        return f"The value must be {word} {_json(expected)}."
+    if rule == "pattern":
+        return f"The value must match the pattern {expected}."
+    if rule == "format":
+        return f"The value is not a valid {expected}."
+    if rule == "additionalProperties" and isinstance(value, dict):
+        allowed = set(error.schema.get("properties", {}))
+        extra = sorted(k for k in value if k not in allowed)
+        names = ", ".join(extra)
+        return (
+            f"The field {names} is not allowed here."
+            if len(extra) == 1
+            else (f"The fields {names} are not allowed here.")
+        )
+    if rule == "uniqueItems":
+        return "The items must be unique."
+    return None
+
+
 def message_of(error: ValidationError) -> str:
+    """The error's text as the service words it: a sentence, never a Python repr of the value.
+
+    jsonschema's own messages quote the value with ``repr`` (``"[None, None] is not of type
+    'object'"``), so each keyword gets its sentence here; values in them are JSON."""
     best = error
     if error.context:
         best = min(error.context, key=lambda e: len(list(e.absolute_path)) * -1)
-    if best.validator == "required":
-        return "The field is required."
-    msg = str(best.message)
-    return msg if len(msg) <= 300 else msg[:297] + "..."
+    return _sentence(best) or _sentence(error) or "The value is not valid."
 
 
 class SchemaSet:

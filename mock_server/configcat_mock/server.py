@@ -1,7 +1,9 @@
 """Serve an ASGI app with uvicorn on 127.0.0.1 in a background thread, for tests and benchmarks.
 
 The socket is bound before the server starts, so port 0 gives a free port with no race; the
-thread is a daemon and ``__exit__`` stops the server, so nothing outlives its block.
+thread is a daemon and ``__exit__`` stops the server, so nothing outlives its block. The server
+is configured as ``configcat-mock serve`` configures it (:func:`configcat_mock.serving.
+uvicorn_config`: read deadlines, one worker).
 """
 
 from __future__ import annotations
@@ -12,13 +14,15 @@ import time
 from types import TracebackType
 from typing import Any
 
+from configcat_mock.serving import Timeouts, uvicorn_config
+
 START_TIMEOUT_S = 10.0
 
 
 class LoopbackServer:
     """``with LoopbackServer(app) as server: httpx.get(server.url + "/v1/me")``."""
 
-    def __init__(self, app: Any, *, port: int = 0) -> None:
+    def __init__(self, app: Any, *, port: int = 0, timeouts: Timeouts | None = None) -> None:
         import uvicorn
 
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -26,7 +30,7 @@ class LoopbackServer:
         self.sock.bind(("127.0.0.1", port))
         self.port: int = self.sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
+        config = uvicorn_config(app, timeouts, log_level="warning")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(
             target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True

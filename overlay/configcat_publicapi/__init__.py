@@ -23,6 +23,7 @@ from configcat_publicapi._ratelimit import RateLimiter
 from configcat_publicapi._retry import RetryPolicy
 from configcat_publicapi._sdk_keys import AsyncSdkKeyScope, SdkKeyScope, check_sdk_key
 from configcat_publicapi._version import __version__
+from configcat_publicapi.safe_create import AsyncSafeCreates, SafeCreates
 
 __all__ = [
     "USER_AGENT",
@@ -31,6 +32,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncConfigCatClient",
+    "AsyncSafeCreates",
     "AsyncSdkKeyScope",
     "AuthenticationError",
     "BadRequestError",
@@ -46,6 +48,7 @@ __all__ = [
     "RateLimiter",
     "RawResponse",
     "RetryPolicy",
+    "SafeCreates",
     "SdkKeyFormatError",
     "SdkKeyScope",
     "__version__",

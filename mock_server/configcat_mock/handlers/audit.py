@@ -105,6 +105,9 @@ def get_staleflags(c: Call) -> Any:
         if e.environment_id not in ignored_envs
     ]
     referenced = {ref.get("settingId") for r in b.t["code_reports"] for ref in r.flag_references}
+    # "Config has code references uploaded": any report for the config, whichever flags it
+    # names and whether or not they are stale
+    uploaded = {r.config_id for r in b.t["code_reports"]}
     configs = []
     for config in views.ordered(b.t["configs"].where(product_id=product.product_id)):
         settings = []
@@ -142,7 +145,7 @@ def get_staleflags(c: Call) -> Any:
                 "configId": config.config_id,
                 "name": config.name,
                 "evaluationVersion": config.evaluation_version,
-                "hasCodeReferences": any(x["hasCodeReferences"] for x in settings),
+                "hasCodeReferences": config.config_id in uploaded,
                 "settings": settings,
             }
         )

@@ -6,10 +6,15 @@ from typing import Any
 
 import attrs
 
+from configcat_mock import passwords
+
 
 @attrs.define
 class User:
-    """A person; ``username``/``password`` are their Public API credentials."""
+    """A person; ``username``/``password`` are their Public API credentials.
+
+    ``password`` holds a hash (:mod:`configcat_mock.passwords`); one given in plain text is
+    hashed here, so no record, dump or journal ever holds it."""
 
     user_id: str
     email: str
@@ -17,6 +22,10 @@ class User:
     username: str
     password: str
     two_factor_enabled: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if isinstance(self.password, str) and isinstance(self.user_id, str):
+            self.password = passwords.hashed(self.password, self.user_id)
 
 
 @attrs.define

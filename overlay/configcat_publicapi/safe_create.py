@@ -1,0 +1,276 @@
+"""Safe creates: a create that may or may not have been applied is looked up, never blindly resent.
+
+The client never sends a POST or PATCH twice on its own (:mod:`configcat_publicapi._retry`):
+when the answer is lost (a dropped connection, a timeout, a 5xx) the write may have been
+applied, and sending it again could make a duplicate. The error is raised instead. For a
+resource with a natural unique key the ambiguity can be settled by looking: :class:`SafeCreates`
+(and :class:`AsyncSafeCreates`) send the create, and after an ambiguous failure list the
+parent's resources. If the new one is there it is returned; only if it is not is the create
+sent again (up to ``attempts`` sends in all).
+
+=======================  ==============================  ======================================
+method                   natural key                     unique by the service's rules
+=======================  ==============================  ======================================
+``setting``              the key, in its config          yes
+``environment``          the name, in its product        yes
+``segment``              the name, in its product        yes
+``product``              the name, in its organization   yes
+``tag``                  the name, in its product        no: the namesakes that exist are
+``config``               the name, in its product        listed first, and only a new one
+``permission_group``     the name, in its product        counts as the create's
+=======================  ==============================  ======================================
+
+Keys are compared ignoring case, as the service does. Errors that settle the question are
+raised as they are: a 4xx means the create was refused (a 429 is retried by the client, as
+the service did not process it). If the lookup itself fails, the create's error is raised
+with the lookup's error as its cause.
+
+The decision is written once, as a generator that yields the calls to make; a sync and an
+async driver run it against the client's namespaces (path parameters positional, ``body=``
+keyword).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from configcat_publicapi._exceptions import APIConnectionError, APIStatusError, ConfigCatError
+
+if TYPE_CHECKING:
+    from configcat_publicapi._client import AsyncConfigCatClient, ConfigCatClient
+    from configcat_publicapi_client.models import (
+        ConfigModel,
+        CreateConfigRequest,
+        CreateEnvironmentModel,
+        CreatePermissionGroupRequest,
+        CreateProductRequest,
+        CreateSegmentModel,
+        CreateSettingInitialValues,
+        CreateTagModel,
+        EnvironmentModel,
+        PermissionGroupModel,
+        ProductModel,
+        SegmentModel,
+        SettingModel,
+        TagModel,
+    )
+
+__all__ = ["DEFAULT_ATTEMPTS", "AsyncSafeCreates", "SafeCreates", "is_ambiguous"]
+
+#: Sends of one create at most, the first included.
+DEFAULT_ATTEMPTS = 3
+ParentId = UUID | str
+
+
+def is_ambiguous(error: BaseException) -> bool:
+    """Whether the write behind ``error`` may have been applied: no answer, or a 5xx."""
+    if isinstance(error, APIConnectionError):
+        return True
+    return isinstance(error, APIStatusError) and error.status_code >= 500
+
+
+@dataclass(frozen=True)
+class _Kind:
+    namespace: str
+    create: str
+    listing: str
+    key: str  # the body's field and the model's attribute holding the natural key
+    ident: str  # the model's id attribute
+    unique: bool  # the service refuses a second resource with the same key
+    fetch: str | None = None  # get one by id, when the listing's model is not the create's
+    scoped: Callable[[Any], str] | None = None  # the parent id of a listed row, to filter on
+
+
+@dataclass(frozen=True)
+class _Call:
+    namespace: str
+    method: str
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+SETTING = _Kind("settings", "create_setting", "get_settings", "key", "setting_id", True)
+ENVIRONMENT = _Kind(
+    "environments", "create_environment", "get_environments", "name", "environment_id", True
+)
+SEGMENT = _Kind(
+    "segments", "create_segment", "get_segments", "name", "segment_id", True, fetch="get_segment"
+)
+PRODUCT = _Kind(
+    "products",
+    "create_product",
+    "get_products",
+    "name",
+    "product_id",
+    True,
+    scoped=lambda row: str(row.organization.organization_id),
+)
+TAG = _Kind("tags", "create_tag", "get_tags", "name", "tag_id", False)
+CONFIG = _Kind("configs", "create_config", "get_configs", "name", "config_id", False)
+PERMISSION_GROUP = _Kind(
+    "permission_groups",
+    "create_permission_group",
+    "get_permission_groups",
+    "name",
+    "permission_group_id",
+    False,
+)
+
+
+def _value(obj: Any, name: str) -> Any:
+    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+
+
+def _plan(kind: _Kind, parent: ParentId, body: Any, attempts: int) -> Generator[_Call, Any, Any]:
+    """The calls of one safe create; the driver sends back each result or throws its error."""
+    if attempts < 1:
+        raise ValueError("attempts must be at least 1")
+    key = _value(body, kind.key)
+    if not isinstance(key, str) or not key:
+        raise ConfigCatError(f"a safe create needs the body's {kind.key!r}")
+    folded = key.casefold()
+    listing = _Call(kind.namespace, kind.listing, () if kind.scoped else (parent,))
+
+    def ours(rows: Any, before: set[str]) -> list[Any]:
+        return [
+            row
+            for row in rows or ()
+            if str(_value(row, kind.key) or "").casefold() == folded
+            and (kind.scoped is None or kind.scoped(row) == str(parent))
+            and str(_value(row, kind.ident)) not in before
+        ]
+
+    before: set[str] = set()
+    if not kind.unique:  # namesakes may exist already: only a new one is the create's
+        before = {str(_value(row, kind.ident)) for row in ours((yield listing), set())}
+    error: ConfigCatError | None = None
+    for _ in range(attempts):
+        try:
+            return (yield _Call(kind.namespace, kind.create, (parent,), {"body": body}))
+        except ConfigCatError as exc:
+            if not is_ambiguous(exc):
+                raise
+            error = exc
+        try:
+            found = ours((yield listing), before)
+        except ConfigCatError as lookup_error:
+            raise error from lookup_error
+        if found:
+            hit = found[0]
+            if kind.fetch is not None:
+                hit = yield _Call(kind.namespace, kind.fetch, (_value(hit, kind.ident),))
+            return hit
+    assert error is not None
+    raise error
+
+
+def _invoke(client: Any, call: _Call) -> Any:
+    return getattr(getattr(client, call.namespace), call.method)(*call.args, **call.kwargs)
+
+
+def _run(client: ConfigCatClient, plan: Generator[_Call, Any, Any]) -> Any:
+    result: Any = None
+    error: ConfigCatError | None = None
+    while True:
+        try:
+            call = plan.throw(error) if error is not None else plan.send(result)
+        except StopIteration as done:
+            return done.value
+        try:
+            result, error = _invoke(client, call), None
+        except ConfigCatError as exc:
+            result, error = None, exc
+
+
+async def _run_async(client: AsyncConfigCatClient, plan: Generator[_Call, Any, Any]) -> Any:
+    result: Any = None
+    error: ConfigCatError | None = None
+    while True:
+        try:
+            call = plan.throw(error) if error is not None else plan.send(result)
+        except StopIteration as done:
+            return done.value
+        try:
+            result, error = await _invoke(client, call), None
+        except ConfigCatError as exc:
+            result, error = None, exc
+
+
+class SafeCreates:
+    """Creates that survive a lost answer without making a duplicate: ``SafeCreates(cc).tag(
+    product_id, body=CreateTagModel(name="beta"))``."""
+
+    def __init__(self, client: ConfigCatClient, *, attempts: int = DEFAULT_ATTEMPTS) -> None:
+        self.client = client
+        self.attempts = attempts
+
+    def _create(self, kind: _Kind, parent: ParentId, body: Any) -> Any:
+        return _run(self.client, _plan(kind, parent, body, self.attempts))
+
+    def setting(self, config_id: ParentId, *, body: CreateSettingInitialValues) -> SettingModel:
+        return self._create(SETTING, config_id, body)  # type: ignore[no-any-return]
+
+    def environment(
+        self, product_id: ParentId, *, body: CreateEnvironmentModel
+    ) -> EnvironmentModel:
+        return self._create(ENVIRONMENT, product_id, body)  # type: ignore[no-any-return]
+
+    def segment(self, product_id: ParentId, *, body: CreateSegmentModel) -> SegmentModel:
+        return self._create(SEGMENT, product_id, body)  # type: ignore[no-any-return]
+
+    def product(self, organization_id: ParentId, *, body: CreateProductRequest) -> ProductModel:
+        return self._create(PRODUCT, organization_id, body)  # type: ignore[no-any-return]
+
+    def tag(self, product_id: ParentId, *, body: CreateTagModel) -> TagModel:
+        return self._create(TAG, product_id, body)  # type: ignore[no-any-return]
+
+    def config(self, product_id: ParentId, *, body: CreateConfigRequest) -> ConfigModel:
+        return self._create(CONFIG, product_id, body)  # type: ignore[no-any-return]
+
+    def permission_group(
+        self, product_id: ParentId, *, body: CreatePermissionGroupRequest
+    ) -> PermissionGroupModel:
+        return self._create(PERMISSION_GROUP, product_id, body)  # type: ignore[no-any-return]
+
+
+class AsyncSafeCreates:
+    """:class:`SafeCreates` for an :class:`~configcat_publicapi.AsyncConfigCatClient`."""
+
+    def __init__(self, client: AsyncConfigCatClient, *, attempts: int = DEFAULT_ATTEMPTS) -> None:
+        self.client = client
+        self.attempts = attempts
+
+    async def _create(self, kind: _Kind, parent: ParentId, body: Any) -> Any:
+        return await _run_async(self.client, _plan(kind, parent, body, self.attempts))
+
+    async def setting(
+        self, config_id: ParentId, *, body: CreateSettingInitialValues
+    ) -> SettingModel:
+        return await self._create(SETTING, config_id, body)  # type: ignore[no-any-return]
+
+    async def environment(
+        self, product_id: ParentId, *, body: CreateEnvironmentModel
+    ) -> EnvironmentModel:
+        return await self._create(ENVIRONMENT, product_id, body)  # type: ignore[no-any-return]
+
+    async def segment(self, product_id: ParentId, *, body: CreateSegmentModel) -> SegmentModel:
+        return await self._create(SEGMENT, product_id, body)  # type: ignore[no-any-return]
+
+    async def product(
+        self, organization_id: ParentId, *, body: CreateProductRequest
+    ) -> ProductModel:
+        return await self._create(PRODUCT, organization_id, body)  # type: ignore[no-any-return]
+
+    async def tag(self, product_id: ParentId, *, body: CreateTagModel) -> TagModel:
+        return await self._create(TAG, product_id, body)  # type: ignore[no-any-return]
+
+    async def config(self, product_id: ParentId, *, body: CreateConfigRequest) -> ConfigModel:
+        return await self._create(CONFIG, product_id, body)  # type: ignore[no-any-return]
+
+    async def permission_group(
+        self, product_id: ParentId, *, body: CreatePermissionGroupRequest
+    ) -> PermissionGroupModel:
+        return await self._create(PERMISSION_GROUP, product_id, body)  # type: ignore[no-any-return]
