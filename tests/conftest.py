@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+# the plugin's own behaviour (leak guard, fixtures) is tested by running pytest inside a test
+pytest_plugins = ["pytester"]
+
 REPO = Path(__file__).resolve().parents[1]
 
 

@@ -23,8 +23,15 @@ from configcat_mock.spec_source import SpecNotFoundError
 
 if TYPE_CHECKING:
     from configcat_mock.mock import MockConfigCat
+    from configcat_mock.patching import patch_configcat
 
-__all__ = ["DEMO_PASSWORD", "DEMO_USERNAME", "MockConfigCat", "SpecNotFoundError"]
+__all__ = [
+    "DEMO_PASSWORD",
+    "DEMO_USERNAME",
+    "MockConfigCat",
+    "SpecNotFoundError",
+    "patch_configcat",
+]
 
 
 def __getattr__(name: str) -> Any:
@@ -32,4 +39,8 @@ def __getattr__(name: str) -> Any:
         from configcat_mock.mock import MockConfigCat
 
         return MockConfigCat
+    if name == "patch_configcat":
+        from configcat_mock.patching import patch_configcat
+
+        return patch_configcat
     raise AttributeError(name)

@@ -5,7 +5,15 @@
 ``configcat_client``         a ``ConfigCatClient`` bound to it as the demo user
 ``configcat_async_client``   an ``AsyncConfigCatClient`` bound to it
 
-Tests can pass their own options with ``@pytest.mark.configcat_mock(rate_limits=True, ...)``.
+Tests can pass their own options with ``@pytest.mark.configcat_mock(rate_limits=True, ...)``;
+``patch=True`` among them also routes every httpx client aimed at ConfigCat's hosts to the
+fixture's mock (:func:`configcat_mock.patching.patch_configcat`).
+
+Leak guard: while a test uses one of these fixtures, connections to ``*.configcat.com`` are
+refused (:mod:`configcat_mock.leak_guard`) and the test fails naming the host, also when the
+code under test swallowed the error. ``@pytest.mark.configcat_live`` lets a test through;
+``--configcat-leak-guard=session`` (or the ini option ``configcat_leak_guard = session``)
+guards every test of the run, ``off`` none.
 
 This module is loaded into every pytest run of an environment where the package is
 installed, so it imports nothing beyond pytest and the standard library: without the
@@ -19,22 +27,81 @@ client: it works the same under pytest-asyncio (strict or auto mode), anyio's pl
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from contextlib import ExitStack
 from typing import TYPE_CHECKING, Any
 
 import pytest
+
+from configcat_mock import leak_guard
 
 if TYPE_CHECKING:
     from configcat_mock.mock import MockConfigCat
 
 BASE_URL = "http://configcat-mock"
 INSTALL_HINT = "pip install 'configcat-publicapi[mock]'"
+#: the fixtures during whose tests the leak guard is on
+GUARDED_FIXTURES = frozenset({"configcat_mock", "configcat_client", "configcat_async_client"})
+GUARD_MODES = ("fixtures", "session", "off")
+_GUARD = pytest.StashKey[tuple[ExitStack, leak_guard.Record]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    help_text = (
+        "refuse connections to *.configcat.com during tests that use the configcat_mock "
+        "fixtures (fixtures, the default), during every test (session), or never (off)"
+    )
+    parser.addoption("--configcat-leak-guard", choices=GUARD_MODES, default=None, help=help_text)
+    parser.addini("configcat_leak_guard", help_text, default="fixtures")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "configcat_mock(**options): keyword arguments for the MockConfigCat fixture"
     )
+    config.addinivalue_line(
+        "markers",
+        f"{leak_guard.ALLOW_MARKER}: the test may connect to ConfigCat's hosts (no leak guard)",
+    )
+    mode = config.getoption("--configcat-leak-guard") or config.getini("configcat_leak_guard")
+    if mode not in GUARD_MODES:
+        raise pytest.UsageError(f"configcat_leak_guard must be one of {', '.join(GUARD_MODES)}")
+
+
+def _guarded(item: pytest.Item) -> bool:
+    config = item.config
+    mode = config.getoption("--configcat-leak-guard") or config.getini("configcat_leak_guard")
+    if mode == "off" or item.get_closest_marker(leak_guard.ALLOW_MARKER) is not None:
+        return False
+    return mode == "session" or bool(GUARDED_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
+    if _guarded(item):
+        stack = ExitStack()
+        item.stash[_GUARD] = (stack, stack.enter_context(leak_guard.guard()))
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    result = yield
+    guard = item.stash.get(_GUARD, None)
+    if guard is not None and guard[1].blocked:
+        pytest.fail(guard[1].message(), pytrace=False)
+    return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
+    try:
+        return (yield)
+    finally:
+        guard = item.stash.get(_GUARD, None)
+        if guard is not None:
+            del item.stash[_GUARD]
+            guard[0].close()
 
 
 def _mock_class() -> type[MockConfigCat]:
@@ -55,7 +122,13 @@ def configcat_mock(request: pytest.FixtureRequest) -> Iterator[MockConfigCat]:
     marker = request.node.get_closest_marker("configcat_mock")
     if marker is not None:
         options.update(marker.kwargs)
-    with _mock_class()(**options) as mock:
+    patch = bool(options.pop("patch", False))
+    with ExitStack() as stack:
+        mock = stack.enter_context(_mock_class()(**options))
+        if patch:
+            from configcat_mock.patching import patch_configcat
+
+            stack.enter_context(patch_configcat(mock))
         yield mock
         problems = mock.app.response_violations + mock.app.internal_errors
         if problems:
