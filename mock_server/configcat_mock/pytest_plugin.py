@@ -4,6 +4,10 @@
                              checked against the spec; a test fails if one does not fit)
 ``configcat_client``         a ``ConfigCatClient`` bound to it as the demo user
 ``configcat_async_client``   an ``AsyncConfigCatClient`` bound to it
+``configcat_flags``          ``configcat_flags({"isCheckoutEnabled": True})``: a config served
+                             to ConfigCat SDKs on 127.0.0.1 (:mod:`configcat_mock.flags`); one
+                             server per session, a product of its own per call, removed after
+                             the test
 
 Tests can pass their own options with ``@pytest.mark.configcat_mock(rate_limits=True, ...)``;
 ``patch=True`` among them also routes every httpx client aimed at ConfigCat's hosts to the
@@ -36,12 +40,15 @@ import pytest
 from configcat_mock import leak_guard
 
 if TYPE_CHECKING:
+    from configcat_mock.flags import FlagServer, FlagSet
     from configcat_mock.mock import MockConfigCat
 
 BASE_URL = "http://configcat-mock"
 INSTALL_HINT = "pip install 'configcat-publicapi[mock]'"
 #: the fixtures during whose tests the leak guard is on
-GUARDED_FIXTURES = frozenset({"configcat_mock", "configcat_client", "configcat_async_client"})
+GUARDED_FIXTURES = frozenset(
+    {"configcat_mock", "configcat_client", "configcat_async_client", "configcat_flags"}
+)
 GUARD_MODES = ("fixtures", "session", "off")
 _GUARD = pytest.StashKey[tuple[ExitStack, leak_guard.Record]]()
 
@@ -165,3 +172,28 @@ def configcat_async_client(configcat_mock: MockConfigCat) -> Iterator[Any]:
     finally:
         # the in-process transport holds no connection, so closing needs no particular loop
         anyio.run(client.aclose)
+
+
+@pytest.fixture(scope="session")
+def configcat_flag_server() -> Iterator[FlagServer]:
+    """The fake served on 127.0.0.1 for the whole session (SDKs need a real socket)."""
+    _mock_class()  # the extras' check, with its install hint
+    from configcat_mock.flags import FlagServer
+
+    with FlagServer() as server:
+        yield server
+
+
+@pytest.fixture
+def configcat_flags(configcat_flag_server: FlagServer) -> Iterator[Any]:
+    """``configcat_flags(flags, version="v2", segments=None) -> FlagSet``; see
+    :meth:`configcat_mock.flags.FlagServer.flags`. What a test made is removed after it."""
+    made: list[FlagSet] = []
+
+    def make(*args: Any, **kwargs: Any) -> FlagSet:
+        made.append(configcat_flag_server.flags(*args, **kwargs))
+        return made[-1]
+
+    yield make
+    for flag_set in made:
+        flag_set.close()

@@ -1,0 +1,507 @@
+"""Flags in one line: a config served to ConfigCat SDKs, from a dict of keys and values.
+
+For people who test an app that *reads* flags, not one that manages them::
+
+    with FlagServer() as server:
+        flags = server.flags({"isCheckoutEnabled": True, "discountPercent": 10})
+        client = configcatclient.get(flags.sdk_key, ConfigCatOptions(base_url=flags.base_url))
+        flags.set("isCheckoutEnabled", False)  # seen after the SDK's next refresh
+
+(the pytest plugin's ``configcat_flags`` fixture is the same with one server per session).
+Each :meth:`FlagServer.flags` call makes a product of its own in the fake, with one
+environment and one config, through the fake's management API, so what an SDK downloads is
+computed exactly as for any other config, and two flag sets never share an SDK key. A flag's
+type follows its value (``bool``, ``str``, ``int``, ``float``). Targeting is written with a
+small builder instead of API models::
+
+    Flag(10, rules=[when(user("Email").text_ends_with_any_of("@example.com")).then(20)],
+         percentages=[(50, 5), (50, 15)])
+
+with user conditions (every comparator of the spec, through :meth:`UserAttribute.compare`
+or the named shortcuts), segments (``segment("Beta").is_in()``, defined by
+``segments={"Beta": user(...)...}``) and prerequisite flags (``flag("other").equals(True)``),
+for config version ``"v2"`` (the default) or ``"v1"`` (one condition per rule, no
+prerequisites: a v2-only shape is refused when the flag set is made, naming the flag).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Mapping, Sequence
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+import httpx
+
+if TYPE_CHECKING:
+    from configcat_mock.mock import MockConfigCat
+    from configcat_mock.server import LoopbackServer
+
+FlagValue = bool | str | int | float
+ConfigVersion = Literal["v1", "v2"]
+
+#: v2 comparators whose v1 rollout-rule counterpart has another name (the rest keep theirs)
+_V1_NAMES = {"containsAnyOf": "contains", "doesNotContainAnyOf": "doesNotContain"}
+#: v1 rollout rules and segments compare a single text; these v2 comparators have one
+_V1_COMPARATORS = frozenset(
+    {
+        "isOneOf",
+        "isNotOneOf",
+        "containsAnyOf",
+        "doesNotContainAnyOf",
+        "semVerIsOneOf",
+        "semVerIsNotOneOf",
+        "semVerLess",
+        "semVerLessOrEquals",
+        "semVerGreater",
+        "semVerGreaterOrEquals",
+        "numberEquals",
+        "numberDoesNotEqual",
+        "numberLess",
+        "numberLessOrEquals",
+        "numberGreater",
+        "numberGreaterOrEquals",
+        "sensitiveIsOneOf",
+        "sensitiveIsNotOneOf",
+    }
+)
+
+
+def setting_type(value: FlagValue) -> str:
+    """The ConfigCat setting type of a Python value."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "double"
+    if isinstance(value, str):
+        return "string"
+    raise TypeError(f"a flag's value is a bool, str, int or float, not {type(value).__name__}")
+
+
+def _value_model(value: FlagValue, kind: str) -> dict[str, Any]:
+    if setting_type(value) != kind and not (kind == "double" and setting_type(value) == "int"):
+        raise TypeError(f"{value!r} is not a {kind} value")
+    field = {"boolean": "boolValue", "string": "stringValue", "int": "intValue"}.get(
+        kind, "doubleValue"
+    )
+    return {field: float(value) if kind == "double" else value}
+
+
+# -- conditions ------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class UserCondition:
+    attribute: str
+    comparator: str
+    value: tuple[str, ...] | str | float
+
+    def v2(self) -> dict[str, Any]:
+        if isinstance(self.value, tuple):
+            compared: dict[str, Any] = {"listValue": [{"value": v} for v in self.value]}
+        elif isinstance(self.value, float):
+            compared = {"doubleValue": self.value}
+        else:
+            compared = {"stringValue": self.value}
+        cond = {"comparisonAttribute": self.attribute, "comparator": self.comparator}
+        return {"userCondition": {**cond, "comparisonValue": compared}}
+
+    def v1(self, where: str) -> dict[str, Any]:
+        if self.comparator not in _V1_COMPARATORS:
+            raise ValueError(f"{where}: {self.comparator} has no counterpart in a v1 config")
+        value = ",".join(self.value) if isinstance(self.value, tuple) else str(self.value)
+        return {
+            "comparisonAttribute": self.attribute,
+            "comparator": _V1_NAMES.get(self.comparator, self.comparator),
+            "comparisonValue": value,
+        }
+
+
+@attrs.frozen
+class SegmentCondition:
+    name: str
+    comparator: Literal["isIn", "isNotIn"]
+
+
+@attrs.frozen
+class PrerequisiteCondition:
+    key: str
+    comparator: Literal["equals", "doesNotEqual"]
+    value: FlagValue
+
+
+Condition = UserCondition | SegmentCondition | PrerequisiteCondition
+
+
+@attrs.frozen
+class UserAttribute:
+    """``user("Email")``: conditions on one attribute of the SDK's user object."""
+
+    name: str
+
+    def compare(self, comparator: str, value: Sequence[str] | str | float) -> UserCondition:
+        """Any comparator of the spec's ``UserComparator``; list comparators take a list."""
+        if isinstance(value, str | float | int) and not isinstance(value, bool):
+            if comparator.endswith(("OneOf", "AnyOf")):
+                value = [str(value)]
+            elif isinstance(value, int):
+                value = float(value)
+        compared = tuple(str(v) for v in value) if isinstance(value, list | tuple) else value
+        return UserCondition(self.name, comparator, compared)  # type: ignore[arg-type]
+
+    def is_one_of(self, *values: str) -> UserCondition:
+        return self.compare("isOneOf", values)
+
+    def is_not_one_of(self, *values: str) -> UserCondition:
+        return self.compare("isNotOneOf", values)
+
+    def contains_any_of(self, *values: str) -> UserCondition:
+        return self.compare("containsAnyOf", values)
+
+    def text_equals(self, value: str) -> UserCondition:
+        return self.compare("textEquals", value)
+
+    def text_starts_with_any_of(self, *values: str) -> UserCondition:
+        return self.compare("textStartsWithAnyOf", values)
+
+    def text_ends_with_any_of(self, *values: str) -> UserCondition:
+        return self.compare("textEndsWithAnyOf", values)
+
+    def array_contains_any_of(self, *values: str) -> UserCondition:
+        return self.compare("arrayContainsAnyOf", values)
+
+    def number_equals(self, value: float) -> UserCondition:
+        return self.compare("numberEquals", float(value))
+
+    def number_less(self, value: float) -> UserCondition:
+        return self.compare("numberLess", float(value))
+
+    def number_greater(self, value: float) -> UserCondition:
+        return self.compare("numberGreater", float(value))
+
+    def semver_less(self, version: str) -> UserCondition:
+        return self.compare("semVerLess", version)
+
+    def semver_greater(self, version: str) -> UserCondition:
+        return self.compare("semVerGreater", version)
+
+    def date_time_before(self, unix_seconds: float) -> UserCondition:
+        return self.compare("dateTimeBefore", float(unix_seconds))
+
+    def date_time_after(self, unix_seconds: float) -> UserCondition:
+        return self.compare("dateTimeAfter", float(unix_seconds))
+
+
+@attrs.frozen
+class SegmentRef:
+    name: str
+
+    def is_in(self) -> SegmentCondition:
+        return SegmentCondition(self.name, "isIn")
+
+    def is_not_in(self) -> SegmentCondition:
+        return SegmentCondition(self.name, "isNotIn")
+
+
+@attrs.frozen
+class FlagRef:
+    key: str
+
+    def equals(self, value: FlagValue) -> PrerequisiteCondition:
+        return PrerequisiteCondition(self.key, "equals", value)
+
+    def does_not_equal(self, value: FlagValue) -> PrerequisiteCondition:
+        return PrerequisiteCondition(self.key, "doesNotEqual", value)
+
+
+def user(attribute: str) -> UserAttribute:
+    return UserAttribute(attribute)
+
+
+def segment(name: str) -> SegmentRef:
+    return SegmentRef(name)
+
+
+def flag(key: str) -> FlagRef:
+    return FlagRef(key)
+
+
+# -- rules and flags ---------------------------------------------------------------------------
+
+Percentages = Sequence[tuple[int, FlagValue]]
+
+
+@attrs.frozen
+class Rule:
+    conditions: tuple[Condition, ...]
+    value: FlagValue | None = None
+    percentages: tuple[tuple[int, FlagValue], ...] = ()
+
+
+@attrs.frozen
+class When:
+    """``when(cond, ...)``: a rule under construction; finish it with ``then`` or ``split``."""
+
+    conditions: tuple[Condition, ...]
+
+    def then(self, value: FlagValue) -> Rule:
+        return Rule(self.conditions, value=value)
+
+    def split(self, percentages: Percentages) -> Rule:
+        return Rule(self.conditions, percentages=tuple(percentages))
+
+
+def when(*conditions: Condition) -> When:
+    if not conditions:
+        raise ValueError("a rule needs at least one condition")
+    return When(conditions)
+
+
+@attrs.frozen
+class Flag:
+    """A flag's default value, targeting rules and percentage options."""
+
+    default: FlagValue
+    rules: Sequence[Rule] = ()
+    percentages: Percentages = ()
+    percentage_attribute: str | None = None
+
+
+FlagSpec = FlagValue | Flag
+
+
+def _as_flag(spec: FlagSpec) -> Flag:
+    return spec if isinstance(spec, Flag) else Flag(spec)
+
+
+# -- serving ----------------------------------------------------------------------------------
+
+
+class FlagSet:
+    """One config in the fake: its SDK key, where SDKs download it, and ways to change it."""
+
+    def __init__(
+        self,
+        api: httpx.Client,
+        base_url: str,
+        product_id: str,
+        environment_id: str,
+        config_id: str,
+        version: ConfigVersion,
+        sdk_key: str,
+    ) -> None:
+        self._api = api
+        self.base_url = base_url
+        self.product_id = product_id
+        self.environment_id = environment_id
+        self.config_id = config_id
+        self.version: ConfigVersion = version
+        self.sdk_key = sdk_key
+        self.setting_ids: dict[str, int] = {}
+        self.segment_ids: dict[str, str] = {}
+        self._types: dict[str, str] = {}
+
+    def __repr__(self) -> str:
+        return f"FlagSet({sorted(self.setting_ids)}, version={self.version!r})"
+
+    def set(self, key: str, spec: FlagSpec) -> None:
+        """Create or change a flag; SDKs see it on their next refresh."""
+        flag_ = _as_flag(spec)
+        if key not in self.setting_ids:
+            kind = setting_type(flag_.default)
+            body = {"key": key, "name": key, "settingType": kind}
+            created = _ok(self._api.post(f"/v1/configs/{self.config_id}/settings", json=body))
+            self.setting_ids[key], self._types[key] = int(created["settingId"]), kind
+        setting = self.setting_ids[key]
+        if self.version == "v2":
+            url = f"/v2/environments/{self.environment_id}/settings/{setting}/value"
+            _ok(self._api.put(url, json=self._v2_formula(key, flag_)))
+        else:
+            url = f"/v1/environments/{self.environment_id}/settings/{setting}/value"
+            _ok(self._api.put(url, json=self._v1_value(key, flag_)))
+
+    def _v2_formula(self, key: str, flag_: Flag) -> dict[str, Any]:
+        kind = self._types[key]
+
+        def condition(cond: Condition) -> dict[str, Any]:
+            if isinstance(cond, UserCondition):
+                return cond.v2()
+            if isinstance(cond, SegmentCondition):
+                seg = {"segmentId": self._segment(key, cond.name), "comparator": cond.comparator}
+                return {"segmentCondition": seg}
+            if cond.key not in self.setting_ids:
+                raise ValueError(f"flag {key!r}: its prerequisite {cond.key!r} is not in the set")
+            return {
+                "prerequisiteFlagCondition": {
+                    "prerequisiteSettingId": self.setting_ids[cond.key],
+                    "comparator": cond.comparator,
+                    "prerequisiteComparisonValue": _value_model(cond.value, self._types[cond.key]),
+                }
+            }
+
+        rules = [
+            {
+                "conditions": [condition(c) for c in rule.conditions],
+                "percentageOptions": [
+                    {"percentage": p, "value": _value_model(v, kind)} for p, v in rule.percentages
+                ],
+                "value": None if rule.value is None else _value_model(rule.value, kind),
+            }
+            for rule in flag_.rules
+        ]
+        if flag_.percentages:
+            options = [
+                {"percentage": p, "value": _value_model(v, kind)} for p, v in flag_.percentages
+            ]
+            rules.append({"conditions": [], "percentageOptions": options, "value": None})
+        formula: dict[str, Any] = {
+            "defaultValue": _value_model(flag_.default, kind),
+            "targetingRules": rules,
+        }
+        if flag_.percentage_attribute:
+            formula["percentageEvaluationAttribute"] = flag_.percentage_attribute
+        return formula
+
+    def _v1_value(self, key: str, flag_: Flag) -> dict[str, Any]:
+        kind = self._types[key]
+        rules = []
+        for i, rule in enumerate(flag_.rules):
+            where = f"flag {key!r}, rule {i + 1}"
+            if len(rule.conditions) != 1 or rule.percentages or rule.value is None:
+                raise ValueError(f"{where}: a v1 rule has one condition and one value")
+            (cond,) = rule.conditions
+            value = _value_model(rule.value, kind).popitem()[1]
+            if isinstance(cond, UserCondition):
+                rules.append({**cond.v1(where), "value": value})
+            elif isinstance(cond, SegmentCondition):
+                rules.append(
+                    {
+                        "segmentComparator": cond.comparator,
+                        "segmentId": self._segment(key, cond.name),
+                        "value": value,
+                    }
+                )
+            else:
+                raise ValueError(f"{where}: prerequisite flags need a v2 config")
+        if flag_.percentage_attribute:
+            raise ValueError(f"flag {key!r}: a percentage attribute needs a v2 config")
+        items = [
+            {"percentage": p, "value": _value_model(v, kind).popitem()[1]}
+            for p, v in flag_.percentages
+        ]
+        return {
+            "value": _value_model(flag_.default, kind).popitem()[1],
+            "rolloutRules": rules,
+            "rolloutPercentageItems": items,
+        }
+
+    def _segment(self, key: str, name: str) -> str:
+        if name not in self.segment_ids:
+            raise ValueError(f"flag {key!r}: segment {name!r} is not defined (segments={{...}})")
+        return self.segment_ids[name]
+
+    def add_segment(self, name: str, condition: UserCondition) -> None:
+        body = {"name": name, **condition.v1(f"segment {name!r}")}
+        created = _ok(self._api.post(f"/v1/products/{self.product_id}/segments", json=body))
+        self.segment_ids[name] = str(created["segmentId"])
+
+    def close(self) -> None:
+        """Remove the flag set's product from the fake (its SDK key stops answering)."""
+        self._api.delete(f"/v1/products/{self.product_id}")
+
+
+def _ok(response: httpx.Response) -> Any:
+    if not response.is_success:
+        raise ValueError(
+            f"the fake refused {response.request.method} {response.request.url.path}: "
+            f"{response.status_code} {response.text}"
+        )
+    return response.json() if response.content else None
+
+
+class FlagServer:
+    """The fake served on 127.0.0.1 for SDKs, making :class:`FlagSet` s on demand."""
+
+    def __init__(self, mock: MockConfigCat | None = None) -> None:
+        self._given = mock
+        self._names = itertools.count(1)
+        self.mock: MockConfigCat
+        self.server: LoopbackServer
+        self._api: httpx.Client
+
+    @property
+    def base_url(self) -> str:
+        return self.server.url
+
+    def __enter__(self) -> FlagServer:
+        from configcat_mock.mock import MockConfigCat
+        from configcat_mock.server import LoopbackServer
+
+        self.mock = self._given or MockConfigCat(rate_limits=False)
+        self.server = LoopbackServer(self.mock.app).__enter__()
+        self._api = httpx.Client(
+            base_url="http://configcat-mock",
+            transport=self.mock.transport,
+            auth=(self.mock.username, self.mock.password),
+        )
+        me = _ok(self._api.get("/v1/organizations"))
+        self._organization = str(me[0]["organizationId"])
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._api.close()
+        self.server.__exit__(exc_type, exc, tb)
+        if self._given is None:
+            self.mock.close()
+
+    def flags(
+        self,
+        flags: Mapping[str, FlagSpec],
+        *,
+        version: ConfigVersion = "v2",
+        segments: Mapping[str, UserCondition] | None = None,
+    ) -> FlagSet:
+        """A new config holding ``flags`` (in order, so prerequisites come first)."""
+        n = next(self._names)
+        product = _ok(
+            self._api.post(
+                f"/v1/organizations/{self._organization}/products", json={"name": f"flags-{n}"}
+            )
+        )
+        product_id = str(product["productId"])
+        env = _ok(self._api.post(f"/v1/products/{product_id}/environments", json={"name": "Test"}))
+        config = _ok(
+            self._api.post(
+                f"/v1/products/{product_id}/configs",
+                json={"name": "Flags", "evaluationVersion": version},
+            )
+        )
+        environment_id, config_id = str(env["environmentId"]), str(config["configId"])
+        keys = _ok(self._api.get(f"/v1/configs/{config_id}/environments/{environment_id}"))
+        flag_set = FlagSet(
+            self._api,
+            self.base_url,
+            product_id,
+            environment_id,
+            config_id,
+            version,
+            str(keys["primary"]),
+        )
+        for name, condition in (segments or {}).items():
+            flag_set.add_segment(name, condition)
+        for key, spec in flags.items():
+            flag_set.set(key, spec)
+        return flag_set
+
+
+def iter_user_comparators(document: Mapping[str, Any]) -> Iterator[str]:
+    """The spec's user comparators, for checking the builder against the document."""
+    yield from document["components"]["schemas"]["UserComparator"]["enum"]
