@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from loopback_http import LoopbackFiles, serve_files
 
 # the plugin's own behaviour (leak guard, fixtures) is tested by running pytest inside a test
 pytest_plugins = ["pytester"]
@@ -17,3 +19,10 @@ def _no_ambient_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests decide the environment themselves."""
     for var in ("CONFIGCAT_API_USER", "CONFIGCAT_API_PASS", "CONFIGCAT_API_HOST"):
         monkeypatch.delenv(var, raising=False)
+
+
+@pytest.fixture
+def loopback_files() -> Iterator[LoopbackFiles]:
+    """A plain-HTTP server on 127.0.0.1 serving ``files``; stopped after the test."""
+    with serve_files() as state:
+        yield state

@@ -34,6 +34,12 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 import httpx
 
+from configcat_mock.comparators import (
+    ROLLOUT_RULE_COMPARATOR_NUMBER,
+    USER_COMPARATOR_NUMBER,
+    value_kind,
+)
+
 if TYPE_CHECKING:
     from configcat_mock.mock import MockConfigCat
     from configcat_mock.server import LoopbackServer
@@ -41,31 +47,15 @@ if TYPE_CHECKING:
 FlagValue = bool | str | int | float
 ConfigVersion = Literal["v1", "v2"]
 
-#: v2 comparators whose v1 rollout-rule counterpart has another name (the rest keep theirs)
-_V1_NAMES = {"containsAnyOf": "contains", "doesNotContainAnyOf": "doesNotContain"}
-#: v1 rollout rules and segments compare a single text; these v2 comparators have one
-_V1_COMPARATORS = frozenset(
-    {
-        "isOneOf",
-        "isNotOneOf",
-        "containsAnyOf",
-        "doesNotContainAnyOf",
-        "semVerIsOneOf",
-        "semVerIsNotOneOf",
-        "semVerLess",
-        "semVerLessOrEquals",
-        "semVerGreater",
-        "semVerGreaterOrEquals",
-        "numberEquals",
-        "numberDoesNotEqual",
-        "numberLess",
-        "numberLessOrEquals",
-        "numberGreater",
-        "numberGreaterOrEquals",
-        "sensitiveIsOneOf",
-        "sensitiveIsNotOneOf",
-    }
-)
+#: v1 rollout-rule comparators by the number they share with their v2 counterparts
+_V1_BY_NUMBER = {number: name for name, number in ROLLOUT_RULE_COMPARATOR_NUMBER.items()}
+
+
+def _number(comparator: str) -> int:
+    try:
+        return USER_COMPARATOR_NUMBER[comparator]
+    except KeyError:
+        raise ValueError(f"{comparator!r} is not a user comparator") from None
 
 
 def setting_type(value: FlagValue) -> str:
@@ -110,12 +100,15 @@ class UserCondition:
         return {"userCondition": {**cond, "comparisonValue": compared}}
 
     def v1(self, where: str) -> dict[str, Any]:
-        if self.comparator not in _V1_COMPARATORS:
+        v1_name = _V1_BY_NUMBER.get(_number(self.comparator))
+        if v1_name is None:
             raise ValueError(f"{where}: {self.comparator} has no counterpart in a v1 config")
         value = ",".join(self.value) if isinstance(self.value, tuple) else str(self.value)
+        if isinstance(self.value, float) and self.value.is_integer():
+            value = str(int(self.value))
         return {
             "comparisonAttribute": self.attribute,
-            "comparator": _V1_NAMES.get(self.comparator, self.comparator),
+            "comparator": v1_name,
             "comparisonValue": value,
         }
 
@@ -143,14 +136,19 @@ class UserAttribute:
     name: str
 
     def compare(self, comparator: str, value: Sequence[str] | str | float) -> UserCondition:
-        """Any comparator of the spec's ``UserComparator``; list comparators take a list."""
-        if isinstance(value, str | float | int) and not isinstance(value, bool):
-            if comparator.endswith(("OneOf", "AnyOf")):
-                value = [str(value)]
-            elif isinstance(value, int):
-                value = float(value)
-        compared = tuple(str(v) for v in value) if isinstance(value, list | tuple) else value
-        return UserCondition(self.name, comparator, compared)  # type: ignore[arg-type]
+        """Any comparator of the spec's ``UserComparator``: list comparators take a list (or
+        one text), number and date comparators a number, the rest one text."""
+        kind = value_kind(_number(comparator))
+        if kind == "l":
+            items = [value] if isinstance(value, str | int | float) else list(value)
+            return UserCondition(self.name, comparator, tuple(str(v) for v in items))
+        if kind == "d":
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                raise TypeError(f"{comparator} compares with a number, not {value!r}")
+            return UserCondition(self.name, comparator, float(value))
+        if not isinstance(value, str):
+            raise TypeError(f"{comparator} compares with one text, not {value!r}")
+        return UserCondition(self.name, comparator, value)
 
     def is_one_of(self, *values: str) -> UserCondition:
         return self.compare("isOneOf", values)

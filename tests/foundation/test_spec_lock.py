@@ -10,14 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import threading
 import urllib.parse
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
+from loopback_http import LoopbackFiles
 
 from spec.lockfile import (
     DEFAULT_LOCK,
@@ -66,36 +63,6 @@ def source_yaml(lock_path: Path) -> bytes:
     return download(Lock.read(lock_path).sources[0].url)
 
 
-class _Files(BaseHTTPRequestHandler):
-    files: ClassVar[dict[str, bytes]] = {}
-    hits: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:
-        self.hits.append(self.path)
-        body = self.files.get(self.path)
-        self.send_response(200 if body is not None else 404)
-        self.send_header("Content-Length", str(len(body or b"")))
-        self.end_headers()
-        self.wfile.write(body or b"")
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def file_server() -> Iterator[tuple[str, type[_Files]]]:
-    """A loopback HTTP server of ``path -> bytes``, stopped after the test."""
-    handler = type("Files", (_Files,), {"files": {}, "hits": []})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", handler
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def _served_lock(tmp_path: Path, lock_path: Path, base: str) -> Path:
     """A copy of ``lock_path`` whose sources point at ``base`` under their own paths."""
     lock = Lock.read(lock_path)
@@ -141,9 +108,9 @@ def test_sources_yaml_becomes_the_locked_json_byte_for_byte(lock_path: Path) -> 
 
 @pytest.mark.parametrize("lock_path", [DEFAULT_LOCK, OLDER_LOCK], ids=["pinned", "2024-10"])
 def test_no_file_downloads_from_the_lock_sources_and_verifies(
-    tmp_path: Path, lock_path: Path, file_server: tuple[str, type[_Files]]
+    tmp_path: Path, lock_path: Path, loopback_files: LoopbackFiles
 ) -> None:
-    base, files = file_server
+    base, files = loopback_files.url, loopback_files
     lock = _served_lock(tmp_path, lock_path, base)
     url = Lock.read(lock).sources[0].url
     files.files[urllib.parse.urlsplit(url).path] = source_yaml(lock_path)
@@ -157,9 +124,9 @@ def test_no_file_downloads_from_the_lock_sources_and_verifies(
 
 
 def test_a_tampered_download_is_refused(
-    tmp_path: Path, lock: Path, file_server: tuple[str, type[_Files]]
+    tmp_path: Path, lock: Path, loopback_files: LoopbackFiles
 ) -> None:
-    base, files = file_server
+    base, files = loopback_files.url, loopback_files
     served = _served_lock(tmp_path, DEFAULT_LOCK, base)
     url = Lock.read(served).sources[0].url
     tampered = source_yaml(DEFAULT_LOCK).replace(b"/v1/me:", b"/v1/me-too:", 1)
@@ -184,9 +151,9 @@ def test_a_yaml_file_source_is_converted_and_verified(tmp_path: Path, lock: Path
 
 
 def test_update_from_a_url_records_it_as_the_source(
-    tmp_path: Path, lock: Path, file_server: tuple[str, type[_Files]]
+    tmp_path: Path, lock: Path, loopback_files: LoopbackFiles
 ) -> None:
-    base, files = file_server
+    base, files = loopback_files.url, loopback_files
     body = b"openapi: 3.0.4\npaths:\n  /v9/x:\n    post: {}\n"
     files.files["/next.yaml"] = body
     fetch(base + "/next.yaml", lock, tmp_path / "out.json", update=True, today="2026-12-01")

@@ -2,36 +2,16 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
+from loopback_http import LoopbackFiles
 
 from configcat_publicapi import APIConnectionError, ConfigCatClient
 
 
-class _Plain(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        self.send_response(200)
-        self.send_header("Content-Length", "2")
-        self.end_headers()
-        self.wfile.write(b"{}")
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
-def plain_http_port() -> Iterator[int]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Plain)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield int(server.server_address[1])
-    finally:
-        server.shutdown()
-        server.server_close()
+def plain_http_port(loopback_files: LoopbackFiles) -> int:
+    loopback_files.files["/v1/me"] = b"{}"
+    return int(loopback_files.url.rsplit(":", 1)[1])
 
 
 def test_https_to_a_plain_http_host_says_write_http(

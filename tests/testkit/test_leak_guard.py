@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
+from loopback_http import LoopbackFiles
 
 from configcat_mock import leak_guard
 from configcat_mock.leak_guard import ConfigCatConnectionBlocked, guard, is_configcat_host
@@ -56,26 +55,10 @@ def test_httpx_raw_sockets_and_resolution_are_refused_and_recorded() -> None:
     assert socket.getaddrinfo is leak_guard._originals.get("getaddrinfo", socket.getaddrinfo)
 
 
-class _Hello(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        self.send_response(200)
-        self.send_header("Content-Length", "5")
-        self.end_headers()
-        self.wfile.write(b"hello")
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
-def loopback_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hello)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+def loopback_url(loopback_files: LoopbackFiles) -> str:
+    loopback_files.files["/"] = b"hello"
+    return loopback_files.url + "/"
 
 
 def test_other_hosts_pass_and_everything_is_restored(loopback_url: str) -> None:

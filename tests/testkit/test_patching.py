@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
+from loopback_http import LoopbackFiles
 
 from configcat_mock import MockConfigCat, patch_configcat
 from configcat_mock.leak_guard import guard
@@ -37,26 +37,10 @@ def _originals() -> tuple[object, object]:
     return httpx.HTTPTransport.handle_request, httpx.AsyncHTTPTransport.handle_async_request
 
 
-class _Hello(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        self.send_response(200)
-        self.send_header("Content-Length", "5")
-        self.end_headers()
-        self.wfile.write(b"hello")
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
-def loopback_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hello)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+def loopback_url(loopback_files: LoopbackFiles) -> str:
+    loopback_files.files["/"] = b"hello"
+    return loopback_files.url + "/"
 
 
 @pytest.mark.usefixtures("demo_credentials")
