@@ -1,8 +1,9 @@
 """The product as a user meets it: a wheel built from a clean clone, installed elsewhere.
 
-One module-scoped build: ``git clone`` of HEAD into a temporary folder, ``python -m build
---wheel`` there (an isolated build: the hook generates the client and packages the mock's
-spec), then two throwaway virtualenvs outside the repository, made with uv from its cache:
+One module-scoped build: ``git clone`` of HEAD into a temporary folder, ``python -m build``
+there (isolated builds of the sdist, whose hook generates the client and packages the
+mock's spec, then of the wheel from the sdist), both checked as ``make dist`` checks them,
+then two throwaway virtualenvs outside the repository, made with uv from its cache:
 
 - with ``[mock]``: ``user_project/`` (the fixtures, sync and async under anyio and
   pytest-asyncio, ``configcat-mock serve`` called with the client) must pass;
@@ -57,22 +58,15 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     env = _clean_env()
     # the document make test already verified; the hook checks it against the lock again
     env["SPEC_SOURCE"] = str(REPO / "spec" / "swagger.json")
-    _run(
-        [
-            str(BIN / "python"),
-            "-m",
-            "build",
-            "--wheel",
-            "--installer",
-            "uv",
-            "--outdir",
-            str(work / "dist"),
-            str(clone),
-        ],
-        cwd=work,
-        env=env,
-    )
-    (built,) = (work / "dist").glob("*.whl")
+    dist = work / "dist"
+    # the sdist first, then the wheel built from it: as `make dist` and PyPI users do
+    build = [str(BIN / "python"), "-m", "build", "--installer", "uv", "--outdir", str(dist)]
+    _run([*build, str(clone)], cwd=work, env=env)
+    # the clone's own checker: its tree and lock are the ones the build read
+    checked = _run([str(BIN / "python"), "-m", "tools.check_dist", str(dist)], cwd=clone, env=env)
+    assert "wheel and sdist are whole" in checked
+    _run([str(BIN / "twine"), "check", "--strict", *map(str, dist.iterdir())], cwd=work, env=env)
+    (built,) = dist.glob("*.whl")
     return built
 
 
