@@ -65,6 +65,11 @@ def json_response(status: int, body: Any, headers: dict[str, str] | None = None)
     return Response(_dumps(body), status, headers, media_type="application/json")
 
 
+async def _error_response(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, MockHTTPError)
+    return json_response(exc.status, exc.body, exc.headers)
+
+
 class MockApp:
     """The mock's request pipeline around one :class:`Backend` and one :class:`Spec`."""
 
@@ -105,7 +110,9 @@ class MockApp:
                 *delivery_routes(self),
                 Mount(CONTROL_PREFIX, routes=control_routes(self)),
                 Route("/{path:path}", self.endpoint, methods=_METHODS),
-            ]
+            ],
+            # a body limit passed while a control or delivery route read the body
+            exception_handlers={MockHTTPError: _error_response},
         )
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:

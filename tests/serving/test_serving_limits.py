@@ -275,3 +275,16 @@ def test_an_idle_keep_alive_connection_is_closed_after_its_answer(
     sock.close()
     assert answer.startswith(b"HTTP/1.1 200 ")
     assert answer.count(b"HTTP/1.1") == 1
+
+
+async def test_every_control_route_keeps_to_its_limit() -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(100):
+            yield b"x" * 1024
+
+    with MockConfigCat(rate_limits=False, control_body_limit=10_000) as mock:
+        async with httpx.AsyncClient(transport=mock.async_transport, base_url="http://m") as h:
+            for path in ("/_mock/state", "/_mock/faults", "/_mock/delivery/state"):
+                r = await h.put(path, content=chunks())
+                assert r.status_code == 413, (path, r.text)
+        assert mock.app.internal_errors == []
