@@ -37,7 +37,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from configcat_publicapi._exceptions import APIConnectionError, APIStatusError, ConfigCatError
+from configcat_publicapi._exceptions import (
+    APIConnectionError,
+    APIStatusError,
+    ConfigCatConfigurationError,
+    ConfigCatError,
+)
 
 if TYPE_CHECKING:
     from configcat_publicapi._client import AsyncConfigCatClient, ConfigCatClient
@@ -66,10 +71,15 @@ ParentId = UUID | str
 
 
 def is_ambiguous(error: BaseException) -> bool:
-    """Whether the write behind ``error`` may have been applied: no answer, or a 5xx."""
+    """Whether the write behind ``error`` may have been applied: no answer, or a 5xx (but 501
+    Not Implemented and 505 HTTP Version Not Supported, which say it was not)."""
     if isinstance(error, APIConnectionError):
         return True
-    return isinstance(error, APIStatusError) and error.status_code >= 500
+    return (
+        isinstance(error, APIStatusError)
+        and error.status_code >= 500
+        and error.status_code not in (501, 505)
+    )
 
 
 @dataclass(frozen=True)
@@ -127,10 +137,10 @@ def _value(obj: Any, name: str) -> Any:
 def _plan(kind: _Kind, parent: ParentId, body: Any, attempts: int) -> Generator[_Call, Any, Any]:
     """The calls of one safe create; the driver sends back each result or throws its error."""
     if attempts < 1:
-        raise ValueError("attempts must be at least 1")
+        raise ConfigCatConfigurationError("attempts must be at least 1")
     key = _value(body, kind.key)
     if not isinstance(key, str) or not key:
-        raise ConfigCatError(f"a safe create needs the body's {kind.key!r}")
+        raise ConfigCatConfigurationError(f"a safe create needs the body's {kind.key!r}")
     folded = key.casefold()
     listing = _Call(kind.namespace, kind.listing, () if kind.scoped else (parent,))
 

@@ -21,6 +21,7 @@ from configcat_publicapi import (
     AsyncConfigCatClient,
     BadRequestError,
     ConfigCatClient,
+    ConfigCatConfigurationError,
     InternalServerError,
     RetryPolicy,
 )
@@ -379,3 +380,30 @@ def test_resending_after_a_lost_answer_makes_duplicates() -> None:
         workload(mock, "naive")
         state = final_state(mock)
     assert duplicates(state) != []  # tags and configs: the service does not refuse namesakes
+
+
+def test_what_counts_as_ambiguous() -> None:
+    def status(code: int) -> InternalServerError:
+        return InternalServerError(
+            f"{code}", status_code=code, method="POST", url="u", text="", field_errors={}
+        )
+
+    assert is_ambiguous(APIConnectionError("gone", method="POST", url="u"))
+    assert [is_ambiguous(status(c)) for c in (500, 501, 502, 503, 504, 505)] == [
+        True,
+        False,
+        True,
+        True,
+        True,
+        False,
+    ]
+
+
+def test_a_body_without_its_key_is_refused() -> None:
+    with MockConfigCat(rate_limits=False) as mock:
+        cc = client(mock)
+        with pytest.raises(ConfigCatConfigurationError, match="'name'"):
+            SafeCreates(cc).tag("p", body={"color": "red"})  # type: ignore[arg-type]
+        with pytest.raises(ConfigCatConfigurationError, match="attempts"):
+            SafeCreates(cc, attempts=0).tag("p", body=CreateTagModel(name="t"))
+        assert list(mock.journal.entries) == []  # nothing was sent
