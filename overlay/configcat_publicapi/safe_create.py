@@ -32,9 +32,9 @@ keyword).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, overload
 from uuid import UUID
 
 from configcat_publicapi._exceptions import (
@@ -45,6 +45,8 @@ from configcat_publicapi._exceptions import (
 )
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from configcat_publicapi._client import AsyncConfigCatClient, ConfigCatClient
     from configcat_publicapi_client.models import (
         ConfigModel,
@@ -63,11 +65,20 @@ if TYPE_CHECKING:
         TagModel,
     )
 
-__all__ = ["DEFAULT_ATTEMPTS", "AsyncSafeCreates", "SafeCreates", "is_ambiguous"]
+__all__ = [
+    "DEFAULT_ATTEMPTS",
+    "AsyncCreate",
+    "AsyncSafeCreates",
+    "SafeCreates",
+    "SyncCreate",
+    "is_ambiguous",
+]
 
 #: Sends of one create at most, the first included.
 DEFAULT_ATTEMPTS = 3
 ParentId = UUID | str
+B_contra = TypeVar("B_contra", contravariant=True)
+R_co = TypeVar("R_co", covariant=True)
 
 
 def is_ambiguous(error: BaseException) -> bool:
@@ -209,78 +220,80 @@ async def _run_async(client: AsyncConfigCatClient, plan: Generator[_Call, Any, A
             result, error = None, exc
 
 
-class SafeCreates:
+class SyncCreate(Protocol[B_contra, R_co]):
+    """A safe create of :class:`SafeCreates`: the parent's id, then ``body=``."""
+
+    def __call__(self, parent: ParentId, /, *, body: B_contra) -> R_co: ...
+
+
+class AsyncCreate(Protocol[B_contra, R_co]):
+    """A safe create of :class:`AsyncSafeCreates`: the parent's id, then ``body=``."""
+
+    def __call__(self, parent: ParentId, /, *, body: B_contra) -> Awaitable[R_co]: ...
+
+
+class _Create(Generic[B_contra, R_co]):
+    """One safe create, declared once for both clients; typed by its annotation."""
+
+    def __init__(self, kind: _Kind) -> None:
+        self.kind = kind
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> Self: ...
+    @overload
+    def __get__(self, obj: SafeCreates, owner: type) -> SyncCreate[B_contra, R_co]: ...
+    @overload
+    def __get__(self, obj: AsyncSafeCreates, owner: type) -> AsyncCreate[B_contra, R_co]: ...
+    def __get__(self, obj: _Creates | None, owner: type) -> Any:
+        if obj is None:
+            return self
+        kind, run = self.kind, obj._run
+
+        def create(parent: ParentId, /, *, body: Any) -> Any:
+            return run(kind, parent, body)
+
+        return create
+
+
+class _Creates:
+    """The safe creates, with the natural key each is looked up by (module docstring)."""
+
+    setting: _Create[CreateSettingInitialValues, SettingModel] = _Create(SETTING)
+    environment: _Create[CreateEnvironmentModel, EnvironmentModel] = _Create(ENVIRONMENT)
+    segment: _Create[CreateSegmentModel, SegmentModel] = _Create(SEGMENT)
+    product: _Create[CreateProductRequest, ProductModel] = _Create(PRODUCT)
+    tag: _Create[CreateTagModel, TagModel] = _Create(TAG)
+    config: _Create[CreateConfigRequest, ConfigModel] = _Create(CONFIG)
+    permission_group: _Create[CreatePermissionGroupRequest, PermissionGroupModel] = _Create(
+        PERMISSION_GROUP
+    )
+
+    def __init__(self, attempts: int) -> None:
+        self.attempts = attempts
+
+    def _run(self, kind: _Kind, parent: ParentId, body: Any) -> Any:
+        raise NotImplementedError
+
+
+class SafeCreates(_Creates):
     """Creates that survive a lost answer without making a duplicate: ``SafeCreates(cc).tag(
     product_id, body=CreateTagModel(name="beta"))``."""
 
     def __init__(self, client: ConfigCatClient, *, attempts: int = DEFAULT_ATTEMPTS) -> None:
+        super().__init__(attempts)
         self.client = client
-        self.attempts = attempts
 
-    def _create(self, kind: _Kind, parent: ParentId, body: Any) -> Any:
+    def _run(self, kind: _Kind, parent: ParentId, body: Any) -> Any:
         return _run(self.client, _plan(kind, parent, body, self.attempts))
 
-    def setting(self, config_id: ParentId, *, body: CreateSettingInitialValues) -> SettingModel:
-        return self._create(SETTING, config_id, body)  # type: ignore[no-any-return]
 
-    def environment(
-        self, product_id: ParentId, *, body: CreateEnvironmentModel
-    ) -> EnvironmentModel:
-        return self._create(ENVIRONMENT, product_id, body)  # type: ignore[no-any-return]
-
-    def segment(self, product_id: ParentId, *, body: CreateSegmentModel) -> SegmentModel:
-        return self._create(SEGMENT, product_id, body)  # type: ignore[no-any-return]
-
-    def product(self, organization_id: ParentId, *, body: CreateProductRequest) -> ProductModel:
-        return self._create(PRODUCT, organization_id, body)  # type: ignore[no-any-return]
-
-    def tag(self, product_id: ParentId, *, body: CreateTagModel) -> TagModel:
-        return self._create(TAG, product_id, body)  # type: ignore[no-any-return]
-
-    def config(self, product_id: ParentId, *, body: CreateConfigRequest) -> ConfigModel:
-        return self._create(CONFIG, product_id, body)  # type: ignore[no-any-return]
-
-    def permission_group(
-        self, product_id: ParentId, *, body: CreatePermissionGroupRequest
-    ) -> PermissionGroupModel:
-        return self._create(PERMISSION_GROUP, product_id, body)  # type: ignore[no-any-return]
-
-
-class AsyncSafeCreates:
-    """:class:`SafeCreates` for an :class:`~configcat_publicapi.AsyncConfigCatClient`."""
+class AsyncSafeCreates(_Creates):
+    """:class:`SafeCreates` for an :class:`~configcat_publicapi.AsyncConfigCatClient`: ``await
+    AsyncSafeCreates(acc).tag(product_id, body=...)``."""
 
     def __init__(self, client: AsyncConfigCatClient, *, attempts: int = DEFAULT_ATTEMPTS) -> None:
+        super().__init__(attempts)
         self.client = client
-        self.attempts = attempts
 
-    async def _create(self, kind: _Kind, parent: ParentId, body: Any) -> Any:
-        return await _run_async(self.client, _plan(kind, parent, body, self.attempts))
-
-    async def setting(
-        self, config_id: ParentId, *, body: CreateSettingInitialValues
-    ) -> SettingModel:
-        return await self._create(SETTING, config_id, body)  # type: ignore[no-any-return]
-
-    async def environment(
-        self, product_id: ParentId, *, body: CreateEnvironmentModel
-    ) -> EnvironmentModel:
-        return await self._create(ENVIRONMENT, product_id, body)  # type: ignore[no-any-return]
-
-    async def segment(self, product_id: ParentId, *, body: CreateSegmentModel) -> SegmentModel:
-        return await self._create(SEGMENT, product_id, body)  # type: ignore[no-any-return]
-
-    async def product(
-        self, organization_id: ParentId, *, body: CreateProductRequest
-    ) -> ProductModel:
-        return await self._create(PRODUCT, organization_id, body)  # type: ignore[no-any-return]
-
-    async def tag(self, product_id: ParentId, *, body: CreateTagModel) -> TagModel:
-        return await self._create(TAG, product_id, body)  # type: ignore[no-any-return]
-
-    async def config(self, product_id: ParentId, *, body: CreateConfigRequest) -> ConfigModel:
-        return await self._create(CONFIG, product_id, body)  # type: ignore[no-any-return]
-
-    async def permission_group(
-        self, product_id: ParentId, *, body: CreatePermissionGroupRequest
-    ) -> PermissionGroupModel:
-        return await self._create(PERMISSION_GROUP, product_id, body)  # type: ignore[no-any-return]
+    def _run(self, kind: _Kind, parent: ParentId, body: Any) -> Any:
+        return _run_async(self.client, _plan(kind, parent, body, self.attempts))
