@@ -192,32 +192,41 @@ def _invoke(client: Any, call: _Call) -> Any:
     return getattr(getattr(client, call.namespace), call.method)(*call.args, **call.kwargs)
 
 
-def _run(client: ConfigCatClient, plan: Generator[_Call, Any, Any]) -> Any:
-    result: Any = None
-    error: ConfigCatError | None = None
-    while True:
+class _Driver:
+    """Feeds a plan the outcome of each call it yields; the sync and async loops share it."""
+
+    def __init__(self, plan: Generator[_Call, Any, Any]) -> None:
+        self.plan = plan
+        self.outcome: tuple[Any, ConfigCatError | None] = (None, None)
+        self.value: Any = None
+
+    def next_call(self) -> _Call | None:
+        result, error = self.outcome
         try:
-            call = plan.throw(error) if error is not None else plan.send(result)
+            return self.plan.throw(error) if error is not None else self.plan.send(result)
         except StopIteration as done:
-            return done.value
+            self.value = done.value
+            return None
+
+
+def _run(client: ConfigCatClient, plan: Generator[_Call, Any, Any]) -> Any:
+    driver = _Driver(plan)
+    while (call := driver.next_call()) is not None:
         try:
-            result, error = _invoke(client, call), None
+            driver.outcome = (_invoke(client, call), None)
         except ConfigCatError as exc:
-            result, error = None, exc
+            driver.outcome = (None, exc)
+    return driver.value
 
 
 async def _run_async(client: AsyncConfigCatClient, plan: Generator[_Call, Any, Any]) -> Any:
-    result: Any = None
-    error: ConfigCatError | None = None
-    while True:
+    driver = _Driver(plan)
+    while (call := driver.next_call()) is not None:
         try:
-            call = plan.throw(error) if error is not None else plan.send(result)
-        except StopIteration as done:
-            return done.value
-        try:
-            result, error = await _invoke(client, call), None
+            driver.outcome = (await _invoke(client, call), None)
         except ConfigCatError as exc:
-            result, error = None, exc
+            driver.outcome = (None, exc)
+    return driver.value
 
 
 class SyncCreate(Protocol[B_contra, R_co]):
