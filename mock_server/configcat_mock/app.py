@@ -26,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 
-from configcat_mock import permissions
+from configcat_mock import passwords, permissions
 from configcat_mock.backend import Backend
 from configcat_mock.context import Call, Reply
 from configcat_mock.delivery.routes import is_delivery_path
@@ -63,6 +63,11 @@ def json_response(status: int, body: Any, headers: dict[str, str] | None = None)
     if body is None or status == 204:
         return Response(status_code=status, headers=headers)
     return Response(_dumps(body), status, headers, media_type="application/json")
+
+
+async def _error_response(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, MockHTTPError)
+    return json_response(exc.status, exc.body, exc.headers)
 
 
 class MockApp:
@@ -105,7 +110,9 @@ class MockApp:
                 *delivery_routes(self),
                 Mount(CONTROL_PREFIX, routes=control_routes(self)),
                 Route("/{path:path}", self.endpoint, methods=_METHODS),
-            ]
+            ],
+            # a body limit passed while a control or delivery route read the body
+            exception_handlers={MockHTTPError: _error_response},
         )
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
@@ -135,7 +142,9 @@ class MockApp:
 
     # -- the pipeline ----------------------------------------------------------------------
 
-    def authenticate(self, request: Request) -> User:
+    @staticmethod
+    def credentials(request: Request) -> tuple[str, str]:
+        """The Basic credentials of a request; 401 when there are none."""
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "basic" or not token:
@@ -144,10 +153,23 @@ class MockApp:
             username, sep, password = base64.b64decode(token, validate=True).decode().partition(":")
         except (binascii.Error, UnicodeDecodeError, ValueError):
             raise Unauthorized() from None
-        user = self.backend.authenticate(username, password) if sep else None
+        if not sep:
+            raise Unauthorized()
+        return username, password
+
+    def authenticate(self, request: Request) -> User:
+        user = self.backend.authenticate(*self.credentials(request))
         if user is None:
             raise Unauthorized()
         return user
+
+    async def _check_password_off_loop(self, request: Request) -> None:
+        """Hash a password not checked before in a worker thread (scrypt takes ~0.1 s and
+        lets go of the GIL), so that :meth:`authenticate` finds the verdict remembered."""
+        username, password = self.credentials(request)
+        for user in self.backend.t["users"]:
+            if user.username == username and passwords.known(user.password, password) is None:
+                await asyncio.to_thread(passwords.verify, user.password, password)
 
     async def endpoint(self, request: Request) -> Response:
         started = time.perf_counter()
@@ -167,6 +189,7 @@ class MockApp:
                 op, path_params = self.router.match_raw(request.method, raw_path)
             else:
                 op, path_params = self.router.match(request.method, request.scope["path"])
+            await self._check_password_off_loop(request)
             user = self.authenticate(request)
             verdict = self.limiter.hit(user.username, op.operation_id)
             if verdict is not None:

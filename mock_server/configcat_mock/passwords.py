@@ -9,7 +9,9 @@ one password still get different hashes.
 scrypt (stdlib :func:`hashlib.scrypt`, n=2**14, r=8, p=1: the interactive-login parameters of
 its paper) costs about 0.1 s, too much for every request of a client that sends its credentials
 each time, so a successful or failed check is remembered per stored hash and a SHA-256 of the
-password given (never the password), in this process only.
+password given (never the password), in this process only. A check that is not remembered yet
+is made off the event loop by the app (:func:`known` tells), so a client trying passwords
+does not hold up the others.
 """
 
 from __future__ import annotations
@@ -62,6 +64,14 @@ def hashed(password: str, user_id: str) -> str:
     return found
 
 
+def known(stored: str, password: str) -> bool | None:
+    """The remembered verdict of :func:`verify`, or ``None`` when it would have to hash."""
+    if _FORMAT.fullmatch(stored) is None:
+        return False
+    with _lock:
+        return _checked.get((stored, hashlib.sha256(password.encode()).digest()))
+
+
 def verify(stored: str, password: str) -> bool:
     """Whether ``password`` is the one ``stored`` was made from (constant-time compare)."""
     match = _FORMAT.fullmatch(stored)
@@ -69,9 +79,9 @@ def verify(stored: str, password: str) -> bool:
         return False
     memo = (stored, hashlib.sha256(password.encode()).digest())
     with _lock:
-        known = _checked.get(memo)
-    if known is not None:
-        return known
+        verdict = _checked.get(memo)
+    if verdict is not None:
+        return verdict
     n, r, p = (int(x) for x in match.group(1, 2, 3))
     if not (1 < n <= 2**20 and n & (n - 1) == 0 and 0 < r <= 32 and 0 < p <= 16):
         return False  # not parameters this module writes: refuse rather than burn memory

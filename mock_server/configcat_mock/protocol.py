@@ -11,8 +11,13 @@ event_size`` bounds the size of headers, not the time). This subclass adds two d
   never send anything.
 * ``body_timeout``: the body must be complete within this many seconds of the headers.
 
-When one passes, the connection is closed, after a ``408 Request Timeout`` when part of a request
-had arrived and no answer had started (an idle socket is closed silently, as keep-alive does).
+* ``max_header_bytes``: a request line and headers larger than this are answered ``431`` and
+  the connection closed (httptools, unlike h11, has no such bound, and buffers a header that
+  never ends).
+
+When a deadline passes, the connection is closed, after a ``408 Request Timeout`` when part of
+a request had arrived and no answer had started (an idle socket is closed silently, as
+keep-alive does).
 Other connections are not affected: the timers are loop callbacks.
 
 It also puts ``scope["extensions"]["configcat_mock.connection"] = {"abort": ...}`` in each
@@ -32,8 +37,14 @@ DEFAULT_HEADER_TIMEOUT = 10.0
 DEFAULT_BODY_TIMEOUT = 30.0
 #: ``--keep-alive-timeout``: seconds an idle keep-alive connection stays open (uvicorn's).
 DEFAULT_KEEP_ALIVE_TIMEOUT = 5
+#: The largest request line and headers, in bytes.
+DEFAULT_MAX_HEADER_BYTES = 1024 * 1024
 CONNECTION_EXTENSION = "configcat_mock.connection"
 
+_TOO_LARGE_ANSWER = (
+    b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: text/plain; charset=utf-8\r\n"
+    b"content-length: 36\r\nconnection: close\r\n\r\nThe request headers are too large.\r\n"
+)
 _TIMEOUT_ANSWER = (
     b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\n"
     b"content-length: 28\r\nconnection: close\r\n\r\nThe request took too long.\r\n"
@@ -46,7 +57,10 @@ class DeadlineProtocol(HttpToolsProtocol):
     header_timeout: float = DEFAULT_HEADER_TIMEOUT
     body_timeout: float = DEFAULT_BODY_TIMEOUT
     _deadline: asyncio.TimerHandle | None = None
+    max_header_bytes: int = DEFAULT_MAX_HEADER_BYTES
     _partial = False  # part of a request has arrived and it has no answer yet
+    _in_body = False  # the current request's headers are complete
+    _header_bytes = 0  # bytes received since the current request's headers began
 
     def _arm(self, seconds: float) -> None:
         self._disarm()
@@ -73,6 +87,17 @@ class DeadlineProtocol(HttpToolsProtocol):
         self._disarm()
         super().connection_lost(exc)
 
+    def data_received(self, data: bytes) -> None:
+        if not self._in_body:
+            self._header_bytes += len(data)
+            if self._header_bytes > self.max_header_bytes:
+                self._disarm()
+                if not self.transport.is_closing():
+                    self.transport.write(_TOO_LARGE_ANSWER)
+                    self.transport.close()
+                return
+        super().data_received(data)
+
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._partial = True
@@ -82,11 +107,13 @@ class DeadlineProtocol(HttpToolsProtocol):
             "abort": self.transport.abort
         }
         super().on_headers_complete()
+        self._in_body = True
         self._arm(self.body_timeout)
 
     def on_message_complete(self) -> None:
         self._disarm()
-        self._partial = False
+        self._partial = self._in_body = False
+        self._header_bytes = 0
         super().on_message_complete()
 
     def on_response_complete(self) -> None:

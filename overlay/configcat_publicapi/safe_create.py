@@ -32,14 +32,21 @@ keyword).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, overload
 from uuid import UUID
 
-from configcat_publicapi._exceptions import APIConnectionError, APIStatusError, ConfigCatError
+from configcat_publicapi._exceptions import (
+    APIConnectionError,
+    APIStatusError,
+    ConfigCatConfigurationError,
+    ConfigCatError,
+)
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from configcat_publicapi._client import AsyncConfigCatClient, ConfigCatClient
     from configcat_publicapi_client.models import (
         ConfigModel,
@@ -58,18 +65,32 @@ if TYPE_CHECKING:
         TagModel,
     )
 
-__all__ = ["DEFAULT_ATTEMPTS", "AsyncSafeCreates", "SafeCreates", "is_ambiguous"]
+__all__ = [
+    "DEFAULT_ATTEMPTS",
+    "AsyncCreate",
+    "AsyncSafeCreates",
+    "SafeCreates",
+    "SyncCreate",
+    "is_ambiguous",
+]
 
 #: Sends of one create at most, the first included.
 DEFAULT_ATTEMPTS = 3
 ParentId = UUID | str
+B_contra = TypeVar("B_contra", contravariant=True)
+R_co = TypeVar("R_co", covariant=True)
 
 
 def is_ambiguous(error: BaseException) -> bool:
-    """Whether the write behind ``error`` may have been applied: no answer, or a 5xx."""
+    """Whether the write behind ``error`` may have been applied: no answer, or a 5xx (but 501
+    Not Implemented and 505 HTTP Version Not Supported, which say it was not)."""
     if isinstance(error, APIConnectionError):
         return True
-    return isinstance(error, APIStatusError) and error.status_code >= 500
+    return (
+        isinstance(error, APIStatusError)
+        and error.status_code >= 500
+        and error.status_code not in (501, 505)
+    )
 
 
 @dataclass(frozen=True)
@@ -127,10 +148,10 @@ def _value(obj: Any, name: str) -> Any:
 def _plan(kind: _Kind, parent: ParentId, body: Any, attempts: int) -> Generator[_Call, Any, Any]:
     """The calls of one safe create; the driver sends back each result or throws its error."""
     if attempts < 1:
-        raise ValueError("attempts must be at least 1")
+        raise ConfigCatConfigurationError("attempts must be at least 1")
     key = _value(body, kind.key)
     if not isinstance(key, str) or not key:
-        raise ConfigCatError(f"a safe create needs the body's {kind.key!r}")
+        raise ConfigCatConfigurationError(f"a safe create needs the body's {kind.key!r}")
     folded = key.casefold()
     listing = _Call(kind.namespace, kind.listing, () if kind.scoped else (parent,))
 
@@ -171,106 +192,117 @@ def _invoke(client: Any, call: _Call) -> Any:
     return getattr(getattr(client, call.namespace), call.method)(*call.args, **call.kwargs)
 
 
-def _run(client: ConfigCatClient, plan: Generator[_Call, Any, Any]) -> Any:
-    result: Any = None
-    error: ConfigCatError | None = None
-    while True:
+class _Driver:
+    """Feeds a plan the outcome of each call it yields; the sync and async loops share it."""
+
+    def __init__(self, plan: Generator[_Call, Any, Any]) -> None:
+        self.plan = plan
+        self.outcome: tuple[Any, ConfigCatError | None] = (None, None)
+        self.value: Any = None
+
+    def next_call(self) -> _Call | None:
+        result, error = self.outcome
         try:
-            call = plan.throw(error) if error is not None else plan.send(result)
+            return self.plan.throw(error) if error is not None else self.plan.send(result)
         except StopIteration as done:
-            return done.value
+            self.value = done.value
+            return None
+
+
+def _run(client: ConfigCatClient, plan: Generator[_Call, Any, Any]) -> Any:
+    driver = _Driver(plan)
+    while (call := driver.next_call()) is not None:
         try:
-            result, error = _invoke(client, call), None
+            driver.outcome = (_invoke(client, call), None)
         except ConfigCatError as exc:
-            result, error = None, exc
+            driver.outcome = (None, exc)
+    return driver.value
 
 
 async def _run_async(client: AsyncConfigCatClient, plan: Generator[_Call, Any, Any]) -> Any:
-    result: Any = None
-    error: ConfigCatError | None = None
-    while True:
+    driver = _Driver(plan)
+    while (call := driver.next_call()) is not None:
         try:
-            call = plan.throw(error) if error is not None else plan.send(result)
-        except StopIteration as done:
-            return done.value
-        try:
-            result, error = await _invoke(client, call), None
+            driver.outcome = (await _invoke(client, call), None)
         except ConfigCatError as exc:
-            result, error = None, exc
+            driver.outcome = (None, exc)
+    return driver.value
 
 
-class SafeCreates:
+class SyncCreate(Protocol[B_contra, R_co]):
+    """A safe create of :class:`SafeCreates`: the parent's id, then ``body=``."""
+
+    def __call__(self, parent: ParentId, /, *, body: B_contra) -> R_co: ...
+
+
+class AsyncCreate(Protocol[B_contra, R_co]):
+    """A safe create of :class:`AsyncSafeCreates`: the parent's id, then ``body=``."""
+
+    def __call__(self, parent: ParentId, /, *, body: B_contra) -> Awaitable[R_co]: ...
+
+
+class _Create(Generic[B_contra, R_co]):
+    """One safe create, declared once for both clients; typed by its annotation."""
+
+    def __init__(self, kind: _Kind) -> None:
+        self.kind = kind
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> Self: ...
+    @overload
+    def __get__(self, obj: SafeCreates, owner: type) -> SyncCreate[B_contra, R_co]: ...
+    @overload
+    def __get__(self, obj: AsyncSafeCreates, owner: type) -> AsyncCreate[B_contra, R_co]: ...
+    def __get__(self, obj: _Creates | None, owner: type) -> Any:
+        if obj is None:
+            return self
+        kind, run = self.kind, obj._run
+
+        def create(parent: ParentId, /, *, body: Any) -> Any:
+            return run(kind, parent, body)
+
+        return create
+
+
+class _Creates:
+    """The safe creates, with the natural key each is looked up by (module docstring)."""
+
+    setting: _Create[CreateSettingInitialValues, SettingModel] = _Create(SETTING)
+    environment: _Create[CreateEnvironmentModel, EnvironmentModel] = _Create(ENVIRONMENT)
+    segment: _Create[CreateSegmentModel, SegmentModel] = _Create(SEGMENT)
+    product: _Create[CreateProductRequest, ProductModel] = _Create(PRODUCT)
+    tag: _Create[CreateTagModel, TagModel] = _Create(TAG)
+    config: _Create[CreateConfigRequest, ConfigModel] = _Create(CONFIG)
+    permission_group: _Create[CreatePermissionGroupRequest, PermissionGroupModel] = _Create(
+        PERMISSION_GROUP
+    )
+
+    def __init__(self, attempts: int) -> None:
+        self.attempts = attempts
+
+    def _run(self, kind: _Kind, parent: ParentId, body: Any) -> Any:
+        raise NotImplementedError
+
+
+class SafeCreates(_Creates):
     """Creates that survive a lost answer without making a duplicate: ``SafeCreates(cc).tag(
     product_id, body=CreateTagModel(name="beta"))``."""
 
     def __init__(self, client: ConfigCatClient, *, attempts: int = DEFAULT_ATTEMPTS) -> None:
+        super().__init__(attempts)
         self.client = client
-        self.attempts = attempts
 
-    def _create(self, kind: _Kind, parent: ParentId, body: Any) -> Any:
+    def _run(self, kind: _Kind, parent: ParentId, body: Any) -> Any:
         return _run(self.client, _plan(kind, parent, body, self.attempts))
 
-    def setting(self, config_id: ParentId, *, body: CreateSettingInitialValues) -> SettingModel:
-        return self._create(SETTING, config_id, body)  # type: ignore[no-any-return]
 
-    def environment(
-        self, product_id: ParentId, *, body: CreateEnvironmentModel
-    ) -> EnvironmentModel:
-        return self._create(ENVIRONMENT, product_id, body)  # type: ignore[no-any-return]
-
-    def segment(self, product_id: ParentId, *, body: CreateSegmentModel) -> SegmentModel:
-        return self._create(SEGMENT, product_id, body)  # type: ignore[no-any-return]
-
-    def product(self, organization_id: ParentId, *, body: CreateProductRequest) -> ProductModel:
-        return self._create(PRODUCT, organization_id, body)  # type: ignore[no-any-return]
-
-    def tag(self, product_id: ParentId, *, body: CreateTagModel) -> TagModel:
-        return self._create(TAG, product_id, body)  # type: ignore[no-any-return]
-
-    def config(self, product_id: ParentId, *, body: CreateConfigRequest) -> ConfigModel:
-        return self._create(CONFIG, product_id, body)  # type: ignore[no-any-return]
-
-    def permission_group(
-        self, product_id: ParentId, *, body: CreatePermissionGroupRequest
-    ) -> PermissionGroupModel:
-        return self._create(PERMISSION_GROUP, product_id, body)  # type: ignore[no-any-return]
-
-
-class AsyncSafeCreates:
-    """:class:`SafeCreates` for an :class:`~configcat_publicapi.AsyncConfigCatClient`."""
+class AsyncSafeCreates(_Creates):
+    """:class:`SafeCreates` for an :class:`~configcat_publicapi.AsyncConfigCatClient`: ``await
+    AsyncSafeCreates(acc).tag(product_id, body=...)``."""
 
     def __init__(self, client: AsyncConfigCatClient, *, attempts: int = DEFAULT_ATTEMPTS) -> None:
+        super().__init__(attempts)
         self.client = client
-        self.attempts = attempts
 
-    async def _create(self, kind: _Kind, parent: ParentId, body: Any) -> Any:
-        return await _run_async(self.client, _plan(kind, parent, body, self.attempts))
-
-    async def setting(
-        self, config_id: ParentId, *, body: CreateSettingInitialValues
-    ) -> SettingModel:
-        return await self._create(SETTING, config_id, body)  # type: ignore[no-any-return]
-
-    async def environment(
-        self, product_id: ParentId, *, body: CreateEnvironmentModel
-    ) -> EnvironmentModel:
-        return await self._create(ENVIRONMENT, product_id, body)  # type: ignore[no-any-return]
-
-    async def segment(self, product_id: ParentId, *, body: CreateSegmentModel) -> SegmentModel:
-        return await self._create(SEGMENT, product_id, body)  # type: ignore[no-any-return]
-
-    async def product(
-        self, organization_id: ParentId, *, body: CreateProductRequest
-    ) -> ProductModel:
-        return await self._create(PRODUCT, organization_id, body)  # type: ignore[no-any-return]
-
-    async def tag(self, product_id: ParentId, *, body: CreateTagModel) -> TagModel:
-        return await self._create(TAG, product_id, body)  # type: ignore[no-any-return]
-
-    async def config(self, product_id: ParentId, *, body: CreateConfigRequest) -> ConfigModel:
-        return await self._create(CONFIG, product_id, body)  # type: ignore[no-any-return]
-
-    async def permission_group(
-        self, product_id: ParentId, *, body: CreatePermissionGroupRequest
-    ) -> PermissionGroupModel:
-        return await self._create(PERMISSION_GROUP, product_id, body)  # type: ignore[no-any-return]
+    def _run(self, kind: _Kind, parent: ParentId, body: Any) -> Any:
+        return _run_async(self.client, _plan(kind, parent, body, self.attempts))

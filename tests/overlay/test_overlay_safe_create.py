@@ -21,6 +21,7 @@ from configcat_publicapi import (
     AsyncConfigCatClient,
     BadRequestError,
     ConfigCatClient,
+    ConfigCatConfigurationError,
     InternalServerError,
     RetryPolicy,
 )
@@ -379,3 +380,66 @@ def test_resending_after_a_lost_answer_makes_duplicates() -> None:
         workload(mock, "naive")
         state = final_state(mock)
     assert duplicates(state) != []  # tags and configs: the service does not refuse namesakes
+
+
+def test_what_counts_as_ambiguous() -> None:
+    def status(code: int) -> InternalServerError:
+        return InternalServerError(
+            f"{code}", status_code=code, method="POST", url="u", text="", field_errors={}
+        )
+
+    assert is_ambiguous(APIConnectionError("gone", method="POST", url="u"))
+    assert [is_ambiguous(status(c)) for c in (500, 501, 502, 503, 504, 505)] == [
+        True,
+        False,
+        True,
+        True,
+        True,
+        False,
+    ]
+
+
+def test_a_body_without_its_key_is_refused() -> None:
+    with MockConfigCat(rate_limits=False) as mock:
+        cc = client(mock)
+        with pytest.raises(ConfigCatConfigurationError, match="'name'"):
+            SafeCreates(cc).tag("p", body={"color": "red"})  # type: ignore[arg-type]
+        with pytest.raises(ConfigCatConfigurationError, match="attempts"):
+            SafeCreates(cc, attempts=0).tag("p", body=CreateTagModel(name="t"))
+        assert list(mock.journal.entries) == []  # nothing was sent
+
+
+def test_the_safe_creates_are_typed_as_the_generated_operations() -> None:
+    """Each ``_Create[Body, Model]`` names the generated create's body and answer, and the
+    listing it looks in holds rows with the natural key and the id."""
+    import re
+    import typing
+    from importlib import import_module
+
+    from configcat_publicapi import safe_create
+    from configcat_publicapi._operations import API_PACKAGE, NAMESPACES
+
+    def hints(folder: str, name: str) -> dict[str, Any]:
+        module = import_module(f"{API_PACKAGE}.{folder}.{name}")
+        return typing.get_type_hints(module.sync_detailed)
+
+    def models(annotation: Any) -> set[str]:
+        return {a.__name__ for a in typing.get_args(annotation) if hasattr(a, "__attrs_attrs__")}
+
+    annotations = vars(safe_create._Creates)["__annotations__"]
+    assert len(annotations) == 7
+    for name, annotation in annotations.items():
+        kind = vars(safe_create._Creates)[name].kind
+        match = re.fullmatch(r"_Create\[(\w+), (\w+)\]", annotation)
+        assert match, annotation
+        body, answer = match.groups()
+        folder = NAMESPACES[kind.namespace]
+        created = hints(folder, kind.create)
+        assert created["body"].__name__ == body, name
+        (response,) = typing.get_args(created["return"])
+        assert answer in models(response), name
+        (listed,) = typing.get_args(hints(folder, kind.listing)["return"])
+        (row_list,) = [a for a in typing.get_args(listed) if typing.get_origin(a) is list]
+        (row,) = typing.get_args(row_list)
+        fields = {f.name for f in row.__attrs_attrs__}
+        assert {kind.key, kind.ident} <= fields, name

@@ -218,3 +218,25 @@ def test_the_state_put_over_the_control_api_is_hashed_too() -> None:
 )
 def test_malformed_hashes_never_match(stored: str) -> None:
     assert passwords.verify(stored, "plain") is False
+
+
+def test_a_password_is_hashed_off_the_event_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    threads: list[int | None] = []
+    real = passwords._key
+
+    def spy(*args: object) -> bytes:
+        threads.append(threading.current_thread().ident)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(passwords, "_key", spy)
+    with MockConfigCat(seed=seed_with("off-loop")) as mock, LoopbackServer(mock.app) as server:
+        threads.clear()  # the seed's passwords were hashed when it loaded
+        with httpx.Client(base_url=server.url) as h:
+            for attempt in ("wrong-1", "wrong-2", "off-loop", "off-loop"):
+                h.get("/v1/me", auth=("u2", attempt))
+            assert h.get("/v1/me", auth=("u2", "off-loop")).status_code == 200
+            assert h.get("/v1/me", auth=("u2", "wrong-3")).status_code == 401
+    assert len(threads) == 4  # each new password once; what was checked before is remembered
+    assert server.thread.ident not in threads  # the loop's thread never waited on scrypt
