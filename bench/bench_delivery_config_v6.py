@@ -39,11 +39,11 @@ def fill(backend: Any, flags: int) -> tuple[str, str, str]:
     from configcat_mock.seed import DEMO_ORGANIZATION_ID
 
     product, env, config = (str(uuid.UUID(int=i, version=4)) for i in (1, 2, 3))
-    backend.t["products"].add(m.Product(product, DEMO_ORGANIZATION_ID, "Bench"))
-    backend.t["environments"].add(m.Environment(env, product, "Production"))
-    backend.t["configs"].add(m.Config(config, product, "Main", evaluation_version="v2"))
+    backend.products.add(m.Product(product, DEMO_ORGANIZATION_ID, "Bench"))
+    backend.environments.add(m.Environment(env, product, "Production"))
+    backend.configs.add(m.Config(config, product, "Main", evaluation_version="v2"))
     for i in range(SEGMENTS):
-        backend.t["segments"].add(
+        backend.segments.add(
             m.Segment(f"s-{i}", product, f"Segment {i}", "Email", "contains", f"@team{i}.io",
                       created_at=f"2024-01-0{i + 1}")
         )  # fmt: skip
@@ -55,7 +55,7 @@ def fill(backend: Any, flags: int) -> tuple[str, str, str]:
                 "segmentCondition": None, "prerequisiteFlagCondition": None}  # fmt: skip
 
     for n in range(1, flags + 1):
-        backend.t["settings"].add(m.Setting(n, config, f"flag{n}", f"Flag {n}", "string"))
+        backend.settings.add(m.Setting(n, config, f"flag{n}", f"Flag {n}", "string"))
         items = [{"value": f"user{n}-{k}@corp.io", "hint": None} for k in range(3)]
         rules = [
             {"conditions": [cond("Email", "textEndsWithAnyOf", listValue=[
@@ -77,7 +77,7 @@ def fill(backend: Any, flags: int) -> tuple[str, str, str]:
         ]  # fmt: skip
         formula = {"defaultValue": {"stringValue": f"off{n}"}, "targetingRules": rules,
                    "percentageEvaluationAttribute": None}  # fmt: skip
-        backend.t["setting_values"].add(m.SettingValue(n, env, formula, f"v-{n}"))
+        backend.setting_values.add(m.SettingValue(n, env, formula, f"v-{n}"))
     key = backend.ensure_sdk_keys(config, env).primary
     return key, env, config
 
@@ -149,7 +149,7 @@ def in_process(flags: int, repeats: int) -> dict[str, float]:
         t2 = time.perf_counter()
         snap.append(t1 - t0)
         pure.append(t2 - t1)
-        backend.t["setting_values"].get((1, env)).formula["defaultValue"]["stringValue"] = f"x{i}"
+        backend.setting_values.get((1, env)).formula["defaultValue"]["stringValue"] = f"x{i}"
         backend.counters["audit_log"] = backend.counters.get("audit_log", 0) + 1  # as an API write
         t3 = time.perf_counter()
         store.config_v6(key, "http://x")

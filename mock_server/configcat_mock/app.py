@@ -28,14 +28,14 @@ from configcat_mock import permissions
 from configcat_mock.backend import Backend
 from configcat_mock.context import Call, Reply
 from configcat_mock.delivery.routes import is_delivery_path
-from configcat_mock.errors import BadRequest, MockHTTPError, Unauthorized
+from configcat_mock.errors import MockHTTPError, NotImplementedByMock, Unauthorized
 from configcat_mock.faults import FaultInjector
-from configcat_mock.handlers.change_requests import apply_due
 from configcat_mock.journal import Entry, Journal
 from configcat_mock.models import User
 from configcat_mock.ratelimit import RateLimiter, RateLimits, Verdict
 from configcat_mock.routes import HANDLERS
 from configcat_mock.routing import Router
+from configcat_mock.rules.change_requests import apply_due
 from configcat_mock.spec import Operation, Spec
 from configcat_mock.validation import parse_body, parse_parameters
 
@@ -199,6 +199,9 @@ class MockApp:
     def handle(
         self, op: Operation, user: User, path_params: dict[str, str], request: Request, raw: bytes
     ) -> tuple[int, Any]:
+        handler = HANDLERS.get(op.operation_id)
+        if handler is None:
+            raise NotImplementedByMock(op.operation_id)
         schemas = self.spec.schemas
         query: dict[str, list[str]] = {}
         for key, value in request.query_params.multi_items():
@@ -207,11 +210,8 @@ class MockApp:
             schemas, op, path_params, query, request.headers
         )
         body = parse_body(schemas, op, raw)
-        handler = HANDLERS.get(op.operation_id)
-        if handler is None:
-            raise BadRequest("operation", f"{op.operation_id} is not implemented by the mock.")
         with self.backend.lock:
-            if self.backend.t["change_requests"]:
+            if self.backend.change_requests:
                 apply_due(self.backend)  # scheduled change requests whose time has come
             if self.enforce_permissions:
                 permissions.check(self.backend, user, op.operation_id, path, header_values)

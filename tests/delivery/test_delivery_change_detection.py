@@ -205,7 +205,7 @@ def schedule_change(api: httpx.Client, w: World, mock: MockConfigCat) -> None:
     crid = call(api, "POST", url, body)["changeRequestId"]
     assert look(api, w.sdk_key, w.pub).public["doc"]["flags"]["banner"]["value"] == ""
     with mock.backend.lock:
-        mock.backend.t["change_requests"][crid].apply_at = "2020-01-01T00:00:00Z"
+        mock.backend.change_requests[crid].apply_at = "2020-01-01T00:00:00Z"
 
 
 VALUE_WRITES["scheduled change request"] = ("v2", schedule_change)

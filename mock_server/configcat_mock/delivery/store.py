@@ -3,12 +3,11 @@
 Change detection: the backend has no write counter of its own, but every change the
 management API makes writes an audit log entry (value PUT/PATCH v1 and v2, by id and by SDK
 key, bulk value POSTs, setting, segment, tag, config and environment changes, change requests
-applied by hand or on schedule), and a reset or state load replaces the backend's tables. So
-the cheap signal ``(tables object, audit-log counter, table sizes)`` moves on every change;
-when it moves, all built documents are dropped and rebuilt on their next request. The store
-keeps a reference to the tables object it last saw and compares by identity: comparing
-``id()`` alone is not enough, as a new tables dict often reuses a freed one's address. Code
-that edits backend rows directly (not through the API) calls :meth:`DeliveryStore.invalidate`.
+applied by hand or on schedule), and a reset or state load replaces the backend's tables (and
+raises its ``generation``). So the cheap signal ``(generation, audit-log counter, table
+sizes)`` moves on every change; when it moves, all built documents are dropped and rebuilt on
+their next request. Code that edits backend rows directly (not through the API) calls
+:meth:`DeliveryStore.invalidate`.
 
 Client keys live here, not in the backend: the backend's ``dump()``/``load()`` (and so
 ``/_mock/state``) has no place for other sections. They start from the seed's ``delivery``
@@ -92,8 +91,8 @@ class DeliveryStore:
         self.builds = 0
         """How many config+environment builds ran (a cache miss each)."""
         self._signal: tuple[Any, ...] | None = None
-        self._tables: object = None
-        """The backend's tables object at the last sync (held, so its address is not reused)."""
+        self._generation = -1
+        """The backend's table generation at the last sync (it grows on reset and load)."""
         self._sdk_index: dict[str, tuple[str, str]] = {}
         self._built: dict[tuple[str, str], Built] = {}
         self._versions: dict[tuple[str, str], tuple[str, int]] = {}
@@ -101,20 +100,20 @@ class DeliveryStore:
     # -- change detection ---------------------------------------------------------------------
 
     def signal(self) -> tuple[Any, ...]:
-        t = self.backend.t
+        b = self.backend
         return (
-            self.backend.counters.get("audit_log", 0),
-            *(len(t[name]) for name in _WATCHED_TABLES),
+            b.counters.get("audit_log", 0),
+            *(len(getattr(b, name)) for name in _WATCHED_TABLES),
         )
 
     def sync(self) -> None:
         """Drop built documents if the state moved since the last call (lock held)."""
         signal = self.signal()
-        replaced = self.backend.t is not self._tables
+        replaced = self.backend.generation != self._generation
         if signal == self._signal and not replaced:
             return
         if replaced:
-            self._tables = self.backend.t
+            self._generation = self.backend.generation
             self._reload_client_keys()
         self._signal = signal
         self._built.clear()

@@ -9,6 +9,7 @@ from configcat_mock import models as m
 from configcat_mock import views
 from configcat_mock.context import Call
 from configcat_mock.handlers._common import page
+from configcat_mock.operations import handles
 
 
 def _when(text: str) -> datetime:
@@ -41,7 +42,7 @@ def _filtered(c: Call, organization_id: str, product_id: str | None) -> list[m.A
     since = _aware(q["fromUtcDateTime"]) if "fromUtcDateTime" in q else None
     until = _aware(q["toUtcDateTime"]) if "toUtcDateTime" in q else None
     out = []
-    for a in c.backend.t["audit_logs"].where(organization_id=organization_id):
+    for a in c.backend.audit_logs.where(organization_id=organization_id):
         if product_id is not None and a.product_id != product_id:
             continue
         if "configId" in q and a.config_id != q["configId"]:
@@ -74,22 +75,27 @@ def _paged(c: Call, rows: list[m.AuditLog]) -> Any:
     return {"paging": paging, "data": [view(a) for a in data]}
 
 
+@handles("get-auditlogs")
 def get_auditlogs(c: Call) -> Any:
     return [view(a) for a in _product_logs(c)]
 
 
+@handles("get-auditlogs-v2")
 def get_auditlogs_v2(c: Call) -> Any:
     return _paged(c, _product_logs(c))
 
 
+@handles("get-organization-auditlogs")
 def get_organization_auditlogs(c: Call) -> Any:
     return [view(a) for a in _org_logs(c)]
 
 
+@handles("get-organization-auditlogs-v2")
 def get_organization_auditlogs_v2(c: Call) -> Any:
     return _paged(c, _org_logs(c))
 
 
+@handles("get-staleflags")
 def get_staleflags(c: Call) -> Any:
     """Flags whose value has not changed for ``staleFlagAgeDays`` (default 7) days."""
     b = c.backend
@@ -101,19 +107,19 @@ def get_staleflags(c: Call) -> Any:
     need_all = q.get("staleFlagStaleInEnvironmentsType") == "staleInAllEnvironments"
     envs = [
         e
-        for e in views.ordered(b.t["environments"].where(product_id=product.product_id))
+        for e in views.ordered(b.environments.where(product_id=product.product_id))
         if e.environment_id not in ignored_envs
     ]
-    referenced = {ref.get("settingId") for r in b.t["code_reports"] for ref in r.flag_references}
+    referenced = {ref.get("settingId") for r in b.code_reports for ref in r.flag_references}
     configs = []
-    for config in views.ordered(b.t["configs"].where(product_id=product.product_id)):
+    for config in views.ordered(b.configs.where(product_id=product.product_id)):
         settings = []
-        for s in views.ordered(b.t["settings"].where(config_id=config.config_id)):
+        for s in views.ordered(b.settings.where(config_id=config.config_id)):
             if ignored_tags.intersection(s.tag_ids):
                 continue
             values = []
             for env in envs:
-                value = b.t["setting_values"].get((s.setting_id, env.environment_id))
+                value = b.setting_values.get((s.setting_id, env.environment_id))
                 updated = value.updated_at if value else None
                 stale = (
                     _when(updated) if updated else _when(s.created_at or "1970-01-01T00:00:00Z")
