@@ -21,6 +21,7 @@ from typing import Any, Protocol, TypeVar
 import attrs
 
 from configcat_mock import models as m
+from configcat_mock.audit_log import DEFAULT_AUDIT_LOG_LIMIT, AuditLogTable
 from configcat_mock.errors import BadRequest, NotFound
 from configcat_mock.integrity import REFERENCES, check_references, check_row
 from configcat_mock.seed import DEFAULT_SEED
@@ -67,7 +68,6 @@ EXTRA_INDEXES: dict[str, dict[str, IndexKeys]] = {
     "settings": {"config_key": lambda r: ((r.config_id, r.key.casefold()),)},
     "sdk_keys": {"sdk_key": _sdk_key_strings},
     "setting_values": {"prerequisite": _prerequisites},
-    "audit_logs": {"product_id": field("product_id")},
     "change_requests": {"scheduled": _scheduled},
 }
 
@@ -107,7 +107,8 @@ def new_table(name: str) -> Table[Any]:
     cls, key = TABLES[name]
     indexes = {f: field(f) for table, f, _ in REFERENCES if table == name}
     indexes.update(EXTRA_INDEXES.get(name, {}))
-    return Table(cls, key, indexes)
+    kind = AuditLogTable if name == "audit_logs" else Table
+    return kind(cls, key, indexes)
 
 
 class Backend:
@@ -137,13 +138,21 @@ class Backend:
     integrations: Table[m.Integration]
     integration_links: Table[m.IntegrationLink]
     proxy_profiles: Table[m.ProxyProfile]
-    audit_logs: Table[m.AuditLog]
+    audit_logs: AuditLogTable
     change_requests: Table[m.ChangeRequest]
     change_request_comments: Table[m.ChangeRequestComment]
 
-    def __init__(self, seed_state: dict[str, Any] | None = None, *, id_seed: int = 0) -> None:
+    def __init__(
+        self,
+        seed_state: dict[str, Any] | None = None,
+        *,
+        id_seed: int = 0,
+        audit_log_limit: int | None = DEFAULT_AUDIT_LOG_LIMIT,
+    ) -> None:
         self.lock = threading.RLock()
         self.id_seed = id_seed
+        self.audit_log_limit = audit_log_limit
+        """Audit-log entries kept (``None``: all); beyond it the oldest are dropped."""
         self.generation = 0
         """Grows whenever the tables are replaced (reset, load): caches of state compare it."""
         self.start_state: dict[str, Any] = copy.deepcopy(seed_state or DEFAULT_SEED)
@@ -249,6 +258,7 @@ class Backend:
                     self.counters[key] = max([self.counters.get(key, 0), *ids])
                 if "rngState" in state:
                     _decode_rng(self.rng, state["rngState"])
+                self.audit_logs.trim(self.audit_log_limit)
             except BadRequest:
                 self._restore(old)
                 raise
@@ -410,6 +420,7 @@ class Backend:
                 where=" / ".join(where),
             )
         )
+        self.audit_logs.trim(self.audit_log_limit)
 
     def set_formula(self, value: m.SettingValue, formula: dict[str, Any]) -> None:
         """Store a new formula (and file the value under the prerequisites it names)."""

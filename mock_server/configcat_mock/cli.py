@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from configcat_mock.audit_log import DEFAULT_AUDIT_LOG_LIMIT
 from configcat_mock.faults import FaultInjector
 from configcat_mock.ratelimit import RateLimits
 from configcat_mock.seed import DEFAULT_SEED, DEMO_PASSWORD, DEMO_USERNAME
@@ -74,6 +75,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="members who are not organization admins act within their permission group (403)",
     )
+    serve.add_argument(
+        "--audit-log-limit",
+        type=int,
+        default=DEFAULT_AUDIT_LOG_LIMIT,
+        metavar="N",
+        help="audit-log entries kept; the oldest are dropped beyond (0: keep all; "
+        "default %(default)s)",
+    )
     serve.add_argument("--log-level", default="warning")
     sub.add_parser("seed", help="print the default seed state")
     return parser
@@ -92,6 +101,7 @@ def serve(args: argparse.Namespace) -> int:
         rate_limits=limits,
         validate_responses=args.validate_responses,
         enforce_permissions=args.enforce_permissions,
+        audit_log_limit=args.audit_log_limit or None,
     )
     if args.faults:
         injector: FaultInjector = mock.app.faults

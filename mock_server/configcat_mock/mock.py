@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 
 from configcat_mock.app import MockApp
+from configcat_mock.audit_log import DEFAULT_AUDIT_LOG_LIMIT
 from configcat_mock.backend import Backend
 from configcat_mock.faults import FaultInjector, FaultRule
 from configcat_mock.journal import Journal
@@ -44,6 +45,8 @@ class MockConfigCat:
     by default one demo user (``demo`` / ``demo``) in one organization.
     ``enforce_permissions`` makes permission groups bind members who are not organization
     admins (403, which the spec leaves undocumented); see :mod:`configcat_mock.permissions`.
+    ``audit_log_limit`` caps the audit log (default :data:`DEFAULT_AUDIT_LOG_LIMIT`, 10,000
+    entries; ``None``: no cap): beyond it each new entry drops the oldest.
     """
 
     username = DEMO_USERNAME
@@ -61,9 +64,10 @@ class MockConfigCat:
         validate_responses: bool = False,
         journal_bodies: bool = False,
         enforce_permissions: bool = False,
+        audit_log_limit: int | None = DEFAULT_AUDIT_LOG_LIMIT,
     ) -> None:
         self.spec = load_spec_cached(spec_path)
-        self.backend = Backend(seed, id_seed=id_seed)
+        self.backend = Backend(seed, id_seed=id_seed, audit_log_limit=audit_log_limit)
         if rate_limits is False:
             limits = RateLimits(enabled=False)
         elif rate_limits is True or rate_limits is None:

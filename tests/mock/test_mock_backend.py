@@ -221,3 +221,94 @@ def test_only_the_operation_table_imports_the_handler_modules() -> None:
     for path in outside:
         wrong = {i for i in _imports(path) if i.startswith("configcat_mock.handlers")}
         assert not wrong, f"{path.relative_to(PACKAGE)} imports {wrong}"
+
+
+# -- the audit log ------------------------------------------------------------------------------
+
+
+def _logged_world(mock: MockConfigCat, renames: int) -> tuple[httpx.Client, str]:
+    h = httpx.Client(transport=mock.transport, base_url="http://m", auth=("demo", "demo"))
+    pid = h.post(
+        f"/v1/organizations/{DEMO_ORGANIZATION_ID}/products", json={"name": "Logged"}
+    ).json()["productId"]
+    for i in range(renames):
+        assert h.put(f"/v1/products/{pid}", json={"name": f"Logged {i}"}).is_success
+    return h, pid
+
+
+def _all_pages(h: httpx.Client, path: str, size: int, **query: Any) -> list[list[int]]:
+    pages, number = [], 1
+    while True:
+        body = h.get(path, params={"pageNumber": number, "pageSize": size, **query}).json()
+        pages.append([a["auditLogId"] for a in body["data"]])
+        if not body["paging"]["hasNext"]:
+            return pages
+        number += 1
+
+
+def test_audit_log_pages_match_the_full_list_newest_first() -> None:
+    with MockConfigCat(rate_limits=False) as mock:
+        h, pid = _logged_world(mock, 23)
+        everything = [a["auditLogId"] for a in h.get(f"/v1/products/{pid}/auditlogs").json()]
+        assert everything == sorted(everything, reverse=True)
+        assert len(everything) == 24
+        pages = _all_pages(h, f"/v2/products/{pid}/auditlogs", 5)
+        assert [i for p in pages for i in p] == everything
+        assert [len(p) for p in pages] == [5, 5, 5, 5, 4]
+        body = h.get(f"/v2/products/{pid}/auditlogs", params={"pageNumber": 5, "pageSize": 5})
+        assert body.json()["paging"] == {
+            "currentPage": 5,
+            "totalPages": 5,
+            "pageSize": 5,
+            "totalCount": 24,
+            "hasPrevious": True,
+            "hasNext": False,
+        }
+        org = _all_pages(h, f"/v2/organizations/{DEMO_ORGANIZATION_ID}/auditlogs", 7)
+        assert [i for p in org for i in p] == everything  # this org has only this product
+        typed = _all_pages(h, f"/v2/products/{pid}/auditlogs", 4, auditLogType="productCreated")
+        assert [i for p in typed for i in p] == [min(everything)]
+        assert mock.backend.check_indexes() == []
+
+
+def test_audit_log_date_filters_bound_by_entry_time_in_and_out_of_order() -> None:
+    with MockConfigCat(rate_limits=False) as mock:
+        h, pid = _logged_world(mock, 9)
+        state = mock.dump()
+        rows = state["tables"]["audit_logs"]
+        for i, row in enumerate(rows):  # one entry a day, 2024-01-01 onwards
+            row["created_at"] = f"2024-01-{i + 1:02d}T12:00:00.000Z"
+        query = {"fromUtcDateTime": "2024-01-03T00:00:00Z", "toUtcDateTime": "2024-01-06T12:00:00Z"}
+        want = [r["audit_log_id"] for r in rows[2:6]][::-1]
+        mock.load(state)
+        got = h.get(f"/v2/products/{pid}/auditlogs", params=query).json()
+        assert [a["auditLogId"] for a in got["data"]] == want
+        assert got["paging"]["totalCount"] == 4
+        # the same dates, the times shuffled against the ids: found by scanning instead
+        dates = [r["created_at"] for r in rows]
+        for row, date in zip(rows, dates[::-1], strict=True):
+            row["created_at"] = date
+        mock.load(state)
+        got = h.get(f"/v2/products/{pid}/auditlogs", params=query).json()
+        # row k now has day 10 - k: days 3..6 are rows 4..7
+        assert [a["auditLogId"] for a in got["data"]] == [r["audit_log_id"] for r in rows[7:3:-1]]
+        assert mock.backend.check_indexes() == []
+
+
+def test_the_audit_log_is_capped_dropping_the_oldest() -> None:
+    with MockConfigCat(rate_limits=False, audit_log_limit=10) as mock:
+        h, pid = _logged_world(mock, 30)
+        ids = [a["auditLogId"] for a in h.get(f"/v1/products/{pid}/auditlogs").json()]
+        assert ids == list(range(31, 21, -1))
+        assert len(mock.backend.audit_logs) == 10
+        assert mock.backend.check_indexes() == []
+        page = h.get(f"/v2/products/{pid}/auditlogs", params={"pageSize": 4}).json()
+        assert page["paging"]["totalCount"] == 10
+        # a loaded state longer than the cap keeps its newest entries
+        state = mock.dump()
+    with MockConfigCat(rate_limits=False, audit_log_limit=3) as small:
+        small.load(state)
+        assert [r.audit_log_id for r in small.backend.audit_logs] == [29, 30, 31]
+    with MockConfigCat(rate_limits=False, audit_log_limit=None) as unbounded:
+        h, pid = _logged_world(unbounded, 30)
+        assert len(unbounded.backend.audit_logs) == 31

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from configcat_mock import models as m
 from configcat_mock import views
 from configcat_mock.context import Call
-from configcat_mock.handlers._common import page
+from configcat_mock.handlers._common import paging
 from configcat_mock.operations import handles
+
+Selected = tuple[int, Callable[[int, int | None], list[m.AuditLog]]]
+"""How many entries a query selects, and a window of them by offset and limit."""
 
 
 def _when(text: str) -> datetime:
@@ -37,47 +41,57 @@ def view(a: m.AuditLog) -> dict[str, Any]:
     }
 
 
-def _filtered(c: Call, organization_id: str, product_id: str | None) -> list[m.AuditLog]:
+def _select(c: Call, organization_id: str, product_id: str | None) -> Selected:
     q = c.query
-    since = _aware(q["fromUtcDateTime"]) if "fromUtcDateTime" in q else None
-    until = _aware(q["toUtcDateTime"]) if "toUtcDateTime" in q else None
-    out = []
-    for a in c.backend.audit_logs.where(organization_id=organization_id):
-        if product_id is not None and a.product_id != product_id:
-            continue
-        if "configId" in q and a.config_id != q["configId"]:
-            continue
-        if "environmentId" in q and a.environment_id != q["environmentId"]:
-            continue
-        if q.get("auditLogType") is not None and a.type != q["auditLogType"]:
-            continue
-        when = _when(a.created_at)
-        if (since and when < since) or (until and when > until):
-            continue
-        out.append(a)
-    out.sort(key=lambda a: a.audit_log_id, reverse=True)
-    return out
+    checks = [
+        (field, q[name])
+        for name, field in (
+            ("configId", "config_id"),
+            ("environmentId", "environment_id"),
+            ("auditLogType", "type"),
+        )
+        if q.get(name) is not None
+    ]
+
+    def keep(a: m.AuditLog) -> bool:
+        return all(getattr(a, field) == value for field, value in checks)
+
+    return c.backend.audit_logs.select(
+        organization_id,
+        product_id,
+        since=_aware(q["fromUtcDateTime"]) if "fromUtcDateTime" in q else None,
+        until=_aware(q["toUtcDateTime"]) if "toUtcDateTime" in q else None,
+        keep=keep if checks else None,
+    )
 
 
-def _product_logs(c: Call) -> list[m.AuditLog]:
+def _product_logs(c: Call) -> Selected:
     product = c.backend.product(c.path["productId"], c.user)
-    return _filtered(c, product.organization_id, product.product_id)
+    return _select(c, product.organization_id, product.product_id)
 
 
-def _org_logs(c: Call) -> list[m.AuditLog]:
+def _org_logs(c: Call) -> Selected:
     org = c.backend.organization(c.path["organizationId"], c.user)
-    product_id = c.query.get("productId")
-    return _filtered(c, org.organization_id, product_id)
+    return _select(c, org.organization_id, c.query.get("productId"))
 
 
-def _paged(c: Call, rows: list[m.AuditLog]) -> Any:
-    data, paging = page(rows, c.query.get("pageNumber", 1), c.query.get("pageSize", 100))
-    return {"paging": paging, "data": [view(a) for a in data]}
+def _listed(found: Selected) -> Any:
+    return [view(a) for a in found[1](0, None)]
+
+
+def _paged(c: Call, found: Selected) -> Any:
+    total, window = found
+    number, size = c.query.get("pageNumber", 1), c.query.get("pageSize", 100)
+    start = (number - 1) * size
+    # a start before the first entry slices like a list would (what the service's paging of
+    # a list gives); otherwise only the page is read
+    data = window(start, size) if start >= 0 else window(0, None)[start : start + size]
+    return {"paging": paging(total, number, size), "data": [view(a) for a in data]}
 
 
 @handles("get-auditlogs")
 def get_auditlogs(c: Call) -> Any:
-    return [view(a) for a in _product_logs(c)]
+    return _listed(_product_logs(c))
 
 
 @handles("get-auditlogs-v2")
@@ -87,7 +101,7 @@ def get_auditlogs_v2(c: Call) -> Any:
 
 @handles("get-organization-auditlogs")
 def get_organization_auditlogs(c: Call) -> Any:
-    return [view(a) for a in _org_logs(c)]
+    return _listed(_org_logs(c))
 
 
 @handles("get-organization-auditlogs-v2")
