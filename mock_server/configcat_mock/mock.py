@@ -11,8 +11,6 @@ import os
 from types import TracebackType
 from typing import Any
 
-import httpx
-
 from configcat_mock.app import MockApp
 from configcat_mock.audit_log import DEFAULT_AUDIT_LOG_LIMIT
 from configcat_mock.backend import Backend
@@ -21,7 +19,7 @@ from configcat_mock.journal import Journal
 from configcat_mock.ratelimit import RateLimits
 from configcat_mock.seed import DEMO_PASSWORD, DEMO_USERNAME
 from configcat_mock.spec import Spec
-from configcat_mock.transport import SyncASGITransport
+from configcat_mock.transport import AsyncASGITransport, SyncASGITransport
 
 _SPEC_CACHE: dict[str, Spec] = {}
 
@@ -84,7 +82,7 @@ class MockConfigCat:
             enforce_permissions=enforce_permissions,
         )
         self.transport = SyncASGITransport(self.app)
-        self.async_transport = httpx.ASGITransport(app=self.app)
+        self.async_transport = AsyncASGITransport(self.app)
 
     def reset(self) -> None:
         """Back to the start state; clears rate windows and the journal, and restarts the
