@@ -82,6 +82,21 @@ def fill(backend: Any, flags: int) -> tuple[str, str, str]:
     return key, env, config
 
 
+def change_one_value(backend: Any, config_id: str, env_id: str, text: str) -> None:
+    """What a value PUT of flag 1 does to the state: new formula, new version, an entry."""
+    from configcat_mock.formulas import touch
+    from configcat_mock.seed import DEMO_ORGANIZATION_ID, DEMO_USER_ID
+
+    value = backend.setting_values.get((1, env_id))
+    formula = {**value.formula, "defaultValue": {"stringValue": text}}
+    user = backend.users[DEMO_USER_ID]
+    backend.set_formula(value, formula)
+    touch(backend, value, user)
+    product = backend.configs[config_id].product_id
+    backend.audit(user, DEMO_ORGANIZATION_ID, product, "settingValueChanged", "flag1",
+                  config_id=config_id, environment_id=env_id)  # fmt: skip
+
+
 def serve(port: int, flags: int, ttl: float) -> None:
     """The child process: the mock plus a baseline route; gone with its parent or after ttl."""
     import uvicorn
@@ -149,8 +164,7 @@ def in_process(flags: int, repeats: int) -> dict[str, float]:
         t2 = time.perf_counter()
         snap.append(t1 - t0)
         pure.append(t2 - t1)
-        backend.setting_values.get((1, env)).formula["defaultValue"]["stringValue"] = f"x{i}"
-        backend.counters["audit_log"] = backend.counters.get("audit_log", 0) + 1  # as an API write
+        change_one_value(backend, config, env, f"x{i}")
         t3 = time.perf_counter()
         store.config_v6(key, "http://x")
         t4 = time.perf_counter()

@@ -28,6 +28,7 @@ def config_source(backend: Backend, config_id: str, environment_id: str) -> Conf
             predefined_variations=tuple(s.predefined_variations),
             tags=tuple(tags[t] for t in s.tag_ids if t in tags),
             order=s.order,
+            stamp=v.version_id if v else None,
         )
         for s in backend.settings.where(config_id=config_id)
     )
@@ -55,11 +56,7 @@ def config_source(backend: Backend, config_id: str, environment_id: str) -> Conf
     )
 
 
-def sdk_key_index(backend: Backend) -> dict[str, tuple[str, str]]:
-    """Every primary and secondary SDK key to its ``(config_id, environment_id)``."""
-    index: dict[str, tuple[str, str]] = {}
-    for row in backend.sdk_keys:
-        for key in (row.primary, row.secondary):
-            if key:
-                index[key] = (row.config_id, row.environment_id)
-    return index
+def locate_sdk_key(backend: Backend, sdk_key: str) -> tuple[str, str] | None:
+    """The ``(config_id, environment_id)`` of a primary or secondary SDK key."""
+    row = backend.sdk_keys.first("sdk_key", sdk_key)
+    return (row.config_id, row.environment_id) if row is not None else None
