@@ -34,7 +34,6 @@ from configcat_mock.journal import Entry, Journal
 from configcat_mock.models import User
 from configcat_mock.ratelimit import RateLimiter, RateLimits, Verdict
 from configcat_mock.routes import HANDLERS
-from configcat_mock.routing import Router
 from configcat_mock.rules.change_requests import apply_due
 from configcat_mock.spec import Operation, Spec
 from configcat_mock.validation import parse_body, parse_parameters
@@ -73,7 +72,7 @@ class MockApp:
         self.backend = backend
         self.enforce_permissions = enforce_permissions
         self.spec = spec
-        self.router = Router(spec.operations)
+        self.router = spec.router
         self.limiter = RateLimiter(rate_limits)
         self.faults = faults or FaultInjector()
         self.journal = journal or Journal()

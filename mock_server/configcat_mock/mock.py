@@ -8,8 +8,9 @@
 from __future__ import annotations
 
 import os
+from functools import cached_property
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from configcat_mock.app import MockApp
 from configcat_mock.audit_log import DEFAULT_AUDIT_LOG_LIMIT
@@ -19,7 +20,9 @@ from configcat_mock.journal import Journal
 from configcat_mock.ratelimit import RateLimits
 from configcat_mock.seed import DEMO_PASSWORD, DEMO_USERNAME
 from configcat_mock.spec import Spec
-from configcat_mock.transport import AsyncASGITransport, SyncASGITransport
+
+if TYPE_CHECKING:
+    from configcat_mock.transport import AsyncASGITransport, SyncASGITransport
 
 _SPEC_CACHE: dict[str, Spec] = {}
 
@@ -81,8 +84,21 @@ class MockConfigCat:
             validate_responses=validate_responses,
             enforce_permissions=enforce_permissions,
         )
-        self.transport = SyncASGITransport(self.app)
-        self.async_transport = AsyncASGITransport(self.app)
+
+    @cached_property
+    def transport(self) -> SyncASGITransport:
+        """A sync ``httpx`` transport to this mock, in-process (made on first use: a server
+        needs no httpx)."""
+        from configcat_mock.transport import SyncASGITransport
+
+        return SyncASGITransport(self.app)
+
+    @cached_property
+    def async_transport(self) -> AsyncASGITransport:
+        """An async ``httpx`` transport to this mock, in-process."""
+        from configcat_mock.transport import AsyncASGITransport
+
+        return AsyncASGITransport(self.app)
 
     def reset(self) -> None:
         """Back to the start state; clears rate windows and the journal, and restarts the
@@ -103,7 +119,9 @@ class MockConfigCat:
         return self.app.journal
 
     def close(self) -> None:
-        self.transport.close()
+        transport = self.__dict__.get("transport")
+        if transport is not None:
+            transport.close()
 
     def __enter__(self) -> MockConfigCat:
         return self

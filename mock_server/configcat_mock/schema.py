@@ -23,32 +23,30 @@ does not carry with the schema's neutral value (``null`` when nullable, ``[]``, 
 from __future__ import annotations
 
 import copy
+import functools
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
-import jsonschema_rs
-from jsonschema import Draft202012Validator, FormatChecker  # type: ignore[import-untyped]
-from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
-from referencing import Registry
-from referencing.jsonschema import DRAFT202012
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator, FormatChecker  # type: ignore[import-untyped]
+    from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
+    from referencing import Registry
+
+# jsonschema, referencing and jsonschema-rs are imported on first use: a server answers its
+# first requests (and `import configcat_mock` returns) without their import time
 
 JSON = dict[str, Any]
 SPEC_URI = "urn:configcat-publicapi"
 _REF_PREFIX = "#/components/schemas/"
 
-format_checker = FormatChecker(formats=())
-_checks: Callable[..., Callable[[Callable[[object], bool]], Callable[[object], bool]]]
-_checks = format_checker.checks
 
-
-@_checks("uuid", raises=ValueError)
 def _is_uuid(value: object) -> bool:
     return not isinstance(value, str) or bool(uuid.UUID(value))
 
 
-@_checks("date-time", raises=ValueError)
 def _is_datetime(value: object) -> bool:
     if not isinstance(value, str):
         return True
@@ -56,14 +54,26 @@ def _is_datetime(value: object) -> bool:
     return "T" in value or " " in value
 
 
-@_checks("int32")
 def _is_int32(value: object) -> bool:
     return not isinstance(value, int) or -(2**31) <= value < 2**31
 
 
-@_checks("int64")
 def _is_int64(value: object) -> bool:
     return not isinstance(value, int) or -(2**63) <= value < 2**63
+
+
+@functools.cache
+def format_checker() -> FormatChecker:
+    """The formats the spec names that ``jsonschema`` checks here (uuid, date-time, int32,
+    int64); no others."""
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker(formats=())
+    checker.checks("uuid", raises=ValueError)(_is_uuid)
+    checker.checks("date-time", raises=ValueError)(_is_datetime)
+    checker.checks("int32")(_is_int32)
+    checker.checks("int64")(_is_int64)
+    return checker
 
 
 _FAST_FORMATS: dict[str, Callable[[str], bool]] = {}
@@ -158,25 +168,43 @@ class SchemaSet:
 
     def __init__(self, components: JSON) -> None:
         self.components = components
-        converted = {name: to_json_schema(s) for name, s in components.items()}
-        root = {"components": {"schemas": converted}}
-        self._registry: Registry[Any] = Registry().with_resource(
-            SPEC_URI, DRAFT202012.create_resource(root)
-        )
         self._validators: dict[str, Draft202012Validator] = {}
         self._fast: dict[str, Any] = {}
-        self._fast_registry = jsonschema_rs.Registry([(SPEC_URI, for_fast_validator(root))])
         self._shapers: dict[int, Callable[[Any], Any]] = {}
         self._keep: list[JSON] = []
+
+    @cached_property
+    def _root(self) -> JSON:
+        """The components, converted, as one document (the target of every ``$ref``)."""
+        converted = {name: to_json_schema(s) for name, s in self.components.items()}
+        return {"components": {"schemas": converted}}
+
+    @cached_property
+    def _registry(self) -> Registry[Any]:
+        from referencing import Registry
+        from referencing.jsonschema import DRAFT202012
+
+        registry: Registry[Any] = Registry().with_resource(
+            SPEC_URI, DRAFT202012.create_resource(self._root)
+        )
+        return registry
+
+    @cached_property
+    def _fast_registry(self) -> Any:
+        import jsonschema_rs
+
+        return jsonschema_rs.Registry([(SPEC_URI, for_fast_validator(self._root))])
 
     def validator(self, schema: JSON) -> Draft202012Validator:
         key = repr(schema)
         found = self._validators.get(key)
         if found is None:
+            from jsonschema import Draft202012Validator
+
             found = Draft202012Validator(
                 self.inline(to_json_schema(schema)),
                 registry=self._registry,
-                format_checker=format_checker,
+                format_checker=format_checker(),
             )
             self._validators[key] = found
         return found
@@ -206,6 +234,8 @@ class SchemaSet:
         key = repr(schema)
         found = self._fast.get(key)
         if found is None:
+            import jsonschema_rs
+
             found = self._fast[key] = jsonschema_rs.Draft202012Validator(
                 for_fast_validator(self.inline(to_json_schema(schema))),
                 formats=_FAST_FORMATS,

@@ -13,11 +13,14 @@ import json
 import os
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from configcat_mock.schema import SchemaSet
+
+if TYPE_CHECKING:
+    from configcat_mock.routing import Router
 
 JSON = dict[str, Any]
 SPEC_ENV = "CONFIGCAT_MOCK_SPEC"
@@ -161,6 +164,13 @@ class Spec:
             success=tuple(success),
             response_schemas=tuple(response_schemas),
         )
+
+    @cached_property
+    def router(self) -> Router:
+        """The path router of these operations, built once and shared by every app."""
+        from configcat_mock.routing import Router
+
+        return Router(self.operations)
 
     @cached_property
     def tag_names(self) -> list[str]:
