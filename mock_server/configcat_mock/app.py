@@ -209,14 +209,17 @@ class MockApp:
             schemas, op, path_params, query, request.headers
         )
         body = parse_body(schemas, op, raw)
-        with self.backend.lock:
-            if self.backend.change_requests:
-                apply_due(self.backend)  # scheduled change requests whose time has come
-            if self.enforce_permissions:
-                permissions.check(self.backend, user, op.operation_id, path, header_values)
-            result = handler(
-                Call(self.backend, op, user, path, params, header_values, body, schemas)
-            )
+        backend = self.backend
+        # with a state file, what the request changed is written before the answer
+        with backend.lock:
+            if backend.change_requests:
+                with backend.tracked():
+                    apply_due(backend)  # scheduled change requests whose time has come
+            with backend.tracked(reads=op.method != "GET"):
+                if self.enforce_permissions:
+                    permissions.check(backend, user, op.operation_id, path, header_values)
+                call = Call(backend, op, user, path, params, header_values, body, schemas)
+                result = handler(call)
         status = op.success[0][0] if op.success else 200
         if isinstance(result, Reply):
             status, result = result.status, result.body

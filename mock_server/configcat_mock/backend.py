@@ -10,7 +10,10 @@ exist and for ids in an organization the caller is not a member of, as the servi
 from __future__ import annotations
 
 import base64
+import contextlib
 import copy
+import json
+import os
 import random
 import threading
 import uuid
@@ -25,6 +28,7 @@ from configcat_mock.audit_log import DEFAULT_AUDIT_LOG_LIMIT, AuditLogTable
 from configcat_mock.errors import BadRequest, NotFound
 from configcat_mock.integrity import REFERENCES, check_references, check_row
 from configcat_mock.seed import DEFAULT_SEED
+from configcat_mock.state_file import StateFile, StateFileError
 from configcat_mock.table import IndexKeys, Table, field
 
 STATE_VERSION = 1
@@ -156,6 +160,12 @@ class Backend:
         self.generation = 0
         """Grows whenever the tables are replaced (reset, load): caches of state compare it."""
         self.start_state: dict[str, Any] = copy.deepcopy(seed_state or DEFAULT_SEED)
+        self.state_file: StateFile | None = None
+        """Where every write is kept (see :meth:`attach`); ``None``: in memory only."""
+        self.delivery_section: Any = None
+        """The delivery section a state file held, for the delivery store to start from."""
+        self._saved: dict[tuple[str, Hashable], str] = {}
+        self._saved_meta: dict[str, Any] = {}
         self.reset()
 
     @property
@@ -259,12 +269,128 @@ class Backend:
                 if "rngState" in state:
                     _decode_rng(self.rng, state["rngState"])
                 self.audit_logs.trim(self.audit_log_limit)
+                self.delivery_section = None
+                if self.state_file is not None:
+                    self.save_all()
             except BadRequest:
                 self._restore(old)
                 raise
             except Exception as exc:  # anything else a hand-written state trips: still a 400
                 self._restore(old)
                 raise BadRequest("state", f"The state could not be loaded ({exc!r}).") from None
+
+    # -- the state file ------------------------------------------------------------------
+
+    def attach(self, path: str | os.PathLike[str]) -> None:
+        """Keep the state in the file ``path`` from now on: load what it holds (a new or
+        empty file gets the current state). Raises :class:`StateFileError` for a file it
+        cannot use, which it leaves untouched."""
+        with self.lock:
+            state_file = StateFile(path, state_version=STATE_VERSION)
+            try:
+                held = state_file.read()
+                if held is not None:
+                    delivery = held.pop("delivery", None)
+                    try:
+                        self.load(held)
+                    except BadRequest as exc:
+                        raise StateFileError(
+                            f"state file {state_file.path} holds a state that does not load "
+                            f"({json.dumps(exc.body)}); it was left untouched"
+                        ) from None
+                    self.delivery_section = delivery
+                self.state_file = state_file
+                if held is None:
+                    self.save_all()
+                else:
+                    self._saved_meta = self._meta()
+            except BaseException:
+                self.state_file = None
+                state_file.close()
+                raise
+
+    def detach(self) -> None:
+        if self.state_file is not None:
+            self.state_file.close()
+            self.state_file = None
+
+    def _meta(self) -> dict[str, Any]:
+        return {"counters": dict(self.counters), "rngState": _encode_rng(self.rng)}
+
+    def save_all(self, delivery: Any = None) -> None:
+        """Write the whole state to the state file (after a reset or load)."""
+        if self.state_file is None:
+            return
+        self._saved.clear()
+        rows = {
+            name: [
+                (json.dumps(pk, separators=(",", ":")), _row_json(row))
+                for pk, row in table.rows.items()
+            ]
+            for name, table in self.tables.items()
+        }
+        meta = {**self._meta(), "delivery": delivery}
+        self.state_file.replace(rows, meta)
+        self._saved_meta = self._meta()
+
+    def save_delivery(self, section: Any) -> None:
+        """Write the delivery section (client keys and usage) if it changed."""
+        if self.state_file is not None and self._saved_meta.get("delivery") != section:
+            self.state_file.write([], [], {"delivery": section})
+            self._saved_meta["delivery"] = copy.deepcopy(section)
+
+    @contextlib.contextmanager
+    def tracked(self, *, reads: bool = True) -> Iterator[None]:
+        """Run a request's work and, with a state file, write the rows it changed before
+        returning. ``reads=False`` (a GET) writes only the rows added or removed; otherwise
+        every row read is a candidate, since handlers change the rows they read in place.
+        Call with the lock held."""
+        if self.state_file is None:
+            yield
+            return
+        tables = self.tables
+        for table in tables.values():
+            table.written = set()
+            table.touched = set() if reads else None
+        try:
+            yield
+        finally:
+            changed: dict[str, set[Hashable]] = {}
+            for name, table in tables.items():
+                keys = table.written or set()
+                if table.touched:
+                    keys |= table.touched
+                table.written = table.touched = None
+                if keys:
+                    changed[name] = keys
+            self._save(tables, changed)
+
+    def _save(self, tables: dict[str, Table[Any]], changed: dict[str, set[Hashable]]) -> None:
+        assert self.state_file is not None
+        upserts: list[tuple[str, str, str]] = []
+        deletes: list[tuple[str, str]] = []
+        for name, keys in changed.items():
+            rows = tables[name].rows
+            for pk in keys:
+                slot = (name, pk)
+                pk_json = json.dumps(pk, separators=(",", ":"))
+                row = rows.get(pk)
+                if row is None:
+                    self._saved.pop(slot, None)
+                    deletes.append((name, pk_json))
+                    continue
+                data = _row_json(row)
+                if self._saved.get(slot) != data:
+                    upserts.append((name, pk_json, data))
+                    self._saved[slot] = data
+        meta: dict[str, Any] = {}
+        if self.counters != self._saved_meta.get("counters"):
+            meta["counters"] = dict(self.counters)
+        rng = _encode_rng(self.rng)
+        if rng != self._saved_meta.get("rngState"):
+            meta["rngState"] = rng
+        self.state_file.write(upserts, deletes, meta)
+        self._saved_meta.update(copy.deepcopy(meta))
 
     def _restore(self, old: tuple[Any, dict[str, int], dict[str, Table[Any]]]) -> None:
         if old[0] is not None:
@@ -499,6 +625,10 @@ class Backend:
         ):
             table.drop_where(product_id=product_id)
         self.products.remove(product_id)
+
+
+def _row_json(row: Any) -> str:
+    return json.dumps(attrs.asdict(row), separators=(",", ":"), ensure_ascii=False)
 
 
 def _encode_rng(rng: random.Random) -> list[Any]:

@@ -13,6 +13,7 @@ from configcat_mock.faults import FaultInjector
 from configcat_mock.ratelimit import RateLimits
 from configcat_mock.seed import DEFAULT_SEED, DEMO_PASSWORD, DEMO_USERNAME
 from configcat_mock.spec import SpecNotFoundError
+from configcat_mock.state_file import StateFileError
 
 EPILOG = f"""\
 Default credentials (HTTP Basic): username {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r}.
@@ -83,6 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="audit-log entries kept; the oldest are dropped beyond (0: keep all; "
         "default %(default)s)",
     )
+    serve.add_argument(
+        "--state-file",
+        metavar="PATH",
+        help="keep the state in this SQLite file: loaded at start, every write saved before "
+        "its answer (survives the process being killed)",
+    )
     serve.add_argument("--log-level", default="warning")
     sub.add_parser("seed", help="print the default seed state")
     return parser
@@ -102,6 +109,7 @@ def serve(args: argparse.Namespace) -> int:
         validate_responses=args.validate_responses,
         enforce_permissions=args.enforce_permissions,
         audit_log_limit=args.audit_log_limit or None,
+        state_file=args.state_file,
     )
     if args.faults:
         injector: FaultInjector = mock.app.faults
@@ -128,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SpecNotFoundError as exc:
         print(f"configcat-mock: {exc}", file=sys.stderr)
         return 2
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, StateFileError) as exc:
         print(f"configcat-mock: {exc}", file=sys.stderr)
         return 2
 

@@ -48,6 +48,9 @@ class MockConfigCat:
     admins (403, which the spec leaves undocumented); see :mod:`configcat_mock.permissions`.
     ``audit_log_limit`` caps the audit log (default :data:`DEFAULT_AUDIT_LOG_LIMIT`, 10,000
     entries; ``None``: no cap): beyond it each new entry drops the oldest.
+    ``state_file`` keeps the state in an SQLite file: loaded when the mock starts (a new file
+    gets the seed), and every write is in it before its answer (see
+    :mod:`configcat_mock.state_file`); ``reset()`` and ``load()`` replace what it holds.
     """
 
     username = DEMO_USERNAME
@@ -66,9 +69,12 @@ class MockConfigCat:
         journal_bodies: bool = False,
         enforce_permissions: bool = False,
         audit_log_limit: int | None = DEFAULT_AUDIT_LOG_LIMIT,
+        state_file: str | os.PathLike[str] | None = None,
     ) -> None:
         self.spec = load_spec_cached(spec_path)
         self.backend = Backend(seed, id_seed=id_seed, audit_log_limit=audit_log_limit)
+        if state_file is not None:
+            self.backend.attach(state_file)
         if rate_limits is False:
             limits = RateLimits(enabled=False)
         elif rate_limits is True or rate_limits is None:
@@ -122,6 +128,7 @@ class MockConfigCat:
         transport = self.__dict__.get("transport")
         if transport is not None:
             transport.close()
+        self.backend.detach()
 
     def __enter__(self) -> MockConfigCat:
         return self

@@ -34,7 +34,7 @@ def field(name: str) -> IndexKeys:
 class Table(Generic[T]):
     """Records of one type keyed by their id, with named secondary indexes."""
 
-    __slots__ = ("_buckets", "_filed", "_indexes", "cls", "key", "rows")
+    __slots__ = ("_buckets", "_filed", "_indexes", "cls", "key", "rows", "touched", "written")
 
     def __init__(
         self,
@@ -53,6 +53,11 @@ class Table(Generic[T]):
         self._filed: dict[str, dict[Hashable, tuple[Hashable, ...]]] = {
             name: {} for name in self._indexes
         }
+        self.touched: set[Hashable] | None = None
+        """While a write is tracked: the keys of every row read or written (see
+        :meth:`~configcat_mock.backend.Backend.tracked`)."""
+        self.written: set[Hashable] | None = None
+        """While a write is tracked: the keys of rows added or removed."""
 
     # -- writes ----------------------------------------------------------------------------
 
@@ -60,6 +65,8 @@ class Table(Generic[T]):
         pk = self.key(row)
         self.rows[pk] = row
         self._file(pk, row)
+        if self.written is not None:
+            self.written.add(pk)
         return row
 
     def refresh(self, row: T) -> None:
@@ -70,6 +77,8 @@ class Table(Generic[T]):
         row = self.rows.pop(key, None)
         if row is not None:
             self._unfile(key)
+            if self.written is not None:
+                self.written.add(key)
         return row
 
     def drop(self, pred: Callable[[T], bool]) -> list[T]:
@@ -112,11 +121,17 @@ class Table(Generic[T]):
     # -- reads -----------------------------------------------------------------------------
 
     def get(self, key: Hashable) -> T | None:
-        return self.rows.get(key)
+        row = self.rows.get(key)
+        if self.touched is not None and row is not None:
+            self.touched.add(key)
+        return row
 
     def __getitem__(self, key: Hashable) -> T:
         """A row that must exist (a parent of a row in hand); ``KeyError`` means a bug."""
-        return self.rows[key]
+        row = self.rows[key]
+        if self.touched is not None:
+            self.touched.add(key)
+        return row
 
     def __contains__(self, key: Hashable) -> bool:
         return key in self.rows
@@ -124,11 +139,20 @@ class Table(Generic[T]):
     def by(self, index: str, value: Hashable) -> list[T]:
         """The rows ``index`` files under ``value``, in the order they were filed there."""
         bucket = self._buckets[index].get(value)
-        return list(bucket.values()) if bucket else []
+        if not bucket:
+            return []
+        if self.touched is not None:
+            self.touched.update(bucket)
+        return list(bucket.values())
 
     def first(self, index: str, value: Hashable) -> T | None:
         bucket = self._buckets[index].get(value)
-        return next(iter(bucket.values())) if bucket else None
+        if not bucket:
+            return None
+        pk = next(iter(bucket))
+        if self.touched is not None:
+            self.touched.add(pk)
+        return bucket[pk]
 
     def where(self, **match: Any) -> list[T]:
         """Rows whose fields equal ``match``; through an index when one field has one."""
@@ -136,12 +160,18 @@ class Table(Generic[T]):
         candidates: Iterable[T] = self.rows.values()
         for i, (name, value) in enumerate(items):
             if name in self._buckets:
-                candidates = self.by(name, value)
+                bucket = self._buckets[name].get(value)
+                candidates = list(bucket.values()) if bucket else []
                 del items[i]
                 break
-        return [r for r in candidates if all(getattr(r, k) == v for k, v in items)]
+        found = [r for r in candidates if all(getattr(r, k) == v for k, v in items)]
+        if self.touched is not None:
+            self.touched.update(self.key(r) for r in found)
+        return found
 
     def __iter__(self) -> Iterator[T]:
+        if self.touched is not None:
+            self.touched.update(self.rows)
         return iter(list(self.rows.values()))
 
     def __len__(self) -> int:

@@ -109,7 +109,8 @@ def delivery_routes(host: Host) -> list[BaseRoute]:
         sdk_key = request.path_params["sdk_key"]
         with host.backend.lock:
             if host.backend.change_requests:
-                apply_due(host.backend)
+                with host.backend.tracked():
+                    apply_due(host.backend)
             served = store().config_v6(sdk_key, _base_url(request))
         if served is None:
             body = {"message": "The SDK key was not found."}
@@ -139,7 +140,8 @@ def delivery_routes(host: Host) -> list[BaseRoute]:
         token = token.strip()
         with host.backend.lock:
             if host.backend.change_requests:
-                apply_due(host.backend)
+                with host.backend.tracked():
+                    apply_due(host.backend)
             s = store()
             s.sync()
             key = s.client_keys.get(token) if scheme.lower() == "bearer" else None
@@ -219,6 +221,7 @@ def control_routes(host: Host) -> list[Route]:
             if config is None or env is None or env.product_id != config.product_id:
                 return bad("configId", "An existing config and an environment of its product.")
             key = s.client_keys.mint(config.config_id, env.environment_id, quota)
+            s.save()
             return _json(201, key_json(s, key))
 
     async def patch_key(request: Request) -> Response:
@@ -232,12 +235,14 @@ def control_routes(host: Host) -> list[Route]:
             if key is None:
                 return _json(404, {"message": "The client key was not found."})
             key.monthly_quota = quota
+            s.save()
             return _json(200, key_json(s, key))
 
     async def delete_key(request: Request) -> Response:
         with host.backend.lock:
             if not store().client_keys.revoke(request.path_params["key"]):
                 return _json(404, {"message": "The client key was not found."})
+            store().save()
         return Response(None, 204)
 
     async def get_state(request: Request) -> Response:
@@ -251,6 +256,7 @@ def control_routes(host: Host) -> list[Route]:
                 store().client_keys.load(body)
             except ValueError as exc:
                 return bad("clientKeys", str(exc))
+            store().save()
         return Response(None, 204)
 
     async def get_settings(request: Request) -> Response:

@@ -113,6 +113,7 @@ class DeliveryStore:
             self._generation = b.generation
             self._reload_client_keys()
             self._drop_all()
+            self.save()
         seen = b.counters.get("audit_log", 0)
         sizes = tuple(len(getattr(b, name)) for name in _WATCHED_TABLES)
         if seen != self._seen:
@@ -121,6 +122,10 @@ class DeliveryStore:
         elif sizes != self._sizes:  # rows changed with no audited write: edited directly
             self._drop_all()
         self._seen, self._sizes = seen, sizes
+
+    def save(self) -> None:
+        """Keep the client keys in the backend's state file, if it has one."""
+        self.backend.save_delivery(self.client_keys.dump())
 
     def invalidate(self) -> None:
         """Forget everything built (for code that edits backend rows directly)."""
@@ -164,7 +169,9 @@ class DeliveryStore:
         return True
 
     def _reload_client_keys(self) -> None:
-        section = self.backend.start_state.get(SEED_SECTION)
+        section = self.backend.delivery_section
+        if section is None:
+            section = self.backend.start_state.get(SEED_SECTION)
         try:
             self.client_keys.load(section)
         except ValueError:
