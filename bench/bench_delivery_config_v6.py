@@ -39,11 +39,11 @@ def fill(backend: Any, flags: int) -> tuple[str, str, str]:
     from configcat_mock.seed import DEMO_ORGANIZATION_ID
 
     product, env, config = (str(uuid.UUID(int=i, version=4)) for i in (1, 2, 3))
-    backend.t["products"].add(m.Product(product, DEMO_ORGANIZATION_ID, "Bench"))
-    backend.t["environments"].add(m.Environment(env, product, "Production"))
-    backend.t["configs"].add(m.Config(config, product, "Main", evaluation_version="v2"))
+    backend.products.add(m.Product(product, DEMO_ORGANIZATION_ID, "Bench"))
+    backend.environments.add(m.Environment(env, product, "Production"))
+    backend.configs.add(m.Config(config, product, "Main", evaluation_version="v2"))
     for i in range(SEGMENTS):
-        backend.t["segments"].add(
+        backend.segments.add(
             m.Segment(f"s-{i}", product, f"Segment {i}", "Email", "contains", f"@team{i}.io",
                       created_at=f"2024-01-0{i + 1}")
         )  # fmt: skip
@@ -55,7 +55,7 @@ def fill(backend: Any, flags: int) -> tuple[str, str, str]:
                 "segmentCondition": None, "prerequisiteFlagCondition": None}  # fmt: skip
 
     for n in range(1, flags + 1):
-        backend.t["settings"].add(m.Setting(n, config, f"flag{n}", f"Flag {n}", "string"))
+        backend.settings.add(m.Setting(n, config, f"flag{n}", f"Flag {n}", "string"))
         items = [{"value": f"user{n}-{k}@corp.io", "hint": None} for k in range(3)]
         rules = [
             {"conditions": [cond("Email", "textEndsWithAnyOf", listValue=[
@@ -77,9 +77,24 @@ def fill(backend: Any, flags: int) -> tuple[str, str, str]:
         ]  # fmt: skip
         formula = {"defaultValue": {"stringValue": f"off{n}"}, "targetingRules": rules,
                    "percentageEvaluationAttribute": None}  # fmt: skip
-        backend.t["setting_values"].add(m.SettingValue(n, env, formula, f"v-{n}"))
+        backend.setting_values.add(m.SettingValue(n, env, formula, f"v-{n}"))
     key = backend.ensure_sdk_keys(config, env).primary
     return key, env, config
+
+
+def change_one_value(backend: Any, config_id: str, env_id: str, text: str) -> None:
+    """What a value PUT of flag 1 does to the state: new formula, new version, an entry."""
+    from configcat_mock.formulas import touch
+    from configcat_mock.seed import DEMO_ORGANIZATION_ID, DEMO_USER_ID
+
+    value = backend.setting_values.get((1, env_id))
+    formula = {**value.formula, "defaultValue": {"stringValue": text}}
+    user = backend.users[DEMO_USER_ID]
+    backend.set_formula(value, formula)
+    touch(backend, value, user)
+    product = backend.configs[config_id].product_id
+    backend.audit(user, DEMO_ORGANIZATION_ID, product, "settingValueChanged", "flag1",
+                  config_id=config_id, environment_id=env_id)  # fmt: skip
 
 
 def serve(port: int, flags: int, ttl: float) -> None:
@@ -149,8 +164,7 @@ def in_process(flags: int, repeats: int) -> dict[str, float]:
         t2 = time.perf_counter()
         snap.append(t1 - t0)
         pure.append(t2 - t1)
-        backend.t["setting_values"].get((1, env)).formula["defaultValue"]["stringValue"] = f"x{i}"
-        backend.counters["audit_log"] = backend.counters.get("audit_log", 0) + 1  # as an API write
+        change_one_value(backend, config, env, f"x{i}")
         t3 = time.perf_counter()
         store.config_v6(key, "http://x")
         t4 = time.perf_counter()

@@ -30,21 +30,20 @@ from configcat_mock import passwords, permissions
 from configcat_mock.backend import Backend
 from configcat_mock.context import Call, Reply
 from configcat_mock.delivery.routes import is_delivery_path
-from configcat_mock.errors import BadRequest, MockHTTPError, Unauthorized
-from configcat_mock.faults import ConnectionDropped, Fault, FaultInjector
+from configcat_mock.errors import MockHTTPError, NotImplementedByMock, Unauthorized
+from configcat_mock.faults import Fault, FaultInjector
 from configcat_mock.guards import (
     BodyLimits,
     ClientDisconnected,
     check_control_access,
     limit_body,
 )
-from configcat_mock.handlers.change_requests import apply_due
 from configcat_mock.journal import Entry, Journal
 from configcat_mock.models import User
 from configcat_mock.protocol import CONNECTION_EXTENSION
 from configcat_mock.ratelimit import RateLimiter, RateLimits, Verdict
 from configcat_mock.routes import HANDLERS
-from configcat_mock.routing import Router
+from configcat_mock.rules.change_requests import apply_due
 from configcat_mock.spec import Operation, Spec
 from configcat_mock.validation import parse_body, parse_parameters
 
@@ -91,7 +90,7 @@ class MockApp:
         self.body_limits = body_limits or BodyLimits()
         self.enforce_permissions = enforce_permissions
         self.spec = spec
-        self.router = Router(spec.operations)
+        self.router = spec.router
         self.limiter = RateLimiter(rate_limits)
         self.faults = faults or FaultInjector()
         self.journal = journal or Journal()
@@ -167,8 +166,8 @@ class MockApp:
         """Hash a password not checked before in a worker thread (scrypt takes ~0.1 s and
         lets go of the GIL), so that :meth:`authenticate` finds the verdict remembered."""
         username, password = self.credentials(request)
-        for user in self.backend.t["users"]:
-            if user.username == username and passwords.known(user.password, password) is None:
+        for user in self.backend.users.by("username", username):
+            if passwords.known(user.password, password) is None:
                 await asyncio.to_thread(passwords.verify, user.password, password)
 
     async def endpoint(self, request: Request) -> Response:
@@ -226,8 +225,6 @@ class MockApp:
         except MockHTTPError as exc:
             status, body = exc.status, exc.body
             headers.update(exc.headers)
-        except ConnectionDropped:
-            raise
         except Exception as exc:  # the catch-all: never a 500 (and the details stay here)
             self.internal_errors.append(
                 f"{request.method} {request.url.path}: {''.join(traceback.format_exception(exc))}"
@@ -256,8 +253,11 @@ class MockApp:
             return self._finish(request, op, user, started, None, response)
         self._finish(request, op, user, started, None, Response(status_code=0))
         connection = request.scope.get("extensions", {}).get(CONNECTION_EXTENSION)
-        if connection is None:  # in-process: the client sees what a cut socket gives
-            raise ConnectionDropped()
+        if connection is None:
+            raise RuntimeError(
+                "a dropped connection needs configcat-mock serve's protocol or the in-process "
+                "transports; this server offers neither"
+            )
         connection["abort"]()
         with contextlib.suppress(ClientDisconnected):  # wait until the server has let go
             while (await request.receive())["type"] != "http.disconnect":
@@ -267,6 +267,9 @@ class MockApp:
     def handle(
         self, op: Operation, user: User, path_params: dict[str, str], request: Request, raw: bytes
     ) -> tuple[int, Any]:
+        handler = HANDLERS.get(op.operation_id)
+        if handler is None:
+            raise NotImplementedByMock(op.operation_id)
         schemas = self.spec.schemas
         query: dict[str, list[str]] = {}
         for key, value in request.query_params.multi_items():
@@ -275,17 +278,17 @@ class MockApp:
             schemas, op, path_params, query, request.headers
         )
         body = parse_body(schemas, op, raw)
-        handler = HANDLERS.get(op.operation_id)
-        if handler is None:
-            raise BadRequest("operation", f"{op.operation_id} is not implemented by the mock.")
-        with self.backend.lock:
-            if self.backend.t["change_requests"]:
-                apply_due(self.backend)  # scheduled change requests whose time has come
-            if self.enforce_permissions:
-                permissions.check(self.backend, user, op.operation_id, path, header_values)
-            result = handler(
-                Call(self.backend, op, user, path, params, header_values, body, schemas)
-            )
+        backend = self.backend
+        # with a state file, what the request changed is written before the answer
+        with backend.lock:
+            if backend.change_requests:
+                with backend.tracked():
+                    apply_due(backend)  # scheduled change requests whose time has come
+            with backend.tracked(reads=op.method != "GET"):
+                if self.enforce_permissions:
+                    permissions.check(backend, user, op.operation_id, path, header_values)
+                call = Call(backend, op, user, path, params, header_values, body, schemas)
+                result = handler(call)
         status = op.success[0][0] if op.success else 200
         if isinstance(result, Reply):
             status, result = result.status, result.body

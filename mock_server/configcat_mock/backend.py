@@ -1,7 +1,8 @@
 """The one object holding the mock's state, with ``reset()``, ``dump()`` and ``load()``.
 
-Tables are plain dicts of :mod:`configcat_mock.models` records keyed by id. Ids come from a
-``random.Random`` seeded per backend, so a given sequence of requests yields the same ids on
+Tables (:class:`~configcat_mock.table.Table`) hold :mod:`configcat_mock.models` records keyed
+by id, indexed by every reference to a parent and by what requests look rows up by. Ids come
+from a ``random.Random`` seeded per backend, so a given sequence of requests yields the same ids on
 every run. Access helpers (``product()``, ``config()``, ...) answer 404 both for ids that do not
 exist and for ids in an organization the caller is not a member of, as the service does.
 """
@@ -9,105 +10,175 @@ exist and for ids in an organization the caller is not a member of, as the servi
 from __future__ import annotations
 
 import base64
+import contextlib
 import copy
+import json
+import os
 import random
 import threading
 import uuid
 from collections.abc import Callable, Hashable, Iterator
 from datetime import UTC, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import attrs
 
 from configcat_mock import models as m
 from configcat_mock import passwords
+from configcat_mock.audit_log import DEFAULT_AUDIT_LOG_LIMIT, AuditLogTable
 from configcat_mock.errors import BadRequest, NotFound
-from configcat_mock.integrity import check_references, check_row
+from configcat_mock.integrity import REFERENCES, check_references, check_row
 from configcat_mock.seed import DEFAULT_SEED
+from configcat_mock.state_file import StateFile, StateFileError
+from configcat_mock.table import IndexKeys, Table, field
 
-T = TypeVar("T")
 STATE_VERSION = 1
+
+
+class _InProduct(Protocol):
+    product_id: str
+
+
+R = TypeVar("R", bound=_InProduct)
 
 
 def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-class Table(Generic[T]):
-    """Records of one type keyed by their id."""
-
-    def __init__(self, cls: type[T], key: Callable[[T], Hashable]) -> None:
-        self.cls = cls
-        self.key = key
-        self.rows: dict[Hashable, T] = {}
-
-    def add(self, row: T) -> T:
-        self.rows[self.key(row)] = row
-        return row
-
-    def get(self, key: Hashable) -> T | None:
-        return self.rows.get(key)
-
-    def __getitem__(self, key: Hashable) -> T:
-        """A row that must exist (a parent of a row in hand); ``KeyError`` means a bug."""
-        return self.rows[key]
-
-    def remove(self, key: Hashable) -> T | None:
-        return self.rows.pop(key, None)
-
-    def where(self, **match: Any) -> list[T]:
-        items = match.items()
-        return [r for r in self.rows.values() if all(getattr(r, k) == v for k, v in items)]
-
-    def drop(self, pred: Callable[[T], bool]) -> list[T]:
-        gone = [k for k, r in self.rows.items() if pred(r)]
-        return [self.rows.pop(k) for k in gone]
-
-    def __iter__(self) -> Iterator[T]:
-        return iter(list(self.rows.values()))
-
-    def __len__(self) -> int:
-        return len(self.rows)
+def _prerequisites(value: m.SettingValue) -> Iterator[Hashable]:
+    """The settings a (v2) formula names as prerequisite flags."""
+    for rule in value.formula.get("targetingRules") or []:
+        for cond in rule.get("conditions") or []:
+            pre = (cond or {}).get("prerequisiteFlagCondition") or {}
+            if pre.get("prerequisiteSettingId") is not None:
+                yield pre["prerequisiteSettingId"]
 
 
-def _tables() -> dict[str, Table[Any]]:
-    return {
-        "users": Table(m.User, lambda r: r.user_id),
-        "organizations": Table(m.Organization, lambda r: r.organization_id),
-        "memberships": Table(m.Membership, lambda r: (r.organization_id, r.user_id)),
-        "products": Table(m.Product, lambda r: r.product_id),
-        "permission_groups": Table(m.PermissionGroup, lambda r: r.permission_group_id),
-        "product_members": Table(m.ProductMember, lambda r: (r.product_id, r.user_id)),
-        "invitations": Table(m.Invitation, lambda r: r.invitation_id),
-        "environments": Table(m.Environment, lambda r: r.environment_id),
-        "configs": Table(m.Config, lambda r: r.config_id),
-        "tags": Table(m.Tag, lambda r: r.tag_id),
-        "segments": Table(m.Segment, lambda r: r.segment_id),
-        "sdk_keys": Table(m.SdkKey, lambda r: (r.config_id, r.environment_id)),
-        "settings": Table(m.Setting, lambda r: r.setting_id),
-        "setting_values": Table(m.SettingValue, lambda r: (r.setting_id, r.environment_id)),
-        "deleted_settings": Table(m.DeletedSetting, lambda r: (r.config_id, r.setting_id)),
-        "code_reports": Table(m.CodeReport, lambda r: (r.config_id, r.repository, r.branch)),
-        "webhooks": Table(m.Webhook, lambda r: r.webhook_id),
-        "integrations": Table(m.Integration, lambda r: r.integration_id),
-        "integration_links": Table(
-            m.IntegrationLink, lambda r: (r.environment_id, r.setting_id, r.link_type, r.key)
-        ),
-        "proxy_profiles": Table(m.ProxyProfile, lambda r: r.proxy_profile_id),
-        "audit_logs": Table(m.AuditLog, lambda r: r.audit_log_id),
-        "change_requests": Table(m.ChangeRequest, lambda r: r.change_request_id),
-        "change_request_comments": Table(m.ChangeRequestComment, lambda r: r.comment_id),
-    }
+def _scheduled(row: m.ChangeRequest) -> tuple[Hashable, ...]:
+    """Open change requests with an ``applyAt`` are filed under ``True``."""
+    return (True,) if row.status == "open" and row.apply_at else ()
+
+
+def _sdk_key_strings(row: m.SdkKey) -> Iterator[Hashable]:
+    yield row.primary
+    if row.secondary:
+        yield row.secondary
+
+
+#: Indexes beyond the references of :data:`~configcat_mock.integrity.REFERENCES` (each of
+#: which is indexed under its field name).
+EXTRA_INDEXES: dict[str, dict[str, IndexKeys]] = {
+    "users": {"username": field("username")},
+    "settings": {"config_key": lambda r: ((r.config_id, r.key.casefold()),)},
+    "sdk_keys": {"sdk_key": _sdk_key_strings},
+    "setting_values": {"prerequisite": _prerequisites},
+    "change_requests": {"scheduled": _scheduled},
+}
+
+#: Table name -> record class and primary key. The order is the order of dumps.
+TABLES: dict[str, tuple[type[Any], Callable[[Any], Hashable]]] = {
+    "users": (m.User, lambda r: r.user_id),
+    "organizations": (m.Organization, lambda r: r.organization_id),
+    "memberships": (m.Membership, lambda r: (r.organization_id, r.user_id)),
+    "products": (m.Product, lambda r: r.product_id),
+    "permission_groups": (m.PermissionGroup, lambda r: r.permission_group_id),
+    "product_members": (m.ProductMember, lambda r: (r.product_id, r.user_id)),
+    "invitations": (m.Invitation, lambda r: r.invitation_id),
+    "environments": (m.Environment, lambda r: r.environment_id),
+    "configs": (m.Config, lambda r: r.config_id),
+    "tags": (m.Tag, lambda r: r.tag_id),
+    "segments": (m.Segment, lambda r: r.segment_id),
+    "sdk_keys": (m.SdkKey, lambda r: (r.config_id, r.environment_id)),
+    "settings": (m.Setting, lambda r: r.setting_id),
+    "setting_values": (m.SettingValue, lambda r: (r.setting_id, r.environment_id)),
+    "deleted_settings": (m.DeletedSetting, lambda r: (r.config_id, r.setting_id)),
+    "code_reports": (m.CodeReport, lambda r: (r.config_id, r.repository, r.branch)),
+    "webhooks": (m.Webhook, lambda r: r.webhook_id),
+    "integrations": (m.Integration, lambda r: r.integration_id),
+    "integration_links": (
+        m.IntegrationLink,
+        lambda r: (r.environment_id, r.setting_id, r.link_type, r.key),
+    ),
+    "proxy_profiles": (m.ProxyProfile, lambda r: r.proxy_profile_id),
+    "audit_logs": (m.AuditLog, lambda r: r.audit_log_id),
+    "change_requests": (m.ChangeRequest, lambda r: r.change_request_id),
+    "change_request_comments": (m.ChangeRequestComment, lambda r: r.comment_id),
+}
+
+
+def new_table(name: str) -> Table[Any]:
+    """An empty table ``name`` with its indexes: every reference field, and the extras."""
+    cls, key = TABLES[name]
+    indexes = {f: field(f) for table, f, _ in REFERENCES if table == name}
+    indexes.update(EXTRA_INDEXES.get(name, {}))
+    kind = AuditLogTable if name == "audit_logs" else Table
+    return kind(cls, key, indexes)
 
 
 class Backend:
-    """All state of one mock ConfigCat. ``reset()`` goes back to the start state (the seed)."""
+    """All state of one mock ConfigCat. ``reset()`` goes back to the start state (the seed).
 
-    def __init__(self, seed_state: dict[str, Any] | None = None, *, id_seed: int = 0) -> None:
+    Each table is a typed attribute (``backend.settings: Table[m.Setting]``); :attr:`tables`
+    names them for dump and load only.
+    """
+
+    users: Table[m.User]
+    organizations: Table[m.Organization]
+    memberships: Table[m.Membership]
+    products: Table[m.Product]
+    permission_groups: Table[m.PermissionGroup]
+    product_members: Table[m.ProductMember]
+    invitations: Table[m.Invitation]
+    environments: Table[m.Environment]
+    configs: Table[m.Config]
+    tags: Table[m.Tag]
+    segments: Table[m.Segment]
+    sdk_keys: Table[m.SdkKey]
+    settings: Table[m.Setting]
+    setting_values: Table[m.SettingValue]
+    deleted_settings: Table[m.DeletedSetting]
+    code_reports: Table[m.CodeReport]
+    webhooks: Table[m.Webhook]
+    integrations: Table[m.Integration]
+    integration_links: Table[m.IntegrationLink]
+    proxy_profiles: Table[m.ProxyProfile]
+    audit_logs: AuditLogTable
+    change_requests: Table[m.ChangeRequest]
+    change_request_comments: Table[m.ChangeRequestComment]
+
+    def __init__(
+        self,
+        seed_state: dict[str, Any] | None = None,
+        *,
+        id_seed: int = 0,
+        audit_log_limit: int | None = DEFAULT_AUDIT_LOG_LIMIT,
+    ) -> None:
         self.lock = threading.RLock()
         self.id_seed = id_seed
+        self.audit_log_limit = audit_log_limit
+        """Audit-log entries kept (``None``: all); beyond it the oldest are dropped."""
+        self.generation = 0
+        """Grows whenever the tables are replaced (reset, load): caches of state compare it."""
         self.start_state: dict[str, Any] = copy.deepcopy(seed_state or DEFAULT_SEED)
+        self.state_file: StateFile | None = None
+        """Where every write is kept (see :meth:`attach`); ``None``: in memory only."""
+        self.delivery_section: Any = None
+        """The delivery section a state file held, for the delivery store to start from."""
+        self._saved: dict[tuple[str, Hashable], str] = {}
+        self._saved_meta: dict[str, Any] = {}
         self.reset()
+
+    @property
+    def tables(self) -> dict[str, Table[Any]]:
+        """Table name -> table, in dump order (for dump, load and checks; handlers use the
+        typed attributes)."""
+        return {name: getattr(self, name) for name in TABLES}
+
+    def _install(self, tables: dict[str, Table[Any]]) -> None:
+        for name, table in tables.items():
+            setattr(self, name, table)
+        self.generation += 1
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -125,7 +196,13 @@ class Backend:
     def clear(self) -> None:
         self.rng = random.Random(self.id_seed)
         self.counters: dict[str, int] = {}
-        self.t: dict[str, Table[Any]] = _tables()
+        self._install({name: new_table(name) for name in TABLES})
+
+    def check_indexes(self) -> list[str]:
+        """Every index compared with a full scan of its table (empty: all agree)."""
+        return [
+            f"{name}.{problem}" for name, table in self.tables.items() for problem in table.check()
+        ]
 
     def dump(self) -> dict[str, Any]:
         """The whole state as JSON; :meth:`load` of it gives back the same state."""
@@ -136,28 +213,30 @@ class Backend:
                 "rngState": _encode_rng(self.rng),
                 "tables": {
                     name: [attrs.asdict(r) for r in table.rows.values()]
-                    for name, table in self.t.items()
+                    for name, table in self.tables.items()
                 },
             }
 
     def load(self, state: dict[str, Any]) -> None:
         """Replace the state. Accepts a :meth:`dump` or a hand-written seed (missing tables
-        are empty); raises ``BadRequest`` naming the first row that does not fit."""
+        are empty); raises ``BadRequest`` naming the first row that does not fit. The indexes
+        are built as the rows are added."""
         if not isinstance(state, dict):
             raise BadRequest("state", "A state must be a JSON object.")
         with self.lock:
             old = (
                 getattr(self, "rng", None),
                 getattr(self, "counters", {}),
-                getattr(self, "t", {}),
+                self.tables if hasattr(self, "users") else {},
             )
             self.clear()
             try:
                 tables = state.get("tables", {})
                 if not isinstance(tables, dict):
                     raise BadRequest("tables", "Must be an object of table name to rows.")
+                mine = self.tables
                 for name, rows in tables.items():
-                    table = self.t.get(name)
+                    table = mine.get(name)
                     if table is None:
                         raise BadRequest(f"tables.{name}", "Unknown table.")
                     if not isinstance(rows, list | None):
@@ -170,7 +249,7 @@ class Backend:
                             table.add(table.cls(**copy.deepcopy(row)))
                         except TypeError as exc:
                             raise BadRequest(f"tables.{name}[{i}]", str(exc)) from None
-                check_references({name: table.rows for name, table in self.t.items()})
+                check_references({name: table.rows for name, table in mine.items()})
                 counters = state.get("counters", {})
                 if not isinstance(counters, dict) or not all(
                     type(v) is int for v in counters.values()
@@ -186,10 +265,14 @@ class Backend:
                     ("change_requests", "change_request"),
                     ("change_request_comments", "comment"),
                 ):
-                    ids = [k for k in self.t[name].rows if isinstance(k, int)]
+                    ids = [k for k in mine[name].rows if isinstance(k, int)]
                     self.counters[key] = max([self.counters.get(key, 0), *ids])
                 if "rngState" in state:
                     _decode_rng(self.rng, state["rngState"])
+                self.audit_logs.trim(self.audit_log_limit)
+                self.delivery_section = None
+                if self.state_file is not None:
+                    self.save_all()
             except BadRequest:
                 self._restore(old)
                 raise
@@ -197,9 +280,123 @@ class Backend:
                 self._restore(old)
                 raise BadRequest("state", f"The state could not be loaded ({exc!r}).") from None
 
+    # -- the state file ------------------------------------------------------------------
+
+    def attach(self, path: str | os.PathLike[str]) -> None:
+        """Keep the state in the file ``path`` from now on: load what it holds (a new or
+        empty file gets the current state). Raises :class:`StateFileError` for a file it
+        cannot use, which it leaves untouched."""
+        with self.lock:
+            state_file = StateFile(path, state_version=STATE_VERSION)
+            try:
+                held = state_file.read()
+                if held is not None:
+                    delivery = held.pop("delivery", None)
+                    try:
+                        self.load(held)
+                    except BadRequest as exc:
+                        raise StateFileError(
+                            f"state file {state_file.path} holds a state that does not load "
+                            f"({json.dumps(exc.body)}); it was left untouched"
+                        ) from None
+                    self.delivery_section = delivery
+                self.state_file = state_file
+                if held is None:
+                    self.save_all()
+                else:
+                    self._saved_meta = self._meta()
+            except BaseException:
+                self.state_file = None
+                state_file.close()
+                raise
+
+    def detach(self) -> None:
+        if self.state_file is not None:
+            self.state_file.close()
+            self.state_file = None
+
+    def _meta(self) -> dict[str, Any]:
+        return {"counters": dict(self.counters), "rngState": _encode_rng(self.rng)}
+
+    def save_all(self, delivery: Any = None) -> None:
+        """Write the whole state to the state file (after a reset or load)."""
+        if self.state_file is None:
+            return
+        self._saved.clear()
+        rows = {
+            name: [
+                (json.dumps(pk, separators=(",", ":")), _row_json(row))
+                for pk, row in table.rows.items()
+            ]
+            for name, table in self.tables.items()
+        }
+        meta = {**self._meta(), "delivery": delivery}
+        self.state_file.replace(rows, meta)
+        self._saved_meta = self._meta()
+
+    def save_delivery(self, section: Any) -> None:
+        """Write the delivery section (client keys and usage) if it changed."""
+        if self.state_file is not None and self._saved_meta.get("delivery") != section:
+            self.state_file.write([], [], {"delivery": section})
+            self._saved_meta["delivery"] = copy.deepcopy(section)
+
+    @contextlib.contextmanager
+    def tracked(self, *, reads: bool = True) -> Iterator[None]:
+        """Run a request's work and, with a state file, write the rows it changed before
+        returning. ``reads=False`` (a GET) writes only the rows added or removed; otherwise
+        every row read is a candidate, since handlers change the rows they read in place.
+        Call with the lock held."""
+        if self.state_file is None:
+            yield
+            return
+        tables = self.tables
+        for table in tables.values():
+            table.written = set()
+            table.touched = set() if reads else None
+        try:
+            yield
+        finally:
+            changed: dict[str, set[Hashable]] = {}
+            for name, table in tables.items():
+                keys = table.written or set()
+                if table.touched:
+                    keys |= table.touched
+                table.written = table.touched = None
+                if keys:
+                    changed[name] = keys
+            self._save(tables, changed)
+
+    def _save(self, tables: dict[str, Table[Any]], changed: dict[str, set[Hashable]]) -> None:
+        assert self.state_file is not None
+        upserts: list[tuple[str, str, str]] = []
+        deletes: list[tuple[str, str]] = []
+        for name, keys in changed.items():
+            rows = tables[name].rows
+            for pk in keys:
+                slot = (name, pk)
+                pk_json = json.dumps(pk, separators=(",", ":"))
+                row = rows.get(pk)
+                if row is None:
+                    self._saved.pop(slot, None)
+                    deletes.append((name, pk_json))
+                    continue
+                data = _row_json(row)
+                if self._saved.get(slot) != data:
+                    upserts.append((name, pk_json, data))
+                    self._saved[slot] = data
+        meta: dict[str, Any] = {}
+        if self.counters != self._saved_meta.get("counters"):
+            meta["counters"] = dict(self.counters)
+        rng = _encode_rng(self.rng)
+        if rng != self._saved_meta.get("rngState"):
+            meta["rngState"] = rng
+        self.state_file.write(upserts, deletes, meta)
+        self._saved_meta.update(copy.deepcopy(meta))
+
     def _restore(self, old: tuple[Any, dict[str, int], dict[str, Table[Any]]]) -> None:
         if old[0] is not None:
-            self.rng, self.counters, self.t = old
+            self.rng, self.counters = old[0], old[1]
+            self._install(old[2])
 
     # -- ids -----------------------------------------------------------------------------
 
@@ -220,73 +417,73 @@ class Backend:
     # -- identity and access --------------------------------------------------------------
 
     def authenticate(self, username: str, password: str) -> m.User | None:
-        for user in self.t["users"]:
-            if user.username == username and passwords.verify(user.password, password):
-                return user  # type: ignore[no-any-return]
+        for user in self.users.by("username", username):
+            if passwords.verify(user.password, password):
+                return user
         return None
 
     def org_ids(self, user: m.User) -> set[str]:
-        return {ms.organization_id for ms in self.t["memberships"].where(user_id=user.user_id)}
+        return {ms.organization_id for ms in self.memberships.where(user_id=user.user_id)}
 
     def organization(self, organization_id: str, user: m.User) -> m.Organization:
-        org = self.t["organizations"].get(organization_id)
+        org = self.organizations.get(organization_id)
         if org is None or org.organization_id not in self.org_ids(user):
             raise NotFound("organization")
-        return org  # type: ignore[no-any-return]
+        return org
 
     def product(self, product_id: str, user: m.User) -> m.Product:
-        product = self.t["products"].get(product_id)
+        product = self.products.get(product_id)
         if product is None or product.organization_id not in self.org_ids(user):
             raise NotFound("product")
-        return product  # type: ignore[no-any-return]
+        return product
 
-    def _in_product(self, table: str, key: Hashable, what: str, user: m.User) -> Any:
-        row = self.t[table].get(key)
+    def _in_product(self, table: Table[R], key: Hashable, what: str, user: m.User) -> R:
+        row = table.get(key)
         if row is None:
             raise NotFound(what)
         self.product(row.product_id, user)
         return row
 
     def environment(self, environment_id: str, user: m.User) -> m.Environment:
-        return self._in_product("environments", environment_id, "environment", user)  # type: ignore[no-any-return]
+        return self._in_product(self.environments, environment_id, "environment", user)
 
     def config(self, config_id: str, user: m.User) -> m.Config:
-        return self._in_product("configs", config_id, "config", user)  # type: ignore[no-any-return]
+        return self._in_product(self.configs, config_id, "config", user)
 
     def tag(self, tag_id: int, user: m.User) -> m.Tag:
-        return self._in_product("tags", tag_id, "tag", user)  # type: ignore[no-any-return]
+        return self._in_product(self.tags, tag_id, "tag", user)
 
     def segment(self, segment_id: str, user: m.User) -> m.Segment:
-        return self._in_product("segments", segment_id, "segment", user)  # type: ignore[no-any-return]
+        return self._in_product(self.segments, segment_id, "segment", user)
 
     def integration(self, integration_id: str, user: m.User) -> m.Integration:
-        return self._in_product("integrations", integration_id, "integration", user)  # type: ignore[no-any-return]
+        return self._in_product(self.integrations, integration_id, "integration", user)
 
     def permission_group(self, group_id: int, user: m.User) -> m.PermissionGroup:
-        return self._in_product("permission_groups", group_id, "permission group", user)  # type: ignore[no-any-return]
+        return self._in_product(self.permission_groups, group_id, "permission group", user)
 
     def change_request(self, change_request_id: int, user: m.User) -> m.ChangeRequest:
-        return self._in_product("change_requests", change_request_id, "change request", user)  # type: ignore[no-any-return]
+        return self._in_product(self.change_requests, change_request_id, "change request", user)
 
     def setting(self, setting_id: int, user: m.User) -> m.Setting:
-        setting = self.t["settings"].get(setting_id)
+        setting = self.settings.get(setting_id)
         if setting is None:
             raise NotFound("setting")
         self.config(setting.config_id, user)
-        return setting  # type: ignore[no-any-return]
+        return setting
 
     def webhook(self, webhook_id: int, user: m.User) -> m.Webhook:
-        hook = self.t["webhooks"].get(webhook_id)
+        hook = self.webhooks.get(webhook_id)
         if hook is None:
             raise NotFound("webhook")
         self.config(hook.config_id, user)
-        return hook  # type: ignore[no-any-return]
+        return hook
 
     def proxy_profile(self, profile_id: str, user: m.User) -> m.ProxyProfile:
-        profile = self.t["proxy_profiles"].get(profile_id)
+        profile = self.proxy_profiles.get(profile_id)
         if profile is None or profile.organization_id not in self.org_ids(user):
             raise NotFound("proxy profile")
-        return profile  # type: ignore[no-any-return]
+        return profile
 
     def config_environment(
         self, config_id: str, environment_id: str, user: m.User
@@ -300,18 +497,18 @@ class Backend:
     def by_sdk_key(self, sdk_key: str | None, user: m.User) -> tuple[m.Config, m.Environment]:
         if not sdk_key:  # optional in the spec: without it there is no config to look in
             raise NotFound("setting (no X-CONFIGCAT-SDKKEY header was sent)")
-        for key in self.t["sdk_keys"]:
-            if sdk_key in (key.primary, key.secondary):
-                return self.config_environment(key.config_id, key.environment_id, user)
-        raise NotFound("SDK key")
+        key = self.sdk_keys.first("sdk_key", sdk_key)
+        if key is None:
+            raise NotFound("SDK key")
+        return self.config_environment(key.config_id, key.environment_id, user)
 
     # -- writes shared by handlers ---------------------------------------------------------
 
     def ensure_sdk_keys(self, config_id: str, environment_id: str) -> m.SdkKey:
-        key = self.t["sdk_keys"].get((config_id, environment_id))
+        key = self.sdk_keys.get((config_id, environment_id))
         if key is None:
-            key = self.t["sdk_keys"].add(m.SdkKey(config_id, environment_id, self.new_sdk_key()))
-        return key  # type: ignore[no-any-return]
+            key = self.sdk_keys.add(m.SdkKey(config_id, environment_id, self.new_sdk_key()))
+        return key
 
     def audit(
         self,
@@ -327,13 +524,13 @@ class Backend:
         environment_id: str | None = None,
     ) -> None:
         where = []
-        if product_id and (product := self.t["products"].get(product_id)):
+        if product_id and (product := self.products.get(product_id)):
             where.append(product.name)
-        if config_id and (config := self.t["configs"].get(config_id)):
+        if config_id and (config := self.configs.get(config_id)):
             where.append(config.name)
-        if environment_id and (env := self.t["environments"].get(environment_id)):
+        if environment_id and (env := self.environments.get(environment_id)):
             where.append(env.name)
-        self.t["audit_logs"].add(
+        self.audit_logs.add(
             m.AuditLog(
                 audit_log_id=self.next_id("audit_log"),
                 organization_id=organization_id,
@@ -350,15 +547,21 @@ class Backend:
                 where=" / ".join(where),
             )
         )
+        self.audit_logs.trim(self.audit_log_limit)
+
+    def set_formula(self, value: m.SettingValue, formula: dict[str, Any]) -> None:
+        """Store a new formula (and file the value under the prerequisites it names)."""
+        value.formula = formula
+        self.setting_values.refresh(value)
 
     # -- cascades --------------------------------------------------------------------------
 
     def delete_setting(self, setting: m.Setting) -> None:
         sid = setting.setting_id
-        self.t["settings"].remove(sid)
-        self.t["setting_values"].drop(lambda r: r.setting_id == sid)
-        self.t["integration_links"].drop(lambda r: r.setting_id == sid)
-        self.t["deleted_settings"].add(
+        self.settings.remove(sid)
+        self.setting_values.drop_where(setting_id=sid)
+        self.integration_links.drop_where(setting_id=sid)
+        self.deleted_settings.add(
             m.DeletedSetting(
                 config_id=setting.config_id,
                 setting_id=sid,
@@ -371,52 +574,62 @@ class Backend:
         )
 
     def delete_config(self, config_id: str) -> None:
-        for setting in self.t["settings"].where(config_id=config_id):
+        for setting in self.settings.where(config_id=config_id):
             self.delete_setting(setting)
-        self.t["deleted_settings"].drop(lambda r: r.config_id == config_id)
-        self.t["sdk_keys"].drop(lambda r: r.config_id == config_id)
-        self.t["webhooks"].drop(lambda r: r.config_id == config_id)
-        self.t["code_reports"].drop(lambda r: r.config_id == config_id)
-        self._drop_change_requests(lambda r: r.config_id == config_id)
-        for integration in self.t["integrations"]:
+        self.deleted_settings.drop_where(config_id=config_id)
+        self.sdk_keys.drop_where(config_id=config_id)
+        self.webhooks.drop_where(config_id=config_id)
+        self.code_reports.drop_where(config_id=config_id)
+        self._drop_change_requests(config_id=config_id)
+        for integration in self.integrations:
             if config_id in integration.config_ids:
                 integration.config_ids.remove(config_id)
-        for profile in self.t["proxy_profiles"]:
+        for profile in self.proxy_profiles:
             profile.sdk_keys = [o for o in profile.sdk_keys if o.get("configId") != config_id]
-        self.t["configs"].remove(config_id)
+        self.configs.remove(config_id)
 
     def delete_environment(self, environment_id: str) -> None:
-        self.t["setting_values"].drop(lambda r: r.environment_id == environment_id)
-        self.t["integration_links"].drop(lambda r: r.environment_id == environment_id)
-        self.t["sdk_keys"].drop(lambda r: r.environment_id == environment_id)
-        self.t["webhooks"].drop(lambda r: r.environment_id == environment_id)
-        self._drop_change_requests(lambda r: r.environment_id == environment_id)
-        for integration in self.t["integrations"]:
+        self.setting_values.drop_where(environment_id=environment_id)
+        self.integration_links.drop_where(environment_id=environment_id)
+        self.sdk_keys.drop_where(environment_id=environment_id)
+        self.webhooks.drop_where(environment_id=environment_id)
+        self._drop_change_requests(environment_id=environment_id)
+        for integration in self.integrations:
             if environment_id in integration.environment_ids:
                 integration.environment_ids.remove(environment_id)
-        for profile in self.t["proxy_profiles"]:
+        for profile in self.proxy_profiles:
             profile.sdk_keys = [
                 o for o in profile.sdk_keys if o.get("environmentId") != environment_id
             ]
-        for group in self.t["permission_groups"]:
+        for group in self.permission_groups:
             group.environment_accesses = [
                 a for a in group.environment_accesses if a.get("environmentId") != environment_id
             ]
-        self.t["environments"].remove(environment_id)
+        self.environments.remove(environment_id)
 
-    def _drop_change_requests(self, pred: Callable[[m.ChangeRequest], bool]) -> None:
-        gone = {r.change_request_id for r in self.t["change_requests"].drop(pred)}
-        self.t["change_request_comments"].drop(lambda r: r.change_request_id in gone)
+    def _drop_change_requests(self, **match: str) -> None:
+        for request in self.change_requests.drop_where(**match):
+            self.change_request_comments.drop_where(change_request_id=request.change_request_id)
 
     def delete_product(self, product_id: str) -> None:
-        for config in self.t["configs"].where(product_id=product_id):
+        for config in self.configs.where(product_id=product_id):
             self.delete_config(config.config_id)
-        for env in self.t["environments"].where(product_id=product_id):
+        for env in self.environments.where(product_id=product_id):
             self.delete_environment(env.environment_id)
-        for name in ("tags", "segments", "integrations", "permission_groups", "invitations"):
-            self.t[name].drop(lambda r: r.product_id == product_id)
-        self.t["product_members"].drop(lambda r: r.product_id == product_id)
-        self.t["products"].remove(product_id)
+        for table in (
+            self.tags,
+            self.segments,
+            self.integrations,
+            self.permission_groups,
+            self.invitations,
+            self.product_members,
+        ):
+            table.drop_where(product_id=product_id)
+        self.products.remove(product_id)
+
+
+def _row_json(row: Any) -> str:
+    return json.dumps(attrs.asdict(row), separators=(",", ":"), ensure_ascii=False)
 
 
 def _encode_rng(rng: random.Random) -> list[Any]:

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from configcat_mock.audit_log import DEFAULT_AUDIT_LOG_LIMIT
 from configcat_mock.faults import FaultInjector
 from configcat_mock.guards import (
     CONTROL_TOKEN_ENV,
@@ -24,6 +25,7 @@ from configcat_mock.ratelimit import RateLimits
 from configcat_mock.seed import DEFAULT_SEED, DEMO_PASSWORD, DEMO_USERNAME
 from configcat_mock.serving import ServeError, Timeouts, check_workers, control_token
 from configcat_mock.spec_source import SPEC_ENV, SpecNotFoundError
+from configcat_mock.state_file import StateFileError
 
 EPILOG = f"""\
 Default credentials (HTTP Basic): username {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r}.
@@ -138,6 +140,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="members who are not organization admins act within their permission group (403)",
     )
     serve.add_argument(
+        "--audit-log-limit",
+        type=int,
+        default=DEFAULT_AUDIT_LOG_LIMIT,
+        metavar="N",
+        help="audit-log entries kept; the oldest are dropped beyond (0: keep all)",
+    )
+    serve.add_argument(
+        "--state-file",
+        metavar="PATH",
+        help="keep the state in this SQLite file: loaded at start, every write saved before "
+        "its answer (survives the process being killed)",
+    )
+    serve.add_argument(
         "--workers",
         type=int,
         default=1,
@@ -215,6 +230,8 @@ def serve(args: argparse.Namespace) -> int:
         control_token=token,
         body_limit=args.body_limit,
         control_body_limit=args.control_body_limit,
+        audit_log_limit=args.audit_log_limit or None,
+        state_file=args.state_file,
     )
     if args.faults:
         injector: FaultInjector = mock.app.faults
@@ -246,7 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ServeError as exc:
         print(f"configcat-mock: refusing to start: {exc}", file=sys.stderr)
         return 2
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, StateFileError) as exc:
         print(f"configcat-mock: {exc}", file=sys.stderr)
         return 2
 

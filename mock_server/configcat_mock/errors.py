@@ -51,5 +51,16 @@ class MethodNotAllowed(MockHTTPError):
     status = 405
 
 
+class NotImplementedByMock(MockHTTPError):
+    """501: the spec has the operation, the mock has no handler for it (a newer spec)."""
+
+    status = 501
+
+    def __init__(self, operation_id: str) -> None:
+        super().__init__(
+            {"message": f"The operation {operation_id} is not implemented by the mock."}
+        )
+
+
 class Conflict(MockHTTPError):
     status = 409

@@ -16,8 +16,10 @@ Two kinds of fault:
 
 A dropped connection writes nothing. Served by ``configcat-mock serve`` (or a
 :class:`~configcat_mock.server.LoopbackServer`) the socket is aborted; through the in-process
-transports the client sees :class:`ConnectionDropped`, an ``httpx.RemoteProtocolError``, as it
-would from a socket. The journal records such a request with status 0 (no answer).
+transports the client sees :class:`~configcat_mock.transport.ConnectionDropped`, an
+``httpx.RemoteProtocolError``, as it would from a socket (the transports offer the same
+``abort`` the server's protocol does, so the app drops a connection one way). The journal
+records such a request with status 0 (no answer).
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ import random
 from typing import Any
 
 import attrs
-import httpx
 
 from configcat_mock.errors import BadRequest
 
@@ -42,13 +43,6 @@ RATES = (
     "rate_503_after",
     "rate_drop_after",
 )
-
-
-class ConnectionDropped(httpx.RemoteProtocolError):
-    """An injected dropped connection, raised to in-process clients."""
-
-    def __init__(self) -> None:
-        super().__init__("Server disconnected without sending a response (injected fault).")
 
 
 @attrs.define

@@ -78,7 +78,7 @@ def check_value_model(setting: m.Setting, raw: Any, field: str) -> dict[str, Any
 
 
 def new_value(b: Backend, setting: m.Setting, environment_id: str, formula: dict[str, Any]) -> None:
-    b.t["setting_values"].add(
+    b.setting_values.add(
         m.SettingValue(
             setting_id=setting.setting_id,
             environment_id=environment_id,
@@ -90,9 +90,9 @@ def new_value(b: Backend, setting: m.Setting, environment_id: str, formula: dict
 
 def wire_environment(b: Backend, env: m.Environment) -> None:
     """A new environment gets SDK keys for every config and a value for every setting."""
-    for config in b.t["configs"].where(product_id=env.product_id):
+    for config in b.configs.where(product_id=env.product_id):
         b.ensure_sdk_keys(config.config_id, env.environment_id)
-        for setting in b.t["settings"].where(config_id=config.config_id):
+        for setting in b.settings.where(config_id=config.config_id):
             new_value(
                 b,
                 setting,
@@ -102,7 +102,7 @@ def wire_environment(b: Backend, env: m.Environment) -> None:
 
 
 def wire_config(b: Backend, config: m.Config) -> None:
-    for env in b.t["environments"].where(product_id=config.product_id):
+    for env in b.environments.where(product_id=config.product_id):
         b.ensure_sdk_keys(config.config_id, env.environment_id)
 
 

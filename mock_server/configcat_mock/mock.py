@@ -8,12 +8,12 @@
 from __future__ import annotations
 
 import os
+from functools import cached_property
 from types import TracebackType
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from configcat_mock.app import MockApp
+from configcat_mock.audit_log import DEFAULT_AUDIT_LOG_LIMIT
 from configcat_mock.backend import Backend
 from configcat_mock.faults import FaultInjector, FaultRule
 from configcat_mock.guards import DEFAULT_BODY_LIMIT, DEFAULT_CONTROL_BODY_LIMIT, BodyLimits
@@ -21,7 +21,9 @@ from configcat_mock.journal import Journal
 from configcat_mock.ratelimit import RateLimits
 from configcat_mock.seed import DEMO_PASSWORD, DEMO_USERNAME
 from configcat_mock.spec import Spec
-from configcat_mock.transport import SyncASGITransport
+
+if TYPE_CHECKING:
+    from configcat_mock.transport import AsyncASGITransport, SyncASGITransport
 
 _SPEC_CACHE: dict[str, Spec] = {}
 
@@ -47,6 +49,11 @@ class MockConfigCat:
     admins (403, which the spec leaves undocumented); see :mod:`configcat_mock.permissions`.
     ``control_token`` makes every ``/_mock/*`` call need ``Authorization: Bearer <token>``;
     ``body_limit`` and ``control_body_limit`` cap request bodies in bytes (413 above them).
+    ``audit_log_limit`` caps the audit log (default :data:`DEFAULT_AUDIT_LOG_LIMIT`, 10,000
+    entries; ``None``: no cap): beyond it each new entry drops the oldest.
+    ``state_file`` keeps the state in an SQLite file: loaded when the mock starts (a new file
+    gets the seed), and every write is in it before its answer (see
+    :mod:`configcat_mock.state_file`); ``reset()`` and ``load()`` replace what it holds.
     """
 
     username = DEMO_USERNAME
@@ -67,9 +74,13 @@ class MockConfigCat:
         control_token: str | None = None,
         body_limit: int = DEFAULT_BODY_LIMIT,
         control_body_limit: int = DEFAULT_CONTROL_BODY_LIMIT,
+        audit_log_limit: int | None = DEFAULT_AUDIT_LOG_LIMIT,
+        state_file: str | os.PathLike[str] | None = None,
     ) -> None:
         self.spec = load_spec_cached(spec_path)
-        self.backend = Backend(seed, id_seed=id_seed)
+        self.backend = Backend(seed, id_seed=id_seed, audit_log_limit=audit_log_limit)
+        if state_file is not None:
+            self.backend.attach(state_file)
         if rate_limits is False:
             limits = RateLimits(enabled=False)
         elif rate_limits is True or rate_limits is None:
@@ -87,8 +98,21 @@ class MockConfigCat:
             control_token=control_token,
             body_limits=BodyLimits(body_limit, control_body_limit),
         )
-        self.transport = SyncASGITransport(self.app)
-        self.async_transport = httpx.ASGITransport(app=self.app)
+
+    @cached_property
+    def transport(self) -> SyncASGITransport:
+        """A sync ``httpx`` transport to this mock, in-process (made on first use: a server
+        needs no httpx)."""
+        from configcat_mock.transport import SyncASGITransport
+
+        return SyncASGITransport(self.app)
+
+    @cached_property
+    def async_transport(self) -> AsyncASGITransport:
+        """An async ``httpx`` transport to this mock, in-process."""
+        from configcat_mock.transport import AsyncASGITransport
+
+        return AsyncASGITransport(self.app)
 
     def reset(self) -> None:
         """Back to the start state; clears rate windows and the journal, and restarts the
@@ -109,7 +133,10 @@ class MockConfigCat:
         return self.app.journal
 
     def close(self) -> None:
-        self.transport.close()
+        transport = self.__dict__.get("transport")
+        if transport is not None:
+            transport.close()
+        self.backend.detach()
 
     def __enter__(self) -> MockConfigCat:
         return self

@@ -93,21 +93,20 @@ def _target(
 ) -> tuple[str | None, str | None]:
     """The product and environment a request names, where they exist (else ``None``)."""
     env_id = path.get("environmentId")
-    if "webhookId" in path and (hook := b.t["webhooks"].get(path["webhookId"])):
+    if "webhookId" in path and (hook := b.webhooks.get(path["webhookId"])):
         env_id = hook.environment_id
         path = {**path, "configId": hook.config_id}
     sdk_key = headers.get("X-CONFIGCAT-SDKKEY") if "settingKeyOrId" in path else None
     if sdk_key:  # without one the handler answers 404
-        for key in b.t["sdk_keys"]:
-            if sdk_key in (key.primary, key.secondary):
-                env_id = key.environment_id
-                path = {**path, "configId": key.config_id}
-                break
-    setting = b.t["settings"].get(path["settingId"]) if "settingId" in path else None
+        key = b.sdk_keys.first("sdk_key", sdk_key)
+        if key is not None:
+            env_id = key.environment_id
+            path = {**path, "configId": key.config_id}
+    setting = b.settings.get(path["settingId"]) if "settingId" in path else None
     if setting is not None and "configId" not in path:
         path = {**path, "configId": setting.config_id}
     for name, table, field in _OWNERS:
-        if name in path and (row := b.t[table].get(path[name])):
+        if name in path and (row := getattr(b, table).get(path[name])):
             return getattr(row, field), env_id
     return None, env_id
 
@@ -134,14 +133,14 @@ def check(
     if flag is None and operation_id not in VALUE_WRITES:
         return
     product_id, environment_id = _target(b, path, headers)
-    product = b.t["products"].get(product_id) if product_id else None
+    product = b.products.get(product_id) if product_id else None
     if product is None:
         return  # the handler answers 404
-    membership = b.t["memberships"].get((product.organization_id, user.user_id))
+    membership = b.memberships.get((product.organization_id, user.user_id))
     if membership is None or membership.is_admin:
         return  # another organization's product: 404 from the handler; admins may do anything
-    seat = b.t["product_members"].get((product.product_id, user.user_id))
-    group = b.t["permission_groups"].get(seat.permission_group_id) if seat else None
+    seat = b.product_members.get((product.product_id, user.user_id))
+    group = b.permission_groups.get(seat.permission_group_id) if seat else None
     if group is None:
         raise Forbidden({"message": "You are not a member of this product."})
     if flag is not None and not group.permissions.get(flag):

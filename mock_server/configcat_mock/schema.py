@@ -4,6 +4,16 @@ OpenAPI 3.0 is not JSON Schema: ``nullable: true`` has no meaning to ``jsonschem
 schema is rewritten once (``nullable`` becomes ``anyOf [..., null]``, ``$ref`` points into one
 ``referencing`` resource) and validators are compiled lazily and cached.
 
+Every check runs twice only when it fails: a compiled ``jsonschema-rs`` validator answers
+"valid or not" first (the common case, about a hundred times faster than the pure-Python
+validator on a long list), and only an invalid instance goes through ``jsonschema``, whose
+messages the 400 answers and the response-violation reports keep word for word. The compiled
+validator is never more lenient than ``jsonschema``: it calls the same format checks for
+``uuid`` and ``date-time``, and ``int32``/``int64`` (which ``jsonschema`` checks on numbers,
+``jsonschema-rs`` only on strings) become ``minimum``/``maximum``; where it is stricter
+(a format it knows and ``jsonschema`` here does not check), the pure-Python answer decides.
+A test compares the two over every component schema of the spec.
+
 :meth:`SchemaSet.shape` projects a stored record onto a response schema: it keeps the schema's
 properties in schema order, recurses into nested models and fills every property the record
 does not carry with the schema's neutral value (``null`` when nullable, ``[]``, ``false``,
@@ -13,32 +23,31 @@ does not carry with the schema's neutral value (``null`` when nullable, ``[]``, 
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator, FormatChecker  # type: ignore[import-untyped]
-from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
-from referencing import Registry
-from referencing.jsonschema import DRAFT202012
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator, FormatChecker  # type: ignore[import-untyped]
+    from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
+    from referencing import Registry
+
+# jsonschema, referencing and jsonschema-rs are imported on first use: a server answers its
+# first requests (and `import configcat_mock` returns) without their import time
 
 JSON = dict[str, Any]
 SPEC_URI = "urn:configcat-publicapi"
 _REF_PREFIX = "#/components/schemas/"
 
-format_checker = FormatChecker(formats=())
-_checks: Callable[..., Callable[[Callable[[object], bool]], Callable[[object], bool]]]
-_checks = format_checker.checks
 
-
-@_checks("uuid", raises=ValueError)
 def _is_uuid(value: object) -> bool:
     return not isinstance(value, str) or bool(uuid.UUID(value))
 
 
-@_checks("date-time", raises=ValueError)
 def _is_datetime(value: object) -> bool:
     if not isinstance(value, str):
         return True
@@ -46,14 +55,65 @@ def _is_datetime(value: object) -> bool:
     return "T" in value or " " in value
 
 
-@_checks("int32")
 def _is_int32(value: object) -> bool:
     return not isinstance(value, int) or -(2**31) <= value < 2**31
 
 
-@_checks("int64")
 def _is_int64(value: object) -> bool:
     return not isinstance(value, int) or -(2**63) <= value < 2**63
+
+
+@functools.cache
+def format_checker() -> FormatChecker:
+    """The formats the spec names that ``jsonschema`` checks here (uuid, date-time, int32,
+    int64); no others."""
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker(formats=())
+    checker.checks("uuid", raises=ValueError)(_is_uuid)
+    checker.checks("date-time", raises=ValueError)(_is_datetime)
+    checker.checks("int32")(_is_int32)
+    checker.checks("int64")(_is_int64)
+    return checker
+
+
+_FAST_FORMATS: dict[str, Callable[[str], bool]] = {}
+
+
+def _fast_format(name: str, check: Callable[[object], bool]) -> None:
+    def fast(value: str) -> bool:
+        try:
+            return check(value)
+        except ValueError:
+            return False
+
+    _FAST_FORMATS[name] = fast
+
+
+_fast_format("uuid", _is_uuid)
+_fast_format("date-time", _is_datetime)
+_INT_BOUNDS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
+
+def for_fast_validator(node: Any) -> Any:
+    """A converted schema as ``jsonschema-rs`` needs it to be as strict as ``jsonschema``: the
+    integer formats become bounds (``jsonschema-rs`` checks formats on strings only)."""
+    if isinstance(node, list):
+        return [for_fast_validator(x) for x in node]
+    if not isinstance(node, dict):
+        return node
+    out = {
+        k: for_fast_validator(v) if k not in ("enum", "required", "const") else v
+        for k, v in node.items()
+    }
+    fmt = node.get("format")
+    bounds = _INT_BOUNDS.get(fmt) if isinstance(fmt, str) else None
+    if bounds is not None:
+        # jsonschema's int32/int64 checks look at ints only (a float passes): so do these
+        low, high = bounds
+        out["if"] = {"type": "integer"}
+        out["then"] = {"minimum": low, "maximum": high}
+    return out
 
 
 def to_json_schema(node: Any) -> Any:
@@ -166,23 +226,43 @@ class SchemaSet:
 
     def __init__(self, components: JSON) -> None:
         self.components = components
-        converted = {name: to_json_schema(s) for name, s in components.items()}
-        root = {"components": {"schemas": converted}}
-        self._registry: Registry[Any] = Registry().with_resource(
-            SPEC_URI, DRAFT202012.create_resource(root)
-        )
         self._validators: dict[str, Draft202012Validator] = {}
+        self._fast: dict[str, Any] = {}
         self._shapers: dict[int, Callable[[Any], Any]] = {}
         self._keep: list[JSON] = []
+
+    @cached_property
+    def _root(self) -> JSON:
+        """The components, converted, as one document (the target of every ``$ref``)."""
+        converted = {name: to_json_schema(s) for name, s in self.components.items()}
+        return {"components": {"schemas": converted}}
+
+    @cached_property
+    def _registry(self) -> Registry[Any]:
+        from referencing import Registry
+        from referencing.jsonschema import DRAFT202012
+
+        registry: Registry[Any] = Registry().with_resource(
+            SPEC_URI, DRAFT202012.create_resource(self._root)
+        )
+        return registry
+
+    @cached_property
+    def _fast_registry(self) -> Any:
+        import jsonschema_rs
+
+        return jsonschema_rs.Registry([(SPEC_URI, for_fast_validator(self._root))])
 
     def validator(self, schema: JSON) -> Draft202012Validator:
         key = repr(schema)
         found = self._validators.get(key)
         if found is None:
+            from jsonschema import Draft202012Validator
+
             found = Draft202012Validator(
                 self.inline(to_json_schema(schema)),
                 registry=self._registry,
-                format_checker=format_checker,
+                format_checker=format_checker(),
             )
             self._validators[key] = found
         return found
@@ -207,7 +287,32 @@ class SchemaSet:
     def validator_for(self, name: str) -> Draft202012Validator:
         return self.validator({"$ref": _REF_PREFIX + name})
 
+    def fast_validator(self, schema: JSON) -> Any:
+        """The compiled (``jsonschema-rs``) validator of ``schema``, cached."""
+        key = repr(schema)
+        found = self._fast.get(key)
+        if found is None:
+            import jsonschema_rs
+
+            found = self._fast[key] = jsonschema_rs.Draft202012Validator(
+                for_fast_validator(self.inline(to_json_schema(schema))),
+                formats=_FAST_FORMATS,
+                validate_formats=True,
+                ignore_unknown_formats=True,
+                registry=self._fast_registry,
+            )
+        return found
+
+    def is_valid(self, schema: JSON, instance: Any) -> bool:
+        """Whether ``instance`` fits ``schema`` (decided by ``jsonschema`` when the compiled
+        validator finds fault)."""
+        if self.fast_validator(schema).is_valid(instance):
+            return True
+        return not any(True for _ in self.validator(schema).iter_errors(instance))
+
     def errors(self, schema: JSON, instance: Any) -> list[str]:
+        if self.fast_validator(schema).is_valid(instance):
+            return []
         return [
             f"{_path(e) or '$'}: {e.message[:300]}"
             for e in self.validator(schema).iter_errors(instance)
@@ -215,6 +320,8 @@ class SchemaSet:
 
     def field_errors(self, schema: JSON, instance: Any) -> dict[str, list[str]]:
         """Errors keyed by field, or an empty dict when ``instance`` is valid."""
+        if self.fast_validator(schema).is_valid(instance):
+            return {}
         out: dict[str, list[str]] = {}
         for error in self.validator(schema).iter_errors(instance):
             out.setdefault(field_of(error), []).append(message_of(error))

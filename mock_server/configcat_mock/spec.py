@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -22,6 +22,9 @@ from configcat_mock.spec_source import (
 )
 
 __all__ = ["SPEC_ENV", "Operation", "Parameter", "Spec", "SpecNotFoundError", "find_spec"]
+
+if TYPE_CHECKING:
+    from configcat_mock.routing import Router
 
 JSON = dict[str, Any]
 HTTP_METHODS = ("get", "put", "post", "patch", "delete")
@@ -130,6 +133,13 @@ class Spec:
             success=tuple(success),
             response_schemas=tuple(response_schemas),
         )
+
+    @cached_property
+    def router(self) -> Router:
+        """The path router of these operations, built once and shared by every app."""
+        from configcat_mock.routing import Router
+
+        return Router(self.operations)
 
     @cached_property
     def tag_names(self) -> list[str]:

@@ -16,7 +16,7 @@ def organization(org: m.Organization) -> JSON:
 
 def product(b: Backend, p: m.Product) -> JSON:
     return {
-        "organization": organization(b.t["organizations"][p.organization_id]),
+        "organization": organization(b.organizations[p.organization_id]),
         "productId": p.product_id,
         "name": p.name,
         "description": p.description,
@@ -28,7 +28,7 @@ def product(b: Backend, p: m.Product) -> JSON:
 
 def environment(b: Backend, e: m.Environment) -> JSON:
     return {
-        "product": product(b, b.t["products"][e.product_id]),
+        "product": product(b, b.products[e.product_id]),
         "environmentId": e.environment_id,
         "name": e.name,
         "color": e.color,
@@ -41,7 +41,7 @@ def environment(b: Backend, e: m.Environment) -> JSON:
 
 def config(b: Backend, c: m.Config) -> JSON:
     return {
-        "product": product(b, b.t["products"][c.product_id]),
+        "product": product(b, b.products[c.product_id]),
         "configId": c.config_id,
         "name": c.name,
         "description": c.description,
@@ -53,7 +53,7 @@ def config(b: Backend, c: m.Config) -> JSON:
 
 def tag(b: Backend, t: m.Tag) -> JSON:
     return {
-        "product": product(b, b.t["products"][t.product_id]),
+        "product": product(b, b.products[t.product_id]),
         "tagId": t.tag_id,
         "name": t.name,
         "color": t.color,
@@ -80,7 +80,7 @@ def setting_data(s: m.Setting) -> JSON:
 def setting_tags(b: Backend, s: m.Setting) -> list[JSON]:
     out = []
     for tag_id in s.tag_ids:
-        t = b.t["tags"].get(tag_id)
+        t = b.tags.get(tag_id)
         if t is not None:
             out.append(
                 {
@@ -94,12 +94,12 @@ def setting_tags(b: Backend, s: m.Setting) -> list[JSON]:
 
 
 def setting(b: Backend, s: m.Setting) -> JSON:
-    cfg = b.t["configs"].get(s.config_id)
+    cfg = b.configs.get(s.config_id)
     return {
         **setting_data(s),
         "configId": s.config_id,
         "configName": cfg.name if cfg else "",
-        "tags": [tag(b, b.t["tags"][t]) for t in s.tag_ids if t in b.t["tags"].rows],
+        "tags": [tag(b, b.tags[t]) for t in s.tag_ids if t in b.tags.rows],
     }
 
 
@@ -111,15 +111,13 @@ def integration_links(b: Backend, setting_id: int, environment_id: str) -> list[
             "integrationLinkType": link.link_type,
             "url": link.url,
         }
-        for link in b.t["integration_links"].where(
-            setting_id=setting_id, environment_id=environment_id
-        )
+        for link in b.integration_links.where(setting_id=setting_id, environment_id=environment_id)
     ]
 
 
 def segment(b: Backend, s: m.Segment) -> JSON:
     return {
-        "product": product(b, b.t["products"][s.product_id]),
+        "product": product(b, b.products[s.product_id]),
         "segmentId": s.segment_id,
         "name": s.name,
         "description": s.description,

@@ -1,11 +1,11 @@
 """Every management write that changes what a config serves is picked up by delivery.
 
-The backend has no write counter, so the delivery store watches the audit-log counter, table
-sizes and the tables object. These tests make one write through each write path (v1 and v2,
-by ids and by SDK key, bulk POSTs, setting, tag, segment and config changes, a scheduled change
-request) and check, without touching the store: the changed config's ``config_v6.json`` gets a
-new ETag and content, its public ``version`` grows by one, and an untouched config of the same
-product still answers 304 with the same version.
+The delivery store reads the audit-log entries written since its last answer and drops what
+they name (see :mod:`configcat_mock.delivery.store`). These tests make one write through each
+write path (v1 and v2, by ids and by SDK key, bulk POSTs, setting, tag, segment and config
+changes, a scheduled change request) and check, without touching the store: the changed
+config's ``config_v6.json`` gets a new ETag and content, its public ``version`` grows by one,
+and an untouched config of the same product still answers 304 with the same version.
 """
 
 from __future__ import annotations
@@ -205,7 +205,7 @@ def schedule_change(api: httpx.Client, w: World, mock: MockConfigCat) -> None:
     crid = call(api, "POST", url, body)["changeRequestId"]
     assert look(api, w.sdk_key, w.pub).public["doc"]["flags"]["banner"]["value"] == ""
     with mock.backend.lock:
-        mock.backend.t["change_requests"][crid].apply_at = "2020-01-01T00:00:00Z"
+        mock.backend.change_requests[crid].apply_at = "2020-01-01T00:00:00Z"
 
 
 VALUE_WRITES["scheduled change request"] = ("v2", schedule_change)

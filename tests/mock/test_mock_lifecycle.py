@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from configcat_mock import MockConfigCat
-from configcat_mock.handlers.change_requests import apply_due
+from configcat_mock.rules.change_requests import apply_due
 from configcat_mock.seed import DEFAULT_SEED, DEMO_ORGANIZATION_ID
 from configcat_publicapi import ConfigCatClient
 from configcat_publicapi_client.api.change_requests_approval_flow_scheduled_changes_beta import (

@@ -6,15 +6,16 @@ import httpx
 import pytest
 
 from configcat_mock import MockConfigCat
-from configcat_mock.faults import ConnectionDropped, FaultRule
+from configcat_mock.faults import FaultRule
 from configcat_mock.seed import DEMO_ORGANIZATION_ID
 from configcat_mock.server import LoopbackServer
+from configcat_mock.transport import ConnectionDropped
 
 PRODUCTS = f"/v1/organizations/{DEMO_ORGANIZATION_ID}/products"
 
 
 def names(mock: MockConfigCat) -> list[str]:
-    return sorted(p.name for p in mock.backend.t["products"])
+    return sorted(p.name for p in mock.backend.products)
 
 
 @pytest.mark.parametrize(
@@ -103,7 +104,7 @@ def test_after_commit_faults_are_set_over_the_control_api_and_follow_the_seed() 
                 except ConnectionDropped:
                     outcomes.append(None)
             statuses = [r.status_code if r is not None else 0 for r in outcomes]
-            assert len(mock.backend.t["tags"]) == 40  # every one applied, whatever the answer
+            assert len(mock.backend.tags) == 40  # every one applied, whatever the answer
             runs.append(statuses)
     assert runs[0] == runs[1]
     assert set(runs[0]) == {0, 201, 500}

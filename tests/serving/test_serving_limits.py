@@ -249,7 +249,7 @@ def test_a_client_sending_its_body_a_byte_at_a_time_is_cut_off(
         sock.close()
     assert timed_out(answer), answer
     assert sent[0] < len(body)
-    assert not any(p.name.startswith("a") for p in mock.backend.t["products"])
+    assert not any(p.name.startswith("a") for p in mock.backend.products)
     prober.check()
 
 

@@ -334,6 +334,37 @@ def build_config_v6(source: ConfigSource, base_url: str) -> Json:
     }
 
 
-def encode(document: Json) -> bytes:
+FlagCache = dict[int, tuple[str, bytes]]
+"""Setting id -> (the stamp it was built for, its encoded flag JSON)."""
+
+
+def encode_config_v6(source: ConfigSource, base_url: str, cache: FlagCache | None = None) -> bytes:
+    """``encode(build_config_v6(source, base_url))``, reusing from ``cache`` each flag whose
+    stamp it was built for (the caller drops the cache when anything but values changed)."""
+    ctx = _Context(source)
+    flags = sorted(source.flags, key=lambda f: (f.order, f.key.lower()))
+    head = encode(
+        {
+            "p": {"u": base_url.rstrip("/"), "r": 0, "s": source.salt},
+            "s": [segment_json(s, source.salt) for s in source.segments],
+        }
+    )
+    parts: dict[str, bytes] = {}  # by key, like the document's dict: a repeated key keeps its place
+    for flag in flags:
+        hit = cache.get(flag.setting_id) if cache is not None and flag.stamp else None
+        if hit is not None and hit[0] == flag.stamp:
+            part = hit[1]
+        else:
+            part = encode(flag_json(flag, ctx))
+            if cache is not None and flag.stamp:
+                cache[flag.setting_id] = (flag.stamp, part)
+        parts[flag.key] = part
+    body = b",".join(
+        json.dumps(k, ensure_ascii=False).encode() + b":" + v for k, v in parts.items()
+    )
+    return head[:-1] + b',"f":{' + body + b"}}"
+
+
+def encode(document: Any) -> bytes:
     """Compact UTF-8 JSON, the bytes served and hashed into the ETag."""
     return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()

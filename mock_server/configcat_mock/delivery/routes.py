@@ -36,8 +36,8 @@ from configcat_mock.backend import Backend
 from configcat_mock.delivery.client_keys import CLIENT_KEY_PREFIX
 from configcat_mock.delivery.etag import matches
 from configcat_mock.delivery.store import DeliveryStore, store_for
-from configcat_mock.handlers.change_requests import apply_due
 from configcat_mock.journal import Entry, Journal
+from configcat_mock.rules.change_requests import apply_due
 
 CONFIG_V6_PATH = "/configuration-files/{sdk_key:path}/config_v6.json"
 PUBLIC_CONFIG_PATH = "/api/v1/public-config"
@@ -108,8 +108,9 @@ def delivery_routes(host: Host) -> list[BaseRoute]:
             return journal(request, "getConfigV6", _not_allowed("GET, HEAD"), started)
         sdk_key = request.path_params["sdk_key"]
         with host.backend.lock:
-            if host.backend.t["change_requests"]:
-                apply_due(host.backend)
+            if host.backend.change_requests:
+                with host.backend.tracked():
+                    apply_due(host.backend)
             served = store().config_v6(sdk_key, _base_url(request))
         if served is None:
             body = {"message": "The SDK key was not found."}
@@ -138,8 +139,9 @@ def delivery_routes(host: Host) -> list[BaseRoute]:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         token = token.strip()
         with host.backend.lock:
-            if host.backend.t["change_requests"]:
-                apply_due(host.backend)
+            if host.backend.change_requests:
+                with host.backend.tracked():
+                    apply_due(host.backend)
             s = store()
             s.sync()
             key = s.client_keys.get(token) if scheme.lower() == "bearer" else None
@@ -214,11 +216,12 @@ def control_routes(host: Host) -> list[Route]:
                 if found is None:
                     return bad("sdkKey", "Unknown SDK key.")
                 config_id, env_id = found
-            config = host.backend.t["configs"].get(config_id)
-            env = host.backend.t["environments"].get(env_id)
+            config = host.backend.configs.get(config_id)
+            env = host.backend.environments.get(env_id)
             if config is None or env is None or env.product_id != config.product_id:
                 return bad("configId", "An existing config and an environment of its product.")
             key = s.client_keys.mint(config.config_id, env.environment_id, quota)
+            s.save()
             return _json(201, key_json(s, key))
 
     async def patch_key(request: Request) -> Response:
@@ -232,12 +235,14 @@ def control_routes(host: Host) -> list[Route]:
             if key is None:
                 return _json(404, {"message": "The client key was not found."})
             key.monthly_quota = quota
+            s.save()
             return _json(200, key_json(s, key))
 
     async def delete_key(request: Request) -> Response:
         with host.backend.lock:
             if not store().client_keys.revoke(request.path_params["key"]):
                 return _json(404, {"message": "The client key was not found."})
+            store().save()
         return Response(None, 204)
 
     async def get_state(request: Request) -> Response:
@@ -251,6 +256,7 @@ def control_routes(host: Host) -> list[Route]:
                 store().client_keys.load(body)
             except ValueError as exc:
                 return bad("clientKeys", str(exc))
+            store().save()
         return Response(None, 204)
 
     async def get_settings(request: Request) -> Response:

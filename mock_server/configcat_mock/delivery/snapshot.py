@@ -13,12 +13,12 @@ from configcat_mock.delivery.sources import ConfigSource, FlagSource, SegmentSou
 
 def config_source(backend: Backend, config_id: str, environment_id: str) -> ConfigSource | None:
     """``None`` when the config or the environment no longer exists."""
-    config = backend.t["configs"].get(config_id)
-    env = backend.t["environments"].get(environment_id)
+    config = backend.configs.get(config_id)
+    env = backend.environments.get(environment_id)
     if config is None or env is None or env.product_id != config.product_id:
         return None
-    tags = {t.tag_id: t.name for t in backend.t["tags"].where(product_id=config.product_id)}
-    values = backend.t["setting_values"].rows
+    tags = {t.tag_id: t.name for t in backend.tags.where(product_id=config.product_id)}
+    values = backend.setting_values.rows
     flags = tuple(
         FlagSource(
             setting_id=s.setting_id,
@@ -28,8 +28,9 @@ def config_source(backend: Backend, config_id: str, environment_id: str) -> Conf
             predefined_variations=tuple(s.predefined_variations),
             tags=tuple(tags[t] for t in s.tag_ids if t in tags),
             order=s.order,
+            stamp=v.version_id if v else None,
         )
-        for s in backend.t["settings"].where(config_id=config_id)
+        for s in backend.settings.where(config_id=config_id)
     )
     segments = tuple(
         SegmentSource(
@@ -40,7 +41,7 @@ def config_source(backend: Backend, config_id: str, environment_id: str) -> Conf
             comparison_value=g.comparison_value,
         )
         for g in sorted(
-            backend.t["segments"].where(product_id=config.product_id),
+            backend.segments.where(product_id=config.product_id),
             key=lambda g: (g.created_at, g.segment_id),
         )
     )
@@ -55,11 +56,7 @@ def config_source(backend: Backend, config_id: str, environment_id: str) -> Conf
     )
 
 
-def sdk_key_index(backend: Backend) -> dict[str, tuple[str, str]]:
-    """Every primary and secondary SDK key to its ``(config_id, environment_id)``."""
-    index: dict[str, tuple[str, str]] = {}
-    for row in backend.t["sdk_keys"]:
-        for key in (row.primary, row.secondary):
-            if key:
-                index[key] = (row.config_id, row.environment_id)
-    return index
+def locate_sdk_key(backend: Backend, sdk_key: str) -> tuple[str, str] | None:
+    """The ``(config_id, environment_id)`` of a primary or secondary SDK key."""
+    row = backend.sdk_keys.first("sdk_key", sdk_key)
+    return (row.config_id, row.environment_id) if row is not None else None

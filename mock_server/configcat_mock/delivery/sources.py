@@ -28,6 +28,9 @@ class FlagSource:
     tags: tuple[str, ...] = ()
     """Tag names."""
     order: int = 0
+    stamp: str | None = None
+    """The stored value's version id: a flag built for a stamp can be reused while the
+    settings of its config stay as they were (``None``: build every time)."""
 
 
 @attrs.frozen

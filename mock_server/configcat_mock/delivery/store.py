@@ -1,14 +1,18 @@
-"""Built delivery documents per config+environment, cached until the state changes.
+"""Built delivery documents per config+environment, cached until what they show changes.
 
-Change detection: the backend has no write counter of its own, but every change the
-management API makes writes an audit log entry (value PUT/PATCH v1 and v2, by id and by SDK
-key, bulk value POSTs, setting, segment, tag, config and environment changes, change requests
-applied by hand or on schedule), and a reset or state load replaces the backend's tables. So
-the cheap signal ``(tables object, audit-log counter, table sizes)`` moves on every change;
-when it moves, all built documents are dropped and rebuilt on their next request. The store
-keeps a reference to the tables object it last saw and compares by identity: comparing
-``id()`` alone is not enough, as a new tables dict often reuses a freed one's address. Code
-that edits backend rows directly (not through the API) calls :meth:`DeliveryStore.invalidate`.
+Change detection: every change the management API makes writes an audit log entry (value
+PUT/PATCH v1 and v2, by id and by SDK key, bulk value POSTs, setting, segment, tag, config and
+environment changes, change requests applied by hand or on schedule), and the entry names
+where it happened. So on each delivery request the store reads the entries written since the
+last one and drops only what they touch: a value change (config and environment named) the
+document of that config+environment, whose other flags are reused as encoded (each flag's JSON
+is kept by the version id of its value); a setting or config change (config named) every
+environment of that config, flags included; a product-level change (segment, tag,
+environment, product: what flags of several configs depend on) every config of the product.
+Configs do not depend on each other (a prerequisite flag is in the same config). When an entry
+is gone (the log's cap dropped it, or a clean-up), the tables were replaced (reset, load:
+the backend's ``generation``), or rows changed with no entry at all, everything is dropped.
+Code that edits backend rows directly calls :meth:`DeliveryStore.invalidate`.
 
 Client keys live here, not in the backend: the backend's ``dump()``/``load()`` (and so
 ``/_mock/state``) has no place for other sections. They start from the seed's ``delivery``
@@ -27,20 +31,19 @@ import json
 import time
 import weakref
 from collections.abc import Callable
-from typing import Any
 
 import attrs
 
 from configcat_mock.backend import Backend
 from configcat_mock.delivery.client_keys import ClientKeys
-from configcat_mock.delivery.config_v6 import build_config_v6, encode
+from configcat_mock.delivery.config_v6 import FlagCache, encode, encode_config_v6
 from configcat_mock.delivery.etag import weak_etag
 from configcat_mock.delivery.public_config import (
     DEFAULT_TTL_SECONDS,
     build_doc,
     build_public_config,
 )
-from configcat_mock.delivery.snapshot import config_source, sdk_key_index
+from configcat_mock.delivery.snapshot import config_source, locate_sdk_key
 from configcat_mock.delivery.sources import ConfigSource
 
 SEED_SECTION = "delivery"
@@ -91,40 +94,84 @@ class DeliveryStore:
         self.client_keys = ClientKeys(clock=clock)
         self.builds = 0
         """How many config+environment builds ran (a cache miss each)."""
-        self._signal: tuple[Any, ...] | None = None
-        self._tables: object = None
-        """The backend's tables object at the last sync (held, so its address is not reused)."""
-        self._sdk_index: dict[str, tuple[str, str]] = {}
+        self._generation = -1
+        """The backend's table generation at the last sync (it grows on reset and load)."""
+        self._seen = -1
+        """The last audit-log id the builds account for."""
+        self._sizes: tuple[int, ...] = ()
         self._built: dict[tuple[str, str], Built] = {}
+        self._flags: dict[tuple[str, str], FlagCache] = {}
+        """Per config+environment, each flag's encoded JSON by the value version it shows."""
         self._versions: dict[tuple[str, str], tuple[str, int]] = {}
 
     # -- change detection ---------------------------------------------------------------------
 
-    def signal(self) -> tuple[Any, ...]:
-        t = self.backend.t
-        return (
-            self.backend.counters.get("audit_log", 0),
-            *(len(t[name]) for name in _WATCHED_TABLES),
-        )
-
     def sync(self) -> None:
-        """Drop built documents if the state moved since the last call (lock held)."""
-        signal = self.signal()
-        replaced = self.backend.t is not self._tables
-        if signal == self._signal and not replaced:
-            return
-        if replaced:
-            self._tables = self.backend.t
+        """Drop what the writes since the last call may have changed (lock held)."""
+        b = self.backend
+        if b.generation != self._generation:  # reset or load: nothing built holds
+            self._generation = b.generation
             self._reload_client_keys()
-        self._signal = signal
-        self._built.clear()
-        self._sdk_index = sdk_key_index(self.backend)
+            self._drop_all()
+            self.save()
+        seen = b.counters.get("audit_log", 0)
+        sizes = tuple(len(getattr(b, name)) for name in _WATCHED_TABLES)
+        if seen != self._seen:
+            if not self._drop_touched(self._seen, seen):
+                self._drop_all()
+        elif sizes != self._sizes:  # rows changed with no audited write: edited directly
+            self._drop_all()
+        self._seen, self._sizes = seen, sizes
+
+    def save(self) -> None:
+        """Keep the client keys in the backend's state file, if it has one."""
+        self.backend.save_delivery(self.client_keys.dump())
 
     def invalidate(self) -> None:
-        self._signal = None
+        """Forget everything built (for code that edits backend rows directly)."""
+        self._drop_all()
+
+    def _drop_all(self) -> None:
+        self._built.clear()
+        self._flags.clear()
+
+    def _drop_touched(self, after: int, upto: int) -> bool:
+        """Drop the builds the audit entries ``after+1 .. upto`` touch; ``False`` when one of
+        them is gone (capped or cleaned up), so what changed is not known."""
+        b = self.backend
+        slots: set[tuple[str, str]] = set()
+        configs: set[str] = set()
+        products: set[str] = set()
+        for audit_id in range(after + 1, upto + 1):
+            entry = b.audit_logs.get(audit_id)
+            if entry is None:
+                return False
+            if entry.config_id and entry.environment_id:
+                slots.add((entry.config_id, entry.environment_id))  # a value: its flags stay
+            elif entry.config_id:
+                configs.add(entry.config_id)
+            elif entry.product_id:
+                products.add(entry.product_id)
+        if not (slots or configs or products):
+            return True
+        for slot in list(self._built.keys() | self._flags.keys()):
+            config = b.configs.get(slot[0])
+            if (
+                config is None
+                or slot[0] in configs
+                or config.product_id in products
+                or b.environments.get(slot[1]) is None
+            ):
+                self._built.pop(slot, None)
+                self._flags.pop(slot, None)
+            elif slot in slots:
+                self._built.pop(slot, None)
+        return True
 
     def _reload_client_keys(self) -> None:
-        section = self.backend.start_state.get(SEED_SECTION)
+        section = self.backend.delivery_section
+        if section is None:
+            section = self.backend.start_state.get(SEED_SECTION)
         try:
             self.client_keys.load(section)
         except ValueError:
@@ -133,7 +180,7 @@ class DeliveryStore:
     # -- lookups and builds -------------------------------------------------------------------
 
     def locate_sdk_key(self, sdk_key: str) -> tuple[str, str] | None:
-        return self._sdk_index.get(sdk_key)
+        return locate_sdk_key(self.backend, sdk_key)
 
     def built(self, config_id: str, environment_id: str) -> Built | None:
         slot = (config_id, environment_id)
@@ -144,7 +191,7 @@ class DeliveryStore:
         if source is None:
             return None
         self.builds += 1
-        encoded = encode(build_config_v6(source, ""))
+        encoded = encode_config_v6(source, "", self._flags.setdefault(slot, {}))
         doc = build_doc(source)
         # everything the public body holds besides the version itself, so its ETag moves with it
         extra = encode({"env": source.environment_name, "ttlSeconds": self.ttl_seconds})

@@ -76,16 +76,20 @@ def check_value(setting_type: str, value: Any, field: str = "value") -> Any:
     raise BadRequest(field, f"The value must be a valid {setting_type} value.")
 
 
-def page(rows: list[Any], number: int, size: int) -> tuple[list[Any], dict[str, Any]]:
-    """One page of ``rows`` and the spec's ``PagingResponseInfo``."""
-    total = len(rows)
+def paging(total: int, number: int, size: int) -> dict[str, Any]:
+    """The spec's ``PagingResponseInfo`` for page ``number`` of ``size`` out of ``total``."""
     start = (number - 1) * size
-    pages = (total + size - 1) // size if size else 0
-    return rows[start : start + size], {
+    return {
         "currentPage": number,
-        "totalPages": pages,
+        "totalPages": (total + size - 1) // size if size else 0,
         "pageSize": size,
         "totalCount": total,
         "hasPrevious": number > 1,
         "hasNext": start + size < total,
     }
+
+
+def page(rows: list[Any], number: int, size: int) -> tuple[list[Any], dict[str, Any]]:
+    """One page of ``rows`` and the spec's ``PagingResponseInfo``."""
+    start = (number - 1) * size
+    return rows[start : start + size], paging(len(rows), number, size)

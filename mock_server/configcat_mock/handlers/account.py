@@ -11,6 +11,7 @@ from configcat_mock.backend import Backend, utcnow
 from configcat_mock.context import Call
 from configcat_mock.errors import BadRequest, NotFound
 from configcat_mock.handlers._common import require_name
+from configcat_mock.operations import handles
 
 ORGANIZATION_LIMITATIONS = {
     "maxPercentageOptionCount": 100,
@@ -21,38 +22,6 @@ ORGANIZATION_LIMITATIONS = {
     "maxStringFlagValueLength": 1_000_000,
     "maxConditionPerTargetingRuleCount": 100,
     "maxPredefinedVariations": 25,
-}
-FULL_ACCESS: dict[str, Any] = {
-    **dict.fromkeys(
-        (
-            "canManageMembers",
-            "canCreateOrUpdateConfig",
-            "canDeleteConfig",
-            "canCreateOrUpdateEnvironment",
-            "canDeleteEnvironment",
-            "canCreateOrUpdateSetting",
-            "canTagSetting",
-            "canDeleteSetting",
-            "canCreateOrUpdateTag",
-            "canDeleteTag",
-            "canManageWebhook",
-            "canUseExportImport",
-            "canManageProductPreferences",
-            "canManageIntegrations",
-            "canViewSdkKey",
-            "canRotateSdkKey",
-            "canCreateOrUpdateSegments",
-            "canDeleteSegments",
-            "canViewProductAuditLog",
-            "canViewProductStatistics",
-            "canDisable2FA",
-        ),
-        True,
-    ),
-    "accessType": "full",
-    "newEnvironmentAccessType": "full",
-    "approvalPermissionType": "canBypassApproval",
-    "newEnvironmentApprovalPermissionType": "canBypassApproval",
 }
 _GROUP_LISTS = ("environmentAccesses", "environmentApprovalPermissions")
 
@@ -69,17 +38,20 @@ def user_view(u: m.User) -> dict[str, Any]:
 # -- organizations and me ---------------------------------------------------------------------
 
 
+@handles("get-organizations")
 def get_organizations(c: Call) -> Any:
     b = c.backend
-    orgs = [b.t["organizations"][o] for o in b.org_ids(c.user)]
+    orgs = [b.organizations[o] for o in b.org_ids(c.user)]
     return [views.organization(o) for o in sorted(orgs, key=lambda o: o.name.lower())]
 
 
+@handles("get-organization-limitations")
 def get_organization_limitations(c: Call) -> Any:
     c.backend.organization(c.path["organizationId"], c.user)
     return ORGANIZATION_LIMITATIONS
 
 
+@handles("get-me")
 def get_me(c: Call) -> Any:
     return {"email": c.user.email, "fullName": c.user.full_name}
 
@@ -87,20 +59,8 @@ def get_me(c: Call) -> Any:
 # -- permission groups ------------------------------------------------------------------------
 
 
-def add_default_group(b: Backend, product: m.Product, owner: m.User) -> None:
-    """A new product gets an "Administrators" group holding its creator, like the service."""
-    group = b.t["permission_groups"].add(
-        m.PermissionGroup(
-            b.next_id("permission_group"), product.product_id, "Administrators", dict(FULL_ACCESS)
-        )
-    )
-    b.t["product_members"].add(
-        m.ProductMember(product.product_id, owner.user_id, group.permission_group_id)
-    )
-
-
 def group_view(b: Backend, g: m.PermissionGroup) -> dict[str, Any]:
-    envs = views.ordered(b.t["environments"].where(product_id=g.product_id))
+    envs = views.ordered(b.environments.where(product_id=g.product_id))
     access = {
         a.get("environmentId"): a.get("environmentAccessType") for a in g.environment_accesses
     }
@@ -127,7 +87,7 @@ def group_view(b: Backend, g: m.PermissionGroup) -> dict[str, Any]:
             }
             for e in envs
         ],
-        "product": views.product(b, b.t["products"][g.product_id]),
+        "product": views.product(b, b.products[g.product_id]),
         "environmentApprovalPermissions": [
             {
                 "environmentId": e.environment_id,
@@ -140,7 +100,7 @@ def group_view(b: Backend, g: m.PermissionGroup) -> dict[str, Any]:
 
 
 def _set_group(c: Call, g: m.PermissionGroup, body: dict[str, Any]) -> None:
-    envs = {e.environment_id for e in c.backend.t["environments"].where(product_id=g.product_id)}
+    envs = {e.environment_id for e in c.backend.environments.where(product_id=g.product_id)}
     for name in _GROUP_LISTS:
         for i, item in enumerate(body.get(name) or []):
             if item.get("environmentId") not in envs:
@@ -156,19 +116,21 @@ def _set_group(c: Call, g: m.PermissionGroup, body: dict[str, Any]) -> None:
 
 
 def _audit_group(c: Call, g: m.PermissionGroup, kind: str) -> None:
-    product = c.backend.t["products"][g.product_id]
+    product = c.backend.products[g.product_id]
     c.backend.audit(c.user, product.organization_id, product.product_id, kind, g.name)
 
 
+@handles("get-permission-groups")
 def get_permission_groups(c: Call) -> Any:
     b = c.backend
     product = b.product(c.path["productId"], c.user)
     rows = sorted(
-        b.t["permission_groups"].where(product_id=product.product_id), key=lambda g: g.name.lower()
+        b.permission_groups.where(product_id=product.product_id), key=lambda g: g.name.lower()
     )
     return [group_view(b, g) for g in rows]
 
 
+@handles("create-permission-group")
 def create_permission_group(c: Call) -> Any:
     b = c.backend
     product = b.product(c.path["productId"], c.user)
@@ -176,15 +138,17 @@ def create_permission_group(c: Call) -> Any:
         b.next_id("permission_group"), product.product_id, require_name(c.body.get("name"))
     )
     _set_group(c, group, c.body)
-    b.t["permission_groups"].add(group)
+    b.permission_groups.add(group)
     _audit_group(c, group, "permissionGroupCreated")
     return group_view(b, group)
 
 
+@handles("get-permission-group")
 def get_permission_group(c: Call) -> Any:
     return group_view(c.backend, c.backend.permission_group(c.path["permissionGroupId"], c.user))
 
 
+@handles("update-permission-group")
 def update_permission_group(c: Call) -> Any:
     group = c.backend.permission_group(c.path["permissionGroupId"], c.user)
     _set_group(c, group, c.body)
@@ -192,14 +156,15 @@ def update_permission_group(c: Call) -> Any:
     return group_view(c.backend, group)
 
 
+@handles("delete-permission-group")
 def delete_permission_group(c: Call) -> Any:
     b = c.backend
     group = b.permission_group(c.path["permissionGroupId"], c.user)
     gid = group.permission_group_id
-    if b.t["product_members"].where(permission_group_id=gid):
+    if b.product_members.where(permission_group_id=gid):
         raise BadRequest("permissionGroupId", "The permission group still has members.")
-    b.t["invitations"].drop(lambda r: r.permission_group_id == gid)
-    b.t["permission_groups"].remove(gid)
+    b.invitations.drop(lambda r: r.permission_group_id == gid)
+    b.permission_groups.remove(gid)
     _audit_group(c, group, "permissionGroupDeleted")
     return None
 
@@ -209,28 +174,30 @@ def delete_permission_group(c: Call) -> Any:
 
 def _org_users(b: Backend, org_id: str) -> list[tuple[m.Membership, m.User]]:
     out = []
-    for ms in b.t["memberships"].where(organization_id=org_id):
-        user = b.t["users"].get(ms.user_id)
+    for ms in b.memberships.where(organization_id=org_id):
+        user = b.users.get(ms.user_id)
         if user is not None:
             out.append((ms, user))
     return sorted(out, key=lambda x: x[1].email.lower())
 
 
+@handles("get-organization-members")
 def get_organization_members(c: Call) -> Any:
     org = c.backend.organization(c.path["organizationId"], c.user)
     return [user_view(u) for _, u in _org_users(c.backend, org.organization_id)]
 
 
+@handles("get-organization-members-v2")
 def get_organization_members_v2(c: Call) -> Any:
     b = c.backend
     org = b.organization(c.path["organizationId"], c.user)
-    products = {p.product_id: p for p in b.t["products"].where(organization_id=org.organization_id)}
+    products = {p.product_id: p for p in b.products.where(organization_id=org.organization_id)}
     members = []
     for _, user in _org_users(b, org.organization_id):
         permissions = []
-        for pm in b.t["product_members"].where(user_id=user.user_id):
+        for pm in b.product_members.where(user_id=user.user_id):
             product = products.get(pm.product_id)
-            group = b.t["permission_groups"].get(pm.permission_group_id)
+            group = b.permission_groups.get(pm.permission_group_id)
             if product is not None and group is not None:
                 permissions.append(
                     {
@@ -250,12 +217,13 @@ def get_organization_members_v2(c: Call) -> Any:
     }
 
 
+@handles("get-product-members")
 def get_product_members(c: Call) -> Any:
     b = c.backend
     product = b.product(c.path["productId"], c.user)
     out = []
-    for pm in b.t["product_members"].where(product_id=product.product_id):
-        user = b.t["users"].get(pm.user_id)
+    for pm in b.product_members.where(product_id=product.product_id):
+        user = b.users.get(pm.user_id)
         if user is not None:
             out.append(
                 {
@@ -269,10 +237,11 @@ def get_product_members(c: Call) -> Any:
     return sorted(out, key=lambda x: str(x["email"]).lower())
 
 
+@handles("delete-product-member")
 def delete_product_member(c: Call) -> Any:
     b = c.backend
     product = b.product(c.path["productId"], c.user)
-    if b.t["product_members"].remove((product.product_id, c.path["userId"])) is None:
+    if b.product_members.remove((product.product_id, c.path["userId"])) is None:
         raise NotFound("member")
     b.audit(
         c.user, product.organization_id, product.product_id, "teamMemberRemoved", c.path["userId"]
@@ -280,47 +249,45 @@ def delete_product_member(c: Call) -> Any:
     return None
 
 
+@handles("delete-organization-member")
 def delete_organization_member(c: Call) -> Any:
     b = c.backend
     org = b.organization(c.path["organizationId"], c.user)
     user_id = c.path["userId"]
     if user_id == c.user.user_id:
         raise BadRequest("userId", "You cannot remove yourself from the organization.")
-    if b.t["memberships"].remove((org.organization_id, user_id)) is None:
+    if b.memberships.remove((org.organization_id, user_id)) is None:
         raise NotFound("member")
-    products = {p.product_id for p in b.t["products"].where(organization_id=org.organization_id)}
-    b.t["product_members"].drop(lambda r: r.user_id == user_id and r.product_id in products)
+    products = {p.product_id for p in b.products.where(organization_id=org.organization_id)}
+    b.product_members.drop(lambda r: r.user_id == user_id and r.product_id in products)
     b.audit(c.user, org.organization_id, None, "organizationMemberRemoved", user_id)
     return None
 
 
+@handles("add-member-to-group")
 def add_member_to_group(c: Call) -> Any:
     b = c.backend
     org = b.organization(c.path["organizationId"], c.user)
-    membership = b.t["memberships"].get((org.organization_id, c.path["userId"]))
+    membership = b.memberships.get((org.organization_id, c.path["userId"]))
     if membership is None:
         raise NotFound("member")
     body = c.body or {}
     groups = []
     for i, gid in enumerate(body.get("permissionGroupIds") or []):
-        group = b.t["permission_groups"].get(gid)
-        product = b.t["products"].get(group.product_id) if group else None
+        group = b.permission_groups.get(gid)
+        product = b.products.get(group.product_id) if group else None
         if group is None or product is None or product.organization_id != org.organization_id:
             raise BadRequest(f"permissionGroupIds[{i}]", "Unknown permission group.")
         groups.append(group)
     user_id = membership.user_id
     if body.get("removeFromPermissionGroupsWhereIdNotSet"):
-        products = {
-            p.product_id for p in b.t["products"].where(organization_id=org.organization_id)
-        }
+        products = {p.product_id for p in b.products.where(organization_id=org.organization_id)}
         keep = {g.product_id for g in groups}
-        b.t["product_members"].drop(
+        b.product_members.drop(
             lambda r: r.user_id == user_id and r.product_id in products and r.product_id not in keep
         )
     for group in groups:
-        b.t["product_members"].add(
-            m.ProductMember(group.product_id, user_id, group.permission_group_id)
-        )
+        b.product_members.add(m.ProductMember(group.product_id, user_id, group.permission_group_id))
     if body.get("isAdmin") is not None:
         membership.is_admin = bool(body["isAdmin"])
     if body.get("isBillingManager") is not None:
@@ -329,10 +296,11 @@ def add_member_to_group(c: Call) -> Any:
     return None
 
 
+@handles("invite-member")
 def invite_member(c: Call) -> Any:
     b = c.backend
     product = b.product(c.path["productId"], c.user)
-    group = b.t["permission_groups"].get(c.body["permissionGroupId"])
+    group = b.permission_groups.get(c.body["permissionGroupId"])
     if group is None or group.product_id != product.product_id:
         raise BadRequest("permissionGroupId", "Unknown permission group in this product.")
     emails = c.body.get("emails") or []
@@ -345,12 +313,12 @@ def invite_member(c: Call) -> Any:
     for email in dict.fromkeys(e.lower() for e in emails):
         existing = [
             i
-            for i in b.t["invitations"].where(product_id=product.product_id)
+            for i in b.invitations.where(product_id=product.product_id)
             if i.email.lower() == email
         ]
         for old in existing:
-            b.t["invitations"].remove(old.invitation_id)
-        b.t["invitations"].add(
+            b.invitations.remove(old.invitation_id)
+        b.invitations.add(
             m.Invitation(
                 invitation_id=b.new_uuid(),
                 product_id=product.product_id,
@@ -376,31 +344,34 @@ def _invitation(inv: m.Invitation) -> dict[str, Any]:
     }
 
 
+@handles("get-pending-invitations")
 def get_pending_invitations(c: Call) -> Any:
     b = c.backend
     product = b.product(c.path["productId"], c.user)
-    return [_invitation(i) for i in b.t["invitations"].where(product_id=product.product_id)]
+    return [_invitation(i) for i in b.invitations.where(product_id=product.product_id)]
 
 
+@handles("get-pending-invitations-org")
 def get_pending_invitations_org(c: Call) -> Any:
     b = c.backend
     org = b.organization(c.path["organizationId"], c.user)
     out = []
-    for product in b.t["products"].where(organization_id=org.organization_id):
-        for inv in b.t["invitations"].where(product_id=product.product_id):
+    for product in b.products.where(organization_id=org.organization_id):
+        for inv in b.invitations.where(product_id=product.product_id):
             out.append(
                 {**_invitation(inv), "productId": product.product_id, "productName": product.name}
             )
     return out
 
 
+@handles("delete-invitation")
 def delete_invitation(c: Call) -> Any:
     b = c.backend
-    inv = b.t["invitations"].get(c.path["invitationId"])
+    inv = b.invitations.get(c.path["invitationId"])
     if inv is None:
         raise NotFound("invitation")
     product = b.product(inv.product_id, c.user)
-    b.t["invitations"].remove(inv.invitation_id)
+    b.invitations.remove(inv.invitation_id)
     b.audit(
         c.user,
         product.organization_id,

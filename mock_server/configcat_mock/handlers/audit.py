@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from configcat_mock import models as m
 from configcat_mock import views
 from configcat_mock.context import Call
-from configcat_mock.handlers._common import page
+from configcat_mock.handlers._common import paging
+from configcat_mock.operations import handles
+
+Selected = tuple[int, Callable[[int, int | None], list[m.AuditLog]]]
+"""How many entries a query selects, and a window of them by offset and limit."""
 
 
 def _when(text: str) -> datetime:
@@ -36,60 +41,75 @@ def view(a: m.AuditLog) -> dict[str, Any]:
     }
 
 
-def _filtered(c: Call, organization_id: str, product_id: str | None) -> list[m.AuditLog]:
+def _select(c: Call, organization_id: str, product_id: str | None) -> Selected:
     q = c.query
-    since = _aware(q["fromUtcDateTime"]) if "fromUtcDateTime" in q else None
-    until = _aware(q["toUtcDateTime"]) if "toUtcDateTime" in q else None
-    out = []
-    for a in c.backend.t["audit_logs"].where(organization_id=organization_id):
-        if product_id is not None and a.product_id != product_id:
-            continue
-        if "configId" in q and a.config_id != q["configId"]:
-            continue
-        if "environmentId" in q and a.environment_id != q["environmentId"]:
-            continue
-        if q.get("auditLogType") is not None and a.type != q["auditLogType"]:
-            continue
-        when = _when(a.created_at)
-        if (since and when < since) or (until and when > until):
-            continue
-        out.append(a)
-    out.sort(key=lambda a: a.audit_log_id, reverse=True)
-    return out
+    checks = [
+        (field, q[name])
+        for name, field in (
+            ("configId", "config_id"),
+            ("environmentId", "environment_id"),
+            ("auditLogType", "type"),
+        )
+        if q.get(name) is not None
+    ]
+
+    def keep(a: m.AuditLog) -> bool:
+        return all(getattr(a, field) == value for field, value in checks)
+
+    return c.backend.audit_logs.select(
+        organization_id,
+        product_id,
+        since=_aware(q["fromUtcDateTime"]) if "fromUtcDateTime" in q else None,
+        until=_aware(q["toUtcDateTime"]) if "toUtcDateTime" in q else None,
+        keep=keep if checks else None,
+    )
 
 
-def _product_logs(c: Call) -> list[m.AuditLog]:
+def _product_logs(c: Call) -> Selected:
     product = c.backend.product(c.path["productId"], c.user)
-    return _filtered(c, product.organization_id, product.product_id)
+    return _select(c, product.organization_id, product.product_id)
 
 
-def _org_logs(c: Call) -> list[m.AuditLog]:
+def _org_logs(c: Call) -> Selected:
     org = c.backend.organization(c.path["organizationId"], c.user)
-    product_id = c.query.get("productId")
-    return _filtered(c, org.organization_id, product_id)
+    return _select(c, org.organization_id, c.query.get("productId"))
 
 
-def _paged(c: Call, rows: list[m.AuditLog]) -> Any:
-    data, paging = page(rows, c.query.get("pageNumber", 1), c.query.get("pageSize", 100))
-    return {"paging": paging, "data": [view(a) for a in data]}
+def _listed(found: Selected) -> Any:
+    return [view(a) for a in found[1](0, None)]
 
 
+def _paged(c: Call, found: Selected) -> Any:
+    total, window = found
+    number, size = c.query.get("pageNumber", 1), c.query.get("pageSize", 100)
+    start = (number - 1) * size
+    # a start before the first entry slices like a list would (what the service's paging of
+    # a list gives); otherwise only the page is read
+    data = window(start, size) if start >= 0 else window(0, None)[start : start + size]
+    return {"paging": paging(total, number, size), "data": [view(a) for a in data]}
+
+
+@handles("get-auditlogs")
 def get_auditlogs(c: Call) -> Any:
-    return [view(a) for a in _product_logs(c)]
+    return _listed(_product_logs(c))
 
 
+@handles("get-auditlogs-v2")
 def get_auditlogs_v2(c: Call) -> Any:
     return _paged(c, _product_logs(c))
 
 
+@handles("get-organization-auditlogs")
 def get_organization_auditlogs(c: Call) -> Any:
-    return [view(a) for a in _org_logs(c)]
+    return _listed(_org_logs(c))
 
 
+@handles("get-organization-auditlogs-v2")
 def get_organization_auditlogs_v2(c: Call) -> Any:
     return _paged(c, _org_logs(c))
 
 
+@handles("get-staleflags")
 def get_staleflags(c: Call) -> Any:
     """Flags whose value has not changed for ``staleFlagAgeDays`` (default 7) days."""
     b = c.backend
@@ -101,22 +121,22 @@ def get_staleflags(c: Call) -> Any:
     need_all = q.get("staleFlagStaleInEnvironmentsType") == "staleInAllEnvironments"
     envs = [
         e
-        for e in views.ordered(b.t["environments"].where(product_id=product.product_id))
+        for e in views.ordered(b.environments.where(product_id=product.product_id))
         if e.environment_id not in ignored_envs
     ]
-    referenced = {ref.get("settingId") for r in b.t["code_reports"] for ref in r.flag_references}
+    referenced = {ref.get("settingId") for r in b.code_reports for ref in r.flag_references}
     # "Config has code references uploaded": any report for the config, whichever flags it
     # names and whether or not they are stale
-    uploaded = {r.config_id for r in b.t["code_reports"]}
+    uploaded = {r.config_id for r in b.code_reports}
     configs = []
-    for config in views.ordered(b.t["configs"].where(product_id=product.product_id)):
+    for config in views.ordered(b.configs.where(product_id=product.product_id)):
         settings = []
-        for s in views.ordered(b.t["settings"].where(config_id=config.config_id)):
+        for s in views.ordered(b.settings.where(config_id=config.config_id)):
             if ignored_tags.intersection(s.tag_ids):
                 continue
             values = []
             for env in envs:
-                value = b.t["setting_values"].get((s.setting_id, env.environment_id))
+                value = b.setting_values.get((s.setting_id, env.environment_id))
                 updated = value.updated_at if value else None
                 stale = (
                     _when(updated) if updated else _when(s.created_at or "1970-01-01T00:00:00Z")

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import copy
-from datetime import UTC, datetime
 from typing import Any
 
 from configcat_mock import models as m
 from configcat_mock.backend import Backend, utcnow
 from configcat_mock.context import Call
 from configcat_mock.errors import BadRequest, NotFound
-from configcat_mock.formulas import touch
 from configcat_mock.handlers._common import page
 from configcat_mock.handlers.values import LIMITATIONS, _v2_item, check_v2
+from configcat_mock.operations import handles
+from configcat_mock.rules.change_requests import (
+    apply,
+    approved,
+    blocker,
+    close,
+    conflict,
+    require_open,
+)
 
 
 def _user(b: Backend, user_id: str | None) -> m.User | None:
-    return b.t["users"].get(user_id) if user_id else None
+    return b.users.get(user_id) if user_id else None
 
 
 def _audit_formula(b: Backend, formula: dict[str, Any]) -> dict[str, Any]:
@@ -38,7 +45,7 @@ def _audit_formula(b: Backend, formula: dict[str, Any]) -> dict[str, Any]:
                     "comparisonValue": user.get("comparisonValue"),
                 }
             elif seg:
-                segment = b.t["segments"].get(seg.get("segmentId"))
+                segment = b.segments.get(seg.get("segmentId"))
                 out = {
                     "conditionType": "segmentCondition",
                     "segmentId": seg.get("segmentId"),
@@ -46,7 +53,7 @@ def _audit_formula(b: Backend, formula: dict[str, Any]) -> dict[str, Any]:
                     "segmentName": segment.name if segment else None,
                 }
             elif pre:
-                setting = b.t["settings"].get(pre.get("prerequisiteSettingId"))
+                setting = b.settings.get(pre.get("prerequisiteSettingId"))
                 out = {
                     "conditionType": "prerequisiteFlagCondition",
                     "prerequisiteSettingId": pre.get("prerequisiteSettingId"),
@@ -69,12 +76,6 @@ def _audit_formula(b: Backend, formula: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _conflict(b: Backend, cr: m.ChangeRequest, setting_id: str) -> bool:
-    value = b.t["setting_values"].get((int(setting_id), cr.environment_id))
-    base = cr.base.get(setting_id) or {}
-    return value is not None and value.version_id != base.get("versionId")
-
-
 def _people(b: Backend, cr: m.ChangeRequest) -> dict[str, Any]:
     creator = _user(b, cr.creator_user_id)
     applied_by = _user(b, (cr.applied or {}).get("userId"))
@@ -94,14 +95,10 @@ def _people(b: Backend, cr: m.ChangeRequest) -> dict[str, Any]:
     }
 
 
-def _approved(cr: m.ChangeRequest) -> bool:
-    return any(a.get("dismissedAt") is None for a in cr.approvals)
-
-
 def view(b: Backend, cr: m.ChangeRequest) -> dict[str, Any]:
     changes = []
     for sid, formula in cr.proposed.items():
-        setting = b.t["settings"].get(int(sid))
+        setting = b.settings.get(int(sid))
         if setting is None:
             continue
         changes.append(
@@ -111,14 +108,14 @@ def view(b: Backend, cr: m.ChangeRequest) -> dict[str, Any]:
                 "settingName": setting.name,
                 "settingHint": setting.hint,
                 "settingType": setting.setting_type,
-                "hasConflict": _conflict(b, cr, sid),
+                "hasConflict": conflict(b, cr, sid),
                 "originalEvaluationFormula": _audit_formula(b, cr.base[sid]["formula"]),
                 "proposedEvaluationFormula": _audit_formula(b, formula),
             }
         )
     comments = [
         comment_view(b, x)
-        for x in b.t["change_request_comments"].where(change_request_id=cr.change_request_id)
+        for x in b.change_request_comments.where(change_request_id=cr.change_request_id)
     ]
     return {
         "changeRequestId": cr.change_request_id,
@@ -132,7 +129,7 @@ def view(b: Backend, cr: m.ChangeRequest) -> dict[str, Any]:
         "createdAt": cr.created_at,
         "settingValues": changes,
         "comments": comments,
-        "approved": _approved(cr),
+        "approved": approved(cr),
         "approvals": [{k: v for k, v in a.items() if k != "userId"} for a in cr.approvals],
         "activities": cr.activities,
         "changeRequestIssues": [],
@@ -169,7 +166,7 @@ def _activity(c: Call, cr: m.ChangeRequest, kind: str, details: str = "") -> Non
 
 
 def _audit(c: Call, cr: m.ChangeRequest, kind: str) -> None:
-    product = c.backend.t["products"][cr.product_id]
+    product = c.backend.products[cr.product_id]
     c.backend.audit(
         c.user,
         product.organization_id,
@@ -182,10 +179,7 @@ def _audit(c: Call, cr: m.ChangeRequest, kind: str) -> None:
 
 
 def _open(c: Call) -> m.ChangeRequest:
-    cr = c.backend.change_request(c.path["changeRequestId"], c.user)
-    if cr.status != "open":
-        raise BadRequest("changeRequestId", f"The change request is {cr.status}.")
-    return cr
+    return require_open(c.backend.change_request(c.path["changeRequestId"], c.user))
 
 
 def _proposed_id(c: Call, cr: m.ChangeRequest) -> str:
@@ -198,12 +192,12 @@ def _proposed_id(c: Call, cr: m.ChangeRequest) -> str:
 
 def _propose(c: Call, cr: m.ChangeRequest, items: list[dict[str, Any]], at: str) -> None:
     b = c.backend
-    config = b.t["configs"][cr.config_id]
+    config = b.configs[cr.config_id]
     for i, item in enumerate(items):
-        setting = b.t["settings"].get(item.get("settingId"))
+        setting = b.settings.get(item.get("settingId"))
         if setting is None or setting.config_id != cr.config_id:
             raise BadRequest(f"{at}[{i}].settingId", "Unknown setting in this config.")
-        value = b.t["setting_values"][(setting.setting_id, cr.environment_id)]
+        value = b.setting_values[(setting.setting_id, cr.environment_id)]
         latest = item.get("latestVersionId")
         if latest is not None and latest != value.version_id:
             raise BadRequest(f"{at}[{i}].latestVersionId", "The value has changed since.")
@@ -213,6 +207,7 @@ def _propose(c: Call, cr: m.ChangeRequest, items: list[dict[str, Any]], at: str)
         cr.base[sid] = {"versionId": value.version_id, "formula": copy.deepcopy(value.formula)}
 
 
+@handles("create-change-request")
 def create_change_request(c: Call) -> Any:
     b = c.backend
     config, env = b.config_environment(c.path["configId"], c.path["environmentId"], c.user)
@@ -238,15 +233,17 @@ def create_change_request(c: Call) -> Any:
         raise BadRequest("proposedChanges", "At least one proposed change is required.")
     _propose(c, cr, items, "proposedChanges")
     _activity(c, cr, "created")
-    b.t["change_requests"].add(cr)
+    b.change_requests.add(cr)
     _audit(c, cr, "changeRequestCreated")
     return view(b, cr)
 
 
+@handles("get-change-request")
 def get_change_request(c: Call) -> Any:
     return view(c.backend, c.backend.change_request(c.path["changeRequestId"], c.user))
 
 
+@handles("update-change-request")
 def update_change_request(c: Call) -> Any:
     cr = _open(c)
     cr.title = c.body["title"]
@@ -258,6 +255,7 @@ def update_change_request(c: Call) -> Any:
         if c.body["applyAt"] != cr.apply_at:
             _activity(c, cr, "applyAtChanged")
         cr.apply_at = c.body["applyAt"]
+        c.backend.change_requests.refresh(cr)  # scheduled or not
     if c.body.get("bypassApproval") is not None and c.body["bypassApproval"] != cr.bypass_approval:
         cr.bypass_approval = bool(c.body["bypassApproval"])
         _activity(
@@ -277,12 +275,13 @@ def _summary(b: Backend, cr: m.ChangeRequest) -> dict[str, Any]:
     }
 
 
+@handles("get-change-requests")
 def get_change_requests(c: Call) -> Any:
     b = c.backend
     product = b.product(c.path["productId"], c.user)
     q = c.query
     rows = []
-    for cr in b.t["change_requests"].where(product_id=product.product_id):
+    for cr in b.change_requests.where(product_id=product.product_id):
         if "configId" in q and cr.config_id != q["configId"]:
             continue
         if "environmentId" in q and cr.environment_id != q["environmentId"]:
@@ -295,12 +294,12 @@ def get_change_requests(c: Call) -> Any:
             q["scheduleFilter"] == "scheduled"
         ):
             continue
-        env = b.t["environments"][cr.environment_id]
+        env = b.environments[cr.environment_id]
         if "approveRequiredFilter" in q and env.approve_required != (
             q["approveRequiredFilter"] == "approveRequired"
         ):
             continue
-        needs = any(_conflict(b, cr, sid) for sid in cr.proposed)
+        needs = any(conflict(b, cr, sid) for sid in cr.proposed)
         if "needsAttentionFilter" in q and needs != (q["needsAttentionFilter"] == "needsAttention"):
             continue
         rows.append(cr)
@@ -309,13 +308,14 @@ def get_change_requests(c: Call) -> Any:
     return {"changeRequests": {"paging": paging, "data": [_summary(b, r) for r in data]}}
 
 
+@handles("get-change-request-proposed-changes")
 def get_change_request_proposed_changes(c: Call) -> Any:
     b = c.backend
     cr = b.change_request(c.path["changeRequestId"], c.user)
     items = []
     for sid, formula in cr.proposed.items():
-        setting = b.t["settings"].get(int(sid))
-        value = b.t["setting_values"].get((int(sid), cr.environment_id))
+        setting = b.settings.get(int(sid))
+        value = b.setting_values.get((int(sid), cr.environment_id))
         if setting is None or value is None:
             continue
         proposed = copy.copy(value)
@@ -324,6 +324,7 @@ def get_change_request_proposed_changes(c: Call) -> Any:
     return {"featureFlagLimitations": LIMITATIONS, "proposedChanges": items}
 
 
+@handles("update-change-request-proposed-changes")
 def update_change_request_proposed_changes(c: Call) -> Any:
     cr = _open(c)
     items = c.body.get("proposedChanges") or []
@@ -337,6 +338,7 @@ def update_change_request_proposed_changes(c: Call) -> Any:
     return view(c.backend, cr)
 
 
+@handles("delete-change-request-proposed-change")
 def delete_change_request_proposed_change(c: Call) -> Any:
     cr = _open(c)
     sid = _proposed_id(c, cr)
@@ -349,6 +351,7 @@ def delete_change_request_proposed_change(c: Call) -> Any:
     return view(c.backend, cr)
 
 
+@handles("resolve-change-request-setting-conflicts")
 def resolve_change_request_setting_conflicts(c: Call) -> Any:
     cr = _open(c)
     sid = _proposed_id(c, cr)
@@ -359,6 +362,7 @@ def resolve_change_request_setting_conflicts(c: Call) -> Any:
     return view(c.backend, cr)
 
 
+@handles("approve-change-request")
 def approve_change_request(c: Call) -> Any:
     cr = _open(c)
     if cr.creator_user_id == c.user.user_id:
@@ -379,6 +383,7 @@ def approve_change_request(c: Call) -> Any:
     return view(c.backend, cr)
 
 
+@handles("remove-change-request-approval")
 def remove_change_request_approval(c: Call) -> Any:
     cr = _open(c)
     mine = [a for a in cr.approvals if a["userId"] == c.user.user_id and a["dismissedAt"] is None]
@@ -390,89 +395,39 @@ def remove_change_request_approval(c: Call) -> Any:
     return view(c.backend, cr)
 
 
+@handles("claim-change-request-ownership")
 def claim_change_request_ownership(c: Call) -> Any:
     cr = _open(c)
     cr.owner_user_id = c.user.user_id
+    c.backend.change_requests.refresh(cr)  # owner_user_id is indexed
     _activity(c, cr, "ownershipClaimed")
     _audit(c, cr, "changeRequestOwnershipClaimed")
     return view(c.backend, cr)
 
 
-def _blocker(b: Backend, cr: m.ChangeRequest) -> str | None:
-    """Why ``cr`` cannot be applied now, or ``None``."""
-    env = b.t["environments"][cr.environment_id]
-    product = b.t["products"][cr.product_id]
-    needs_approval = env.approve_required or product.approve_required
-    if needs_approval and not cr.bypass_approval and not _approved(cr):
-        return "The change request is not approved yet."
-    conflicts = [sid for sid in cr.proposed if _conflict(b, cr, sid)]
-    if conflicts:
-        return f"Resolve the conflicts first (settings {conflicts})."
-    return None
-
-
-def _apply(b: Backend, cr: m.ChangeRequest, user: m.User, kind: str) -> None:
-    for sid, formula in cr.proposed.items():
-        value = b.t["setting_values"].get((int(sid), cr.environment_id))
-        if value is not None:
-            value.formula = copy.deepcopy(formula)
-            touch(b, value, user)
-    cr.status = "applied"
-    cr.applied = {"at": utcnow(), "userId": user.user_id}
-    product = b.t["products"][cr.product_id]
-    b.audit(
-        user,
-        product.organization_id,
-        product.product_id,
-        kind,
-        cr.title,
-        config_id=cr.config_id,
-        environment_id=cr.environment_id,
-    )
-
-
-def apply_due(b: Backend, now: datetime | None = None) -> int:
-    """Apply the open change requests whose ``applyAt`` has come and that may be applied, as
-    their owner (the service's scheduled changes); return how many were applied."""
-    moment = now or datetime.now(UTC)
-    applied = 0
-    for cr in b.t["change_requests"]:
-        if cr.status != "open" or not cr.apply_at:
-            continue
-        try:
-            due = datetime.fromisoformat(cr.apply_at.replace("Z", "+00:00"))
-        except ValueError:
-            continue
-        if due.tzinfo is None:
-            due = due.replace(tzinfo=UTC)
-        owner = b.t["users"].get(cr.owner_user_id)
-        if due <= moment and owner is not None and _blocker(b, cr) is None:
-            _apply(b, cr, owner, "changeRequestAppliedOnSchedule")
-            applied += 1
-    return applied
-
-
+@handles("apply-change-request")
 def apply_change_request(c: Call) -> Any:
     cr = _open(c)
-    reason = _blocker(c.backend, cr)
+    reason = blocker(c.backend, cr)
     if reason is not None:
         raise BadRequest("changeRequestId", reason)
-    _apply(c.backend, cr, c.user, "changeRequestApplied")
+    apply(c.backend, cr, c.user, "changeRequestApplied")
     return view(c.backend, cr)
 
 
+@handles("close-change-request")
 def close_change_request(c: Call) -> Any:
     cr = _open(c)
-    cr.status = "closed"
-    cr.closed = {"at": utcnow(), "userId": c.user.user_id}
+    close(c.backend, cr, c.user)
     _audit(c, cr, "changeRequestClosed")
     return view(c.backend, cr)
 
 
+@handles("add-change-request-comment")
 def add_change_request_comment(c: Call) -> Any:
     b = c.backend
     cr = b.change_request(c.path["changeRequestId"], c.user)
-    comment = b.t["change_request_comments"].add(
+    comment = b.change_request_comments.add(
         m.ChangeRequestComment(
             b.next_id("comment"), cr.change_request_id, c.user.user_id, c.body["body"], utcnow()
         )
@@ -483,7 +438,7 @@ def add_change_request_comment(c: Call) -> Any:
 
 def _comment(c: Call) -> tuple[m.ChangeRequestComment, m.ChangeRequest]:
     b = c.backend
-    comment = b.t["change_request_comments"].get(c.path["commentId"])
+    comment = b.change_request_comments.get(c.path["commentId"])
     if comment is None:
         raise NotFound("comment")
     cr = b.change_request(comment.change_request_id, c.user)
@@ -492,6 +447,7 @@ def _comment(c: Call) -> tuple[m.ChangeRequestComment, m.ChangeRequest]:
     return comment, cr
 
 
+@handles("update-change-request-comment")
 def update_change_request_comment(c: Call) -> Any:
     comment, cr = _comment(c)
     comment.body = c.body["body"]
@@ -500,8 +456,9 @@ def update_change_request_comment(c: Call) -> Any:
     return comment_view(c.backend, comment)
 
 
+@handles("delete-change-request-comment")
 def delete_change_request_comment(c: Call) -> Any:
     comment, cr = _comment(c)
-    c.backend.t["change_request_comments"].remove(comment.comment_id)
+    c.backend.change_request_comments.remove(comment.comment_id)
     _audit(c, cr, "changeRequestCommentDeleted")
     return None

@@ -9,6 +9,7 @@ from configcat_mock import models as m
 from configcat_mock.backend import utcnow
 from configcat_mock.context import Call
 from configcat_mock.errors import BadRequest
+from configcat_mock.operations import handles
 
 _NAMESPACE = uuid.UUID("7a0c7a3e-5d1b-4c55-9a8e-0c0f1c6a2b11")
 
@@ -17,11 +18,12 @@ def _lines(raw: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
     return [{"lineText": x.get("lineText"), "lineNumber": x["lineNumber"]} for x in raw or []]
 
 
+@handles("upload-code-references")
 def upload_code_references(c: Call) -> Any:
     b = c.backend
     body = c.body
     config = b.config(body["configId"], c.user)
-    known = {s.setting_id for s in b.t["settings"].where(config_id=config.config_id)}
+    known = {s.setting_id for s in b.settings.where(config_id=config.config_id)}
     refs = []
     for i, flag in enumerate(body.get("flagReferences") or []):
         if flag["settingId"] not in known:
@@ -42,7 +44,7 @@ def upload_code_references(c: Call) -> Any:
             }
         )
     repository, branch = body["repository"], body["branch"]
-    b.t["code_reports"].add(
+    b.code_reports.add(
         m.CodeReport(
             config.config_id,
             repository,
@@ -57,14 +59,14 @@ def upload_code_references(c: Call) -> Any:
     active = body.get("activeBranches")
     if active:
         keep = {*active, branch}
-        b.t["code_reports"].drop(
+        b.code_reports.drop(
             lambda r: (
                 r.config_id == config.config_id
                 and r.repository == repository
                 and r.branch not in keep
             )
         )
-    product = b.t["products"][config.product_id]
+    product = b.products[config.product_id]
     b.audit(
         c.user,
         product.organization_id,
@@ -76,11 +78,12 @@ def upload_code_references(c: Call) -> Any:
     return None
 
 
+@handles("get-code-references")
 def get_code_references(c: Call) -> Any:
     b = c.backend
     setting = b.setting(c.path["settingId"], c.user)
     out = []
-    for report in b.t["code_reports"].where(config_id=setting.config_id):
+    for report in b.code_reports.where(config_id=setting.config_id):
         lines = [
             ref
             for flag in report.flag_references
@@ -105,12 +108,13 @@ def get_code_references(c: Call) -> Any:
     return out
 
 
+@handles("delete-code-reference-reports")
 def delete_code_reference_reports(c: Call) -> Any:
     b = c.backend
     body = c.body
     config = b.config(body["configId"], c.user)
     repository, branch, setting_id = body["repository"], body.get("branch"), body.get("settingId")
-    for report in b.t["code_reports"].where(config_id=config.config_id, repository=repository):
+    for report in b.code_reports.where(config_id=config.config_id, repository=repository):
         if branch and report.branch != branch:
             continue
         if setting_id is not None:
@@ -118,8 +122,8 @@ def delete_code_reference_reports(c: Call) -> Any:
                 f for f in report.flag_references if f["settingId"] != setting_id
             ]
         else:
-            b.t["code_reports"].remove((report.config_id, report.repository, report.branch))
-    product = b.t["products"][config.product_id]
+            b.code_reports.remove((report.config_id, report.repository, report.branch))
+    product = b.products[config.product_id]
     b.audit(
         c.user,
         product.organization_id,

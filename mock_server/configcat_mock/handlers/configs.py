@@ -9,19 +9,22 @@ from configcat_mock import views
 from configcat_mock.context import Call
 from configcat_mock.formulas import wire_config
 from configcat_mock.handlers._common import pick, require_name
+from configcat_mock.operations import handles
 
 
+@handles("get-configs")
 def get_configs(c: Call) -> Any:
     b = c.backend
     product = b.product(c.path["productId"], c.user)
-    rows = b.t["configs"].where(product_id=product.product_id)
+    rows = b.configs.where(product_id=product.product_id)
     return [views.config(b, x) for x in views.ordered(rows)]
 
 
+@handles("create-config")
 def create_config(c: Call) -> Any:
     b = c.backend
     product = b.product(c.path["productId"], c.user)
-    config = b.t["configs"].add(
+    config = b.configs.add(
         m.Config(
             config_id=b.new_uuid(),
             product_id=product.product_id,
@@ -43,10 +46,12 @@ def create_config(c: Call) -> Any:
     return views.config(b, config)
 
 
+@handles("get-config")
 def get_config(c: Call) -> Any:
     return views.config(c.backend, c.backend.config(c.path["configId"], c.user))
 
 
+@handles("update-config")
 def update_config(c: Call) -> Any:
     b = c.backend
     config = b.config(c.path["configId"], c.user)
@@ -54,7 +59,7 @@ def update_config(c: Call) -> Any:
         config.name = c.body["name"]
     config.description = pick(c.body, "description", config.description)
     config.order = pick(c.body, "order", config.order)
-    product = b.t["products"][config.product_id]
+    product = b.products[config.product_id]
     b.audit(
         c.user,
         product.organization_id,
@@ -66,15 +71,17 @@ def update_config(c: Call) -> Any:
     return views.config(b, config)
 
 
+@handles("delete-config")
 def delete_config(c: Call) -> Any:
     b = c.backend
     config = b.config(c.path["configId"], c.user)
-    product = b.t["products"][config.product_id]
+    product = b.products[config.product_id]
     b.delete_config(config.config_id)
     b.audit(c.user, product.organization_id, product.product_id, "configDeleted", config.name)
     return None
 
 
+@handles("get-sdk-keys")
 def get_sdk_keys(c: Call) -> Any:
     b = c.backend
     config, env = b.config_environment(c.path["configId"], c.path["environmentId"], c.user)

@@ -9,21 +9,24 @@ from configcat_mock import views
 from configcat_mock.context import Call
 from configcat_mock.formulas import wire_environment
 from configcat_mock.handlers._common import pick, require_name, unique_name
+from configcat_mock.operations import handles
 
 
+@handles("get-environments")
 def get_environments(c: Call) -> Any:
     b = c.backend
     product = b.product(c.path["productId"], c.user)
-    rows = b.t["environments"].where(product_id=product.product_id)
+    rows = b.environments.where(product_id=product.product_id)
     return [views.environment(b, e) for e in views.ordered(rows)]
 
 
+@handles("create-environment")
 def create_environment(c: Call) -> Any:
     b = c.backend
     product = b.product(c.path["productId"], c.user)
     name = require_name(c.body.get("name"))
-    unique_name(b.t["environments"].where(product_id=product.product_id), name)
-    env = b.t["environments"].add(
+    unique_name(b.environments.where(product_id=product.product_id), name)
+    env = b.environments.add(
         m.Environment(
             environment_id=b.new_uuid(),
             product_id=product.product_id,
@@ -45,21 +48,23 @@ def create_environment(c: Call) -> Any:
     return views.environment(b, env)
 
 
+@handles("get-environment")
 def get_environment(c: Call) -> Any:
     return views.environment(c.backend, c.backend.environment(c.path["environmentId"], c.user))
 
 
+@handles("update-environment")
 def update_environment(c: Call) -> Any:
     b = c.backend
     env = b.environment(c.path["environmentId"], c.user)
     name = c.body.get("name")
     if name:
-        unique_name(b.t["environments"].where(product_id=env.product_id), name, exclude=env)
+        unique_name(b.environments.where(product_id=env.product_id), name, exclude=env)
         env.name = name
     env.color = pick(c.body, "color", env.color)
     env.description = pick(c.body, "description", env.description)
     env.order = pick(c.body, "order", env.order)
-    product = b.t["products"][env.product_id]
+    product = b.products[env.product_id]
     b.audit(
         c.user,
         product.organization_id,
@@ -71,12 +76,13 @@ def update_environment(c: Call) -> Any:
     return views.environment(b, env)
 
 
+@handles("delete-environment")
 def delete_environment(c: Call) -> Any:
     b = c.backend
     env = b.environment(c.path["environmentId"], c.user)
-    product = b.t["products"][env.product_id]
+    product = b.products[env.product_id]
     b.delete_environment(env.environment_id)
     if c.query.get("cleanupAuditLogs"):
-        b.t["audit_logs"].drop(lambda r: r.environment_id == env.environment_id)
+        b.audit_logs.drop(lambda r: r.environment_id == env.environment_id)
     b.audit(c.user, product.organization_id, product.product_id, "environmentDeleted", env.name)
     return None

@@ -9,22 +9,25 @@ from configcat_mock import views
 from configcat_mock.context import Call
 from configcat_mock.errors import BadRequest
 from configcat_mock.handlers._common import pick, require_name, unique_name
-from configcat_mock.handlers.account import add_default_group
+from configcat_mock.operations import handles
+from configcat_mock.rules.permission_groups import add_default_group
 
 
+@handles("get-products")
 def get_products(c: Call) -> Any:
     b = c.backend
     orgs = b.org_ids(c.user)
-    rows = [p for p in b.t["products"] if p.organization_id in orgs]
+    rows = [p for p in b.products if p.organization_id in orgs]
     return [views.product(b, p) for p in views.ordered(rows)]
 
 
+@handles("create-product")
 def create_product(c: Call) -> Any:
     b = c.backend
     org = b.organization(c.path["organizationId"], c.user)
     name = require_name(c.body.get("name"))
-    unique_name(b.t["products"].where(organization_id=org.organization_id), name)
-    product = b.t["products"].add(
+    unique_name(b.products.where(organization_id=org.organization_id), name)
+    product = b.products.add(
         m.Product(
             product_id=b.new_uuid(),
             organization_id=org.organization_id,
@@ -39,17 +42,19 @@ def create_product(c: Call) -> Any:
     return views.product(b, product)
 
 
+@handles("get-product")
 def get_product(c: Call) -> Any:
     return views.product(c.backend, c.backend.product(c.path["productId"], c.user))
 
 
+@handles("update-product")
 def update_product(c: Call) -> Any:
     b = c.backend
     product = b.product(c.path["productId"], c.user)
     name = c.body.get("name")
     if name:
         unique_name(
-            b.t["products"].where(organization_id=product.organization_id), name, exclude=product
+            b.products.where(organization_id=product.organization_id), name, exclude=product
         )
         product.name = name
     product.description = pick(c.body, "description", product.description)
@@ -58,6 +63,7 @@ def update_product(c: Call) -> Any:
     return views.product(b, product)
 
 
+@handles("delete-product")
 def delete_product(c: Call) -> Any:
     b = c.backend
     product = b.product(c.path["productId"], c.user)
@@ -67,7 +73,7 @@ def delete_product(c: Call) -> Any:
 
 
 def _preferences(c: Call, product: m.Product) -> Any:
-    envs = views.ordered(c.backend.t["environments"].where(product_id=product.product_id))
+    envs = views.ordered(c.backend.environments.where(product_id=product.product_id))
     prefs = product.preferences
     return {
         "reasonRequired": product.reason_required,
@@ -94,15 +100,17 @@ def _preferences(c: Call, product: m.Product) -> Any:
     }
 
 
+@handles("get-product-preferences")
 def get_product_preferences(c: Call) -> Any:
     return _preferences(c, c.backend.product(c.path["productId"], c.user))
 
 
+@handles("update-product-preferences")
 def update_product_preferences(c: Call) -> Any:
     b = c.backend
     product = b.product(c.path["productId"], c.user)
     body = c.body or {}
-    envs = {e.environment_id: e for e in b.t["environments"].where(product_id=product.product_id)}
+    envs = {e.environment_id: e for e in b.environments.where(product_id=product.product_id)}
     for name in ("reasonRequiredEnvironments", "approveRequiredEnvironments"):
         for i, item in enumerate(body.get(name) or []):
             if item.get("environmentId") not in envs:

@@ -10,6 +10,7 @@ from configcat_mock.backend import Backend
 from configcat_mock.context import Call
 from configcat_mock.errors import BadRequest
 from configcat_mock.handlers._common import apply_patch, require_name
+from configcat_mock.operations import handles
 
 
 def view(p: m.ProxyProfile) -> dict[str, Any]:
@@ -67,30 +68,34 @@ def _audit(c: Call, p: m.ProxyProfile, kind: str) -> None:
     c.backend.audit(c.user, p.organization_id, None, kind, p.name)
 
 
+@handles("get-proxy-profiles")
 def get_proxy_profiles(c: Call) -> Any:
     b = c.backend
     org = b.organization(c.path["organizationId"], c.user)
     rows = sorted(
-        b.t["proxy_profiles"].where(organization_id=org.organization_id),
+        b.proxy_profiles.where(organization_id=org.organization_id),
         key=lambda p: p.name.lower(),
     )
     return {"profiles": [view(p) for p in rows]}
 
 
+@handles("create-proxy-profile")
 def create_proxy_profile(c: Call) -> Any:
     b = c.backend
     org = b.organization(c.path["organizationId"], c.user)
     profile = m.ProxyProfile(b.new_uuid(), org.organization_id, "", secret=b.token(40))
     _set(c, profile, c.body)
-    b.t["proxy_profiles"].add(profile)
+    b.proxy_profiles.add(profile)
     _audit(c, profile, "proxyConfigurationCreated")
     return view(profile)
 
 
+@handles("get-proxy-profile")
 def get_proxy_profile(c: Call) -> Any:
     return view(c.backend.proxy_profile(c.path["proxyProfileId"], c.user))
 
 
+@handles("replace-proxy-profile")
 def replace_proxy_profile(c: Call) -> Any:
     profile = c.backend.proxy_profile(c.path["proxyProfileId"], c.user)
     _set(c, profile, c.body)
@@ -98,6 +103,7 @@ def replace_proxy_profile(c: Call) -> Any:
     return view(profile)
 
 
+@handles("update-proxy-profile")
 def update_proxy_profile(c: Call) -> Any:
     profile = c.backend.proxy_profile(c.path["proxyProfileId"], c.user)
     patched = apply_patch(_request_doc(profile), c.body)
@@ -107,18 +113,19 @@ def update_proxy_profile(c: Call) -> Any:
     return view(profile)
 
 
+@handles("delete-proxy-profile")
 def delete_proxy_profile(c: Call) -> Any:
     profile = c.backend.proxy_profile(c.path["proxyProfileId"], c.user)
-    c.backend.t["proxy_profiles"].remove(profile.proxy_profile_id)
+    c.backend.proxy_profiles.remove(profile.proxy_profile_id)
     _audit(c, profile, "proxyConfigurationDeleted")
     return None
 
 
 def _pairs(b: Backend, org_id: str) -> list[tuple[m.Product, m.Config, m.Environment]]:
     out: list[Any] = []
-    for product in b.t["products"].where(organization_id=org_id):
-        envs = b.t["environments"].where(product_id=product.product_id)
-        for config in b.t["configs"].where(product_id=product.product_id):
+    for product in b.products.where(organization_id=org_id):
+        envs = b.environments.where(product_id=product.product_id)
+        for config in b.configs.where(product_id=product.product_id):
             out.extend((product, config, env) for env in envs)
     return out
 
@@ -169,6 +176,7 @@ def _selected(b: Backend, profile: m.ProxyProfile) -> Any:
     return {"items": items}
 
 
+@handles("get-proxy-profile-sdk-keys")
 def get_proxy_profile_sdk_keys(c: Call) -> Any:
     profile = c.backend.proxy_profile(c.path["proxyProfileId"], c.user)
     return _selected(c.backend, profile)
@@ -199,14 +207,17 @@ def _override(c: Call, selected: bool) -> Any:
     return _selected(c.backend, profile)
 
 
+@handles("select-proxy-profile-sdk-keys")
 def select_proxy_profile_sdk_keys(c: Call) -> Any:
     return _override(c, True)
 
 
+@handles("deselect-proxy-profile-sdk-keys")
 def deselect_proxy_profile_sdk_keys(c: Call) -> Any:
     return _override(c, False)
 
 
+@handles("generate-proxy-profile-secret")
 def generate_proxy_profile_secret(c: Call) -> Any:
     profile = c.backend.proxy_profile(c.path["proxyProfileId"], c.user)
     profile.secret = c.backend.token(40)

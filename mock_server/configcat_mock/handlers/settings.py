@@ -17,6 +17,7 @@ from configcat_mock.handlers._common import (
     check_value,
     require_name,
 )
+from configcat_mock.operations import handles
 
 MAX_PREDEFINED_VARIATIONS = 25
 
@@ -29,7 +30,7 @@ def _check_key(b: Backend, config_id: str, key: Any) -> str:
     if len(key) > 255:
         raise BadRequest("key", "The key must be at most 255 characters long.")
     folded = key.casefold()
-    if any(s.key.casefold() == folded for s in b.t["settings"].where(config_id=config_id)):
+    if b.settings.first("config_key", (config_id, folded)) is not None:
         raise BadRequest("key", f"The key '{key}' is already in use in this config.")
     return key
 
@@ -37,7 +38,7 @@ def _check_key(b: Backend, config_id: str, key: Any) -> str:
 def _check_tags(b: Backend, product_id: str, tags: Any) -> list[int]:
     out: list[int] = []
     for tag_id in tags or []:
-        tag = b.t["tags"].get(tag_id)
+        tag = b.tags.get(tag_id)
         if tag is None or tag.product_id != product_id:
             raise BadRequest("tags", f"The tag {tag_id} does not exist in this product.")
         if tag_id not in out:
@@ -77,20 +78,22 @@ def _variations(
     return out
 
 
+@handles("get-settings")
 def get_settings(c: Call) -> Any:
     b = c.backend
     config = b.config(c.path["configId"], c.user)
-    rows = b.t["settings"].where(config_id=config.config_id)
+    rows = b.settings.where(config_id=config.config_id)
     return [views.setting(b, s) for s in views.ordered(rows)]
 
 
+@handles("create-setting")
 def create_setting(c: Call) -> Any:
     b = c.backend
     config = b.config(c.path["configId"], c.user)
     body = c.body
     key = _check_key(b, config.config_id, body.get("key"))
     setting_type = body["settingType"]
-    envs = b.t["environments"].where(product_id=config.product_id)
+    envs = b.environments.where(product_id=config.product_id)
     env_ids = {e.environment_id for e in envs}
     initial: dict[str, Any] = {}
     for i, item in enumerate(body.get("initialValues") or []):
@@ -104,8 +107,8 @@ def create_setting(c: Call) -> Any:
             initial[env_id] = value
     source = None
     if body.get("settingIdToInitFrom") is not None:
-        source = b.t["settings"].get(body["settingIdToInitFrom"])
-        src_config = b.t["configs"].get(source.config_id) if source else None
+        source = b.settings.get(body["settingIdToInitFrom"])
+        src_config = b.configs.get(source.config_id) if source else None
         if (
             source is None
             or src_config is None
@@ -130,18 +133,18 @@ def create_setting(c: Call) -> Any:
     setting.predefined_variations = _variations(
         b, setting_type, body.get("predefinedVariations"), []
     )
-    b.t["settings"].add(setting)
+    b.settings.add(setting)
     for env in envs:
         formula = default_formula(
             config.evaluation_version, setting_type, initial.get(env.environment_id)
         )
         if source is not None and env.environment_id not in initial:
-            copied = b.t["setting_values"].get((source.setting_id, env.environment_id))
-            src_version = b.t["configs"][source.config_id].evaluation_version
+            copied = b.setting_values.get((source.setting_id, env.environment_id))
+            src_version = b.configs[source.config_id].evaluation_version
             if copied is not None and src_version == config.evaluation_version:
                 formula = copy.deepcopy(copied.formula)
         new_value(b, setting, env.environment_id, formula)
-    product = b.t["products"][config.product_id]
+    product = b.products[config.product_id]
     b.audit(
         c.user,
         product.organization_id,
@@ -153,20 +156,21 @@ def create_setting(c: Call) -> Any:
     return views.setting(b, setting)
 
 
+@handles("get-setting")
 def get_setting(c: Call) -> Any:
     return views.setting(c.backend, c.backend.setting(c.path["settingId"], c.user))
 
 
 def _apply(c: Call, setting: m.Setting, body: dict[str, Any]) -> Any:
     b = c.backend
-    config = b.t["configs"][setting.config_id]
+    config = b.configs[setting.config_id]
     setting.name = require_name(body.get("name"))
     setting.hint = body.get("hint")
     setting.order = body.get("order") or 0
     setting.is_json = bool(body.get("isJson"))
     if "tags" in body:
         setting.tag_ids = _check_tags(b, config.product_id, body.get("tags"))
-    product = b.t["products"][config.product_id]
+    product = b.products[config.product_id]
     b.audit(
         c.user,
         product.organization_id,
@@ -178,11 +182,13 @@ def _apply(c: Call, setting: m.Setting, body: dict[str, Any]) -> Any:
     return views.setting(b, setting)
 
 
+@handles("replace-setting")
 def replace_setting(c: Call) -> Any:
     setting = c.backend.setting(c.path["settingId"], c.user)
     return _apply(c, setting, c.body)
 
 
+@handles("update-setting")
 def update_setting(c: Call) -> Any:
     b = c.backend
     setting = b.setting(c.path["settingId"], c.user)
@@ -198,18 +204,15 @@ def update_setting(c: Call) -> Any:
     return _apply(c, setting, patched)
 
 
+@handles("delete-setting")
 def delete_setting(c: Call) -> Any:
     b = c.backend
     setting = b.setting(c.path["settingId"], c.user)
-    config = b.t["configs"][setting.config_id]
-    for value in b.t["setting_values"]:
-        for rule in value.formula.get("targetingRules") or []:
-            for cond in rule.get("conditions") or []:
-                pre = cond.get("prerequisiteFlagCondition") or {}
-                if pre.get("prerequisiteSettingId") == setting.setting_id:
-                    raise BadRequest("settingId", "The setting is a prerequisite of another flag.")
+    config = b.configs[setting.config_id]
+    if b.setting_values.first("prerequisite", setting.setting_id) is not None:
+        raise BadRequest("settingId", "The setting is a prerequisite of another flag.")
     b.delete_setting(setting)
-    product = b.t["products"][config.product_id]
+    product = b.products[config.product_id]
     b.audit(
         c.user,
         product.organization_id,
@@ -221,29 +224,31 @@ def delete_setting(c: Call) -> Any:
     return None
 
 
+@handles("get-deleted-settings")
 def get_deleted_settings(c: Call) -> Any:
     b = c.backend
     config = b.config(c.path["configId"], c.user)
     return [
         {"key": d.key, "name": d.name, "hint": d.hint, "settingType": d.setting_type}
-        for d in b.t["deleted_settings"].where(config_id=config.config_id)
+        for d in b.deleted_settings.where(config_id=config.config_id)
     ]
 
 
 def _usages(b: Backend, setting: m.Setting, variation_id: str) -> list[dict[str, Any]]:
     out = []
-    for value in b.t["setting_values"].where(setting_id=setting.setting_id):
+    for value in b.setting_values.where(setting_id=setting.setting_id):
         text = repr(value.formula)
         if variation_id in text:
             out.append({"settingId": setting.setting_id, "environmentId": value.environment_id})
     return out
 
 
+@handles("get-predefined-variations")
 def get_predefined_variations(c: Call) -> Any:
     b = c.backend
     setting = b.setting(c.path["settingId"], c.user)
-    config = b.t["configs"][setting.config_id]
-    envs = views.ordered(b.t["environments"].where(product_id=config.product_id))
+    config = b.configs[setting.config_id]
+    envs = views.ordered(b.environments.where(product_id=config.product_id))
     return {
         "settingKey": setting.key,
         "settingType": setting.setting_type,
@@ -258,6 +263,7 @@ def get_predefined_variations(c: Call) -> Any:
     }
 
 
+@handles("update-predefined-variations")
 def update_predefined_variations(c: Call) -> Any:
     b = c.backend
     setting = b.setting(c.path["settingId"], c.user)
@@ -271,8 +277,8 @@ def update_predefined_variations(c: Call) -> Any:
         ):
             raise BadRequest("predefinedVariations", "A removed variation is still served.")
     setting.predefined_variations = new
-    config = b.t["configs"][setting.config_id]
-    product = b.t["products"][config.product_id]
+    config = b.configs[setting.config_id]
+    product = b.products[config.product_id]
     b.audit(
         c.user,
         product.organization_id,

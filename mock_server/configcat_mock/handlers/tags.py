@@ -8,19 +8,22 @@ from configcat_mock import models as m
 from configcat_mock import views
 from configcat_mock.context import Call
 from configcat_mock.handlers._common import pick, require_name
+from configcat_mock.operations import handles
 
 
+@handles("get-tags")
 def get_tags(c: Call) -> Any:
     b = c.backend
     product = b.product(c.path["productId"], c.user)
-    rows = sorted(b.t["tags"].where(product_id=product.product_id), key=lambda t: t.name.lower())
+    rows = sorted(b.tags.where(product_id=product.product_id), key=lambda t: t.name.lower())
     return [views.tag(b, t) for t in rows]
 
 
+@handles("create-tag")
 def create_tag(c: Call) -> Any:
     b = c.backend
     product = b.product(c.path["productId"], c.user)
-    tag = b.t["tags"].add(
+    tag = b.tags.add(
         m.Tag(
             tag_id=b.next_id("tag"),
             product_id=product.product_id,
@@ -32,35 +35,39 @@ def create_tag(c: Call) -> Any:
     return views.tag(b, tag)
 
 
+@handles("get-tag")
 def get_tag(c: Call) -> Any:
     return views.tag(c.backend, c.backend.tag(c.path["tagId"], c.user))
 
 
+@handles("update-tag")
 def update_tag(c: Call) -> Any:
     b = c.backend
     tag = b.tag(c.path["tagId"], c.user)
     if c.body.get("name"):
         tag.name = c.body["name"]
     tag.color = pick(c.body, "color", tag.color)
-    product = b.t["products"][tag.product_id]
+    product = b.products[tag.product_id]
     b.audit(c.user, product.organization_id, product.product_id, "tagChanged", tag.name)
     return views.tag(b, tag)
 
 
+@handles("delete-tag")
 def delete_tag(c: Call) -> Any:
     b = c.backend
     tag = b.tag(c.path["tagId"], c.user)
-    for setting in b.t["settings"]:
+    for setting in b.settings:
         if tag.tag_id in setting.tag_ids:
             setting.tag_ids.remove(tag.tag_id)
-    b.t["tags"].remove(tag.tag_id)
-    product = b.t["products"][tag.product_id]
+    b.tags.remove(tag.tag_id)
+    product = b.products[tag.product_id]
     b.audit(c.user, product.organization_id, product.product_id, "tagRemoved", tag.name)
     return None
 
 
+@handles("get-settings-by-tag")
 def get_settings_by_tag(c: Call) -> Any:
     b = c.backend
     tag = b.tag(c.path["tagId"], c.user)
-    rows = [s for s in b.t["settings"] if tag.tag_id in s.tag_ids]
+    rows = [s for s in b.settings if tag.tag_id in s.tag_ids]
     return [views.setting(b, s) for s in views.ordered(rows)]

@@ -14,6 +14,7 @@ from configcat_mock.context import Call, Reply
 from configcat_mock.errors import BadRequest, NotFound
 from configcat_mock.formulas import check_value_model, touch, v1_as_v2
 from configcat_mock.handlers._common import apply_patch, check_value
+from configcat_mock.operations import handles
 
 LIMITATIONS = {
     "maxPercentageOptionCount": 100,
@@ -42,16 +43,17 @@ def _target(
     if "settingKeyOrId" in c.path:
         config, env = b.by_sdk_key(c.headers.get("X-CONFIGCAT-SDKKEY"), c.user)
         key_or_id = c.path["settingKeyOrId"]
-        settings = b.t["settings"].where(config_id=config.config_id)
-        setting = next((s for s in settings if s.key == key_or_id), None)
+        same_key = b.settings.by("config_key", (config.config_id, key_or_id.casefold()))
+        setting = next((s for s in same_key if s.key == key_or_id), None)
         if setting is None and key_or_id.isdigit():
-            setting = next((s for s in settings if s.setting_id == int(key_or_id)), None)
+            by_id = b.settings.get(int(key_or_id))
+            setting = by_id if by_id is not None and by_id.config_id == config.config_id else None
         if setting is None:
             raise NotFound("setting")
     else:
         env = b.environment(c.path["environmentId"], c.user)
         setting = b.setting(c.path["settingId"], c.user)
-        config = b.t["configs"][setting.config_id]
+        config = b.configs[setting.config_id]
         if config.product_id != env.product_id:
             raise NotFound("environment")
     if not (read and version == "v2"):
@@ -69,14 +71,14 @@ def _check_version(config: m.Config, version: str) -> None:
 
 
 def _value(b: Backend, setting: m.Setting, env: m.Environment) -> m.SettingValue:
-    value = b.t["setting_values"].get((setting.setting_id, env.environment_id))
+    value = b.setting_values.get((setting.setting_id, env.environment_id))
     if value is None:
         raise NotFound("setting value")
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def _guard(c: Call, env: m.Environment, *, v2: bool) -> None:
-    product = c.backend.t["products"][env.product_id]
+    product = c.backend.products[env.product_id]
     c.require_reason(product, env)
     if v2 and env.approve_required and not c.query.get("bypassApproval"):
         raise BadRequest(
@@ -86,7 +88,7 @@ def _guard(c: Call, env: m.Environment, *, v2: bool) -> None:
 
 
 def _audit(c: Call, config: m.Config, env: m.Environment, setting: m.Setting) -> None:
-    product = c.backend.t["products"][config.product_id]
+    product = c.backend.products[config.product_id]
     c.backend.audit(
         c.user,
         product.organization_id,
@@ -108,7 +110,7 @@ def _store(
     formula: dict[str, Any],
 ) -> None:
     """Saves a changed formula: new version stamp and an audit entry."""
-    value.formula = formula
+    c.backend.set_formula(value, formula)
     touch(c.backend, value, c.user)
     _audit(c, config, env, setting)
 
@@ -152,7 +154,7 @@ def check_v1(
         field = f"{at}rolloutRules[{i}]"
         rule_value = check_value(kind, rule.get("value"), f"{field}.value")
         if rule.get("segmentId") is not None or rule.get("segmentComparator") is not None:
-            segment = c.backend.t["segments"].get(rule.get("segmentId"))
+            segment = c.backend.segments.get(rule.get("segmentId"))
             if segment is None or segment.product_id != product_id:
                 raise BadRequest(f"{field}.segmentId", "Unknown segment.")
             if rule.get("segmentComparator") is None:
@@ -198,11 +200,13 @@ def _v1_model(b: Backend, config: m.Config, env: m.Environment, setting: m.Setti
     }
 
 
+@handles("get-setting-value", "get-setting-value-by-sdkkey")
 def get_setting_value(c: Call) -> Any:
     config, env, setting = _target(c, "v1")
     return _v1_model(c.backend, config, env, setting)
 
 
+@handles("replace-setting-value", "replace-setting-value-by-sdkkey")
 def replace_setting_value(c: Call) -> Any:
     config, env, setting = _target(c, "v1")
     _guard(c, env, v2=False)
@@ -211,6 +215,7 @@ def replace_setting_value(c: Call) -> Any:
     return _v1_model(c.backend, config, env, setting)
 
 
+@handles("update-setting-value", "update-setting-value-by-sdkkey")
 def update_setting_value(c: Call) -> Any:
     config, env, setting = _target(c, "v1")
     value = _value(c.backend, setting, env)
@@ -230,6 +235,7 @@ def _config_env(c: Call, version: str) -> tuple[m.Config, m.Environment]:
     return config, env
 
 
+@handles("get-setting-values")
 def get_setting_values(c: Call) -> Any:
     b = c.backend
     config, env = _config_env(c, "v1")
@@ -237,7 +243,7 @@ def get_setting_values(c: Call) -> Any:
 
 
 def _v1_list(b: Backend, config: m.Config, env: m.Environment) -> Any:
-    settings = views.ordered(b.t["settings"].where(config_id=config.config_id))
+    settings = views.ordered(b.settings.where(config_id=config.config_id))
     return {
         "config": views.config(b, config),
         "environment": views.environment(b, env),
@@ -252,13 +258,14 @@ def _settings_by_id(
 ) -> list[m.Setting]:
     out = []
     for i, item in enumerate(items):
-        setting = b.t["settings"].get(item.get("settingId"))
+        setting = b.settings.get(item.get("settingId"))
         if setting is None or setting.config_id != config.config_id:
             raise BadRequest(f"{field}[{i}].settingId", "Unknown setting in this config.")
         out.append(setting)
     return out
 
 
+@handles("post-setting-values")
 def post_setting_values(c: Call) -> Any:
     def check(
         c: Call, setting: m.Setting, config: m.Config, body: dict[str, Any], at: str
@@ -309,12 +316,12 @@ def _check_condition(
             )
         out[kind] = c.schemas.shape("UserConditionModel", data)
     elif kind == "segmentCondition":
-        segment = b.t["segments"].get(data.get("segmentId"))
+        segment = b.segments.get(data.get("segmentId"))
         if segment is None or segment.product_id != config.product_id:
             raise BadRequest(f"{field}.segmentCondition.segmentId", "Unknown segment.")
         out[kind] = {"segmentId": data["segmentId"], "comparator": data["comparator"]}
     else:
-        pre = b.t["settings"].get(data.get("prerequisiteSettingId"))
+        pre = b.settings.get(data.get("prerequisiteSettingId"))
         if pre is None or pre.config_id != config.config_id or pre.setting_id == setting.setting_id:
             raise BadRequest(
                 f"{field}.prerequisiteFlagCondition.prerequisiteSettingId",
@@ -370,20 +377,12 @@ def check_v2(
 
 
 def _prerequisite_of(b: Backend, setting: m.Setting, env_id: str) -> list[int]:
-    out = []
-    for other in b.t["settings"].where(config_id=setting.config_id):
-        value = b.t["setting_values"].get((other.setting_id, env_id))
-        if value is None:
-            continue
-        for rule in value.formula.get("targetingRules") or []:
-            if any(
-                (cond.get("prerequisiteFlagCondition") or {}).get("prerequisiteSettingId")
-                == setting.setting_id
-                for cond in rule.get("conditions") or []
-            ):
-                out.append(other.setting_id)
-                break
-    return out
+    """The flags whose formula in ``env_id`` names ``setting`` as a prerequisite."""
+    return sorted(
+        v.setting_id
+        for v in b.setting_values.by("prerequisite", setting.setting_id)
+        if v.environment_id == env_id
+    )
 
 
 def _v2_formula(b: Backend, setting: m.Setting, value: m.SettingValue) -> dict[str, Any]:
@@ -395,7 +394,7 @@ def _v2_formula(b: Backend, setting: m.Setting, value: m.SettingValue) -> dict[s
 def _v2_item(b: Backend, setting: m.Setting, value: m.SettingValue) -> dict[str, Any]:
     pending = [
         r
-        for r in b.t["change_requests"].where(environment_id=value.environment_id)
+        for r in b.change_requests.where(environment_id=value.environment_id)
         if r.status == "open" and str(setting.setting_id) in r.proposed
     ]
     return {
@@ -413,7 +412,7 @@ def _v2_item(b: Backend, setting: m.Setting, value: m.SettingValue) -> dict[str,
 
 
 def _flags(b: Backend, env: m.Environment) -> dict[str, Any]:
-    product = b.t["products"][env.product_id]
+    product = b.products[env.product_id]
     return {
         "readOnly": False,
         "featureFlagLimitations": LIMITATIONS,
@@ -438,11 +437,13 @@ def _check_latest(c: Call, value: m.SettingValue) -> None:
         raise BadRequest("latestVersionId", "The value was changed since that version.")
 
 
+@handles("get-setting-value-v2", "get-setting-value-by-sdkkey-v2")
 def get_setting_value_v2(c: Call) -> Any:
     config, env, setting = _target(c, "v2", read=True)
     return _v2_model(c.backend, config, env, setting)
 
 
+@handles("replace-setting-value-v2", "replace-setting-value-by-sdkkey-v2")
 def replace_setting_value_v2(c: Call) -> Any:
     config, env, setting = _target(c, "v2")
     value = _value(c.backend, setting, env)
@@ -453,6 +454,7 @@ def replace_setting_value_v2(c: Call) -> Any:
     return _v2_model(c.backend, config, env, setting)
 
 
+@handles("update-setting-value-v2", "update-setting-value-by-sdkkey-v2")
 def update_setting_value_v2(c: Call) -> Any:
     config, env, setting = _target(c, "v2")
     value = _value(c.backend, setting, env)
@@ -468,7 +470,7 @@ def update_setting_value_v2(c: Call) -> Any:
 
 
 def _v2_list(b: Backend, config: m.Config, env: m.Environment) -> Any:
-    settings = views.ordered(b.t["settings"].where(config_id=config.config_id))
+    settings = views.ordered(b.settings.where(config_id=config.config_id))
     return {
         "config": views.config(b, config),
         "environment": views.environment(b, env),
@@ -477,10 +479,12 @@ def _v2_list(b: Backend, config: m.Config, env: m.Environment) -> Any:
     }
 
 
+@handles("get-setting-values-v2")
 def get_setting_values_v2(c: Call) -> Any:
     config, env = c.backend.config_environment(c.path["configId"], c.path["environmentId"], c.user)
     return _v2_list(c.backend, config, env)
 
 
+@handles("post-setting-values-v2")
 def post_setting_values_v2(c: Call) -> Any:
     return _post_values(c, "v2", "updateFormulas", check_v2, _v2_list)

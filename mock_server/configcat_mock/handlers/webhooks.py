@@ -8,13 +8,14 @@ from configcat_mock import models as m
 from configcat_mock.backend import Backend
 from configcat_mock.context import Call
 from configcat_mock.handlers._common import apply_patch
+from configcat_mock.operations import handles
 
 SECURE_MASK = "******"
 
 
 def view(b: Backend, hook: m.Webhook) -> dict[str, Any]:
-    config = b.t["configs"][hook.config_id]
-    env = b.t["environments"][hook.environment_id]
+    config = b.configs[hook.config_id]
+    env = b.environments[hook.environment_id]
     return {
         "webhookId": hook.webhook_id,
         "url": hook.url,
@@ -45,8 +46,8 @@ def _set(hook: m.Webhook, body: dict[str, Any]) -> None:
 
 def _audit(c: Call, hook: m.Webhook, kind: str) -> None:
     b = c.backend
-    config = b.t["configs"][hook.config_id]
-    product = b.t["products"][config.product_id]
+    config = b.configs[hook.config_id]
+    product = b.products[config.product_id]
     b.audit(
         c.user,
         product.organization_id,
@@ -58,27 +59,31 @@ def _audit(c: Call, hook: m.Webhook, kind: str) -> None:
     )
 
 
+@handles("get-webhooks")
 def get_webhooks(c: Call) -> Any:
     b = c.backend
     product = b.product(c.path["productId"], c.user)
-    configs = {x.config_id for x in b.t["configs"].where(product_id=product.product_id)}
-    return [view(b, h) for h in b.t["webhooks"] if h.config_id in configs]
+    configs = {x.config_id for x in b.configs.where(product_id=product.product_id)}
+    return [view(b, h) for h in b.webhooks if h.config_id in configs]
 
 
+@handles("create-webhook")
 def create_webhook(c: Call) -> Any:
     b = c.backend
     config, env = b.config_environment(c.path["configId"], c.path["environmentId"], c.user)
     hook = m.Webhook(b.next_id("webhook"), config.config_id, env.environment_id, url="")
     _set(hook, c.body)
-    b.t["webhooks"].add(hook)
+    b.webhooks.add(hook)
     _audit(c, hook, "webHookCreated")
     return view(b, hook)
 
 
+@handles("get-webhook")
 def get_webhook(c: Call) -> Any:
     return view(c.backend, c.backend.webhook(c.path["webhookId"], c.user))
 
 
+@handles("replace-webhook")
 def replace_webhook(c: Call) -> Any:
     hook = c.backend.webhook(c.path["webhookId"], c.user)
     _set(hook, c.body)
@@ -86,6 +91,7 @@ def replace_webhook(c: Call) -> Any:
     return view(c.backend, hook)
 
 
+@handles("update-webhook")
 def update_webhook(c: Call) -> Any:
     hook = c.backend.webhook(c.path["webhookId"], c.user)
     document = {
@@ -101,16 +107,18 @@ def update_webhook(c: Call) -> Any:
     return view(c.backend, hook)
 
 
+@handles("delete-webhook")
 def delete_webhook(c: Call) -> Any:
     hook = c.backend.webhook(c.path["webhookId"], c.user)
-    c.backend.t["webhooks"].remove(hook.webhook_id)
+    c.backend.webhooks.remove(hook.webhook_id)
     _audit(c, hook, "webHookDeleted")
     return None
 
 
+@handles("get-webhook-signing-keys")
 def get_webhook_signing_keys(c: Call) -> Any:
     b = c.backend
     hook = b.webhook(c.path["webhookId"], c.user)
-    product = b.t["products"][b.t["configs"][hook.config_id].product_id]
+    product = b.products[b.configs[hook.config_id].product_id]
     keys = [*product.webhook_signing_keys, None, None]
     return {"key1": keys[0], "key2": keys[1]}
