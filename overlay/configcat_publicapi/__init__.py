@@ -22,9 +22,11 @@ from configcat_publicapi._operations import RawResponse
 from configcat_publicapi._ratelimit import RateLimiter
 from configcat_publicapi._retry import RetryPolicy
 from configcat_publicapi._sdk_keys import AsyncSdkKeyScope, SdkKeyScope, check_sdk_key
+from configcat_publicapi._types import NOT_GIVEN, NotGiven
 from configcat_publicapi._version import __version__
 
 __all__ = [
+    "NOT_GIVEN",
     "USER_AGENT",
     "APIConnectionError",
     "APIResponseError",
@@ -40,6 +42,7 @@ __all__ = [
     "ConflictError",
     "InternalServerError",
     "NotFoundError",
+    "NotGiven",
     "PermissionDeniedError",
     "PlanLimitError",
     "RateLimitError",

@@ -50,6 +50,7 @@ from configcat_publicapi._transport import (
     CallContext,
     PolicyTransport,
 )
+from configcat_publicapi._types import NOT_GIVEN, NotGiven
 from configcat_publicapi._version import __version__
 
 if TYPE_CHECKING:
@@ -71,8 +72,6 @@ USER_AGENT = (
 
 #: ``rate_limit=``: a shared limiter, the windows for a new one, or ``None`` for no limiting.
 RateLimitSetting = RateLimiter | Sequence[tuple[int, float]] | None
-
-_KEEP: Any = object()
 
 NsT = TypeVar("NsT")
 T = TypeVar("T")
@@ -207,16 +206,17 @@ class _ClientBase:
     def with_options(
         self,
         *,
-        timeout: float | httpx.Timeout = _KEEP,
-        max_retries: int = _KEEP,
-        retry: RetryPolicy = _KEEP,
-        reason: str | None = _KEEP,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven | None = NOT_GIVEN,
     ) -> Self:
-        """A copy with other timeouts, retries or default ``reason``; it shares this client's
-        connection pool and rate limiter, and closing it leaves them open."""
-        new_timeout = self._timeout if timeout is _KEEP else httpx.Timeout(timeout)
-        policy = self._retry if retry is _KEEP else retry
-        if max_retries is not _KEEP:
+        """A copy with other timeouts, retries or default ``reason`` (``None`` for none); it
+        shares this client's connection pool and rate limiter, and closing it leaves them open.
+        What is not given stays as it is here."""
+        new_timeout = self._timeout if isinstance(timeout, NotGiven) else httpx.Timeout(timeout)
+        policy = self._retry if isinstance(retry, NotGiven) else retry
+        if not isinstance(max_retries, NotGiven):
             policy = dataclasses.replace(policy, max_retries=max_retries)
         clone = type(self).__new__(type(self))
         clone._setup(
@@ -227,7 +227,7 @@ class _ClientBase:
             owns_inner=False,
             retry=policy,
             limiter=self._limiter,
-            reason=self._reason if reason is _KEEP else reason,
+            reason=self._reason if isinstance(reason, NotGiven) else reason,
         )
         return clone
 
@@ -315,7 +315,8 @@ class _ClientBase:
         return int(kwargs.pop("page_number", 1)), page_size
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r}, username={self.username!r})"
+        safe_url = redact_url(self.base_url, self._secrets)
+        return f"{type(self).__name__}(base_url={safe_url!r}, username={self.username!r})"
 
 
 class ConfigCatClient(_ClientBase):

@@ -215,3 +215,20 @@ def test_generated_functions_work_with_api(router: respx.Router) -> None:
     with ConfigCatClient("u", PASSWORD) as cc:
         assert get_product.sync(PRODUCT_ID, client=cc.api).name == "Checkout"  # type: ignore[union-attr]
         assert cc.api.get_httpx_client() is cc.http
+
+
+def test_not_given_is_one_falsy_typed_sentinel() -> None:
+    import copy
+    import pickle
+
+    from configcat_publicapi import NOT_GIVEN, NotGiven
+
+    assert NotGiven() is NOT_GIVEN
+    assert not NOT_GIVEN and repr(NOT_GIVEN) == "NOT_GIVEN"
+    assert copy.deepcopy(NOT_GIVEN) is NOT_GIVEN
+    assert pickle.loads(pickle.dumps(NOT_GIVEN)) is NOT_GIVEN  # noqa: S301 - our own bytes
+    cc = ConfigCatClient("u", "p", reason="kept", max_retries=2)
+    same = cc.with_options()
+    assert (same.default_reason, same.retry, same._timeout) == ("kept", cc.retry, cc._timeout)
+    assert cc.with_options(reason=None).default_reason is None
+    assert cc.with_options(max_retries=0).retry.max_retries == 0
