@@ -1,5 +1,12 @@
 """Run openapi-python-client on the normalised spec and install the result atomically.
 
+The templates in ``spec/templates/`` replace some of the generator's own (same file names):
+they add the typed namespaces the ``configcat_publicapi`` clients expose (one class per spec
+tag, sync and async, in each ``api/<tag>/__init__.py``; the clients' namespace attributes in
+``api/__init__.py``), keep the package's ``__init__`` free of imports, and make the enums of
+response models accept values a newer service sends. Everything the templates need is the
+generator's own parse of the spec, so a new operation or tag appears with no line written.
+
 The generator writes into a scratch folder outside the repository (ruff, run by the
 generator's post hooks, honours ``.gitignore`` files, and ``generated/`` ignores
 everything); only a run with no warning replaces the target package, so a failed run
@@ -20,6 +27,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 CONFIG = HERE / "generator.yaml"
+TEMPLATES = HERE / "templates"
 WARNING_MARKERS = ("Warning", "WARNING", "Unable to", "Error(s) encountered")
 
 
@@ -42,6 +50,8 @@ def generate(spec: Path, target: Path, config: Path = CONFIG) -> float:
             str(spec),
             "--config",
             str(config),
+            "--custom-template-path",
+            str(TEMPLATES),
             "--meta",
             "none",
             "--output-path",

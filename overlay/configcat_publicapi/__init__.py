@@ -1,5 +1,6 @@
 """configcat_publicapi: the Python client for the ConfigCat Public Management API."""
 
+from configcat_publicapi._async.sdk_keys import AsyncSdkKeyScope
 from configcat_publicapi._client import USER_AGENT, AsyncConfigCatClient, ConfigCatClient
 from configcat_publicapi._exceptions import (
     APIConnectionError,
@@ -18,10 +19,11 @@ from configcat_publicapi._exceptions import (
     RateLimitError,
     SdkKeyFormatError,
 )
-from configcat_publicapi._operations import RawResponse
 from configcat_publicapi._ratelimit import RateLimiter
+from configcat_publicapi._response import RawResponse
 from configcat_publicapi._retry import RetryPolicy
-from configcat_publicapi._sdk_keys import AsyncSdkKeyScope, SdkKeyScope, check_sdk_key
+from configcat_publicapi._sdk_keys import check_sdk_key
+from configcat_publicapi._sync.sdk_keys import SdkKeyScope
 from configcat_publicapi._types import NOT_GIVEN, NotGiven
 from configcat_publicapi._version import __version__
 
