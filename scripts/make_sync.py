@@ -37,6 +37,7 @@ REPLACEMENTS = {
     "AsyncOperation": "Operation",
     "AsyncPagedOperation": "PagedOperation",
     "AsyncClient": "Client",
+    "AsyncHTTPClient": "HTTPClient",
     "AsyncBaseTransport": "BaseTransport",
     "AsyncHTTPTransport": "HTTPTransport",
     "handle_async_request": "handle_request",

@@ -68,6 +68,8 @@ def generate(spec: Path, target: Path, config: Path = CONFIG) -> float:
             raise GenerationError(f"openapi-python-client wrote no package:\n{output}")
         # PEP 561: the generated models are typed, so users' type checkers should read them
         (out / "py.typed").write_text("", encoding="utf-8")
+        # what the enum template's ``from_service`` calls (see the module's docstring)
+        shutil.copyfile(TEMPLATES / "unknown_values.py", out / "_unknown_values.py")
         if target.exists():
             shutil.rmtree(target)
         shutil.move(str(out), str(target))

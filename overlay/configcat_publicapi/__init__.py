@@ -2,6 +2,7 @@
 
 from configcat_publicapi._async.sdk_keys import AsyncSdkKeyScope
 from configcat_publicapi._client import USER_AGENT, AsyncConfigCatClient, ConfigCatClient
+from configcat_publicapi._enums import is_known
 from configcat_publicapi._exceptions import (
     APIConnectionError,
     APIResponseError,
@@ -55,4 +56,5 @@ __all__ = [
     "SdkKeyScope",
     "__version__",
     "check_sdk_key",
+    "is_known",
 ]

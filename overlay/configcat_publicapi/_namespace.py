@@ -14,7 +14,6 @@ A namespace module is imported when its client attribute is first used, so that
 from __future__ import annotations
 
 import functools
-import inspect
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -24,6 +23,8 @@ _ENTRY_POINTS = ("__call__", "raw", "paginate")
 
 
 def _describe(name: str, entry: str, fn: Callable[..., Any], exc: TypeError) -> TypeError:
+    import inspect  # only when arguments did not bind: it costs milliseconds to import
+
     try:
         signature = inspect.signature(fn, eval_str=True)
     except NameError:  # an annotation only type checkers import

@@ -118,15 +118,27 @@ def test_a_logged_traceback_holds_no_secret(
     router.get("/v1/settings/f/value").mock(
         side_effect=httpx.ConnectError(f"no route for {SDK_KEY} as alice:{PASSWORD}")
     )
-    # an unknown enum value: the generated parser's ValueError quotes it
-    router.get(f"/v1/products/{PRODUCT_ID}/preferences").respond(
-        200, json={"reasonRequired": False, "keyGenerationMode": SDK_KEY}
-    )
+    # a date that is not one: the generated parser's ValueError quotes it
+    entry = {
+        "auditLogId": 1,
+        "auditLogDateTime": SDK_KEY,
+        "auditLogTypeEnum": "productCreated",
+        "truncated": False,
+        "modelVersion": 1,
+        "auditLogType": "Product created",
+        "userEmail": None,
+        "userName": "alice",
+        "where": "",
+        "why": None,
+        "actionTarget": "x",
+        "details": "",
+    }
+    router.get(f"/v1/products/{PRODUCT_ID}/auditlogs").respond(200, json=[entry])
     log = logging.getLogger("user-code")
     with ConfigCatClient("alice", PASSWORD, rate_limit=None, max_retries=0) as cc:
         for call in (
             lambda: cc.for_sdk_key(SDK_KEY).get_value("f"),
-            lambda: cc.products.get_product_preferences(PRODUCT_ID),
+            lambda: cc.audit_logs.get_auditlogs(PRODUCT_ID),
         ):
             try:
                 call()
@@ -135,7 +147,7 @@ def test_a_logged_traceback_holds_no_secret(
     tracebacks = [r.exc_text or "" for r in caplog.records if r.name == "user-code"]
     assert len(tracebacks) == 2
     assert "ConnectError" in tracebacks[0] and "[redacted]" in tracebacks[0]
-    assert "APIResponseError" in tracebacks[1] and "KeyGenerationMode" in tracebacks[1]
+    assert "APIResponseError" in tracebacks[1] and "isoformat" in tracebacks[1]
     _assert_clean(caplog.text, *tracebacks)
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
-from uuid import UUID
 
 import httpx
 
@@ -31,6 +30,7 @@ from configcat_publicapi._base_client import (
 )
 from configcat_publicapi._config import Settings
 from configcat_publicapi._constants import DEFAULT_RATE_LIMITS
+from configcat_publicapi._http import AsyncHTTPClient
 from configcat_publicapi._namespace import AsyncOperation
 from configcat_publicapi._ratelimit import RateLimiter
 from configcat_publicapi._redact import scrub_exception
@@ -40,6 +40,7 @@ from configcat_publicapi_client.api import AsyncNamespaces
 
 if TYPE_CHECKING:
     from typing import Self
+    from uuid import UUID
 
     from configcat_publicapi_client import Client as GeneratedClient
 
@@ -109,7 +110,7 @@ class AsyncConfigCatClient(ClientBase, AsyncNamespaces):
             reason=reason,
         )
         self._inner = inner
-        self._http = httpx.AsyncClient(
+        self._http = AsyncHTTPClient(
             base_url=settings.base_url,
             auth=self._auth(),
             headers=headers,

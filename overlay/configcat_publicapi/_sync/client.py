@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
-from uuid import UUID
 
 import httpx
 
@@ -30,6 +29,7 @@ from configcat_publicapi._base_client import (
 )
 from configcat_publicapi._config import Settings
 from configcat_publicapi._constants import DEFAULT_RATE_LIMITS
+from configcat_publicapi._http import HTTPClient
 from configcat_publicapi._namespace import Operation
 from configcat_publicapi._ratelimit import RateLimiter
 from configcat_publicapi._redact import scrub_exception
@@ -41,6 +41,7 @@ from configcat_publicapi_client.api import Namespaces
 
 if TYPE_CHECKING:
     from typing import Self
+    from uuid import UUID
 
     from configcat_publicapi_client import Client as GeneratedClient
 
@@ -110,7 +111,7 @@ class ConfigCatClient(ClientBase, Namespaces):
             reason=reason,
         )
         self._inner = inner
-        self._http = httpx.Client(
+        self._http = HTTPClient(
             base_url=settings.base_url,
             auth=self._auth(),
             headers=headers,
