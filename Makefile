@@ -52,7 +52,7 @@ $(NORMALISED): $(SPEC) spec/normalise.py
 $(SPEC): spec/spec.lock.json
 	@$(PYTHON) -m spec.lockfile --source '$(SPEC_SOURCE)'
 
-$(GEN_PKG)/__init__.py: $(NORMALISED) spec/generator.yaml spec/generate.py $(wildcard spec/templates/*.jinja) | $(INSTALLED)
+$(GEN_PKG)/__init__.py: $(NORMALISED) spec/generator.yaml spec/generate.py $(wildcard spec/templates/* spec/templates/*/*) | $(INSTALLED)
 	$(BIN)/python -m spec.generate $(NORMALISED) $(GEN_PKG)
 
 regenerate: spec $(INSTALLED) ## rebuild generated/ from the pinned spec (fails on any generator warning)

@@ -5,7 +5,8 @@ httpx hands every response to the standard library's ``http.cookiejar`` (buildin
 ``urllib.request.Request`` for it), which costs about a fifth of a small request's time in
 ``bench/bench_overlay_overhead.py`` even when the response has no ``Set-Cookie`` header, as
 no ConfigCat API response has. Such a response leaves the jar as it was, so skipping it
-changes nothing; a response that does set cookies goes through httpx's own code.
+changes nothing; a response that does set cookies goes through httpx's own code. (A jar set
+later through ``client.cookies = ...`` is httpx's plain one again: slower, just as right.)
 """
 
 from __future__ import annotations
@@ -33,14 +34,6 @@ class HTTPClient(httpx.Client):
         super().__init__(**kwargs)
         self._cookies = SkippingCookies(self._cookies)
 
-    @property
-    def cookies(self) -> httpx.Cookies:
-        return self._cookies
-
-    @cookies.setter
-    def cookies(self, cookies: httpx._types.CookieTypes) -> None:
-        self._cookies = SkippingCookies(cookies)
-
 
 class AsyncHTTPClient(httpx.AsyncClient):
     """``httpx.AsyncClient`` with :class:`SkippingCookies`."""
@@ -48,11 +41,3 @@ class AsyncHTTPClient(httpx.AsyncClient):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._cookies = SkippingCookies(self._cookies)
-
-    @property
-    def cookies(self) -> httpx.Cookies:
-        return self._cookies
-
-    @cookies.setter
-    def cookies(self, cookies: httpx._types.CookieTypes) -> None:
-        self._cookies = SkippingCookies(cookies)
