@@ -191,6 +191,9 @@ def test_a_wrong_keyword_names_the_operation_and_its_parameters() -> None:
         cc.audit_logs.get_auditlogs_v2.paginate(PRODUCT_ID, page=2)  # type: ignore[call-arg]
     with pytest.raises(TypeError, match=r"it takes \(setting_id: int, \*, body: "):
         cc.settings.replace_setting.raw()  # type: ignore[call-arg]
+    acc = AsyncConfigCatClient("u", PASSWORD)
+    with pytest.raises(TypeError, match=r"^settings\.delete_setting\(\) got an unexpected"):
+        acc.settings.delete_setting(1, reasn="x")  # type: ignore[call-arg]
 
 
 def test_default_reason_and_per_call_reason(router: respx.Router) -> None:
