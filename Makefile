@@ -56,7 +56,7 @@ $(NORMALISED): $(SPEC) spec/normalise.py
 $(SPEC): spec/spec.lock.json | $(INSTALLED)
 	@$(BIN)/python -m spec.lockfile --source '$(SPEC_SOURCE)'
 
-$(GEN_PKG)/__init__.py: $(NORMALISED) spec/generator.yaml spec/generate.py | $(INSTALLED)
+$(GEN_PKG)/__init__.py: $(NORMALISED) spec/generator.yaml spec/generate.py $(wildcard spec/templates/* spec/templates/*/*) | $(INSTALLED)
 	$(BIN)/python -m spec.generate $(NORMALISED) $(GEN_PKG)
 
 regenerate: spec $(INSTALLED) ## rebuild generated/ from the pinned spec (fails on any generator warning)
@@ -103,7 +103,7 @@ bench: $(INSTALLED) $(GEN_PKG)/__init__.py ## run the benchmarks in bench/ and p
 dist: $(INSTALLED) ## build the sdist and the wheel into dist/ and check them
 	rm -rf dist
 	SPEC_SOURCE='$(SPEC_SOURCE)' $(BIN)/python -m build --outdir dist .
-	$(BIN)/python -m tools.check_dist dist
+	$(BIN)/python scripts/check_dist.py dist
 	$(BIN)/twine check --strict dist/*
 
 clean: ## remove the virtualenv, generated code, spec copies and caches

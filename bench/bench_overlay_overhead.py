@@ -7,8 +7,9 @@ this script), then times, in alternating rounds, ``GET /v1/products/{id}``:
 * overlay: ``ConfigCatClient.products.get_product(id)`` (rate limiter, retry transport,
   typed error check and the generated ``ProductModel`` included).
 
-Prints the median per-call time of each and their ratio (target <= 1.10), and the median of
-the per-round ratios (each round times all three back to back).
+Prints the median per-call time of each and their ratio (targets: <= 1.05 without the
+limiter, <= 1.08 with it), and the median of the per-round ratios (each round times all three
+back to back).
 
     python bench/bench_overlay_overhead.py [--rounds 30] [--calls 200]
 """
@@ -134,8 +135,9 @@ def main() -> None:
     print(f"  raw httpx             median {med['httpx'] * 1e6:8.1f} us/call")
     print(f"  ConfigCatClient       median {med['overlay'] * 1e6:8.1f} us/call")
     print(f"  ConfigCatClient+limit median {med['overlay+limiter'] * 1e6:8.1f} us/call")
-    print(f"  ratio overlay/httpx         {med['overlay'] / med['httpx']:.3f}  (target <= 1.10)")
-    print(f"  ratio overlay+limiter/httpx {med['overlay+limiter'] / med['httpx']:.3f}")
+    print(f"  ratio overlay/httpx         {med['overlay'] / med['httpx']:.3f}  (target <= 1.05)")
+    limited = med["overlay+limiter"] / med["httpx"]
+    print(f"  ratio overlay+limiter/httpx {limited:.3f}  (target <= 1.08)")
     print(f"  median of per-round ratios: overlay {paired['overlay']:.3f}, ", end="")
     print(f"overlay+limiter {paired['overlay+limiter']:.3f}")
 

@@ -8,8 +8,9 @@ pinned spec. It writes markdown and JSON.
 Written here rather than taken from a library: the maintained OpenAPI diff tools are Go or
 Node programs (oasdiff, openapi-diff) that the package registries this project installs
 from do not ship for Python, and the Python packages that exist are unmaintained. The rules
-are few and specific to a generated client: for example an enum value *added* to a response
-is breaking here, because generated enums refuse values they do not know.
+are few and specific to this client. An enum value *added* to a response is reported but not
+breaking: the models keep a value they do not know (``configcat_publicapi_client.
+_unknown_values``, from ``spec/templates/``), so the change carries that reason with it.
 """
 
 from __future__ import annotations
@@ -36,6 +37,16 @@ class Change:
     where: str  # a JSON-pointer-like location inside the operation
     detail: str
     breaking: bool
+    #: Why a change that would break a plainly generated client does not break this one.
+    why: str = ""
+
+
+#: Why an enum value added to a response does not break this client.
+KEPT_ENUM_VALUES = (
+    "the response models keep an enum value this client does not know as a pseudo-member "
+    "holding the raw string, logged once (configcat_publicapi.is_known tells it apart); "
+    "regenerating from the newer spec makes it a member"
+)
 
 
 def load(source: str) -> JSON:
@@ -123,8 +134,8 @@ def _compare_schema(
     if old_enum or new_enum:
         added, removed = sorted(new_enum - old_enum), sorted(old_enum - new_enum)
         if added:
-            # a generated client refuses response values it does not know
-            out.append(Change(op, "enum-values-added", where, ", ".join(added), not request))
+            why = "" if request else KEPT_ENUM_VALUES
+            out.append(Change(op, "enum-values-added", where, ", ".join(added), False, why))
         if removed:
             out.append(Change(op, "enum-values-removed", where, ", ".join(removed), request))
     if old.get("nullable", False) != new.get("nullable", False):
@@ -262,16 +273,17 @@ class Group:
     detail: str
     breaking: bool
     operations: tuple[str, ...]
+    why: str = ""
 
 
 def group(changes: list[Change]) -> list[Group]:
     """Fold the changes that read the same into one row listing the operations."""
-    ops: dict[tuple[str, str, str, bool], list[str]] = {}
+    ops: dict[tuple[str, str, str, bool, str], list[str]] = {}
     for c in changes:
         if c.kind in ("operation-added", "operation-removed"):
             continue
-        ops.setdefault((c.kind, c.where, c.detail, c.breaking), []).append(c.operation)
-    rows = [Group(k, w, d, b, tuple(sorted(set(o)))) for (k, w, d, b), o in ops.items()]
+        ops.setdefault((c.kind, c.where, c.detail, c.breaking, c.why), []).append(c.operation)
+    rows = [Group(k, w, d, b, tuple(sorted(set(o))), why) for (k, w, d, b, why), o in ops.items()]
     return sorted(rows, key=lambda g: (not g.breaking, g.where, g.kind))
 
 
@@ -341,11 +353,17 @@ def to_markdown(changes: list[Change], s: JSON, base: str, other: str) -> str:
     if rows:
         lines.append("| breaking | change | where | detail | operations |")
         lines.append("| --- | --- | --- | --- | --- |")
+        reasons = sorted({g.why for g in rows if g.why})
         for g in rows:
             mark = "**yes**" if g.breaking else "no"
+            if g.why:
+                mark += f" [{reasons.index(g.why) + 1}]"
             shown = ", ".join(f"`{o}`" for o in g.operations[:3])
             more = f" and {len(g.operations) - 3} more" if len(g.operations) > 3 else ""
             lines.append(f"| {mark} | {g.kind} | `{g.where}` | {g.detail} | {shown}{more} |")
+        if reasons:
+            lines.append("")
+            lines += [f"[{n}] Not breaking: {why}." for n, why in enumerate(reasons, 1)]
     else:
         lines.append("none")
     return "\n".join(lines) + "\n"

@@ -1,5 +1,12 @@
 """Run openapi-python-client on the normalised spec and install the result atomically.
 
+The templates in ``spec/templates/`` replace some of the generator's own (same file names):
+they add the typed namespaces the ``configcat_publicapi`` clients expose (one class per spec
+tag, sync and async, in each ``api/<tag>/__init__.py``; the clients' namespace attributes in
+``api/__init__.py``), keep the package's ``__init__`` free of imports, and make the enums of
+response models accept values a newer service sends. Everything the templates need is the
+generator's own parse of the spec, so a new operation or tag appears with no line written.
+
 The generator writes into a scratch folder outside the repository (ruff, run by the
 generator's post hooks, honours ``.gitignore`` files, and ``generated/`` ignores
 everything); only a run with no warning replaces the target package, so a failed run
@@ -21,6 +28,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 CONFIG = HERE / "generator.yaml"
+TEMPLATES = HERE / "templates"
 WARNING_MARKERS = ("Warning", "WARNING", "Unable to", "Error(s) encountered")
 
 
@@ -60,6 +68,8 @@ def generate(spec: Path, target: Path, config: Path = CONFIG) -> float:
             str(spec),
             "--config",
             str(config),
+            "--custom-template-path",
+            str(TEMPLATES),
             "--meta",
             "none",
             "--output-path",
@@ -76,6 +86,8 @@ def generate(spec: Path, target: Path, config: Path = CONFIG) -> float:
             raise GenerationError(f"openapi-python-client wrote no package:\n{output}")
         # PEP 561: the generated models are typed, so users' type checkers should read them
         (out / "py.typed").write_text("", encoding="utf-8")
+        # what the enum template's ``from_service`` calls (see the module's docstring)
+        shutil.copyfile(TEMPLATES / "unknown_values.py", out / "_unknown_values.py")
         if target.exists():
             shutil.rmtree(target)
         shutil.move(str(out), str(target))

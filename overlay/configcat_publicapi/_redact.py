@@ -5,6 +5,12 @@ also show up inside a URL or a response text. Every message, repr and log line t
 writes goes through :func:`redact_text` or :func:`redact_url` first. httpx logs every
 request URL itself, so the clients also put :class:`RedactingFilter` on the ``httpx`` and
 ``httpcore`` loggers: a key that a caller puts into a raw request's URL is hidden there too.
+
+A logger's filters see only the records logged on that very logger, not those of its
+children, and httpcore logs on ``httpcore.http11``, ``httpcore.connection`` and the like: the
+filter therefore goes on every logger of the two libraries that exists when a client is built
+(httpcore creates its loggers when it is imported, which httpx does) and on the children
+httpcore is known to use, should one of them be created later.
 """
 
 from __future__ import annotations
@@ -85,13 +91,31 @@ def _safe_arg(arg: object) -> object:
     return arg if safe == text else safe
 
 
-_FILTERED_LOGGERS = ("httpx", "httpcore")
+_FILTERED_ROOTS = ("httpx", "httpcore")
+#: httpcore's loggers (``httpcore._trace`` names them after the module that logs).
+_KNOWN_CHILDREN = (
+    "httpcore.connection",
+    "httpcore.connection_pool",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "httpcore.socks",
+)
 _LOG_FILTER = RedactingFilter()
 
 
+def _library_loggers() -> set[str]:
+    existing = {
+        name
+        for name in logging.root.manager.loggerDict
+        if name.partition(".")[0] in _FILTERED_ROOTS
+    }
+    return {*_FILTERED_ROOTS, *_KNOWN_CHILDREN, *existing}
+
+
 def install_log_redaction() -> None:
-    """Put the redacting filter on the HTTP libraries' loggers (once; it is idempotent)."""
-    for name in _FILTERED_LOGGERS:
+    """Put the redacting filter on the HTTP libraries' loggers and their children (idempotent)."""
+    for name in sorted(_library_loggers()):
         log = logging.getLogger(name)
         if _LOG_FILTER not in log.filters:
             log.addFilter(_LOG_FILTER)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from spec.drift import compare, group, main, summary
+from spec.drift import KEPT_ENUM_VALUES, compare, group, main, summary, to_markdown
 
 
 @pytest.fixture(scope="module")
@@ -29,11 +29,11 @@ def test_2024_10_against_the_pin(pinned_doc: dict[str, Any], older: dict[str, An
     # the reverse direction sees the same operations as added
     back = summary(compare(older, pinned_doc), 91, 123)
     assert (back["operations_added"], back["operations_removed"]) == (32, 0)
-    # a response enum that grew is breaking for a generated client
+    # a response enum that grew is reported, not breaking for this client, and says why
     # (and harmless where the enum is a query parameter the client sends)
-    rows = {(g.kind, g.where, g.breaking) for g in group(compare(older, pinned_doc))}
-    assert ("enum-values-added", "AuditLogType", True) in rows
-    assert ("enum-values-added", "AuditLogType", False) in rows
+    rows = {(g.kind, g.where, g.breaking, g.why) for g in group(compare(older, pinned_doc))}
+    assert ("enum-values-added", "AuditLogType", False, KEPT_ENUM_VALUES) in rows
+    assert ("enum-values-added", "AuditLogType", False, "") in rows
 
 
 def test_identical_documents_have_no_drift(pinned_doc: dict[str, Any]) -> None:
@@ -60,7 +60,7 @@ def _doc(params: list[dict[str, Any]], response: dict[str, Any]) -> dict[str, An
             _doc([], {"type": "string", "enum": ["a"]}),
             _doc([], {"type": "string", "enum": ["a", "b"]}),
             "enum-values-added",
-            True,
+            False,  # the models keep values they do not know
         ),
         (
             _doc([], {"type": "object", "properties": {"a": {"type": "string"}}}),
@@ -115,3 +115,15 @@ def test_without_the_pinned_document_the_lock_gives_operation_drift(
     md = (tmp_path / "spec-drift.md").read_text()
     assert "operations only" in md
     assert "## Changes in operations present in both (0 distinct)" in md
+
+
+def test_an_added_response_enum_value_is_reported_with_why_it_does_not_break() -> None:
+    old = _doc([], {"type": "string", "enum": ["a"]})
+    new = _doc([], {"type": "string", "enum": ["a", "b"]})
+    changes = compare(old, new)
+    assert [(c.kind, c.detail, c.breaking, c.why) for c in changes] == [
+        ("enum-values-added", "b", False, KEPT_ENUM_VALUES)
+    ]
+    report = to_markdown(changes, summary(changes, 1, 1), "old", "new")
+    assert "| no [1] | enum-values-added |" in report
+    assert f"[1] Not breaking: {KEPT_ENUM_VALUES}." in report

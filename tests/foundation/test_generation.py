@@ -5,7 +5,10 @@ from __future__ import annotations
 import filecmp
 import importlib
 import json
+import os
 import pkgutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -87,3 +90,57 @@ def test_generation_failure_keeps_previous_package(tmp_path: Path) -> None:
 
 def test_generated_package_is_marked_typed() -> None:
     assert (Path(configcat_publicapi_client.__file__).parent / "py.typed").is_file()
+
+
+@pytest.mark.slow
+def test_an_operation_added_upstream_appears_with_no_line_written(tmp_path: Path) -> None:
+    """A new operation in a known tag and one in a new tag both become typed namespace
+    methods of the clients, documented from the spec, after generation alone."""
+    doc = json.loads(NORMALISED.read_text())
+    ok = {
+        "description": "ok",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ProductModel"}}},
+    }
+    uuid_param = {"in": "path", "name": "productId", "required": True}
+    uuid_param["schema"] = {"type": "string", "format": "uuid"}
+    doc["paths"]["/v1/products/{productId}/twin"] = {
+        "get": {
+            "tags": ["Products"],
+            "operationId": "get-product-twin",
+            "summary": "Get the twin of a Product",
+            "parameters": [uuid_param],
+            "responses": {"200": ok},
+        }
+    }
+    doc["paths"]["/v1/gadgets/{productId}"] = {
+        "delete": {
+            "tags": ["Gadgets"],
+            "operationId": "delete-gadget",
+            "summary": "Delete a Gadget",
+            "parameters": [uuid_param],
+            "responses": {"204": {"description": "gone"}},
+        }
+    }
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(doc))
+    generate(spec, tmp_path / "configcat_publicapi_client")
+    code = (
+        "import inspect\n"
+        "from configcat_publicapi import ConfigCatClient, AsyncConfigCatClient\n"
+        "cc = ConfigCatClient('u', 'p')\n"
+        "op = cc.products.get_product_twin\n"
+        "print(op.name, op.endpoint, inspect.signature(type(op).__call__))\n"
+        "print((type(op).__call__.__doc__ or '').splitlines()[0])\n"
+        "gone = AsyncConfigCatClient('u', 'p').gadgets.delete_gadget\n"
+        "print(gone.name, inspect.signature(type(gone).__call__))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    out = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    ).stdout.splitlines()
+    assert out == [
+        "products.get_product_twin GET /v1/products/{}/twin "
+        "(self, product_id: 'UUID') -> 'ProductModel'",
+        "Get the twin of a Product",
+        "gadgets.delete_gadget (self, product_id: 'UUID') -> 'None'",
+    ]

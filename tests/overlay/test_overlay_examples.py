@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import httpx
 import pytest
-from overlay_support import PASSWORD, PRODUCT, PRODUCT_ID
+from overlay_support import EXAMPLES, PASSWORD, PRODUCT, PRODUCT_ID, load
 
 from configcat_publicapi import AsyncConfigCatClient, ConfigCatClient
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 CONFIG_ID = "11111111-2222-3333-4444-555555555555"
 ENV_ID = "66666666-7777-8888-9999-000000000000"
-
-
-def load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"example_{name}", EXAMPLES / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def setting(setting_id: int, key: str) -> dict[str, Any]:

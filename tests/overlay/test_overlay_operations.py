@@ -1,4 +1,5 @@
-"""Every operation of the spec is reachable from both clients; endpoint modules load lazily."""
+"""Every operation of the spec is reachable from both clients through its generated namespace
+method; namespace modules load lazily."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from configcat_publicapi import (
     NotFoundError,
     RetryPolicy,
 )
-from configcat_publicapi._operations import NAMESPACES, AsyncOperation, Operation, operations_of
+from configcat_publicapi._namespace import AsyncOperation, Operation
+from configcat_publicapi_client.api import NAMESPACES
 
 REPO = Path(__file__).resolve().parents[2]
 LOCK = REPO / "spec" / "spec.lock.json"
@@ -61,9 +63,27 @@ def test_every_generated_folder_has_a_namespace() -> None:
     assert folders == set(NAMESPACES.values())
 
 
+def _operations_of(folder: str) -> set[str]:
+    return {
+        p.stem
+        for p in (REPO / "generated" / "configcat_publicapi_client" / "api" / folder).glob("*.py")
+        if p.stem != "__init__"
+    }
+
+
+def test_each_namespace_has_exactly_its_folders_operations() -> None:
+    cc = ConfigCatClient("u", PASSWORD)
+    for name, folder in NAMESPACES.items():
+        namespace = getattr(cc, name)
+        assert set(namespace.operations()) == _operations_of(folder), name
+        for op_name in namespace.operations():
+            assert getattr(namespace, op_name).name.split(".")[1] == op_name
+    assert cc.flags is cc.settings
+
+
 def _namespace_of(name: str) -> str:
     owners = sorted(
-        {ns for ns, folder in NAMESPACES.items() if name in operations_of(folder)}
+        {ns for ns, folder in NAMESPACES.items() if name in _operations_of(folder)}
         - {"flags"}  # alias of settings
     )
     assert len(owners) == 1, f"{name} found in {owners}"
@@ -80,8 +100,8 @@ class _Body:
 def _arguments(op: Operation | AsyncOperation) -> tuple[list[Any], dict[str, Any]]:
     args: list[Any] = []
     kwargs: dict[str, Any] = {}
-    for param in inspect.signature(op.module.sync_detailed).parameters.values():
-        if param.name == "client" or param.default is not inspect.Parameter.empty:
+    for param in inspect.signature(type(op).__call__).parameters.values():
+        if param.name == "self" or param.default is not inspect.Parameter.empty:
             continue
         if param.name == "body":
             kwargs["body"] = [] if "list[" in str(param.annotation) else _Body()
@@ -130,35 +150,50 @@ async def test_operation_is_reachable_from_both_clients(op_id: str, method: str,
     assert all(pattern.match(r.url.path) for r in seen), (path, [r.url.path for r in seen])
 
 
-def test_importing_the_overlay_loads_no_endpoint_module() -> None:
+def test_importing_the_overlay_loads_no_namespace_endpoint_or_model_module() -> None:
     code = (
         "import sys, configcat_publicapi as c\n"
         "pkg = 'configcat_publicapi_client'\n"
         "loaded = lambda: sorted(m for m in sys.modules if m.startswith(pkg))\n"
-        "print(loaded())\n"
+        "print(loaded(), 'attrs' in sys.modules)\n"
         "cc = c.ConfigCatClient('u', 'p')\n"
-        "cc.products.operations()\n"
-        "op = cc.products.get_product\n"
-        "print([m for m in loaded() if m.count('.') == 3])\n"
-        "op.module\n"
-        "print([m for m in loaded() if m.count('.') == 3])\n"
+        "cc.products.get_product\n"
+        "print(sorted({m.split('.')[2] for m in loaded() if m.startswith(pkg + '.api.')}))\n"
     )
     out = subprocess.run(  # noqa: S603 - our own interpreter and code
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.splitlines()
-    assert out[0] == "[]"  # not even the generated package
-    assert out[1] == "[]"  # listing a namespace imports no endpoint module
-    assert out[2] == "['configcat_publicapi_client.api.products.get_product']"
+    # the generated package's lazy __init__ and the namespace attributes, nothing else
+    assert out[0] == "['configcat_publicapi_client', 'configcat_publicapi_client.api'] False"
+    assert out[1] == "['products']"  # the first use of a namespace loads that one only
 
 
 def test_unknown_names_fail_clearly() -> None:
     cc = ConfigCatClient("u", PASSWORD)
     with pytest.raises(AttributeError, match="has no operation 'get_prodcts'"):
-        cc.products.get_prodcts  # noqa: B018
+        cc.products.get_prodcts  # type: ignore[attr-defined]  # noqa: B018
     with pytest.raises(AttributeError):
         cc.no_such_namespace  # type: ignore[attr-defined]  # noqa: B018
     assert "get_products" in dir(cc.products)
-    assert cc.flags.get_setting.module is cc.settings.get_setting.module
+    assert cc.flags.get_setting is cc.settings.get_setting
+
+
+def test_a_wrong_keyword_names_the_operation_and_its_parameters() -> None:
+    cc = ConfigCatClient("u", PASSWORD)
+    with pytest.raises(TypeError) as err:
+        cc.settings.delete_setting(1, reasn="x")  # type: ignore[call-arg]
+    message = str(err.value)
+    assert message.startswith("settings.delete_setting() got an unexpected keyword argument")
+    assert "'reasn'" in message and "it takes (setting_id: int)" in message
+    with pytest.raises(TypeError, match=r"configs\.get_configs\(\) missing 1 required"):
+        cc.configs.get_configs()  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match=r"audit_logs\.get_auditlogs_v2\.paginate\(\) got an"):
+        cc.audit_logs.get_auditlogs_v2.paginate(PRODUCT_ID, page=2)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match=r"it takes \(setting_id: int, \*, body: "):
+        cc.settings.replace_setting.raw()  # type: ignore[call-arg]
+    acc = AsyncConfigCatClient("u", PASSWORD)
+    with pytest.raises(TypeError, match=r"^settings\.delete_setting\(\) got an unexpected"):
+        acc.settings.delete_setting(1, reasn="x")  # type: ignore[call-arg]
 
 
 def test_default_reason_and_per_call_reason(router: respx.Router) -> None:
@@ -215,3 +250,20 @@ def test_generated_functions_work_with_api(router: respx.Router) -> None:
     with ConfigCatClient("u", PASSWORD) as cc:
         assert get_product.sync(PRODUCT_ID, client=cc.api).name == "Checkout"  # type: ignore[union-attr]
         assert cc.api.get_httpx_client() is cc.http
+
+
+def test_not_given_is_one_falsy_typed_sentinel() -> None:
+    import copy
+    import pickle
+
+    from configcat_publicapi import NOT_GIVEN, NotGiven
+
+    assert NotGiven() is NOT_GIVEN
+    assert not NOT_GIVEN and repr(NOT_GIVEN) == "NOT_GIVEN"
+    assert copy.deepcopy(NOT_GIVEN) is NOT_GIVEN
+    assert pickle.loads(pickle.dumps(NOT_GIVEN)) is NOT_GIVEN  # noqa: S301 - our own bytes
+    cc = ConfigCatClient("u", "p", reason="kept", max_retries=2)
+    same = cc.with_options()
+    assert (same.default_reason, same.retry, same._timeout) == ("kept", cc.retry, cc._timeout)
+    assert cc.with_options(reason=None).default_reason is None
+    assert cc.with_options(max_retries=0).retry.max_retries == 0

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import base64
 import logging
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
@@ -115,15 +118,27 @@ def test_a_logged_traceback_holds_no_secret(
     router.get("/v1/settings/f/value").mock(
         side_effect=httpx.ConnectError(f"no route for {SDK_KEY} as alice:{PASSWORD}")
     )
-    # an unknown enum value: the generated parser's ValueError quotes it
-    router.get(f"/v1/products/{PRODUCT_ID}/preferences").respond(
-        200, json={"reasonRequired": False, "keyGenerationMode": SDK_KEY}
-    )
+    # a date that is not one: the generated parser's ValueError quotes it
+    entry = {
+        "auditLogId": 1,
+        "auditLogDateTime": SDK_KEY,
+        "auditLogTypeEnum": "productCreated",
+        "truncated": False,
+        "modelVersion": 1,
+        "auditLogType": "Product created",
+        "userEmail": None,
+        "userName": "alice",
+        "where": "",
+        "why": None,
+        "actionTarget": "x",
+        "details": "",
+    }
+    router.get(f"/v1/products/{PRODUCT_ID}/auditlogs").respond(200, json=[entry])
     log = logging.getLogger("user-code")
     with ConfigCatClient("alice", PASSWORD, rate_limit=None, max_retries=0) as cc:
         for call in (
             lambda: cc.for_sdk_key(SDK_KEY).get_value("f"),
-            lambda: cc.products.get_product_preferences(PRODUCT_ID),
+            lambda: cc.audit_logs.get_auditlogs(PRODUCT_ID),
         ):
             try:
                 call()
@@ -132,7 +147,7 @@ def test_a_logged_traceback_holds_no_secret(
     tracebacks = [r.exc_text or "" for r in caplog.records if r.name == "user-code"]
     assert len(tracebacks) == 2
     assert "ConnectError" in tracebacks[0] and "[redacted]" in tracebacks[0]
-    assert "APIResponseError" in tracebacks[1] and "KeyGenerationMode" in tracebacks[1]
+    assert "APIResponseError" in tracebacks[1] and "isoformat" in tracebacks[1]
     _assert_clean(caplog.text, *tracebacks)
 
 
@@ -146,3 +161,58 @@ def test_short_secrets_are_hidden_where_they_stand_alone(router: respx.Router) -
     assert short not in message.replace("xpw12345x", "") and token not in message
     assert "bad password [redacted] (Basic [redacted]); xpw12345x" in message
     assert redact_text("a pw is pw", ["pw"]) == "a pw is pw"  # too short to search for
+
+
+def test_repr_hides_a_password_given_inside_the_base_url() -> None:
+    cc = ConfigCatClient("alice", PASSWORD, base_url=f"http://alice:{PASSWORD}@127.0.0.1:9")
+    with cc:
+        _assert_clean(repr(cc), repr(cc.with_options(max_retries=0)))
+        assert "127.0.0.1:9" in repr(cc)
+
+
+class _EchoKeyHandler(BaseHTTPRequestHandler):
+    """Answers every GET with an SDK key in a header and the body: what httpcore logs."""
+
+    def do_GET(self) -> None:
+        body = f'{{"echo": "{SDK_KEY}"}}'.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("X-Echo-Key", SDK_KEY)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # the test reads logs
+        pass
+
+
+@pytest.fixture
+def loopback_server() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _EchoKeyHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_httpcore_child_loggers_are_redacted_on_a_real_connection(
+    loopback_server: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """httpcore logs on ``httpcore.http11`` and ``httpcore.connection``; respx never reaches
+    httpcore, so this goes over a real socket with every logger at DEBUG."""
+    caplog.set_level(logging.DEBUG)
+    encoded = SDK_KEY.replace("/", "%2F")
+    with ConfigCatClient("alice", PASSWORD, base_url=loopback_server, rate_limit=None) as cc:
+        response = cc.http.get(f"/v1/lookup/{encoded}")
+    assert response.headers["X-Echo-Key"] == SDK_KEY  # the key really went through httpcore
+    names = {r.name for r in caplog.records}
+    assert {"httpcore.http11", "httpcore.connection", "httpx"} <= names, names
+    lines = [r.getMessage() for r in caplog.records]
+    assert any("receive_response_headers.complete" in line for line in lines)
+    _assert_clean(caplog.text, *lines)
+    assert encoded not in caplog.text
+    assert any("[redacted]" in line for line in lines if "response_headers" in line)

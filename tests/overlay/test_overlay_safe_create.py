@@ -417,7 +417,9 @@ def test_the_safe_creates_are_typed_as_the_generated_operations() -> None:
     from importlib import import_module
 
     from configcat_publicapi import safe_create
-    from configcat_publicapi._operations import API_PACKAGE, NAMESPACES
+    from configcat_publicapi_client.api import NAMESPACES
+
+    API_PACKAGE = "configcat_publicapi_client.api"
 
     def hints(folder: str, name: str) -> dict[str, Any]:
         module = import_module(f"{API_PACKAGE}.{folder}.{name}")

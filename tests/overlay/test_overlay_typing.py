@@ -1,9 +1,14 @@
-"""Users' type checkers see each operation's model: the typed namespaces match the generated
-package, and mypy on a user's code infers models, flags typos and paginates typed items."""
+"""Users' type checkers see every operation's real parameters and model: the generated
+namespace methods match the generated endpoint functions, and mypy --strict and pyright, run
+on a user's scripts, report each deliberate mistake where it is and nothing in correct code."""
 
 from __future__ import annotations
 
+import inspect
+import json
 import re
+import subprocess
+import sys
 import types
 import typing
 from importlib import import_module
@@ -12,108 +17,145 @@ from typing import Any
 
 import pytest
 
-from configcat_publicapi import AsyncConfigCatClient, ConfigCatClient
-from configcat_publicapi import _namespace_types as ns
-from configcat_publicapi._operations import API_PACKAGE, NAMESPACES, operations_of
+from configcat_publicapi import ConfigCatClient
+from configcat_publicapi._types import NotGiven
+from configcat_publicapi_client.api import NAMESPACES
 
 ROOT = Path(__file__).resolve().parents[2]
-_ANNOTATION = re.compile(r"_NamespaceAttr\[ns\.(\w+)\[(Sync|Async)\]\]")
+CASES = Path(__file__).resolve().parent / "typing_cases"
+MISTAKES = CASES / "mistakes.py"
+CORRECT = CASES / "correct.py"
+NORMALISED = ROOT / "spec" / "build" / "normalised.json"
 
 
-def _returned_model(folder: str, name: str) -> Any:
-    """What an overlay call returns: the generated response type without ``Any`` and ``None``."""
-    module = import_module(f"{API_PACKAGE}.{folder}.{name}")
+def _success_model(module: types.ModuleType) -> Any:
+    """What a call returns: the generated response type without ``Any`` and ``None``."""
     (parsed,) = typing.get_args(typing.get_type_hints(module.sync_detailed)["return"])
     if typing.get_origin(parsed) in (typing.Union, types.UnionType):
         members = [a for a in typing.get_args(parsed) if a not in (Any, type(None))]
     else:
         members = [] if parsed in (Any, type(None)) else [parsed]
-    if not members:
-        return None
-    return members[0] if len(members) == 1 else typing.Union[tuple(members)]  # noqa: UP007
+    return members
 
 
-@pytest.mark.parametrize(
-    ("client", "kind"), [(ConfigCatClient, "Sync"), (AsyncConfigCatClient, "Async")]
-)
-def test_every_namespace_is_typed_with_its_folders_operations(client: type, kind: str) -> None:
-    annotations: dict[str, str] = vars(client).get("__annotations__", {})
-    assert set(NAMESPACES) <= set(annotations)
-    for short, folder in NAMESPACES.items():
-        match = _ANNOTATION.fullmatch(annotations[short])
-        assert match, annotations[short]
-        assert match.group(2) == kind
-        typed = getattr(ns, match.group(1))
-        declared = {k for k, v in vars(typed).items() if isinstance(v, ns.Op)}
-        assert declared == set(operations_of(folder)), short
+def _operations() -> list[tuple[str, str]]:
+    cc = ConfigCatClient("u", "p")
+    return sorted(
+        (name, op)
+        for name in NAMESPACES
+        if name != "flags"
+        for op in getattr(cc, name).operations()
+    )
 
 
-def test_each_typed_operation_returns_the_generated_model() -> None:
-    checked = 0
-    for folder in set(NAMESPACES.values()):
-        classes = [
-            c
-            for c in vars(ns).values()
-            if isinstance(c, type)
-            and issubclass(c, ns._NamespaceBase)
-            and {k for k, v in vars(c).items() if isinstance(v, ns.Op)}
-            == set(operations_of(folder))
-        ]
-        assert len(classes) == 1, folder
-        for name in operations_of(folder):
-            op = vars(classes[0])[name]
-            (declared,) = typing.get_args(op.__orig_class__)
-            declared = None if declared is type(None) else declared
-            assert declared == _returned_model(folder, name), f"{folder}.{name}"
-            checked += 1
-    assert checked == 123
+OPERATIONS = _operations()
 
 
-USER_CODE = """
-from typing import reveal_type
-from configcat_publicapi import AsyncConfigCatClient, ConfigCatClient
+def test_every_operation_is_generated_once() -> None:
+    assert len(OPERATIONS) == 123
 
-def sync_use(cc: ConfigCatClient) -> None:
-    product = cc.products.get_product("id")
-    reveal_type(product)
-    reveal_type(cc.flags.get_settings("config"))
-    reveal_type(cc.settings.delete_setting(1))
-    reveal_type(cc.paginate(cc.audit_logs.get_auditlogs_v2, "p"))
-    reveal_type(cc.products.get_product.raw("id"))
-    cc.products.get_prodcut("id")
-    cc.products.get_products.paginate()
-    print(product.nme)
 
-async def async_use(acc: AsyncConfigCatClient) -> None:
-    reveal_type(await acc.configs.get_config("id"))
-    async for item in acc.audit_logs.get_auditlogs_v2.paginate("p"):
-        reveal_type(item)
-"""
+@pytest.mark.parametrize(("namespace", "name"), OPERATIONS, ids=[f"{n}.{o}" for n, o in OPERATIONS])
+def test_method_matches_the_generated_function(namespace: str, name: str) -> None:
+    cc = ConfigCatClient("u", "p")
+    op = getattr(getattr(cc, namespace), name)
+    module = import_module(f"configcat_publicapi_client.api.{NAMESPACES[namespace]}.{name}")
+    generated = inspect.signature(module.sync_detailed, eval_str=True).parameters
+    ours = inspect.signature(type(op).__call__, eval_str=True).parameters
+    assert [p for p in ours if p != "self"] == [p for p in generated if p != "client"]
+    hints = typing.get_type_hints(type(op).__call__)
+    for pname, param in generated.items():
+        if pname == "client":
+            continue
+        mine = ours[pname]
+        positional = param.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+        assert (mine.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD) == positional, pname
+        if pname == "reason":  # the client's default reason unless given
+            assert hints["reason"] == str | NotGiven and mine.default is not param.default
+        else:
+            assert mine.annotation == param.annotation and mine.default == param.default, pname
+    members = _success_model(module)
+    returned = hints["return"]
+    if typing.get_origin(returned) in (typing.Union, types.UnionType):
+        returned_members = [a for a in typing.get_args(returned) if a is not type(None)]
+    else:
+        returned_members = [] if returned is type(None) else [returned]
+    assert returned_members == members
+
+
+def test_docstrings_carry_the_spec_summary_method_and_path() -> None:
+    doc = json.loads(NORMALISED.read_text())
+    by_id = {
+        op["operationId"].replace("-", "_"): (method.upper(), path, op)
+        for path, item in doc["paths"].items()
+        for method, op in item.items()
+        if isinstance(op, dict) and "operationId" in op
+    }
+    cc = ConfigCatClient("u", "p")
+    for namespace, name in OPERATIONS:
+        method, path, spec_op = by_id[name]
+        text = type(getattr(getattr(cc, namespace), name)).__call__.__doc__ or ""
+        assert text.startswith(spec_op.get("summary", name).strip()), name
+        assert f"``{method} {path}``" in text, name
+
+
+def _expected_lines(path: Path) -> set[int]:
+    lines = path.read_text().splitlines()
+    return {number for number, line in enumerate(lines, 1) if re.search(r"\S\s+# error: ", line)}
+
+
+def test_the_mistakes_file_marks_every_kind_of_mistake() -> None:
+    assert len(_expected_lines(MISTAKES)) >= 14
+    assert not _expected_lines(CORRECT)
 
 
 @pytest.mark.slow
-def test_mypy_sees_models_in_user_code(tmp_path: Path) -> None:
+def test_mypy_strict_reports_each_mistake_and_nothing_else() -> None:
     from mypy import api
 
-    user = tmp_path / "user_code.py"
-    user.write_text(USER_CODE)
-    out, err, status = api.run(
-        ["--config-file", str(ROOT / "pyproject.toml"), "--no-incremental", str(user)]
+    out, err, _ = api.run(
+        [
+            "--config-file",
+            str(ROOT / "pyproject.toml"),
+            "--strict",
+            "--no-incremental",
+            "--show-column-numbers",
+            str(MISTAKES),
+            str(CORRECT),
+        ]
     )
-    assert status == 1, out + err  # the three mistakes below are found
-    revealed = re.findall(r":(\d+): note: Revealed type is \"([^\"]+)\"", out)
-    models = "configcat_publicapi_client.models"
-    assert revealed == [
-        ("7", f"{models}.product_model.ProductModel"),
-        ("8", f"list[{models}.setting_model.SettingModel]"),
-        ("9", "None"),
-        ("10", f"typing.Iterator[{models}.audit_log_item_model.AuditLogItemModel]"),
-        ("11", "configcat_publicapi._operations.RawResponse"),
-        ("17", f"{models}.config_model.ConfigModel"),
-        ("19", f"{models}.audit_log_item_model.AuditLogItemModel"),
-    ], out
-    errors = re.findall(r":(\d+): error: (.*)", out)
-    assert [line for line, _ in errors] == ["12", "13", "14"], out
-    assert "get_prodcut" in errors[0][1]
-    assert "paginate" in errors[1][1]  # get_products is not a paged operation
-    assert "nme" in errors[2][1]
+    errors = re.findall(r"^(.+?\.py):(\d+):\d+: error: ", out, re.MULTILINE)
+    assert errors, out + err
+    by_file: dict[str, set[int]] = {}
+    for file, line in errors:
+        by_file.setdefault(Path(file).name, set()).add(int(line))
+    assert by_file.get("correct.py", set()) == set(), out
+    assert by_file["mistakes.py"] == _expected_lines(MISTAKES), out
+
+
+@pytest.mark.slow
+def test_pyright_reports_each_mistake_and_nothing_else() -> None:
+    pyright = Path(sys.executable).with_name("pyright")
+    assert pyright.is_file(), "pyright is in the dev extra: pip install -e '.[dev]'"
+    done = subprocess.run(  # noqa: S603 - the environment's own pyright
+        [
+            str(pyright),
+            "--outputjson",
+            "--pythonpath",
+            sys.executable,
+            str(MISTAKES),
+            str(CORRECT),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    report = json.loads(done.stdout)
+    by_file: dict[str, set[int]] = {}
+    for diagnostic in report["generalDiagnostics"]:
+        if diagnostic["severity"] == "error":
+            name = Path(diagnostic["file"]).name
+            by_file.setdefault(name, set()).add(diagnostic["range"]["start"]["line"] + 1)
+    assert by_file.get("correct.py", set()) == set(), done.stdout
+    assert by_file["mistakes.py"] == _expected_lines(MISTAKES), done.stdout

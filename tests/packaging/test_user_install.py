@@ -63,7 +63,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     build = [str(BIN / "python"), "-m", "build", "--installer", "uv", "--outdir", str(dist)]
     _run([*build, str(clone)], cwd=work, env=env)
     # the clone's own checker: its tree and lock are the ones the build read
-    checked = _run([str(BIN / "python"), "-m", "tools.check_dist", str(dist)], cwd=clone, env=env)
+    checked = _run([str(BIN / "python"), "scripts/check_dist.py", str(dist)], cwd=clone, env=env)
     assert "wheel and sdist are whole" in checked
     _run([str(BIN / "twine"), "check", "--strict", *map(str, dist.iterdir())], cwd=work, env=env)
     (built,) = dist.glob("*.whl")

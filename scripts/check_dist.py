@@ -1,6 +1,6 @@
 """Check what ``make dist`` built: the wheel and sdist a user installs are whole.
 
-``python -m tools.check_dist dist`` reads the one wheel and the one sdist in ``dist`` and
+``python scripts/check_dist.py dist`` reads the one wheel and the one sdist in ``dist`` and
 checks, against the source tree and the lock rather than a hand-kept list:
 
 - the wheel holds every module of the three packages as the tree has them (the tree after

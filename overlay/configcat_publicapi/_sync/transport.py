@@ -1,0 +1,62 @@
+# Derived from configcat_publicapi/_async/transport.py by scripts/make_sync.py: do not edit.
+"""``PolicyTransport``: rate limiting and retries around an ``httpx`` transport.
+
+``_sync/transport.py`` is derived from ``_async/transport.py`` by ``scripts/make_sync.py``;
+what both share is in ``configcat_publicapi._transport``.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+from configcat_publicapi import _transport as core
+from configcat_publicapi._ratelimit import RateLimiter
+from configcat_publicapi._retry import RetryPolicy
+
+
+class PolicyTransport(httpx.BaseTransport, core.PolicyCore):
+    """Rate limiting and retries around a transport."""
+
+    def __init__(
+        self,
+        inner: httpx.BaseTransport,
+        policy: RetryPolicy,
+        limiter: RateLimiter | None,
+        *,
+        owns_inner: bool = True,
+    ) -> None:
+        core.PolicyCore.__init__(self, policy, limiter, owns_inner)
+        self.inner = inner
+
+    def _throttle(self, key: str) -> None:
+        if self.limiter is None:
+            return
+        while (wait := self.limiter.try_acquire(key)) > 0:
+            core._sleep(wait)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        key = core.endpoint_key(request)
+        started = core._clock()
+        attempt = 0
+        while True:
+            self._throttle(key)
+            request.extensions[core.ATTEMPTS_EXTENSION] = attempt + 1
+            try:
+                response = self.inner.handle_request(request)
+            except httpx.TransportError as exc:
+                elapsed = core._clock() - started
+                decision = self.policy.after_error(request.method, exc, attempt, elapsed)
+                if decision is None:
+                    raise
+            else:
+                decision = self._judge(key, request, response, attempt, started)
+                if decision is None:
+                    return response
+                response.close()
+            self._log_retry(request, decision, attempt)
+            core._sleep(decision.wait)
+            attempt += 1
+
+    def close(self) -> None:
+        if self.owns_inner:
+            self.inner.close()

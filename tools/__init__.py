@@ -1,1 +1,0 @@
-"""Repository tools that are not installed with the package."""
