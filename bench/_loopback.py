@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import socket
 import subprocess
+import sys
 import time
 
 START_TIMEOUT_S = 20.0
@@ -32,3 +33,19 @@ def start_child(command: list[str], port: int) -> subprocess.Popen[bytes]:
             time.sleep(0.05)
     proc.kill()
     raise SystemExit("the bench server did not start")
+
+
+def mock_command(port: int, *extra: str) -> list[str]:
+    """``configcat-mock serve`` on 127.0.0.1:``port``, rate limits off, with ``extra``."""
+    return [
+        sys.executable,
+        "-m",
+        "configcat_mock",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-rate-limit",
+        *extra,
+    ]

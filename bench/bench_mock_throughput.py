@@ -7,9 +7,10 @@ Printed: requests/s, p50 and p99 latency, and our requests/s as a ratio of each 
 the same run.
 
 Ours runs with state and request validation on and rate limiting off (the service's 20/s
-would refuse a benchmark). Prism (``npm i @stoplight/prism-cli`` into .tool-cache/) serves the
-spec's examples; WireMock (the standalone jar shipped in the ``wiremock`` PyPI package,
-installed into .tool-cache/) serves catch-all stubs. A peer that cannot be installed or
+would refuse a benchmark), once in memory and once with a state file (``--state-file``).
+Prism (``npm i @stoplight/prism-cli`` into .tool-cache/) serves the spec's examples; WireMock
+(the standalone jar shipped in the ``wiremock`` PyPI package, installed into .tool-cache/)
+serves catch-all stubs. A peer that cannot be installed or
 started is skipped with the reason. Every server is stopped by this script.
 
     python bench/bench_mock_throughput.py [--requests 3000] [--rounds 3]
@@ -23,13 +24,14 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
-from _loopback import free_port
+from _loopback import free_port, mock_command
 
 REPO = Path(__file__).resolve().parents[1]
 CACHE = REPO / ".tool-cache"
@@ -96,18 +98,26 @@ class Ours(Server):
     def start(self) -> None:
         port = free_port()
         self.base = f"http://127.0.0.1:{port}"
-        cmd = [
-            sys.executable,
-            "-m",
-            "configcat_mock",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-rate-limit",
-        ]
+        cmd = mock_command(port, *self.extra())
         self.proc = _start(cmd, lambda: httpx.get(self.base + "/_mock/health").status_code == 200)
+
+    def extra(self) -> list[str]:
+        return []
+
+
+class OursWithStateFile(Ours):
+    """The same server keeping its state in a state file (every write saved before its
+    answer)."""
+
+    name = "mock+state-file"
+
+    def extra(self) -> list[str]:
+        self.folder = tempfile.TemporaryDirectory()
+        return ["--state-file", str(Path(self.folder.name) / "state.db")]
+
+    def stop(self) -> None:
+        super().stop()
+        self.folder.cleanup()
 
 
 class Prism(Server):
@@ -211,7 +221,7 @@ class WireMock(Server):
 
 def _ids(http: httpx.Client, server: Server) -> dict[str, Any]:
     """Ids the write mix works on: real ones from our mock, placeholders for stateless peers."""
-    if not isinstance(server, Ours):
+    if not isinstance(server, Ours):  # (a state-file mock is one of ours)
         return {"pid": ORG, "eid": ORG, "sid": 1}
     for i in range(5):
         pid = http.post(f"/v1/organizations/{ORG}/products", json={"name": f"P{i}"}).json()[
@@ -286,7 +296,7 @@ def main() -> int:
         print("spec/swagger.json is missing: run `make spec` first")
         return 2
     started: list[tuple[Server, httpx.Client, dict[str, Any]]] = []
-    for server in (Ours(), Prism(), WireMock()):
+    for server in (Ours(), OursWithStateFile(), Prism(), WireMock()):
         try:
             server.start()
             http = httpx.Client(base_url=server.base, auth=AUTH, timeout=30)

@@ -13,11 +13,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import sys
 import time
 
 import httpx
-from _loopback import free_port, start_child
+from _loopback import free_port, mock_command, start_child
 
 from configcat_mock import MockConfigCat
 
@@ -45,20 +44,7 @@ def main() -> None:
     args = parser.parse_args()
     per_round = max(1, args.calls // args.rounds)
     port = free_port()
-    server = start_child(
-        [
-            sys.executable,
-            "-m",
-            "configcat_mock",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-rate-limit",
-        ],
-        port,
-    )
+    server = start_child(mock_command(port), port)
     auth = ("demo", "demo")
     mock = MockConfigCat(rate_limits=False)
     try:

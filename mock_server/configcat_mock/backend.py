@@ -29,7 +29,7 @@ from configcat_mock.audit_log import DEFAULT_AUDIT_LOG_LIMIT, AuditLogTable
 from configcat_mock.errors import BadRequest, NotFound
 from configcat_mock.integrity import REFERENCES, check_references, check_row
 from configcat_mock.seed import DEFAULT_SEED
-from configcat_mock.state_file import StateFile, StateFileError
+from configcat_mock.state_file import StateFile, StateFileError, pack_rng
 from configcat_mock.table import IndexKeys, Table, field
 
 STATE_VERSION = 1
@@ -110,7 +110,7 @@ TABLES: dict[str, tuple[type[Any], Callable[[Any], Hashable]]] = {
 def new_table(name: str) -> Table[Any]:
     """An empty table ``name`` with its indexes: every reference field, and the extras."""
     cls, key = TABLES[name]
-    indexes = {f: field(f) for table, f, _ in REFERENCES if table == name}
+    indexes: dict[str, IndexKeys] = {f: field(f) for table, f, _ in REFERENCES if table == name}
     indexes.update(EXTRA_INDEXES.get(name, {}))
     kind = AuditLogTable if name == "audit_logs" else Table
     return kind(cls, key, indexes)
@@ -217,10 +217,12 @@ class Backend:
                 },
             }
 
-    def load(self, state: dict[str, Any]) -> None:
+    def load(self, state: dict[str, Any], *, trusted: bool = False) -> None:
         """Replace the state. Accepts a :meth:`dump` or a hand-written seed (missing tables
         are empty); raises ``BadRequest`` naming the first row that does not fit. The indexes
-        are built as the rows are added."""
+        are built as the rows are added. ``trusted``: rows this backend wrote itself (a
+        checksummed state file) and parsed for this call alone, so they are neither checked
+        field by field nor copied."""
         if not isinstance(state, dict):
             raise BadRequest("state", "A state must be a JSON object.")
         with self.lock:
@@ -242,11 +244,13 @@ class Backend:
                     if not isinstance(rows, list | None):
                         raise BadRequest(f"tables.{name}", "Must be a list of rows.")
                     for i, row in enumerate(rows or []):
-                        check_row(table.cls, f"tables.{name}[{i}]", row)
-                        try:
+                        if not trusted:
+                            check_row(table.cls, f"tables.{name}[{i}]", row)
                             # a copy: later changes must not reach the caller's state
                             # (nor the start state that reset() goes back to)
-                            table.add(table.cls(**copy.deepcopy(row)))
+                            row = copy.deepcopy(row)
+                        try:
+                            table.add(table.cls(**row))
                         except TypeError as exc:
                             raise BadRequest(f"tables.{name}[{i}]", str(exc)) from None
                 check_references({name: table.rows for name, table in mine.items()})
@@ -293,7 +297,7 @@ class Backend:
                 if held is not None:
                     delivery = held.pop("delivery", None)
                     try:
-                        self.load(held)
+                        self.load(held, trusted=True)
                     except BadRequest as exc:
                         raise StateFileError(
                             f"state file {state_file.path} holds a state that does not load "
@@ -304,7 +308,7 @@ class Backend:
                 if held is None:
                     self.save_all()
                 else:
-                    self._saved_meta = self._meta()
+                    self._saved_meta = self._saved_state()
             except BaseException:
                 self.state_file = None
                 state_file.close()
@@ -316,7 +320,11 @@ class Backend:
             self.state_file = None
 
     def _meta(self) -> dict[str, Any]:
-        return {"counters": dict(self.counters), "rngState": _encode_rng(self.rng)}
+        return {"counters": dict(self.counters), "rng": pack_rng(self.rng)}
+
+    def _saved_state(self) -> dict[str, Any]:
+        """What :meth:`_save` compares with: the meta values just written."""
+        return {"counters": dict(self.counters), "rng": self.rng.getstate()}
 
     def save_all(self, delivery: Any = None) -> None:
         """Write the whole state to the state file (after a reset or load)."""
@@ -332,7 +340,7 @@ class Backend:
         }
         meta = {**self._meta(), "delivery": delivery}
         self.state_file.replace(rows, meta)
-        self._saved_meta = self._meta()
+        self._saved_meta = {**self._saved_state(), "delivery": delivery}
 
     def save_delivery(self, section: Any) -> None:
         """Write the delivery section (client keys and usage) if it changed."""
@@ -387,11 +395,13 @@ class Backend:
         meta: dict[str, Any] = {}
         if self.counters != self._saved_meta.get("counters"):
             meta["counters"] = dict(self.counters)
-        rng = _encode_rng(self.rng)
-        if rng != self._saved_meta.get("rngState"):
-            meta["rngState"] = rng
+        rng = self.rng.getstate()  # a tuple: compared in C, copied never
+        if rng != self._saved_meta.get("rng"):
+            meta["rng"] = pack_rng(self.rng)
         self.state_file.write(upserts, deletes, meta)
-        self._saved_meta.update(copy.deepcopy(meta))
+        if "counters" in meta:
+            self._saved_meta["counters"] = meta["counters"]
+        self._saved_meta["rng"] = rng
 
     def _restore(self, old: tuple[Any, dict[str, int], dict[str, Table[Any]]]) -> None:
         if old[0] is not None:

@@ -6,40 +6,31 @@ checks that the registered operation ids are exactly the spec's.
 
 from __future__ import annotations
 
-from configcat_mock.handlers import (
-    account,
-    audit,
-    change_requests,
-    code_references,
-    configs,
-    environments,
-    integrations,
-    products,
-    proxy_profiles,
-    segments,
-    settings,
-    tags,
-    values,
-    webhooks,
-)
+from importlib import import_module
+from types import ModuleType
+
 from configcat_mock.operations import HANDLERS, Handler
 
-GROUPS = (
-    account,
-    audit,
-    change_requests,
-    code_references,
-    configs,
-    environments,
-    integrations,
-    products,
-    proxy_profiles,
-    segments,
-    settings,
-    tags,
-    values,
-    webhooks,
+MODULES = (
+    "account",
+    "audit",
+    "change_requests",
+    "code_references",
+    "configs",
+    "environments",
+    "integrations",
+    "products",
+    "proxy_profiles",
+    "segments",
+    "settings",
+    "tags",
+    "values",
+    "webhooks",
 )
-"""The handler modules, one per resource group."""
+"""The handler modules of :mod:`configcat_mock.handlers`, one per resource group."""
+
+GROUPS: tuple[ModuleType, ...] = tuple(
+    import_module(f"configcat_mock.handlers.{name}") for name in MODULES
+)
 
 __all__ = ["GROUPS", "HANDLERS", "Handler"]

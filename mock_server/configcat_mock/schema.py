@@ -229,6 +229,8 @@ class SchemaSet:
         self._validators: dict[str, Draft202012Validator] = {}
         self._fast: dict[str, Any] = {}
         self._shapers: dict[int, Callable[[Any], Any]] = {}
+        self._scalars: set[Callable[[Any], Any]] = set()
+        """Shapers that give back any value but ``None`` as it is."""
         self._keep: list[JSON] = []
 
     @cached_property
@@ -400,8 +402,10 @@ class SchemaSet:
                     return data
                 if not fields:
                     for name, sub in props.items():
-                        fields.append((name, self.shaper(sub), self.default(sub)))
+                        sub_shape = self.shaper(sub)
+                        fields.append((name, sub_shape, self.default(sub)))
                 out = {}
+                scalars = self._scalars
                 for name, sub_shape, default in fields:
                     value = data.get(name, missing)
                     if value is missing:
@@ -409,6 +413,8 @@ class SchemaSet:
                             copy.deepcopy(default) if isinstance(default, (dict, list)) else default
                         )
                         out[name] = value
+                    elif value is not None and sub_shape in scalars:
+                        out[name] = value  # what shape_scalar returns, without the call
                     else:
                         out[name] = sub_shape(value)
                 return out
@@ -430,4 +436,5 @@ class SchemaSet:
         def shape_scalar(data: Any) -> Any:
             return neutral() if data is None else data
 
+        self._scalars.add(shape_scalar)
         return shape_scalar

@@ -22,13 +22,16 @@ T = TypeVar("T")
 IndexKeys = Callable[[Any], Iterable[Hashable]]
 
 
-def field(name: str) -> IndexKeys:
+class field:
     """An index on one field: each row is filed under that field's value."""
 
-    def keys(row: Any) -> tuple[Hashable]:
-        return (getattr(row, name),)
+    __slots__ = ("name",)
 
-    return keys
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, row: Any) -> tuple[Hashable]:
+        return (getattr(row, self.name),)
 
 
 class Table(Generic[T]):
@@ -95,9 +98,16 @@ class Table(Generic[T]):
 
     def _file(self, pk: Hashable, row: T) -> None:
         for name, keys_of in self._indexes.items():
-            new = tuple(dict.fromkeys(keys_of(row)))
             filed = self._filed[name]
             old = filed.get(pk, ())
+            if isinstance(keys_of, field):  # the common case, kept cheap: one value
+                value = getattr(row, keys_of.name)
+                if old == (value,):
+                    self._buckets[name][value][pk] = row
+                    continue
+                new: tuple[Hashable, ...] = (value,)
+            else:
+                new = tuple(dict.fromkeys(keys_of(row)))
             buckets = self._buckets[name]
             for value in old:
                 if value not in new:

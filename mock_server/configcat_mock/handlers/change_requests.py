@@ -15,6 +15,7 @@ from configcat_mock.operations import handles
 from configcat_mock.rules.change_requests import (
     apply,
     approved,
+    audit,
     blocker,
     close,
     conflict,
@@ -166,16 +167,7 @@ def _activity(c: Call, cr: m.ChangeRequest, kind: str, details: str = "") -> Non
 
 
 def _audit(c: Call, cr: m.ChangeRequest, kind: str) -> None:
-    product = c.backend.products[cr.product_id]
-    c.backend.audit(
-        c.user,
-        product.organization_id,
-        product.product_id,
-        kind,
-        cr.title,
-        config_id=cr.config_id,
-        environment_id=cr.environment_id,
-    )
+    audit(c.backend, cr, c.user, kind)
 
 
 def _open(c: Call) -> m.ChangeRequest:

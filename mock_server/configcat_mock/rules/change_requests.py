@@ -69,6 +69,11 @@ def apply(b: Backend, cr: m.ChangeRequest, user: m.User, kind: str) -> None:
             b.set_formula(value, copy.deepcopy(formula))
             touch(b, value, user)
     _finish(b, cr, APPLIED, user)
+    audit(b, cr, user, kind)
+
+
+def audit(b: Backend, cr: m.ChangeRequest, user: m.User, kind: str) -> None:
+    """An audit entry for ``cr`` (its product, config and environment) by ``user``."""
     product = b.products[cr.product_id]
     b.audit(
         user,
