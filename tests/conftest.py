@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from contract_tests.item_ids import one_id_per_operation
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -14,3 +16,8 @@ def _no_ambient_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests decide the environment themselves."""
     for var in ("CONFIGCAT_API_USER", "CONFIGCAT_API_PASS", "CONFIGCAT_API_HOST"):
         monkeypatch.delenv(var, raising=False)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests made by ``schema.parametrize()``: one id per operation (see contract_tests)."""
+    one_id_per_operation(items)
