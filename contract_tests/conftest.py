@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from contract_tests.item_ids import one_id_per_operation
+from contract_tests.operation_items import defer_cases, one_id_per_operation
 from contract_tests.report import RunReport
 from contract_tests.safety import Sandbox, sandbox, sweep
 from contract_tests.targets import (
@@ -25,6 +25,15 @@ REPO = Path(__file__).resolve().parents[1]
 REPORTS = Path(os.environ.get("CONTRACT_REPORTS", REPO / "reports"))
 _report = RunReport(target=target_name(), examples=max_examples())
 _WORKER_REPORT = "contract_report"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_pycollect_makeitem(
+    collector: pytest.Collector, name: str, obj: object
+) -> Iterator[None]:
+    """Each operation's cases are built when its test runs (see operation_items)."""
+    outcome = yield
+    defer_cases(outcome, collector, name, obj)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -38,7 +38,7 @@ class Target:
     app: Any = None  # an ASGI app for in-process targets
     mock: Any = None  # the MockConfigCat behind a mock target, for assertions
     write: bool = True
-    session: Any = None  # a requests.Session for live calls
+    session: Any = None  # the requests.Session schemathesis sends with (in-process, live)
     _changed: bool = field(default=False, repr=False)
 
     @property
@@ -49,9 +49,10 @@ class Target:
     def is_live(self) -> bool:
         return self.name == "live"
 
-    def sent(self, method: str) -> None:
-        """Note a request sent by a single-call phase: a write may have changed the state."""
-        if method.upper() not in ("GET", "HEAD", "OPTIONS"):
+    def sent(self, method: str, status: int) -> None:
+        """Note a request a single-call phase sent: a write that was not refused (4xx: the
+        service changes nothing then) may have changed the state."""
+        if method.upper() not in ("GET", "HEAD", "OPTIONS") and not 400 <= status < 500:
             self._changed = True
 
     def fresh_state(self) -> None:
@@ -154,8 +155,24 @@ def open_target(name: str | None = None) -> Iterator[Target]:
 
     with shared_mock() as mock:
         if name == "mock":
+            from contract_tests.in_process import InProcessSession
+
             url = base_url_for(name)
-            yield Target(name, url, DEMO_USERNAME, DEMO_PASSWORD, app=mock.app, mock=mock)
+            # not entered: entering an ASGIClient starts the app's lifespan, which the mock
+            # does not need
+            session = InProcessSession(mock.app)
+            try:
+                yield Target(
+                    name,
+                    url,
+                    DEMO_USERNAME,
+                    DEMO_PASSWORD,
+                    app=mock.app,
+                    mock=mock,
+                    session=session,
+                )
+            finally:
+                session.close()
             return
         with shared_server() as server:
             yield Target(name, server.url, DEMO_USERNAME, DEMO_PASSWORD, mock=mock)

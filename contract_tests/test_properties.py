@@ -21,11 +21,10 @@ schema = collection_schema()
 
 
 def send_kwargs(target: Target) -> dict[str, Any]:
-    """How a case reaches the target: the ASGI app in-process, else its base URL (and, for
-    the live service, a session that waits out 429 answers)."""
-    if target.app is not None:
-        return {"app": target.app}
-    if target.is_live:
+    """How a case reaches the target: its base URL and, where the target has one, the session
+    to send with (the mock in-process: :mod:`contract_tests.in_process`; the live service: one
+    that waits out 429 answers)."""
+    if target.session is not None:
         return {"base_url": target.base_url, "session": target.session}
     return {"base_url": target.base_url}
 
@@ -44,7 +43,7 @@ def test_operation(
     kwargs = send_kwargs(target)
     try:
         response = case.call(**kwargs)
-        target.sent(case.method)
+        target.sent(case.method, response.status_code)
         run_report.answered(label, response.status_code)
         case.validate_response(response, transport_kwargs=kwargs)
     except FailureGroup as group:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from contract_tests.item_ids import one_id_per_operation
+from contract_tests.operation_items import one_id_per_operation
 
 REPO = Path(__file__).resolve().parents[1]
 

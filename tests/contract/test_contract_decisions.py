@@ -112,14 +112,17 @@ def test_single_call_cases_meet_the_start_state() -> None:
         ) as http:
             target.fresh_state()
             http.get("/v1/products")
-            target.sent("GET")
+            target.sent("GET", 200)
             target.fresh_state()  # a read changes nothing: no reset needed
             created = http.post(
                 f"/v1/organizations/{DEMO_ORGANIZATION_ID}/products", json={"name": "Left over"}
             )
             assert created.status_code == 201
-            target.sent("POST")
+            target.sent("POST", 400)
             assert mock.dump() != start
+            target.fresh_state()  # a refused write changes nothing: no reset either
+            assert mock.dump() != start
+            target.sent("POST", 201)
             target.fresh_state()
             assert mock.dump() == start
             # the same create again is not refused as a duplicate
