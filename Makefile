@@ -86,7 +86,13 @@ test: lint typecheck pytest ## ruff, mypy and the unit tests (bootstraps .venv a
 
 CONTRACT_PYTEST = $(BIN)/pytest contract_tests -c contract_tests/pytest.ini --rootdir=. --junitxml=reports/contract-junit.xml
 
-# CONTRACT_INCLUDE='^GET /v1/products/\{productId\}$' narrows the run to one operation
+# CONTRACT_INCLUDE='^GET /v1/products/\{productId\}$' narrows the run to one operation: a
+# regular expression, handed to the suite as written (make would read its `$` as its own)
+ifdef CONTRACT_INCLUDE
+override CONTRACT_INCLUDE := $(value CONTRACT_INCLUDE)
+export CONTRACT_INCLUDE
+endif
+
 contract: $(INSTALLED) $(GEN_PKG)/__init__.py ## the contract suite against the embedded mock server (in-process)
 	CONTRACT_TARGET=mock $(CONTRACT_PYTEST) -n $(CONTRACT_WORKERS) $(PYTEST_ARGS)
 

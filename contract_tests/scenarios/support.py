@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from uuid import UUID
 
 from configcat_publicapi import ConfigCatClient
 from configcat_publicapi_client.models import (
@@ -24,10 +25,12 @@ from configcat_publicapi_client.models import (
     CreateConfigRequest,
     CreateEnvironmentModel,
     CreateProductRequest,
+    CreateSegmentModel,
     CreateSettingInitialValues,
     EnvironmentModel,
     EvaluationVersion,
     ProductModel,
+    SegmentModel,
 )
 from contract_tests.safety import sandbox_name
 
@@ -66,6 +69,32 @@ def environment_and_config(
         body=CreateConfigRequest(name="Main", evaluation_version=EvaluationVersion(version)),
     )
     return env, config
+
+
+@contextmanager
+def sandbox_config(
+    cc: ConfigCatClient, organization_id: str, version: str = "v1"
+) -> Iterator[tuple[UUID, UUID, UUID]]:
+    """A throw-away product with an environment and a config of evaluation ``version``:
+    the ids of the three."""
+    with sandbox_product(cc, organization_id) as product:
+        env, config = environment_and_config(cc, product.product_id, version)
+        yield product.product_id, env.environment_id, config.config_id
+
+
+def segment(
+    cc: ConfigCatClient, product_id: Any, name: str, comparator: str, value: str
+) -> SegmentModel:
+    """A segment of the users whose Email ``comparator`` ``value``."""
+    body = CreateSegmentModel.from_dict(
+        {
+            "name": name,
+            "comparisonAttribute": "Email",
+            "comparator": comparator,
+            "comparisonValue": value,
+        }
+    )
+    return cc.segments.create_segment(product_id, body=body)
 
 
 def flag(cc: ConfigCatClient, config_id: Any, key: str, kind: str = "boolean", **extra: Any) -> int:

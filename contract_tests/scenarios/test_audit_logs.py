@@ -5,21 +5,19 @@ from __future__ import annotations
 
 from configcat_publicapi import ConfigCatClient
 from configcat_publicapi_client.models import CreateTagModel
-from contract_tests.scenarios.support import environment_and_config, sandbox_product
+from contract_tests.scenarios.support import sandbox_config
 
 
 def test_audit_logs(cc: ConfigCatClient, organization_id: str) -> None:
     logs = cc.audit_logs
-    with sandbox_product(cc, organization_id) as product:
-        pid = product.product_id
-        env, _ = environment_and_config(cc, pid)
+    with sandbox_config(cc, organization_id) as (pid, eid, _):
         for i in range(3):
             cc.tags.create_tag(pid, body=CreateTagModel(name=f"t{i}"))
         entries = logs.get_auditlogs(pid)
         kinds = [e.audit_log_type_enum for e in entries]
         assert kinds[:3] == ["tagAdded"] * 3, "newest first"
         assert {"productCreated", "environmentCreated", "configCreated"} <= set(kinds)
-        only_env = logs.get_auditlogs(pid, environment_id=env.environment_id)
+        only_env = logs.get_auditlogs(pid, environment_id=eid)
         assert [e.audit_log_type_enum for e in only_env] == ["environmentCreated"]
         page1 = logs.get_auditlogs_v2(pid, page_size=2)
         assert len(page1.data) == 2

@@ -12,15 +12,12 @@ from configcat_publicapi_client.models import (
     UpdateChangeRequestModel,
     UpdateEvaluationFormulaModel,
 )
-from contract_tests.scenarios.support import environment_and_config, flag, sandbox_product
+from contract_tests.scenarios.support import flag, sandbox_config
 
 
 def test_change_request_lifecycle(cc: ConfigCatClient, organization_id: str) -> None:
     crs = cc.change_requests
-    with sandbox_product(cc, organization_id) as product:
-        pid = product.product_id
-        env, config = environment_and_config(cc, pid, "v2")
-        eid, cid = env.environment_id, config.config_id
+    with sandbox_config(cc, organization_id, "v2") as (pid, eid, cid):
         sid = flag(cc, cid, "f")
         body = CreateChangeRequestModel.from_dict(
             {

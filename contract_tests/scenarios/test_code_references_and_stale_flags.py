@@ -5,15 +5,12 @@ from __future__ import annotations
 
 from configcat_publicapi import ConfigCatClient
 from configcat_publicapi_client.models import CodeReferenceRequest, DeleteRepositoryReportsRequest
-from contract_tests.scenarios.support import environment_and_config, flag, sandbox_product
+from contract_tests.scenarios.support import flag, sandbox_config
 
 
 def test_code_references_and_stale_flags(cc: ConfigCatClient, organization_id: str) -> None:
     refs = cc.code_references
-    with sandbox_product(cc, organization_id) as product:
-        pid = product.product_id
-        env, config = environment_and_config(cc, pid)
-        cid = config.config_id
+    with sandbox_config(cc, organization_id) as (pid, eid, cid):
         sid = flag(cc, cid, "old")
         report = {
             "configId": str(cid),
@@ -45,5 +42,5 @@ def test_code_references_and_stale_flags(cc: ConfigCatClient, organization_id: s
         assert refs.get_code_references(sid) == []
         stale = cc.stale_flags.get_staleflags(pid)
         assert stale.product_id == pid
-        assert [e.environment_id for e in stale.environments] == [env.environment_id]
+        assert [e.environment_id for e in stale.environments] == [eid]
         assert stale.configs[0].settings == [], "a flag created just now is not stale"

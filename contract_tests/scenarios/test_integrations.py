@@ -14,14 +14,11 @@ from configcat_publicapi_client.models import (
     IntegrationLinkType,
     ModifyIntegrationRequest,
 )
-from contract_tests.scenarios.support import environment_and_config, flag, sandbox_product, unique
+from contract_tests.scenarios.support import flag, sandbox_config, unique
 
 
 def test_integration_lifecycle(cc: ConfigCatClient, organization_id: str) -> None:
-    with sandbox_product(cc, organization_id) as product:
-        pid = product.product_id
-        env, config = environment_and_config(cc, pid)
-        eid, cid = env.environment_id, config.config_id
+    with sandbox_config(cc, organization_id) as (pid, eid, cid):
         body: dict[str, Any] = {
             "integrationType": "slack",
             "name": "Alerts",
@@ -58,10 +55,8 @@ def test_integration_lifecycle(cc: ConfigCatClient, organization_id: str) -> Non
 def test_integration_links(cc: ConfigCatClient, organization_id: str) -> None:
     links = cc.integration_links
     trello = IntegrationLinkType.TRELLO
-    with sandbox_product(cc, organization_id) as product:
-        env, config = environment_and_config(cc, product.product_id)
-        eid = env.environment_id
-        sid = flag(cc, config.config_id, "f")
+    with sandbox_config(cc, organization_id) as (_, eid, cid):
+        sid = flag(cc, cid, "f")
         key = unique("CARD")
         link = links.add_or_update_integration_link(
             eid,

@@ -13,20 +13,12 @@ from configcat_publicapi_client.models import (
     CreateOrUpdateProxyProfileRequest,
     ProxyProfileSdkKeysRequest,
 )
-from contract_tests.scenarios.support import (
-    SDK_KEY,
-    environment_and_config,
-    sandbox_product,
-    unique,
-)
+from contract_tests.scenarios.support import SDK_KEY, sandbox_config, unique
 
 
 def test_proxy_profile_lifecycle(cc: ConfigCatClient, organization_id: str) -> None:
     proxies = cc.proxy_profiles
-    with sandbox_product(cc, organization_id) as product:
-        pid = product.product_id
-        env, config = environment_and_config(cc, pid)
-        eid, cid = env.environment_id, config.config_id
+    with sandbox_config(cc, organization_id) as (pid, eid, cid):
         profile = proxies.create_proxy_profile(
             organization_id,
             body=CreateOrUpdateProxyProfileRequest.from_dict(

@@ -11,13 +11,13 @@ import pytest
 from configcat_publicapi import BadRequestError, ConfigCatClient, NotFoundError
 from configcat_publicapi.patch import SettingValuePatch
 from configcat_publicapi_client.models import (
-    CreateSegmentModel,
     UpdateEvaluationFormulaModel,
     UpdatePreferencesRequest,
     UpdateSettingValueModel,
     UpdateSettingValuesWithIdModel,
 )
-from contract_tests.scenarios.support import environment_and_config, flag, sandbox_product
+from contract_tests.scenarios import support
+from contract_tests.scenarios.support import flag, sandbox_config
 
 
 def _value(body: dict[str, Any]) -> UpdateSettingValueModel:
@@ -26,21 +26,8 @@ def _value(body: dict[str, Any]) -> UpdateSettingValueModel:
 
 def test_values_v1(cc: ConfigCatClient, organization_id: str) -> None:
     values = cc.setting_values
-    with sandbox_product(cc, organization_id) as product:
-        pid = product.product_id
-        env, config = environment_and_config(cc, pid, "v1")
-        eid, cid = env.environment_id, config.config_id
-        segment = cc.segments.create_segment(
-            pid,
-            body=CreateSegmentModel.from_dict(
-                {
-                    "name": "Beta",
-                    "comparisonAttribute": "Email",
-                    "comparator": "contains",
-                    "comparisonValue": "@example.com",
-                }
-            ),
-        )
+    with sandbox_config(cc, organization_id, "v1") as (pid, eid, cid):
+        segment = support.segment(cc, pid, "Beta", "contains", "@example.com")
         sid = flag(cc, cid, "limit", "int")
         assert values.get_setting_value(eid, sid).value == 0
         body = {
@@ -118,11 +105,8 @@ def test_values_v1(cc: ConfigCatClient, organization_id: str) -> None:
 
 
 def test_reason_required(cc: ConfigCatClient, organization_id: str) -> None:
-    with sandbox_product(cc, organization_id) as product:
-        pid = product.product_id
-        env, config = environment_and_config(cc, pid)
-        eid = env.environment_id
-        sid = flag(cc, config.config_id, "f")
+    with sandbox_config(cc, organization_id) as (pid, eid, cid):
+        sid = flag(cc, cid, "f")
         cc.products.update_product_preferences(
             pid,
             body=UpdatePreferencesRequest.from_dict(

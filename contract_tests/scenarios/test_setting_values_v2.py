@@ -11,11 +11,11 @@ import pytest
 from configcat_publicapi import BadRequestError, ConfigCatClient
 from configcat_publicapi.patch import JsonPatch
 from configcat_publicapi_client.models import (
-    CreateSegmentModel,
     UpdateEvaluationFormulaModel,
     UpdateEvaluationFormulasModel,
 )
-from contract_tests.scenarios.support import environment_and_config, flag, sandbox_product
+from contract_tests.scenarios import support
+from contract_tests.scenarios.support import flag, sandbox_config
 
 
 def _formula(body: dict[str, Any]) -> UpdateEvaluationFormulaModel:
@@ -24,21 +24,8 @@ def _formula(body: dict[str, Any]) -> UpdateEvaluationFormulaModel:
 
 def test_values_v2(cc: ConfigCatClient, organization_id: str) -> None:
     values = cc.setting_values_v2
-    with sandbox_product(cc, organization_id) as product:
-        pid = product.product_id
-        env, config = environment_and_config(cc, pid, "v2")
-        eid, cid = env.environment_id, config.config_id
-        segment = cc.segments.create_segment(
-            pid,
-            body=CreateSegmentModel.from_dict(
-                {
-                    "name": "Staff",
-                    "comparisonAttribute": "Email",
-                    "comparator": "isOneOf",
-                    "comparisonValue": "a@b.c",
-                }
-            ),
-        ).segment_id
+    with sandbox_config(cc, organization_id, "v2") as (pid, eid, cid):
+        segment = support.segment(cc, pid, "Staff", "isOneOf", "a@b.c").segment_id
         base = flag(cc, cid, "base")
         sid = flag(cc, cid, "banner", "string")
         formula = {

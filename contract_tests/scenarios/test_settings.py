@@ -14,15 +14,12 @@ from configcat_publicapi_client.models import (
     SettingType,
     UpdatePredefinedVariationsRequest,
 )
-from contract_tests.scenarios.support import environment_and_config, sandbox_product
+from contract_tests.scenarios.support import sandbox_config
 
 
 def test_setting_lifecycle(cc: ConfigCatClient, organization_id: str) -> None:
     flags = cc.settings
-    with sandbox_product(cc, organization_id) as product:
-        pid = product.product_id
-        env, config = environment_and_config(cc, pid)
-        eid, cid = env.environment_id, config.config_id
+    with sandbox_config(cc, organization_id) as (pid, eid, cid):
         tag = cc.tags.create_tag(pid, body=CreateTagModel(name="beta", color="blue"))
         body = {
             "key": "newCheckout",

@@ -9,23 +9,20 @@ import pytest
 
 from configcat_publicapi import BadRequestError, ConfigCatClient, NotFoundError
 from configcat_publicapi_client.models import (
-    CreateSegmentModel,
     CreateTagModel,
     UpdateSegmentModel,
     UpdateTagModel,
 )
-from contract_tests.scenarios.support import environment_and_config, flag, sandbox_product
+from contract_tests.scenarios.support import flag, sandbox_config, sandbox_product, segment
 
 
 def test_tag_lifecycle(cc: ConfigCatClient, organization_id: str) -> None:
-    with sandbox_product(cc, organization_id) as product:
-        pid = product.product_id
-        _, config = environment_and_config(cc, pid)
+    with sandbox_config(cc, organization_id) as (pid, _, cid):
         tid = cc.tags.create_tag(pid, body=CreateTagModel(name="ops")).tag_id
         assert isinstance(tid, int)
         assert cc.tags.update_tag(tid, body=UpdateTagModel(color="red")).color == "red"
         assert [t.name for t in cc.tags.get_tags(pid)] == ["ops"]
-        sid = flag(cc, config.config_id, "f", tags=[tid])
+        sid = flag(cc, cid, "f", tags=[tid])
         assert [s.setting_id for s in cc.tags.get_settings_by_tag(tid)] == [sid]
         cc.tags.delete_tag(tid)
         with pytest.raises(NotFoundError):
@@ -33,24 +30,13 @@ def test_tag_lifecycle(cc: ConfigCatClient, organization_id: str) -> None:
         assert cc.settings.get_setting(sid).tags == []
 
 
-def _segment(name: str, attribute: str, value: str) -> CreateSegmentModel:
-    return CreateSegmentModel.from_dict(
-        {
-            "name": name,
-            "comparisonAttribute": attribute,
-            "comparator": "contains",
-            "comparisonValue": value,
-        }
-    )
-
-
 def test_segment_lifecycle(cc: ConfigCatClient, organization_id: str) -> None:
     with sandbox_product(cc, organization_id) as product:
         pid = product.product_id
-        seg = cc.segments.create_segment(pid, body=_segment("Beta", "Email", "@x"))
+        seg = segment(cc, pid, "Beta", "contains", "@x")
         assert isinstance(seg.segment_id, uuid.UUID)
         with pytest.raises(BadRequestError):
-            cc.segments.create_segment(pid, body=_segment("BETA", "a", "b"))
+            segment(cc, pid, "BETA", "contains", "b")
         got = cc.segments.update_segment(seg.segment_id, body=UpdateSegmentModel(description="d"))
         assert (got.description, got.name) == ("d", "Beta")
         assert cc.segments.get_segment(seg.segment_id).comparator == "contains"

@@ -7,14 +7,12 @@ import pytest
 from configcat_publicapi import BadRequestError, ConfigCatClient, NotFoundError
 from configcat_publicapi.patch import WebhookPatch
 from configcat_publicapi_client.models import WebHookRequestModel
-from contract_tests.scenarios.support import environment_and_config, sandbox_product
+from contract_tests.scenarios.support import sandbox_config
 
 
 def test_webhook_lifecycle(cc: ConfigCatClient, organization_id: str) -> None:
     hooks = cc.webhooks
-    with sandbox_product(cc, organization_id) as product:
-        pid = product.product_id
-        env, config = environment_and_config(cc, pid)
+    with sandbox_config(cc, organization_id) as (pid, eid, cid):
         body = WebHookRequestModel.from_dict(
             {
                 "url": "https://example.com/hook",
@@ -26,11 +24,11 @@ def test_webhook_lifecycle(cc: ConfigCatClient, organization_id: str) -> None:
                 ],
             }
         )
-        hook = hooks.create_webhook(config.config_id, env.environment_id, body=body)
+        hook = hooks.create_webhook(cid, eid, body=body)
         wid = hook.webhook_id
         assert isinstance(wid, int)
         assert [h.value for h in hook.web_hook_headers] == ["******", "v"]
-        assert hook.config.config_id == config.config_id
+        assert hook.config.config_id == cid
         assert [h.webhook_id for h in hooks.get_webhooks(pid)] == [wid]
         keys = hooks.get_webhook_signing_keys(wid)
         assert keys.key1 and keys.key1 != keys.key2
