@@ -6,9 +6,11 @@ import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from contract_tests.operation_items import defer_cases, one_id_per_operation
 from contract_tests.report import RunReport
 from contract_tests.safety import Sandbox, sandbox, sweep
 from contract_tests.targets import (
@@ -22,9 +24,20 @@ from contract_tests.targets import (
 REPO = Path(__file__).resolve().parents[1]
 REPORTS = Path(os.environ.get("CONTRACT_REPORTS", REPO / "reports"))
 _report = RunReport(target=target_name(), examples=max_examples())
+_WORKER_REPORT = "contract_report"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_pycollect_makeitem(
+    collector: pytest.Collector, name: str, obj: object
+) -> Iterator[None]:
+    """Each operation's cases are built when its test runs (see operation_items)."""
+    outcome = yield
+    defer_cases(outcome, collector, name, obj)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    one_id_per_operation(items)
     if target_name() == "live" and live_credentials_missing():
         missing = " and ".join(live_credentials_missing())
         skip = pytest.mark.skip(reason=f"live target: {missing} not set, so nothing to check")
@@ -33,13 +46,28 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if report.when == "call" and "scenarios" in report.nodeid:
-        name = report.nodeid.split("::")[-1]
-        _report.scenarios[name] = report.outcome
+    if report.when == "call" and "/scenarios/" in report.nodeid:
+        module, _, name = report.nodeid.rpartition("::")
+        _report.scenarios[f"{Path(module).stem}::{name}"] = report.outcome
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """pytest-xdist: a worker finished; add its tallies to the run's report."""
+    data = getattr(node, "workeroutput", {}).get(_WORKER_REPORT)
+    if data is not None:
+        _report.merge(data)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if _report.operations or _report.scenarios or _report.stateful_calls:
+    if _is_worker(session.config):
+        session.config.workeroutput[_WORKER_REPORT] = _report.as_dict()  # type: ignore[attr-defined]
+        return
+    if not _report.empty:
         path = _report.write(REPORTS)
         tr = session.config.pluginmanager.get_plugin("terminalreporter")
         if tr is not None:

@@ -46,6 +46,8 @@ def build_config(name: str, examples: int, username: str, password: str) -> Sche
     data["generation"].update(decisions.generation_overrides())
     for phase, settings in decisions.phase_overrides().items():
         data.setdefault("phases", {}).setdefault(phase, {}).update(settings)
+    write = name == "live" and live_write()
+    data.setdefault("operations", []).extend(decisions.operation_overrides(live_write=write))
     data["auth"] = {"openapi": {"Basic": {"username": username, "password": password}}}
     if name == "live":
         data["rate-limit"] = LIVE_RATE_LIMIT
@@ -84,15 +86,16 @@ def collection_schema() -> Any:
     ``base_url=`` (a server) by the test.
     """
     name = target_name()
-    # one predicate: schemathesis ORs separate include filters, and the live guard must hold
     write = live_write()
     only = re.compile(os.environ.get("CONTRACT_INCLUDE", "") or ".*")
 
-    def selected(ctx: Any) -> bool:
+    def left_out(ctx: Any) -> bool:
         op = ctx.operation
         if name == "live" and not allowed(op.method, op.path, write=write):
-            return False
-        return bool(only.search(f"{op.method.upper()} {op.path}"))
+            return True
+        return not only.search(f"{op.method.upper()} {op.path}")
 
-    schema = root_schema().include(selected)
-    return schema
+    # One exclusion, not an inclusion: schemathesis ORs include filters, and a schema with
+    # ``[[operations]]`` settings (see decisions.operation_overrides) already holds one that
+    # takes every operation, so an include would let everything through.
+    return root_schema().exclude(left_out)

@@ -8,8 +8,10 @@
   API), ``CONFIGCAT_API_USER`` and ``CONFIGCAT_API_PASS``. Read-only unless
   ``CONTRACT_WRITE=1``; see :mod:`contract_tests.safety`.
 
-``CONTRACT_EXAMPLES`` sets the examples per phase and operation (default 4), and
-``CONTRACT_INCLUDE`` a regular expression on ``METHOD /path`` that narrows the operations.
+``CONTRACT_EXAMPLES`` sets the examples per phase and operation (default 4),
+``CONTRACT_INCLUDE`` a regular expression on ``METHOD /path`` that narrows the operations, and
+``CONTRACT_MOCK_RATE_LIMITS=1`` turns the mock's own rate limits on (the service's 20/s and
+500/min per endpoint), to see the suite hold on a target that answers 429.
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ class Target:
     app: Any = None  # an ASGI app for in-process targets
     mock: Any = None  # the MockConfigCat behind a mock target, for assertions
     write: bool = True
-    session: Any = None  # a requests.Session for live calls
+    session: Any = None  # the requests.Session schemathesis sends with (in-process, live)
+    _changed: bool = field(default=False, repr=False)
 
     @property
     def is_mock(self) -> bool:
@@ -45,6 +48,21 @@ class Target:
     @property
     def is_live(self) -> bool:
         return self.name == "live"
+
+    def sent(self, method: str, status: int) -> None:
+        """Note a request a single-call phase sent: a write that was not refused (4xx: the
+        service changes nothing then) may have changed the state."""
+        if method.upper() not in ("GET", "HEAD", "OPTIONS") and not 400 <= status < 500:
+            self._changed = True
+
+    def fresh_state(self) -> None:
+        """Before a single-call case: a mock goes back to its start state if a write since
+        the last reset may have changed it. Only the state: the rate windows keep counting,
+        so a run with the mock's rate limits on still meets its 429s. A live target keeps
+        its state (see :mod:`contract_tests.decisions` for what that means)."""
+        if self.is_mock and self._changed:
+            self.mock.backend.reset()
+            self._changed = False
 
 
 def target_name() -> str:
@@ -85,9 +103,13 @@ def shared_mock() -> Any:
     """The run's mock, made at collection time so the schema can be bound to it."""
     from configcat_mock import MockConfigCat
 
-    # the mock's own rate limits would answer 429 to the suite's bursts; they are tested
-    # in tests/mock, and the suite paces itself only against the live service
-    return MockConfigCat(validate_responses=True, rate_limits=False)
+    # off by default: in-process the suite sends hundreds of requests a second to one
+    # endpoint, and with the limits on most of them would only meet a 429
+    return MockConfigCat(validate_responses=True, rate_limits=mock_rate_limits())
+
+
+def mock_rate_limits() -> bool:
+    return os.environ.get("CONTRACT_MOCK_RATE_LIMITS", "") == "1"
 
 
 @functools.cache
@@ -133,8 +155,24 @@ def open_target(name: str | None = None) -> Iterator[Target]:
 
     with shared_mock() as mock:
         if name == "mock":
+            from contract_tests.in_process import InProcessSession
+
             url = base_url_for(name)
-            yield Target(name, url, DEMO_USERNAME, DEMO_PASSWORD, app=mock.app, mock=mock)
+            # not entered: entering an ASGIClient starts the app's lifespan, which the mock
+            # does not need
+            session = InProcessSession(mock.app)
+            try:
+                yield Target(
+                    name,
+                    url,
+                    DEMO_USERNAME,
+                    DEMO_PASSWORD,
+                    app=mock.app,
+                    mock=mock,
+                    session=session,
+                )
+            finally:
+                session.close()
             return
         with shared_server() as server:
             yield Target(name, server.url, DEMO_USERNAME, DEMO_PASSWORD, mock=mock)

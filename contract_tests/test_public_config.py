@@ -23,7 +23,8 @@ from configcat_mock.delivery.store import store_for
 from configcat_mock.mock import MockConfigCat
 from configcat_mock.seed import DEMO_PASSWORD, DEMO_USERNAME
 from configcat_publicapi import ConfigCatClient
-from contract_tests.scenarios.conftest import Api
+from configcat_publicapi_client.models import CreateProductRequest, CreateTagModel
+from contract_tests.scenarios.support import environment_and_config, flag
 from contract_tests.targets import Target
 
 DOCUMENT = Path(__file__).resolve().parents[1] / "spec" / "public-config.openapi.yaml"
@@ -67,22 +68,22 @@ def mock_with_key(target: Target) -> Iterator[MockConfigCat]:
             rate_limit=None, max_retries=0,
         ) as cc,
     ):  # fmt: skip
-        api = Api(cc.http)
-        org = api.get("/v1/organizations")[0]["organizationId"]
-        product = api.post(f"/v1/organizations/{org}/products", {"name": "Contract"})["productId"]
-        env = api.post(f"/v1/products/{product}/environments", {"name": "Production"})
-        config = api.post(f"/v1/products/{product}/configs", {"name": "Web"})["configId"]
-        client = api.post(f"/v1/products/{product}/tags", {"name": "client"})["tagId"]
+        org = cc.organizations.get_organizations()[0].organization_id
+        product = cc.products.create_product(org, body=CreateProductRequest(name="Contract"))
+        pid = product.product_id
+        env, config = environment_and_config(cc, pid)
+        client = cc.tags.create_tag(pid, body=CreateTagModel(name="client")).tag_id
         for key, kind in (("on", "boolean"), ("name", "string"), ("limit", "double")):
-            flag = {"key": key, "name": key, "settingType": kind, "tags": [client]}
-            api.post(f"/v1/configs/{config}/settings", flag)
-        server_only = {"key": "serverOnly", "name": "serverOnly", "settingType": "string"}
-        api.post(f"/v1/configs/{config}/settings", server_only)
-        env = env["environmentId"]
+            flag(cc, config.config_id, key, kind, tags=[client])
+        flag(cc, config.config_id, "serverOnly", "string")
         with mock.backend.lock:
             store = store_for(mock.backend)
             store.sync()
-            store.client_keys.add(ClientKey(KEY, config, env, monthly_quota=100_000))
+            store.client_keys.add(
+                ClientKey(
+                    KEY, str(config.config_id), str(env.environment_id), monthly_quota=100_000
+                )
+            )
         CURRENT.app = mock.app
         yield mock
         CURRENT.app = None

@@ -37,7 +37,7 @@ def test_stateful(target: Target, run_report: RunReport, live_sandbox: Sandbox |
 
         def after_call(self, response: Any, case: Any) -> None:
             super().after_call(response, case)
-            run_report.stateful_calls[case.operation.label] += 1
+            run_report.stateful_call(case.operation.label, response.status_code)
 
     settings = hypothesis.settings(
         max_examples=max(2, max_examples() * 2),

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from loopback_http import LoopbackFiles, serve_files
 
+from contract_tests.operation_items import one_id_per_operation
+
 # the plugin's own behaviour (leak guard, fixtures) is tested by running pytest inside a test
 pytest_plugins = ["pytester"]
 
@@ -26,3 +28,8 @@ def loopback_files() -> Iterator[LoopbackFiles]:
     """A plain-HTTP server on 127.0.0.1 serving ``files``; stopped after the test."""
     with serve_files() as state:
         yield state
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests made by ``schema.parametrize()``: one id per operation (see contract_tests)."""
+    one_id_per_operation(items)

@@ -1,53 +1,60 @@
 """The end-to-end story of a flag: product, environments, config, flag, a value per
-environment, read back by SDK key, audit log entries, delete."""
+environment, read back by SDK key, a JSON Patch, audit log entries, delete."""
 
 from __future__ import annotations
 
-from typing import Any
+import pytest
 
-from contract_tests.scenarios.conftest import Api
+from configcat_publicapi import ConfigCatClient, NotFoundError
+from configcat_publicapi.patch import SettingPatch
+from configcat_publicapi_client.models import (
+    CreateConfigRequest,
+    CreateEnvironmentModel,
+    CreateSettingInitialValues,
+    SettingType,
+    UpdateSettingValueModel,
+)
+from contract_tests.scenarios.support import sandbox_product
 
 
-def test_flag_lifecycle(api: Api, product: dict[str, Any]) -> None:
-    pid = product["productId"]
-    prod_env = api.post(f"/v1/products/{pid}/environments", {"name": "Production"}, expect=201)
-    test_env = api.post(f"/v1/products/{pid}/environments", {"name": "Test"}, expect=201)
-    config = api.post(f"/v1/products/{pid}/configs", {"name": "Main"}, expect=201)
-    cid = config["configId"]
-    flag = api.post(
-        f"/v1/configs/{cid}/settings",
-        {"key": "newCheckout", "name": "New checkout", "settingType": "boolean", "hint": "rollout"},
-        expect=201,
-    )
-    sid = flag["settingId"]
-    assert [s["settingId"] for s in api.get(f"/v1/configs/{cid}/settings")] == [sid]
+def test_flag_lifecycle(cc: ConfigCatClient, organization_id: str) -> None:
+    with sandbox_product(cc, organization_id) as product:
+        pid = product.product_id
+        prod = cc.environments.create_environment(
+            pid, body=CreateEnvironmentModel(name="Production")
+        )
+        test = cc.environments.create_environment(pid, body=CreateEnvironmentModel(name="Test"))
+        cid = cc.configs.create_config(pid, body=CreateConfigRequest(name="Main")).config_id
+        flag = cc.flags.create_setting(
+            cid,
+            body=CreateSettingInitialValues(
+                key="newCheckout",
+                name="New checkout",
+                setting_type=SettingType.BOOLEAN,
+                hint="rollout",
+            ),
+        )
+        sid = flag.setting_id
+        assert [s.setting_id for s in cc.flags.get_settings(cid)] == [sid]
 
-    # one value per environment
-    for env, value in ((prod_env, False), (test_env, True)):
-        eid = env["environmentId"]
-        api.put(f"/v1/environments/{eid}/settings/{sid}/value", {"value": value}, expect=200)
-        got = api.get(f"/v1/environments/{eid}/settings/{sid}/value")
-        assert got["value"] is value
+        for env, value in ((prod, False), (test, True)):  # one value per environment
+            eid = env.environment_id
+            cc.setting_values.replace_setting_value(
+                eid, sid, body=UpdateSettingValueModel(value=value)
+            )
+            assert cc.setting_values.get_setting_value(eid, sid).value is value
 
-    # read back by SDK key
-    keys = api.get(f"/v1/configs/{cid}/environments/{test_env['environmentId']}")
-    headers = {"X-CONFIGCAT-SDKKEY": keys["primary"]}
-    by_key = api.get("/v1/settings/newCheckout/value", headers=headers)
-    assert by_key["value"] is True
-    v2 = api.get("/v2/settings/newCheckout/value", headers=headers)
-    assert v2["defaultValue"]["boolValue"] is True
+        scope = cc.for_config_environment(cid, test.environment_id)  # read back by SDK key
+        assert scope.get_value("newCheckout").value is True
+        assert scope.get_value_v2("newCheckout").default_value.bool_value is True
 
-    # a patch through JSON Patch
-    patched = api.patch(
-        f"/v1/settings/{sid}", [{"op": "replace", "path": "/name", "value": "Checkout v2"}]
-    )
-    assert patched["name"] == "Checkout v2"
+        patched = cc.flags.update_setting(sid, body=SettingPatch().name("Checkout v2").build())
+        assert patched.name == "Checkout v2"
 
-    # audit log entries name what happened
-    entries = api.get(f"/v1/products/{pid}/auditlogs")
-    assert entries, "changes must write audit log entries"
+        entries = list(cc.audit_logs.get_auditlogs_v2.paginate(pid, page_size=2))
+        assert len(entries) >= 6, "changes must write audit log entries"
 
-    api.delete(f"/v1/settings/{sid}", expect=204)
-    api.get(f"/v1/settings/{sid}", expect=404)
-    deleted = api.get(f"/v1/configs/{cid}/deleted-settings")
-    assert any(d["key"] == "newCheckout" for d in deleted)
+        cc.flags.delete_setting(sid)
+        with pytest.raises(NotFoundError):
+            cc.flags.get_setting(sid)
+        assert any(d.key == "newCheckout" for d in cc.audit_logs.get_deleted_settings(cid))

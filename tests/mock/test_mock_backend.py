@@ -19,8 +19,9 @@ from configcat_mock.routes import HANDLERS
 from configcat_mock.seed import DEMO_ORGANIZATION_ID
 from configcat_mock.table import Table, field
 from configcat_publicapi import ConfigCatClient
-from contract_tests.scenarios.generated_calls import Gen
-from contract_tests.scenarios.lifecycle import SCENARIOS
+from contract_tests.scenarios.support import scenarios
+
+SCENARIOS = scenarios()
 
 PACKAGE = Path(__file__).resolve().parents[2] / "mock_server" / "configcat_mock"
 
@@ -160,7 +161,7 @@ def test_prerequisite_index_follows_value_changes_and_answers_like_a_scan() -> N
 def test_indexes_agree_with_a_full_scan_after_each_scenario_and_a_reload(scenario: str) -> None:
     with MockConfigCat(rate_limits=False) as mock:
         _prerequisite_world(mock)
-        SCENARIOS[scenario](Gen(_client(mock)), DEMO_ORGANIZATION_ID)
+        SCENARIOS[scenario](_client(mock), DEMO_ORGANIZATION_ID)
         assert mock.backend.check_indexes() == []
         dumped = json.loads(json.dumps(mock.dump()))
         with MockConfigCat(rate_limits=False) as other:

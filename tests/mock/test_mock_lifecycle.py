@@ -1,7 +1,8 @@
-"""Lifecycle scenarios against the mock, through the overlay client and generated functions.
+"""Lifecycle scenarios against the mock, through the overlay client.
 
-Every answer of every scenario is checked against the spec's response schema from the
-request journal, independently of the mock's own shaping.
+The contract suite's scenarios (:func:`contract_tests.scenarios.support.scenarios`) run here
+in-process, and every answer of every scenario is checked against the spec's response schema
+from the request journal, independently of the mock's own shaping.
 """
 
 from __future__ import annotations
@@ -15,23 +16,22 @@ import pytest
 from configcat_mock import MockConfigCat
 from configcat_mock.rules.change_requests import apply_due
 from configcat_mock.seed import DEFAULT_SEED, DEMO_ORGANIZATION_ID
-from configcat_publicapi import ConfigCatClient
-from configcat_publicapi_client.api.change_requests_approval_flow_scheduled_changes_beta import (
-    apply_change_request,
-    approve_change_request,
-    create_change_request,
-    get_change_request,
-    remove_change_request_approval,
+from configcat_publicapi import BadRequestError, ConfigCatClient
+from configcat_publicapi_client.models import (
+    CreateChangeRequestModel,
+    CreateIntegrationModel,
+    CreateProductRequest,
+    UpdatePreferencesRequest,
 )
-from configcat_publicapi_client.api.configs import create_config
-from configcat_publicapi_client.api.environments import create_environment
-from configcat_publicapi_client.api.feature_flag_setting_values_v2 import get_setting_value_v2
-from configcat_publicapi_client.api.feature_flags_settings import create_setting
-from configcat_publicapi_client.api.products import create_product, update_product_preferences
-from contract_tests.scenarios.generated_calls import Gen
-from contract_tests.scenarios.lifecycle import SCENARIOS
+from contract_tests.scenarios.support import (
+    Scenario,
+    environment_and_config,
+    flag,
+    scenarios,
+)
 
 BASE_URL = "http://configcat-mock"
+SCENARIOS = scenarios()
 
 
 def assert_answers_fit_the_spec(mock: MockConfigCat) -> int:
@@ -57,25 +57,38 @@ def mock() -> Iterator[MockConfigCat]:
         assert_answers_fit_the_spec(m)
 
 
+def _client(mock: MockConfigCat, username: str, password: str) -> ConfigCatClient:
+    return ConfigCatClient(
+        username=username, password=password, base_url=BASE_URL, transport=mock.transport
+    )
+
+
 @pytest.fixture
-def gen(mock: MockConfigCat) -> Iterator[Gen]:
-    with ConfigCatClient(
-        username="demo", password="demo", base_url=BASE_URL, transport=mock.transport
-    ) as cc:
-        yield Gen(cc)
+def cc(mock: MockConfigCat) -> Iterator[ConfigCatClient]:
+    with _client(mock, "demo", "demo") as client:
+        yield client
+
+
+def test_every_scenario_module_is_found() -> None:
+    modules = {name.split("::")[0] for name in SCENARIOS}
+    assert {"test_products", "test_settings", "test_setting_values_v2"} <= modules
+    assert len(SCENARIOS) >= 17
 
 
 @pytest.mark.parametrize("name", list(SCENARIOS))
-def test_scenario(name: str, gen: Gen, mock: MockConfigCat) -> None:
-    SCENARIOS[name](gen, DEMO_ORGANIZATION_ID)
+def test_scenario(name: str, cc: ConfigCatClient, mock: MockConfigCat) -> None:
+    scenario: Scenario = SCENARIOS[name]
+    scenario(cc, DEMO_ORGANIZATION_ID)
     checked = assert_answers_fit_the_spec(mock)
     assert checked >= 2, "a scenario makes successful calls"
 
 
-def test_all_scenarios_in_one_state_leave_nothing_behind(gen: Gen, mock: MockConfigCat) -> None:
+def test_all_scenarios_in_one_state_leave_nothing_behind(
+    cc: ConfigCatClient, mock: MockConfigCat
+) -> None:
     before = mock.dump()["tables"]["products"]
     for scenario in SCENARIOS.values():
-        scenario(gen, DEMO_ORGANIZATION_ID)
+        scenario(cc, DEMO_ORGANIZATION_ID)
     assert mock.dump()["tables"]["products"] == before
     operations = {e.operation_id for e in mock.journal.entries if e.status < 300}
     assert len(operations) >= 100, f"scenarios cover {len(operations)} operations"
@@ -97,132 +110,100 @@ def _two_user_seed() -> dict[str, object]:
     return seed
 
 
+def _turn_on(flag_id: int, **extra: object) -> CreateChangeRequestModel:
+    return CreateChangeRequestModel.from_dict(
+        {
+            "title": "on",
+            "bypassApproval": False,
+            "proposedChanges": [
+                {"proposedChange": {"settingId": flag_id, "defaultValue": {"boolValue": True}}}
+            ],
+            **extra,
+        }
+    )
+
+
+def _product_with_flag(cc: ConfigCatClient) -> tuple[object, object, object, int]:
+    """A new product, its environment, a v2 config and boolean flag ``f``."""
+    pid = cc.products.create_product(
+        DEMO_ORGANIZATION_ID, body=CreateProductRequest(name="S")
+    ).product_id
+    env, config = environment_and_config(cc, pid, "v2")
+    return pid, env.environment_id, config.config_id, flag(cc, config.config_id, "f")
+
+
 def test_change_request_needs_another_users_approval() -> None:
     with MockConfigCat(rate_limits=False, seed=_two_user_seed(), journal_bodies=True) as mock:
-        with (
-            ConfigCatClient(
-                username="demo", password="demo", base_url=BASE_URL, transport=mock.transport
-            ) as author,
-            ConfigCatClient(
-                username="rev", password="pw", base_url=BASE_URL, transport=mock.transport
-            ) as reviewer,
-        ):
-            a, r = Gen(author), Gen(reviewer)
-            pid = a(create_product, DEMO_ORGANIZATION_ID, body={"name": "P"}, expect=201)[
-                "productId"
-            ]
-            eid = a(create_environment, pid, body={"name": "Prod"}, expect=201)["environmentId"]
-            cid = a(create_config, pid, body={"name": "C", "evaluationVersion": "v2"}, expect=201)[
-                "configId"
-            ]
-            sid = a(
-                create_setting,
-                cid,
-                body={"key": "f", "name": "F", "settingType": "boolean"},
-                expect=201,
-            )["settingId"]
-            a(
-                update_product_preferences,
+        with _client(mock, "demo", "demo") as author, _client(mock, "rev", "pw") as reviewer:
+            pid, eid, cid, sid = _product_with_flag(author)
+            author.products.update_product_preferences(
                 pid,
-                body={
-                    "approveRequiredEnvironments": [{"environmentId": eid, "approveRequired": True}]
-                },
-                expect=200,
+                body=UpdatePreferencesRequest.from_dict(
+                    {
+                        "approveRequiredEnvironments": [
+                            {"environmentId": str(eid), "approveRequired": True}
+                        ]
+                    }
+                ),
             )
-            cr = a(
-                create_change_request,
-                cid,
-                eid,
-                body={
-                    "title": "on",
-                    "bypassApproval": False,
-                    "proposedChanges": [
-                        {"proposedChange": {"settingId": sid, "defaultValue": {"boolValue": True}}}
-                    ],
-                },
-                expect=201,
-            )["changeRequestId"]
-            a(apply_change_request, cr, expect=400)
-            a(approve_change_request, cr, expect=400)
-            assert r(approve_change_request, cr, expect=200)["approved"] is True
-            assert r(remove_change_request_approval, cr, expect=200)["approved"] is False
-            r(approve_change_request, cr, expect=200)
-            applied = a(apply_change_request, cr, expect=200)
-            assert applied["changeRequestStatus"] == "applied"
-            assert applied["appliedByUserEmail"] == "demo@example.com"
-            value = a(get_setting_value_v2, eid, sid, expect=200)
-            assert value["defaultValue"]["boolValue"] is True
+            crid = author.change_requests.create_change_request(
+                cid, eid, body=_turn_on(sid)
+            ).change_request_id
+            with pytest.raises(BadRequestError):
+                author.change_requests.apply_change_request(crid)
+            with pytest.raises(BadRequestError):
+                author.change_requests.approve_change_request(crid)
+            assert reviewer.change_requests.approve_change_request(crid).approved is True
+            assert reviewer.change_requests.remove_change_request_approval(crid).approved is False
+            reviewer.change_requests.approve_change_request(crid)
+            applied = author.change_requests.apply_change_request(crid)
+            assert applied.change_request_status == "applied"
+            assert applied.applied_by_user_email == "demo@example.com"
+            value = author.setting_values_v2.get_setting_value_v2(eid, sid)
+            assert value.default_value.bool_value is True
         assert_answers_fit_the_spec(mock)
 
 
-def _product_with_flag(gen: Gen) -> tuple[str, str, int]:
-    """A new product, its environment and v2 config, and boolean flag ``f``: env, config, flag."""
-    pid = gen(create_product, DEMO_ORGANIZATION_ID, body={"name": "S"}, expect=201)["productId"]
-    eid = gen(create_environment, pid, body={"name": "Prod"}, expect=201)["environmentId"]
-    cid = gen(create_config, pid, body={"name": "C", "evaluationVersion": "v2"}, expect=201)[
-        "configId"
-    ]
-    sid = gen(
-        create_setting, cid, body={"key": "f", "name": "F", "settingType": "boolean"}, expect=201
-    )["settingId"]
-    return eid, cid, sid
-
-
-def test_scheduled_change_request_applies_when_due(gen: Gen, mock: MockConfigCat) -> None:
-    eid, cid, sid = _product_with_flag(gen)
+def test_scheduled_change_request_applies_when_due(
+    cc: ConfigCatClient, mock: MockConfigCat
+) -> None:
+    _, eid, cid, sid = _product_with_flag(cc)
     soon = datetime.now(UTC) + timedelta(hours=1)
-    body = {
-        "title": "later",
-        "bypassApproval": True,
-        "applyAt": soon.isoformat(),
-        "proposedChanges": [
-            {"proposedChange": {"settingId": sid, "defaultValue": {"boolValue": True}}}
-        ],
-    }
-    crid = gen(create_change_request, cid, eid, body=body, expect=201)["changeRequestId"]
-    assert gen(get_change_request, crid)["changeRequestStatus"] == "open"
-    assert gen(get_setting_value_v2, eid, sid)["defaultValue"]["boolValue"] is False
+    body = _turn_on(sid, bypassApproval=True, applyAt=soon.isoformat())
+    crid = cc.change_requests.create_change_request(cid, eid, body=body).change_request_id
+    assert cc.change_requests.get_change_request(crid).change_request_status == "open"
+    assert cc.setting_values_v2.get_setting_value_v2(eid, sid).default_value.bool_value is False
     assert apply_due(mock.backend, soon - timedelta(minutes=1)) == 0
     assert apply_due(mock.backend, soon + timedelta(seconds=1)) == 1
-    assert gen(get_change_request, crid)["changeRequestStatus"] == "applied"
-    assert gen(get_setting_value_v2, eid, sid)["defaultValue"]["boolValue"] is True
+    assert cc.change_requests.get_change_request(crid).change_request_status == "applied"
+    assert cc.setting_values_v2.get_setting_value_v2(eid, sid).default_value.bool_value is True
 
 
-def test_past_schedule_applies_on_the_next_request(gen: Gen) -> None:
-    eid, cid, sid = _product_with_flag(gen)
-    body = {
-        "title": "now",
-        "bypassApproval": True,
-        "applyAt": "2020-01-01T00:00:00Z",
-        "proposedChanges": [
-            {"proposedChange": {"settingId": sid, "defaultValue": {"boolValue": True}}}
-        ],
-    }
-    crid = gen(create_change_request, cid, eid, body=body, expect=201)["changeRequestId"]
-    assert gen(get_change_request, crid)["changeRequestStatus"] == "applied"
+def test_past_schedule_applies_on_the_next_request(cc: ConfigCatClient) -> None:
+    _, eid, cid, sid = _product_with_flag(cc)
+    body = _turn_on(sid, bypassApproval=True, applyAt="2020-01-01T00:00:00Z")
+    crid = cc.change_requests.create_change_request(cid, eid, body=body).change_request_id
+    assert cc.change_requests.get_change_request(crid).change_request_status == "applied"
 
 
-def test_deleting_a_config_or_environment_clears_references(gen: Gen) -> None:
-    from configcat_publicapi_client.api.configs import delete_config
-    from configcat_publicapi_client.api.environments import delete_environment
-    from configcat_publicapi_client.api.integrations import create_integration, get_integration
-
-    pid = gen(create_product, DEMO_ORGANIZATION_ID, body={"name": "R"}, expect=201)["productId"]
-    eid = gen(create_environment, pid, body={"name": "Prod"}, expect=201)["environmentId"]
-    cid = gen(create_config, pid, body={"name": "C"}, expect=201)["configId"]
-    iid = gen(
-        create_integration,
+def test_deleting_a_config_or_environment_clears_references(cc: ConfigCatClient) -> None:
+    pid = cc.products.create_product(
+        DEMO_ORGANIZATION_ID, body=CreateProductRequest(name="R")
+    ).product_id
+    env, config = environment_and_config(cc, pid)
+    integration = cc.integrations.create_integration(
         pid,
-        body={
-            "integrationType": "dataDog",
-            "name": "dd",
-            "parameters": {"apikey": "k"},
-            "environmentIds": [eid],
-            "configIds": [cid],
-        },
-        expect=201,
-    )["integrationId"]
-    gen(delete_config, cid, expect=204)
-    gen(delete_environment, eid, expect=204)
-    got = gen(get_integration, iid, expect=200)
-    assert (got["configIds"], got["environmentIds"]) == ([], [])
+        body=CreateIntegrationModel.from_dict(
+            {
+                "integrationType": "dataDog",
+                "name": "dd",
+                "parameters": {"apikey": "k"},
+                "environmentIds": [str(env.environment_id)],
+                "configIds": [str(config.config_id)],
+            }
+        ),
+    )
+    cc.configs.delete_config(config.config_id)
+    cc.environments.delete_environment(env.environment_id)
+    got = cc.integrations.get_integration(integration.integration_id)
+    assert (got.config_ids, got.environment_ids) == ([], [])

@@ -17,8 +17,7 @@ import pytest
 from configcat_mock import MockConfigCat
 from configcat_mock.seed import DEMO_ORGANIZATION_ID
 from configcat_publicapi import ConfigCatClient
-from contract_tests.scenarios.generated_calls import Gen
-from contract_tests.scenarios.lifecycle import SCENARIOS
+from contract_tests.scenarios.support import scenarios
 
 CLI = [sys.executable, "-m", "configcat_mock"]
 
@@ -75,11 +74,16 @@ READS = [
 def test_dump_loads_back_to_the_same_state() -> None:
     with MockConfigCat(rate_limits=False) as first:
         ids = build(first)
-        for scenario in ("settings", "webhooks", "proxy_profiles"):
-            cc = ConfigCatClient(
-                username="demo", password="demo", base_url="http://m", transport=first.transport
-            )
-            SCENARIOS[scenario](Gen(cc), DEMO_ORGANIZATION_ID)
+        every = scenarios()
+        cc = ConfigCatClient(
+            username="demo", password="demo", base_url="http://m", transport=first.transport
+        )
+        for name in (
+            "test_settings::test_setting_lifecycle",
+            "test_webhooks::test_webhook_lifecycle",
+            "test_proxy_profiles::test_proxy_profile_lifecycle",
+        ):
+            every[name](cc, DEMO_ORGANIZATION_ID)
         dumped = json.loads(json.dumps(first.dump()))
         answers = [http(first).get(p.format(**ids)).json() for p in READS]
         with MockConfigCat(rate_limits=False) as second:

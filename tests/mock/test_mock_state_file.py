@@ -25,8 +25,9 @@ from configcat_mock import MockConfigCat
 from configcat_mock.seed import DEMO_ORGANIZATION_ID
 from configcat_mock.state_file import StateFile, StateFileError
 from configcat_publicapi import ConfigCatClient
-from contract_tests.scenarios.generated_calls import Gen
-from contract_tests.scenarios.lifecycle import SCENARIOS
+from contract_tests.scenarios.support import scenarios
+
+SCENARIOS = scenarios()
 
 CLI = [sys.executable, "-m", "configcat_mock"]
 
@@ -103,7 +104,7 @@ def test_a_restart_gives_back_the_same_state(tmp_path: Path, scenario: str) -> N
     with MockConfigCat(rate_limits=False, state_file=path) as mock:
         product_with_values(http(mock))
         cc = ConfigCatClient("demo", "demo", base_url="http://m", transport=mock.transport)
-        SCENARIOS[scenario](Gen(cc), DEMO_ORGANIZATION_ID)
+        SCENARIOS[scenario](cc, DEMO_ORGANIZATION_ID)
         before = json.loads(json.dumps(mock.dump()))
     with MockConfigCat(rate_limits=False, state_file=path) as again:
         assert again.dump() == before
