@@ -31,8 +31,9 @@ EPILOG = f"""\
 Default credentials (HTTP Basic): username {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r}.
 A seed file is a state as returned by GET /_mock/state; `configcat-mock seed` prints the
 default one. Control API: /_mock/reset, /_mock/state, /_mock/faults, /_mock/rate-limits,
-/_mock/journal, /_mock/health; without --control-token it needs no credentials and answers on
-loopback only, with one every call needs 'Authorization: Bearer <token>'.
+/_mock/journal, /_mock/webhook-deliveries, /_mock/health; without --control-token it needs no
+credentials and answers on loopback only, with one every call needs 'Authorization: Bearer
+<token>'. Webhooks are called on loopback addresses only, unless --webhook-allow-host.
 """
 
 
@@ -202,6 +203,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"seconds an idle connection stays open (default {DEFAULT_KEEP_ALIVE_TIMEOUT})",
     )
     serve.add_argument(
+        "--webhook-allow-host",
+        action="append",
+        metavar="HOST",
+        help="webhooks may call HOST besides loopback addresses (repeat; '*': any host)",
+    )
+    serve.add_argument(
         "--log-level",
         default="warning",
         choices=["critical", "error", "warning", "info", "debug", "trace"],
@@ -232,6 +239,7 @@ def serve(args: argparse.Namespace) -> int:
         control_body_limit=args.control_body_limit,
         audit_log_limit=args.audit_log_limit or None,
         state_file=args.state_file,
+        webhook_allow_hosts=args.webhook_allow_host or (),
     )
     if args.faults:
         injector: FaultInjector = mock.app.faults
