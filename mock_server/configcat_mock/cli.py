@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from configcat_mock.audit_log import DEFAULT_AUDIT_LOG_LIMIT
@@ -87,6 +88,24 @@ def _whole_seconds(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError("must be a positive whole number of seconds")
     return number
+
+
+class _SdkKeyAction(argparse.Action):
+    """``--sdk-key`` belongs to the ``--config-json`` given just before it."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        files = getattr(namespace, "config_json", None) or []
+        keys = dict(getattr(namespace, "sdk_keys", None) or {})
+        if not files or len(files) - 1 in keys:
+            parser.error("--sdk-key goes after the --config-json it names the key of")
+        keys[len(files) - 1] = values
+        namespace.sdk_keys = keys
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -203,6 +222,19 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"seconds an idle connection stays open (default {DEFAULT_KEEP_ALIVE_TIMEOUT})",
     )
     serve.add_argument(
+        "--config-json",
+        action="append",
+        metavar="FILE",
+        help="import a config_v6.json or flag-override file (repeat); --sdk-key after it "
+        "names the key it is served under",
+    )
+    serve.add_argument(
+        "--sdk-key",
+        action=_SdkKeyAction,
+        metavar="KEY",
+        help="the SDK key of the --config-json before it (default: a new key, printed)",
+    )
+    serve.add_argument(
         "--webhook-allow-host",
         action="append",
         metavar="HOST",
@@ -241,6 +273,23 @@ def serve(args: argparse.Namespace) -> int:
         state_file=args.state_file,
         webhook_allow_hosts=args.webhook_allow_host or (),
     )
+    sdk_keys: dict[int, str] = getattr(args, "sdk_keys", None) or {}
+    for i, path in enumerate(args.config_json or []):
+        from configcat_mock.config_import import ConfigImportError
+
+        try:
+            done = mock.import_config_json(path, sdk_key=sdk_keys.get(i), name=Path(path).stem)
+        except ConfigImportError as exc:
+            raise ValueError(f"--config-json {path}: {exc}") from None
+        print(
+            f"configcat-mock: {path} served under SDK key {done.sdk_key} (config {done.config_id})",
+            file=sys.stderr,
+        )
+    if args.config_json:
+        state = mock.backend.dump()  # reset goes back to the imported configs
+        if seed and "delivery" in seed:
+            state["delivery"] = seed["delivery"]
+        mock.backend.reseed(state)
     if args.faults:
         injector: FaultInjector = mock.app.faults
         injector.configure_json(_json_arg(args.faults))

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -25,6 +25,7 @@ from configcat_mock.spec import Spec
 from configcat_mock.webhook_sender import WebhookSender
 
 if TYPE_CHECKING:
+    from configcat_mock.config_import import ImportedConfig
     from configcat_mock.transport import AsyncASGITransport, SyncASGITransport
 
 _SPEC_CACHE: dict[str, Spec] = {}
@@ -130,6 +131,21 @@ class MockConfigCat:
         self.app.journal.clear()
         self.app.faults.restart()
         self.app.webhooks.clear()
+
+    def import_config_json(
+        self,
+        source: str | os.PathLike[str] | Mapping[str, Any] | bytes,
+        *,
+        sdk_key: str | None = None,
+        name: str | None = None,
+    ) -> ImportedConfig:
+        """Import a ``config_v6.json`` (``p``, ``f``, ``s``) or a flag-override file
+        (``{"flags": {...}}``): a path, JSON text or a parsed document. Served under
+        ``sdk_key`` (default: a new key) exactly as the document evaluates, and visible
+        through the management API; see :mod:`configcat_mock.config_import`."""
+        from configcat_mock.config_import import import_config_json
+
+        return import_config_json(self, source, sdk_key=sdk_key, name=name)
 
     @property
     def webhook_deliveries(self) -> list[dict[str, Any]]:
