@@ -257,6 +257,14 @@ def serve(args: argparse.Namespace) -> int:
     from configcat_mock.serving import uvicorn_config
 
     check_workers(args.workers)
+    if args.config_json and args.state_file:
+        # a state file already holds the imports of the last start: importing again would
+        # make a second copy of each (and find its SDK key taken)
+        raise ServeError(
+            "--config-json and --state-file do not go together: the state file keeps the "
+            "imported configs; start once with --config-json and without --state-file, "
+            "save GET /_mock/state as a --seed, or drop --config-json"
+        )
     token = control_token(args.host, args.control_token)
     seed = _json_arg(args.seed) if args.seed else None
     limits = RateLimits(args.rate_limit[0], args.rate_limit[1], enabled=not args.no_rate_limit)

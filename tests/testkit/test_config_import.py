@@ -488,3 +488,21 @@ def test_the_fixture_removes_each_import_after_its_test(pytester: pytest.Pyteste
     )
     result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:asyncio", "-p", "no:randomly")
     result.assert_outcomes(passed=2)
+
+
+def test_serve_refuses_config_json_with_a_state_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["serve", "--config-json", "x.json", "--state-file", str(tmp_path / "s.db")]
+    assert main(args) == 2
+    assert "do not go together" in capsys.readouterr().err
+
+
+def test_a_dumped_state_keeps_the_import(target: FlagServer) -> None:
+    target.mock.import_config_json(hand_written(), sdk_key=KEY_IMPORT)
+    before = json.loads(download(target.base_url, KEY_IMPORT))
+    with FlagServer(MockConfigCat(seed=target.mock.dump())) as again:
+        after = json.loads(download(again.base_url, KEY_IMPORT))
+        again.mock.close()
+    assert {**after, "p": {}} == {**before, "p": {}}
+    assert after["p"]["s"] == "production-salt-1"
