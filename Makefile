@@ -30,7 +30,7 @@ unexport PYTHONDONTWRITEBYTECODE
 export PYTHONPYCACHEPREFIX := $(abspath .tool-cache/pycache)
 
 .PHONY: help install spec spec-update spec-drift regenerate test lint format typecheck pytest contract \
-        contract-server contract-live mock bench dist clean
+        contract-server contract-live mock node-sdk bench dist clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -110,6 +110,9 @@ contract-live: $(INSTALLED) $(GEN_PKG)/__init__.py ## the contract suite against
 
 mock: $(INSTALLED) $(GEN_PKG)/__init__.py ## run the mock server on HOST:PORT (default 127.0.0.1:8080)
 	$(BIN)/configcat-mock serve --host $(HOST) --port $(PORT)
+
+node-sdk: ## install the official Node SDK under .tool-cache/node (the import proof's second SDK)
+	npm install --no-audit --no-fund --prefix .tool-cache/node configcat-node@11
 
 bench: $(INSTALLED) $(GEN_PKG)/__init__.py ## run the benchmarks in bench/ and print their ratios
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done

@@ -26,7 +26,7 @@ def serve_files() -> Iterator[LoopbackFiles]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             state.hits.append(self.path)
-            body = state.files.get(self.path)
+            body = state.files.get(self.path.partition("?")[0])  # a query does not matter
             self.send_response(200 if body is not None else 404)
             self.send_header("Content-Length", str(len(body or b"")))
             self.end_headers()

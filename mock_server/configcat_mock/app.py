@@ -27,7 +27,7 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 
 from configcat_mock import passwords, permissions
-from configcat_mock.backend import Backend
+from configcat_mock.backend import Backend, ValueChange
 from configcat_mock.context import Call, Reply
 from configcat_mock.delivery.routes import is_delivery_path
 from configcat_mock.errors import MockHTTPError, NotImplementedByMock, Unauthorized
@@ -46,6 +46,7 @@ from configcat_mock.routes import HANDLERS
 from configcat_mock.rules.change_requests import apply_due
 from configcat_mock.spec import Operation, Spec
 from configcat_mock.validation import parse_body, parse_parameters
+from configcat_mock.webhook_sender import WebhookSender
 
 CONTROL_PREFIX = "/_mock"
 _METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
@@ -84,8 +85,11 @@ class MockApp:
         enforce_permissions: bool = False,
         control_token: str | None = None,
         body_limits: BodyLimits | None = None,
+        webhooks: WebhookSender | None = None,
     ) -> None:
         self.backend = backend
+        self.webhooks = webhooks or WebhookSender()
+        """Sends the webhooks of value changes (see :mod:`configcat_mock.webhook_sender`)."""
         self.control_token = control_token
         self.body_limits = body_limits or BodyLimits()
         self.enforce_permissions = enforce_permissions
@@ -281,14 +285,22 @@ class MockApp:
         backend = self.backend
         # with a state file, what the request changed is written before the answer
         with backend.lock:
-            if backend.change_requests:
-                with backend.tracked():
-                    apply_due(backend)  # scheduled change requests whose time has come
-            with backend.tracked(reads=op.method != "GET"):
-                if self.enforce_permissions:
-                    permissions.check(backend, user, op.operation_id, path, header_values)
-                call = Call(backend, op, user, path, params, header_values, body, schemas)
-                result = handler(call)
+            # the values this request stores, for the webhooks (sent off the request path)
+            changes: list[ValueChange] = []
+            backend.value_changes = changes
+            try:
+                if backend.change_requests:
+                    with backend.tracked():
+                        apply_due(backend)  # scheduled change requests whose time has come
+                with backend.tracked(reads=op.method != "GET"):
+                    if self.enforce_permissions:
+                        permissions.check(backend, user, op.operation_id, path, header_values)
+                    call = Call(backend, op, user, path, params, header_values, body, schemas)
+                    result = handler(call)
+            finally:
+                backend.value_changes = None
+                if changes:  # also when the handler failed after storing some
+                    self.webhooks.notify(backend, changes)
         status = op.success[0][0] if op.success else 200
         if isinstance(result, Reply):
             status, result = result.status, result.body

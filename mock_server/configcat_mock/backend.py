@@ -107,6 +107,19 @@ TABLES: dict[str, tuple[type[Any], Callable[[Any], Hashable]]] = {
 }
 
 
+@attrs.frozen
+class ValueChange:
+    """A setting value stored anew (what webhooks report): before and after, by whom, why."""
+
+    setting_id: int
+    environment_id: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+    user_email: str | None = None
+    user_name: str | None = None
+    why: str | None = None
+
+
 def new_table(name: str) -> Table[Any]:
     """An empty table ``name`` with its indexes: every reference field, and the extras."""
     cls, key = TABLES[name]
@@ -167,6 +180,8 @@ class Backend:
         """The delivery section a state file held, for the delivery store to start from."""
         self._saved: dict[tuple[str, Hashable], str] = {}
         self._saved_meta: dict[str, Any] = {}
+        self.value_changes: list[ValueChange] | None = None
+        """While a list (the app sets one per request), every stored value is noted in it."""
         self.reset()
 
     @property
@@ -559,8 +574,28 @@ class Backend:
         )
         self.audit_logs.trim(self.audit_log_limit)
 
-    def set_formula(self, value: m.SettingValue, formula: dict[str, Any]) -> None:
-        """Store a new formula (and file the value under the prerequisites it names)."""
+    def set_formula(
+        self,
+        value: m.SettingValue,
+        formula: dict[str, Any],
+        *,
+        by: m.User | None = None,
+        why: str | None = None,
+    ) -> None:
+        """Store a new formula (and file the value under the prerequisites it names). Every
+        value write comes here: with :attr:`value_changes` a list, the change is noted in it."""
+        if self.value_changes is not None and formula != value.formula:
+            self.value_changes.append(
+                ValueChange(
+                    value.setting_id,
+                    value.environment_id,
+                    value.formula,
+                    formula,
+                    by.email if by else None,
+                    by.full_name if by else None,
+                    why,
+                )
+            )
         value.formula = formula
         self.setting_values.refresh(value)
 

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from configcat_mock.audit_log import DEFAULT_AUDIT_LOG_LIMIT
@@ -31,8 +32,9 @@ EPILOG = f"""\
 Default credentials (HTTP Basic): username {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r}.
 A seed file is a state as returned by GET /_mock/state; `configcat-mock seed` prints the
 default one. Control API: /_mock/reset, /_mock/state, /_mock/faults, /_mock/rate-limits,
-/_mock/journal, /_mock/health; without --control-token it needs no credentials and answers on
-loopback only, with one every call needs 'Authorization: Bearer <token>'.
+/_mock/journal, /_mock/webhook-deliveries, /_mock/health; without --control-token it needs no
+credentials and answers on loopback only, with one every call needs 'Authorization: Bearer
+<token>'. Webhooks are called on loopback addresses only, unless --webhook-allow-host.
 """
 
 
@@ -86,6 +88,24 @@ def _whole_seconds(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError("must be a positive whole number of seconds")
     return number
+
+
+class _SdkKeyAction(argparse.Action):
+    """``--sdk-key`` belongs to the ``--config-json`` given just before it."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        files = getattr(namespace, "config_json", None) or []
+        keys = dict(getattr(namespace, "sdk_keys", None) or {})
+        if not files or len(files) - 1 in keys:
+            parser.error("--sdk-key goes after the --config-json it names the key of")
+        keys[len(files) - 1] = values
+        namespace.sdk_keys = keys
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -202,6 +222,25 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"seconds an idle connection stays open (default {DEFAULT_KEEP_ALIVE_TIMEOUT})",
     )
     serve.add_argument(
+        "--config-json",
+        action="append",
+        metavar="FILE",
+        help="import a config_v6.json or flag-override file (repeat); --sdk-key after it "
+        "names the key it is served under",
+    )
+    serve.add_argument(
+        "--sdk-key",
+        action=_SdkKeyAction,
+        metavar="KEY",
+        help="the SDK key of the --config-json before it (default: a new key, printed)",
+    )
+    serve.add_argument(
+        "--webhook-allow-host",
+        action="append",
+        metavar="HOST",
+        help="webhooks may call HOST besides loopback addresses (repeat; '*': any host)",
+    )
+    serve.add_argument(
         "--log-level",
         default="warning",
         choices=["critical", "error", "warning", "info", "debug", "trace"],
@@ -218,6 +257,14 @@ def serve(args: argparse.Namespace) -> int:
     from configcat_mock.serving import uvicorn_config
 
     check_workers(args.workers)
+    if args.config_json and args.state_file:
+        # a state file already holds the imports of the last start: importing again would
+        # make a second copy of each (and find its SDK key taken)
+        raise ServeError(
+            "--config-json and --state-file do not go together: the state file keeps the "
+            "imported configs; start once with --config-json and without --state-file, "
+            "save GET /_mock/state as a --seed, or drop --config-json"
+        )
     token = control_token(args.host, args.control_token)
     seed = _json_arg(args.seed) if args.seed else None
     limits = RateLimits(args.rate_limit[0], args.rate_limit[1], enabled=not args.no_rate_limit)
@@ -232,7 +279,25 @@ def serve(args: argparse.Namespace) -> int:
         control_body_limit=args.control_body_limit,
         audit_log_limit=args.audit_log_limit or None,
         state_file=args.state_file,
+        webhook_allow_hosts=args.webhook_allow_host or (),
     )
+    sdk_keys: dict[int, str] = getattr(args, "sdk_keys", None) or {}
+    for i, path in enumerate(args.config_json or []):
+        from configcat_mock.config_import import ConfigImportError
+
+        try:
+            done = mock.import_config_json(path, sdk_key=sdk_keys.get(i), name=Path(path).stem)
+        except ConfigImportError as exc:
+            raise ValueError(f"--config-json {path}: {exc}") from None
+        print(
+            f"configcat-mock: {path} served under SDK key {done.sdk_key} (config {done.config_id})",
+            file=sys.stderr,
+        )
+    if args.config_json:
+        state = mock.backend.dump()  # reset goes back to the imported configs
+        if seed and "delivery" in seed:
+            state["delivery"] = seed["delivery"]
+        mock.backend.reseed(state)
     if args.faults:
         injector: FaultInjector = mock.app.faults
         injector.configure_json(_json_arg(args.faults))

@@ -10,6 +10,9 @@ POST     /_mock/seed           load a state and make it the one reset goes back 
 GET/PUT  /_mock/faults         ``{"seed": 1, "rules": [{"route": "*", "rate_503": 0.1}]}``
 GET/PUT  /_mock/rate-limits    ``{"per_second": 20, "per_minute": 500, "enabled": true}``
 GET      /_mock/journal        the requests answered, oldest first; DELETE clears it
+GET      /_mock/webhook-deliveries  the webhook calls made (or refused), oldest first,
+                               each with its attempts; ``?wait=SECONDS`` first waits until
+                               none is queued or being sent; DELETE clears the record
 =======  ====================  ===================================================
 
 Without a control token it takes no credentials and answers on loopback only; with one
@@ -19,6 +22,7 @@ needs ``Authorization: Bearer <token>``: see :mod:`configcat_mock.guards`.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -70,6 +74,7 @@ def control_routes(app: MockApp) -> list[Route]:
         app.limiter.reset()
         app.journal.clear()
         app.faults.restart()
+        app.webhooks.clear()
         return None
 
     async def get_state(request: Request) -> Any:
@@ -119,6 +124,22 @@ def control_routes(app: MockApp) -> list[Route]:
         app.journal.clear()
         return None
 
+    async def get_deliveries(request: Request) -> Any:
+        wait = request.query_params.get("wait")
+        if wait is not None:
+            try:
+                seconds = float(wait)
+                if not 0 <= seconds <= 60:
+                    raise ValueError
+            except ValueError:
+                raise BadRequest("wait", "Seconds to wait, 0 to 60.") from None
+            await asyncio.to_thread(app.webhooks.wait, seconds)
+        return app.webhooks.deliveries()
+
+    async def clear_deliveries(request: Request) -> Any:
+        app.webhooks.clear()
+        return None
+
     return [
         Route("/health", guarded(health), methods=["GET"]),
         Route("/reset", guarded(reset), methods=["POST"]),
@@ -131,6 +152,8 @@ def control_routes(app: MockApp) -> list[Route]:
         Route("/rate-limits", guarded(put_limits), methods=["PUT", "POST"]),
         Route("/journal", guarded(get_journal), methods=["GET"]),
         Route("/journal", guarded(clear_journal), methods=["DELETE"]),
+        Route("/webhook-deliveries", guarded(get_deliveries), methods=["GET"]),
+        Route("/webhook-deliveries", guarded(clear_deliveries), methods=["DELETE"]),
     ]
 
 

@@ -27,6 +27,7 @@ prerequisites: a v2-only shape is refused when the flag set is made, naming the 
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
@@ -41,6 +42,7 @@ from configcat_mock.comparators import (
 )
 
 if TYPE_CHECKING:
+    from configcat_mock.config_import import ImportedConfig
     from configcat_mock.mock import MockConfigCat
     from configcat_mock.server import LoopbackServer
 
@@ -498,6 +500,22 @@ class FlagServer:
         for key, spec in flags.items():
             flag_set.set(key, spec)
         return flag_set
+
+    def import_config_json(
+        self,
+        source: str | os.PathLike[str] | Mapping[str, Any] | bytes,
+        *,
+        sdk_key: str | None = None,
+        name: str | None = None,
+    ) -> ImportedConfig:
+        """A config JSON served to SDKs as it evaluates (see
+        :meth:`MockConfigCat.import_config_json`), with this server's ``base_url``."""
+        done = self.mock.import_config_json(source, sdk_key=sdk_key, name=name)
+        return attrs.evolve(done, base_url=self.base_url)
+
+    def remove(self, imported: ImportedConfig) -> None:
+        """Remove an import (its product) from the fake."""
+        _ok(self._api.delete(f"/v1/products/{imported.product_id}"))
 
 
 def iter_user_comparators(document: Mapping[str, Any]) -> Iterator[str]:

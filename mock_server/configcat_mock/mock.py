@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -21,8 +22,10 @@ from configcat_mock.journal import Journal
 from configcat_mock.ratelimit import RateLimits
 from configcat_mock.seed import DEMO_PASSWORD, DEMO_USERNAME
 from configcat_mock.spec import Spec
+from configcat_mock.webhook_sender import WebhookSender
 
 if TYPE_CHECKING:
+    from configcat_mock.config_import import ImportedConfig
     from configcat_mock.transport import AsyncASGITransport, SyncASGITransport
 
 _SPEC_CACHE: dict[str, Spec] = {}
@@ -54,6 +57,10 @@ class MockConfigCat:
     ``state_file`` keeps the state in an SQLite file: loaded when the mock starts (a new file
     gets the seed), and every write is in it before its answer (see
     :mod:`configcat_mock.state_file`); ``reset()`` and ``load()`` replace what it holds.
+    Webhooks are called after each value change they cover, on loopback addresses only unless
+    ``webhook_allow_hosts`` names the host (``"*"``: any); see
+    :mod:`configcat_mock.webhook_sender`, :meth:`wait_for_webhooks` and
+    :attr:`webhook_deliveries`.
     """
 
     username = DEMO_USERNAME
@@ -76,6 +83,7 @@ class MockConfigCat:
         control_body_limit: int = DEFAULT_CONTROL_BODY_LIMIT,
         audit_log_limit: int | None = DEFAULT_AUDIT_LOG_LIMIT,
         state_file: str | os.PathLike[str] | None = None,
+        webhook_allow_hosts: Iterable[str] = (),
     ) -> None:
         self.spec = load_spec_cached(spec_path)
         self.backend = Backend(seed, id_seed=id_seed, audit_log_limit=audit_log_limit)
@@ -97,6 +105,7 @@ class MockConfigCat:
             enforce_permissions=enforce_permissions,
             control_token=control_token,
             body_limits=BodyLimits(body_limit, control_body_limit),
+            webhooks=WebhookSender(allow_hosts=webhook_allow_hosts),
         )
 
     @cached_property
@@ -121,6 +130,34 @@ class MockConfigCat:
         self.app.limiter.reset()
         self.app.journal.clear()
         self.app.faults.restart()
+        self.app.webhooks.clear()
+
+    def import_config_json(
+        self,
+        source: str | os.PathLike[str] | Mapping[str, Any] | bytes,
+        *,
+        sdk_key: str | None = None,
+        name: str | None = None,
+    ) -> ImportedConfig:
+        """Import a ``config_v6.json`` (``p``, ``f``, ``s``) or a flag-override file
+        (``{"flags": {...}}``): a path, JSON text or a parsed document. Served under
+        ``sdk_key`` (default: a new key) exactly as the document evaluates, and visible
+        through the management API; see :mod:`configcat_mock.config_import`."""
+        from configcat_mock.config_import import import_config_json
+
+        return import_config_json(self, source, sdk_key=sdk_key, name=name)
+
+    @property
+    def webhook_deliveries(self) -> list[dict[str, Any]]:
+        """The webhook calls made or refused, oldest first (``GET /_mock/webhook-deliveries``)."""
+        return self.app.webhooks.deliveries()
+
+    def wait_for_webhooks(self, timeout: float = 10.0) -> list[dict[str, Any]]:
+        """Wait until no webhook is queued or being sent; the deliveries. ``TimeoutError``
+        if some are still on their way after ``timeout`` seconds."""
+        if not self.app.webhooks.wait(timeout):
+            raise TimeoutError(f"webhooks still being sent after {timeout:g} s")
+        return self.webhook_deliveries
 
     def dump(self) -> dict[str, Any]:
         return self.backend.dump()
@@ -133,6 +170,7 @@ class MockConfigCat:
         return self.app.journal
 
     def close(self) -> None:
+        self.app.webhooks.close()
         transport = self.__dict__.get("transport")
         if transport is not None:
             transport.close()

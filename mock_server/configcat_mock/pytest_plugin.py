@@ -8,6 +8,10 @@
                              to ConfigCat SDKs on 127.0.0.1 (:mod:`configcat_mock.flags`); one
                              server per session, a product of its own per call, removed after
                              the test
+``configcat_config_json``    ``configcat_config_json("config_v6.json", sdk_key=APP_KEY)``: your
+                             production config JSON (or a flag-override file) served on the
+                             same server under your key, evaluating as the original; removed
+                             after the test
 
 Tests can pass their own options with ``@pytest.mark.configcat_mock(rate_limits=True, ...)``;
 ``patch=True`` among them also routes every httpx client aimed at ConfigCat's hosts to the
@@ -40,6 +44,7 @@ import pytest
 from configcat_mock import leak_guard
 
 if TYPE_CHECKING:
+    from configcat_mock.config_import import ImportedConfig
     from configcat_mock.flags import FlagServer, FlagSet
     from configcat_mock.mock import MockConfigCat
 
@@ -47,7 +52,13 @@ BASE_URL = "http://configcat-mock"
 INSTALL_HINT = "pip install 'configcat-publicapi[mock]'"
 #: the fixtures during whose tests the leak guard is on
 GUARDED_FIXTURES = frozenset(
-    {"configcat_mock", "configcat_client", "configcat_async_client", "configcat_flags"}
+    {
+        "configcat_mock",
+        "configcat_client",
+        "configcat_async_client",
+        "configcat_flags",
+        "configcat_config_json",
+    }
 )
 GUARD_MODES = ("fixtures", "session", "off")
 _GUARD = pytest.StashKey[tuple[ExitStack, leak_guard.Record]]()
@@ -197,3 +208,19 @@ def configcat_flags(configcat_flag_server: FlagServer) -> Iterator[Any]:
     yield make
     for flag_set in made:
         flag_set.close()
+
+
+@pytest.fixture
+def configcat_config_json(configcat_flag_server: FlagServer) -> Iterator[Any]:
+    """``configcat_config_json(source, sdk_key=None, name=None) -> ImportedConfig`` (with
+    ``sdk_key`` and ``base_url``); see :meth:`configcat_mock.flags.FlagServer.import_config_json`.
+    What a test imported is removed after it, so its SDK key can be used again."""
+    made: list[ImportedConfig] = []
+
+    def load(*args: Any, **kwargs: Any) -> ImportedConfig:
+        made.append(configcat_flag_server.import_config_json(*args, **kwargs))
+        return made[-1]
+
+    yield load
+    for imported in made:
+        configcat_flag_server.remove(imported)

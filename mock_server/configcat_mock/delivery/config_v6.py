@@ -322,6 +322,17 @@ def flag_json(flag: FlagSource, ctx: _Context) -> Json:
         return {"t": cmp.SETTING_TYPE_NUMBER.get(flag.setting_type, 1), **_served(flag, value)}
 
 
+def _segments(source: ConfigSource) -> list[Any]:
+    if source.imported_segments is not None:
+        return list(source.imported_segments)
+    return [segment_json(s, source.salt) for s in source.segments]
+
+
+def served_flag(flag: FlagSource, ctx: _Context) -> Any:
+    """The flag as imported while it is unchanged, else built from its formula."""
+    return flag.imported if flag.imported is not None else flag_json(flag, ctx)
+
+
 def build_config_v6(source: ConfigSource, base_url: str) -> Json:
     """The config_v6 document of ``source``; ``base_url`` goes into ``p.u`` with redirect
     mode 0 (no redirect)."""
@@ -329,8 +340,8 @@ def build_config_v6(source: ConfigSource, base_url: str) -> Json:
     flags = sorted(source.flags, key=lambda f: (f.order, f.key.lower()))
     return {
         "p": {"u": base_url.rstrip("/"), "r": 0, "s": source.salt},
-        "s": [segment_json(s, source.salt) for s in source.segments],
-        "f": {f.key: flag_json(f, ctx) for f in flags},
+        "s": _segments(source),
+        "f": {f.key: served_flag(f, ctx) for f in flags},
     }
 
 
@@ -346,7 +357,7 @@ def encode_config_v6(source: ConfigSource, base_url: str, cache: FlagCache | Non
     head = encode(
         {
             "p": {"u": base_url.rstrip("/"), "r": 0, "s": source.salt},
-            "s": [segment_json(s, source.salt) for s in source.segments],
+            "s": _segments(source),
         }
     )
     parts: dict[str, bytes] = {}  # by key, like the document's dict: a repeated key keeps its place
@@ -355,7 +366,7 @@ def encode_config_v6(source: ConfigSource, base_url: str, cache: FlagCache | Non
         if hit is not None and hit[0] == flag.stamp:
             part = hit[1]
         else:
-            part = encode(flag_json(flag, ctx))
+            part = encode(served_flag(flag, ctx))
             if cache is not None and flag.stamp:
                 cache[flag.setting_id] = (flag.stamp, part)
         parts[flag.key] = part

@@ -6,6 +6,9 @@ lock held.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from configcat_mock.backend import Backend
 from configcat_mock.delivery.hashing import config_salt
 from configcat_mock.delivery.sources import ConfigSource, FlagSource, SegmentSource
@@ -19,6 +22,10 @@ def config_source(backend: Backend, config_id: str, environment_id: str) -> Conf
         return None
     tags = {t.tag_id: t.name for t in backend.tags.where(product_id=config.product_id)}
     values = backend.setting_values.rows
+    imported = config.imported if config.imported else None
+    if imported is not None and imported.get("environmentId") != environment_id:
+        imported = None
+    raw_flags: dict[str, Any] = imported.get("flags", {}) if imported else {}
     flags = tuple(
         FlagSource(
             setting_id=s.setting_id,
@@ -29,6 +36,7 @@ def config_source(backend: Backend, config_id: str, environment_id: str) -> Conf
             tags=tuple(tags[t] for t in s.tag_ids if t in tags),
             order=s.order,
             stamp=v.version_id if v else None,
+            imported=_as_imported(raw_flags.get(str(s.setting_id)), v),
         )
         for s in backend.settings.where(config_id=config_id)
     )
@@ -45,15 +53,49 @@ def config_source(backend: Backend, config_id: str, environment_id: str) -> Conf
             key=lambda g: (g.created_at, g.segment_id),
         )
     )
+    salt = imported.get("salt") if imported else None
     return ConfigSource(
         config_id=config.config_id,
         environment_id=env.environment_id,
         environment_name=env.name,
         evaluation_version=config.evaluation_version,
-        salt=config_salt(config.config_id),
+        salt=salt if isinstance(salt, str) else config_salt(config.config_id),
         flags=flags,
         segments=segments,
+        imported_segments=_imported_segments(imported, segments) if imported else None,
     )
+
+
+def _as_imported(raw: Any, value: Any) -> Mapping[str, Any] | None:
+    """The imported JSON of a flag whose value is still the version it was imported with."""
+    if isinstance(raw, dict) and value is not None and raw.get("stamp") == value.version_id:
+        flag: Mapping[str, Any] = raw["json"]
+        return flag
+    return None
+
+
+def _imported_segments(
+    imported: Mapping[str, Any], segments: tuple[SegmentSource, ...]
+) -> tuple[Mapping[str, Any], ...] | None:
+    """The imported segments, while the product's are exactly the ones imported, unchanged."""
+    models = imported.get("segmentModels") or []
+    now = [
+        {
+            "name": g.name,
+            "comparisonAttribute": g.comparison_attribute,
+            "comparator": g.comparator,
+            "comparisonValue": g.comparison_value,
+        }
+        for g in segments
+    ]
+    then = [
+        {k: m.get(k) for k in ("name", "comparisonAttribute", "comparator", "comparisonValue")}
+        for m in models
+    ]
+    ids = [g.segment_id for g in segments]
+    if ids != list(imported.get("segmentIds") or []) or now != then:
+        return None
+    return tuple(imported.get("segments") or [])
 
 
 def locate_sdk_key(backend: Backend, sdk_key: str) -> tuple[str, str] | None:

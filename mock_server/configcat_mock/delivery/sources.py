@@ -31,6 +31,9 @@ class FlagSource:
     stamp: str | None = None
     """The stored value's version id: a flag built for a stamp can be reused while the
     settings of its config stay as they were (``None``: build every time)."""
+    imported: Mapping[str, Any] | None = None
+    """The flag's config_v6 JSON as imported, served as it is (see
+    :mod:`configcat_mock.config_import`); ``None``: built from ``formula``."""
 
 
 @attrs.frozen
@@ -55,3 +58,6 @@ class ConfigSource:
     salt: str
     flags: tuple[FlagSource, ...]
     segments: tuple[SegmentSource, ...] = ()
+    imported_segments: tuple[Mapping[str, Any], ...] | None = None
+    """The config_v6 segments as imported, served in place of ``segments`` (the product's
+    segments are still the imported ones); ``None``: built from ``segments``."""

@@ -110,7 +110,7 @@ def _store(
     formula: dict[str, Any],
 ) -> None:
     """Saves a changed formula: new version stamp and an audit entry."""
-    c.backend.set_formula(value, formula)
+    c.backend.set_formula(value, formula, by=c.user, why=c.reason)
     touch(c.backend, value, c.user)
     _audit(c, config, env, setting)
 

@@ -41,6 +41,9 @@ class Config:
     order: int = 0
     evaluation_version: str = "v1"
     migrated_config_id: str | None = None
+    imported: dict[str, Any] | None = None
+    """What an imported config JSON holds beyond the management API's models (see
+    :mod:`configcat_mock.config_import`): served as it came while unchanged."""
 
 
 @attrs.define

@@ -66,7 +66,7 @@ def apply(b: Backend, cr: m.ChangeRequest, user: m.User, kind: str) -> None:
     for sid, formula in cr.proposed.items():
         value = b.setting_values.get((int(sid), cr.environment_id))
         if value is not None:
-            b.set_formula(value, copy.deepcopy(formula))
+            b.set_formula(value, copy.deepcopy(formula), by=user, why=cr.reason or cr.title)
             touch(b, value, user)
     _finish(b, cr, APPLIED, user)
     audit(b, cr, user, kind)
