@@ -33,6 +33,7 @@ def load(name: str) -> ModuleType:
 def test_every_example_is_covered() -> None:
     assert sorted(p.name for p in EXAMPLES.glob("*.py")) == [
         "test_checkout_flags.py",
+        "test_own_client.py",
         "test_production_config.py",
         "webhook_receiver.py",
     ]
@@ -42,6 +43,12 @@ def test_the_flags_example_passes(pytester: pytest.Pytester) -> None:
     shutil.copy(EXAMPLES / "test_checkout_flags.py", pytester.path)
     result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:asyncio")
     result.assert_outcomes(passed=1)
+
+
+def test_the_own_client_example_passes(pytester: pytest.Pytester) -> None:
+    shutil.copy(EXAMPLES / "test_own_client.py", pytester.path)
+    result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:asyncio")
+    result.assert_outcomes(passed=2)
 
 
 def test_the_production_config_example_passes(pytester: pytest.Pytester) -> None:
