@@ -1,0 +1,166 @@
+"""The ``configcat-publicapi`` command: export, plan and apply product documents.
+
+Credentials come from ``CONFIGCAT_API_USER`` / ``CONFIGCAT_API_PASS`` (and the host from
+``CONFIGCAT_API_HOST``), as for the library. Exit codes a CI job can use: 0 done or nothing to
+do, 1 an error (a bad document, an API error), 2 changes pending (``plan --detailed-exitcode``).
+``--json`` prints one JSON object; otherwise progress is a rich bar on a terminal (with the
+``workflows`` extra) and plain lines elsewhere, so logs stay readable.
+
+argparse, not click: the standard library is enough for three subcommands and keeps the core
+install free of another dependency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TextIO
+
+from configcat_publicapi._client import ConfigCatClient
+from configcat_publicapi._exceptions import ConfigCatError
+from configcat_publicapi.workflows import DocumentError, apply, dumps, export, load, plan
+from configcat_publicapi.workflows.plan import Change, Plan, Progress
+
+EXIT_OK, EXIT_ERROR, EXIT_PENDING = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="configcat-publicapi",
+        description="Export a ConfigCat product as a document, plan and apply documents.",
+        epilog="Credentials: CONFIGCAT_API_USER, CONFIGCAT_API_PASS (CONFIGCAT_API_HOST).",
+    )
+    sub = top.add_subparsers(dest="command", required=True)
+
+    ex = sub.add_parser("export", help="write a product (or some configs) as a document")
+    ex.add_argument("product_id", help="the product to export")
+    ex.add_argument("--config", action="append", dest="configs", metavar="NAME",
+                    help="export only this config (repeatable)")  # fmt: skip
+    ex.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+    ex.add_argument("--format", choices=["yaml", "json"],
+                    help="default: from the output's suffix, else yaml")  # fmt: skip
+
+    for name, text in (("plan", "show what apply would change"), ("apply", "apply a document")):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("document", type=Path, help="a YAML or JSON product document")
+        p.add_argument("product_id", help="the target product")
+        p.add_argument("--prune", action="store_true",
+                       help="also delete what the document does not hold")  # fmt: skip
+        p.add_argument("--json", action="store_true", help="print JSON")
+        if name == "plan":
+            p.add_argument("--detailed-exitcode", action="store_true",
+                           help="exit 2 when changes are pending, 0 when none")  # fmt: skip
+        else:
+            p.add_argument("--reason", help="the audit log's reason for each value change")
+    return top
+
+
+def _client() -> ConfigCatClient:
+    return ConfigCatClient()
+
+
+def _export(args: argparse.Namespace, out: TextIO) -> int:
+    fmt = args.format or ("json" if args.output and args.output.suffix == ".json" else "yaml")
+    with _client() as cc:
+        text = dumps(export(cc, args.product_id, configs=args.configs), fmt=fmt)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        out.write(text)
+    return EXIT_OK
+
+
+def _print_plan(the_plan: Plan, out: TextIO) -> None:
+    for change in the_plan.changes:
+        out.write(change.describe() + "\n")
+    counts = the_plan.counts()
+    out.write(
+        f"{counts['create']} to create, {counts['update']} to change, "
+        f"{counts['delete']} to delete\n"
+    )
+
+
+def _plan(args: argparse.Namespace, out: TextIO) -> int:
+    with _client() as cc:
+        the_plan = plan(cc, load(args.document), args.product_id, prune=args.prune)
+    if args.json:
+        out.write(json.dumps(the_plan.to_json(), indent=2) + "\n")
+    else:
+        _print_plan(the_plan, out)
+    return EXIT_PENDING if args.detailed_exitcode and the_plan else EXIT_OK
+
+
+@contextmanager
+def _progress(out: TextIO, quiet: bool) -> Iterator[Progress | None]:
+    if quiet:
+        yield None
+        return
+    if out.isatty():
+        try:
+            from rich.progress import Progress as Bar
+        except ImportError:
+            pass
+        else:
+            with Bar(transient=False) as bar:
+                task = bar.add_task("applying", total=None)
+
+                def show(n: int, total: int, change: Change) -> None:
+                    bar.update(task, completed=n, total=total, description=change.describe())
+
+                yield show
+            return
+
+    def line(n: int, total: int, change: Change) -> None:
+        out.write(f"[{n}/{total}] {change.describe()}\n")
+        out.flush()
+
+    yield line
+
+
+def _apply(args: argparse.Namespace, out: TextIO) -> int:
+    document = load(args.document)
+    with _client() as cc, _progress(out, args.json) as progress:
+        result = apply(
+            cc, document, args.product_id, reason=args.reason, prune=args.prune, progress=progress
+        )
+    if args.json:
+        out.write(json.dumps(result.to_json(), indent=2) + "\n")
+    else:
+        out.write(f"{len(result.done)} changes applied\n")
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
+    "export": _export,
+    "plan": _plan,
+    "apply": _apply,
+}
+
+
+def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
+    """Run the command; returns the exit code (0 done, 1 error, 2 changes pending)."""
+    args = _parser().parse_args(argv)
+    stream = out or sys.stdout
+    try:
+        return COMMANDS[args.command](args, stream)
+    except DocumentError as exc:
+        _error(args, stream, {"error": "document", "path": exc.path, "message": exc.message})
+    except (ConfigCatError, OSError, ImportError) as exc:
+        _error(args, stream, {"error": type(exc).__name__, "message": str(exc)})
+    return EXIT_ERROR
+
+
+def _error(args: argparse.Namespace, out: TextIO, info: dict[str, Any]) -> None:
+    if getattr(args, "json", False):
+        out.write(json.dumps(info) + "\n")
+    else:
+        where = f"{info['path']}: " if info.get("path") else ""
+        sys.stderr.write(f"configcat-publicapi: {where}{info['message']}\n")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
