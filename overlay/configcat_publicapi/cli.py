@@ -2,7 +2,8 @@
 
 Credentials come from ``CONFIGCAT_API_USER`` / ``CONFIGCAT_API_PASS`` (and the host from
 ``CONFIGCAT_API_HOST``), as for the library. Exit codes a CI job can use: 0 done or nothing to
-do, 1 an error (a bad document, an API error), 2 changes pending (``plan --detailed-exitcode``).
+do, 1 an error (a bad document, an API error), 2 changes pending (``plan --detailed-exitcode``),
+130 interrupted (Ctrl-C; running the same ``apply`` again resumes it).
 ``--json`` prints one JSON object; otherwise progress is a rich bar on a terminal (with the
 ``workflows`` extra) and plain lines elsewhere, so logs stay readable.
 
@@ -26,6 +27,7 @@ from configcat_publicapi.workflows import DocumentError, apply, dumps, export, l
 from configcat_publicapi.workflows.plan import Change, Plan, Progress
 
 EXIT_OK, EXIT_ERROR, EXIT_PENDING = 0, 1, 2
+EXIT_INTERRUPTED = 130  # the shell's code for a command ended by SIGINT
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -151,6 +153,10 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         _error(args, stream, {"error": "document", "path": exc.path, "message": exc.message})
     except (ConfigCatError, OSError, ImportError) as exc:
         _error(args, stream, {"error": type(exc).__name__, "message": str(exc)})
+    except KeyboardInterrupt:
+        message = "interrupted: run the same command again to resume"
+        _error(args, stream, {"error": "interrupted", "message": message})
+        return EXIT_INTERRUPTED
     return EXIT_ERROR
 
 
