@@ -2,7 +2,9 @@
 
 ``export`` reads a product (or some of its configs) into a versioned document that refers to
 everything by name and key; ``plan`` compares a document with a target product; ``apply``
-makes the target equal to it, resumably and idempotently. The document's JSON Schema is
+makes the target equal to it, resumably and idempotently. ``promote`` copies values between
+environments (or configs) through the same plan, and ``diff_environments`` / ``diff_products``
+compare them. The document's JSON Schema is
 ``schema()`` (the file ``product.schema.json`` of this package).
 """
 
@@ -18,7 +20,22 @@ from configcat_publicapi.workflows.document import (
     schema,
 )
 from configcat_publicapi.workflows.export import Snapshot, export, snapshot
-from configcat_publicapi.workflows.plan import ApplyResult, Change, Plan, apply, canonical, plan
+from configcat_publicapi.workflows.plan import (
+    ApplyResult,
+    Change,
+    Plan,
+    apply,
+    canonical,
+    plan,
+    run_plan,
+)
+from configcat_publicapi.workflows.promote import (
+    ValueDiff,
+    diff_environments,
+    diff_products,
+    promote,
+    promoted,
+)
 
 __all__ = [
     "FORMAT",
@@ -28,15 +45,21 @@ __all__ = [
     "DocumentError",
     "Plan",
     "Snapshot",
+    "ValueDiff",
     "apply",
     "canonical",
     "check_document",
+    "diff_environments",
+    "diff_products",
     "dumps",
     "export",
     "load",
     "loads",
     "plan",
     "problems",
+    "promote",
+    "promoted",
+    "run_plan",
     "schema",
     "snapshot",
 ]

@@ -512,6 +512,18 @@ def apply(
     """
     snap = snapshot(cc, product_id)
     the_plan = plan(cc, document, product_id, prune=prune, target=snap)
+    return run_plan(cc, snap, the_plan, reason=reason, progress=progress)
+
+
+def run_plan(
+    cc: ConfigCatClient,
+    snap: Snapshot,
+    the_plan: Plan,
+    *,
+    reason: str | None = None,
+    progress: Progress | None = None,
+) -> ApplyResult:
+    """Make the changes of ``the_plan``, computed against ``snap``, in order."""
     runner = _Applier(cc, snap, the_plan.document, reason)
     result = ApplyResult(snap.product_id)
     total = len(the_plan.changes)
