@@ -1,8 +1,9 @@
-"""The ``configcat-publicapi`` command: export, plan and apply product documents.
+"""The ``configcat-publicapi`` command: export, plan, apply, diff and promote.
 
 Credentials come from ``CONFIGCAT_API_USER`` / ``CONFIGCAT_API_PASS`` (and the host from
 ``CONFIGCAT_API_HOST``), as for the library. Exit codes a CI job can use: 0 done or nothing to
-do, 1 an error (a bad document, an API error), 2 changes pending (``plan --detailed-exitcode``),
+do, 1 an error (a bad document, an API error), 2 changes pending (``plan`` and ``diff`` with
+``--detailed-exitcode``),
 130 interrupted (Ctrl-C; running the same ``apply`` again resumes it).
 ``--json`` prints one JSON object; otherwise progress is a rich bar on a terminal (with the
 ``workflows`` extra) and plain lines elsewhere, so logs stay readable.
@@ -23,7 +24,18 @@ from typing import Any, TextIO
 
 from configcat_publicapi._client import ConfigCatClient
 from configcat_publicapi._exceptions import ConfigCatError
-from configcat_publicapi.workflows import DocumentError, apply, dumps, export, load, plan
+from configcat_publicapi.workflows import (
+    DocumentError,
+    ValueDiff,
+    apply,
+    diff_environments,
+    diff_products,
+    dumps,
+    export,
+    load,
+    plan,
+    promote,
+)
 from configcat_publicapi.workflows.plan import Change, Plan, Progress
 
 EXIT_OK, EXIT_ERROR, EXIT_PENDING = 0, 1, 2
@@ -58,6 +70,28 @@ def _parser() -> argparse.ArgumentParser:
                            help="exit 2 when changes are pending, 0 when none")  # fmt: skip
         else:
             p.add_argument("--reason", help="the audit log's reason for each value change")
+    d = sub.add_parser("diff", help="compare two environments, or two products")
+    d.add_argument("product_id", help="the product (the left side)")
+    d.add_argument("--from", dest="source", metavar="ENV", help="the left environment")
+    d.add_argument("--to", dest="target", metavar="ENV", help="the right environment")
+    d.add_argument("--config", help="the config (needed when the product has several)")
+    d.add_argument("--product", dest="other", metavar="PRODUCT_ID",
+                   help="compare with this product instead of two environments")  # fmt: skip
+    d.add_argument("--json", action="store_true", help="print JSON")
+    d.add_argument("--detailed-exitcode", action="store_true",
+                   help="exit 2 when the sides differ, 0 when they are equal")  # fmt: skip
+
+    pr = sub.add_parser("promote", help="copy flag values from one environment to another")
+    pr.add_argument("product_id", help="the product")
+    pr.add_argument("--from", dest="source", metavar="ENV", required=True)
+    pr.add_argument("--to", dest="target", metavar="ENV", required=True)
+    pr.add_argument("--config", help="the config (needed when the product has several)")
+    pr.add_argument("--to-config", help="promote into this config, flags paired by key")
+    only = "only these flags (repeatable; shell patterns such as 'checkout_*')"
+    pr.add_argument("--flag", action="append", dest="keys", metavar="KEY_OR_PATTERN", help=only)
+    pr.add_argument("--dry-run", action="store_true", help="show the diff, change nothing")
+    pr.add_argument("--reason", help="the audit log's reason for each value change")
+    pr.add_argument("--json", action="store_true", help="print JSON")
     return top
 
 
@@ -136,10 +170,82 @@ def _apply(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _short(value: Any) -> str:
+    return "-" if value is None else json.dumps(value, separators=(",", ":"))
+
+
+def _diff_table(diffs: list[ValueDiff], left: str, right: str, out: TextIO) -> None:
+    if out.isatty():
+        try:
+            from rich.console import Console
+            from rich.table import Table
+        except ImportError:
+            pass
+        else:
+            table = Table("config", "flag", left, right)
+            for d in diffs:
+                table.add_row(d.config, d.key, _short(d.left), _short(d.right))
+            Console(file=out).print(table)
+            return
+    for d in diffs:
+        out.write(f"{d.config} {d.key}: {_short(d.left)} | {_short(d.right)}\n")
+    out.write(f"{len(diffs)} flags differ\n")
+
+
+def _diff(args: argparse.Namespace, out: TextIO) -> int:
+    with _client() as cc:
+        if args.other:
+            the_plan = diff_products(cc, args.product_id, args.other)
+            if args.json:
+                out.write(json.dumps(the_plan.to_json(), indent=2) + "\n")
+            else:
+                _print_plan(the_plan, out)
+            differ = bool(the_plan)
+        else:
+            if not (args.source and args.target):
+                raise DocumentError("", "give --from ENV and --to ENV, or --product PRODUCT_ID")
+            doc = export(cc, args.product_id)
+            diffs = diff_environments(doc, args.source, args.target, config=args.config)
+            if args.json:
+                out.write(json.dumps([d.to_json() for d in diffs], indent=2) + "\n")
+            else:
+                _diff_table(diffs, args.source, args.target, out)
+            differ = bool(diffs)
+    return EXIT_PENDING if args.detailed_exitcode and differ else EXIT_OK
+
+
+def _promote(args: argparse.Namespace, out: TextIO) -> int:
+    with _client() as cc:
+        the_plan, _ = promote(
+            cc, args.product_id, args.source, args.target, keys=args.keys, config=args.config,
+            target_config=args.to_config, dry_run=True,
+        )  # fmt: skip
+        if not args.json:
+            _print_plan(the_plan, out)
+        if args.dry_run or not the_plan:
+            if args.json:
+                out.write(json.dumps(the_plan.to_json(), indent=2) + "\n")
+            return EXIT_OK
+        with _progress(out, args.json) as progress:
+            _, result = promote(
+                cc, args.product_id, args.source, args.target, keys=args.keys,
+                config=args.config, target_config=args.to_config, reason=args.reason,
+                progress=progress,
+            )  # fmt: skip
+    assert result is not None
+    if args.json:
+        out.write(json.dumps({"plan": the_plan.to_json()} | result.to_json(), indent=2) + "\n")
+    else:
+        out.write(f"{len(result.done)} changes applied\n")
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "export": _export,
     "plan": _plan,
     "apply": _apply,
+    "diff": _diff,
+    "promote": _promote,
 }
 
 

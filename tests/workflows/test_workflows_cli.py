@@ -66,7 +66,7 @@ def test_bad_document_exits_1_with_its_path(served: Org, tmp_path: Path) -> None
     assert json.loads(text)["path"] == "configs[0].settings[0].values.Staging"
 
 
-@pytest.mark.parametrize("command", [[], ["export"], ["plan"], ["apply"]])
+@pytest.mark.parametrize("command", [[], ["export"], ["plan"], ["apply"], ["diff"], ["promote"]])
 def test_help_on_every_subcommand(command: list[str]) -> None:
     done = subprocess.run(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "configcat_publicapi.cli", *command, "--help"],
@@ -75,3 +75,27 @@ def test_help_on_every_subcommand(command: list[str]) -> None:
         check=True,
     )
     assert "usage: configcat-publicapi" in done.stdout
+
+
+def test_diff_and_promote(served: Org) -> None:
+    product = str(served.product())
+    wf.apply(served.cc, full_document(), product)
+    env = ("--from", "Production", "--to", "Staging", "--config", "Legacy")
+
+    code, text = run("diff", product, *env, "--detailed-exitcode")
+    assert code == 2
+    assert text.splitlines()[-1] == "2 flags differ"
+    assert text.splitlines()[0].startswith('Legacy legacyBanner: {"value":"off"')
+
+    code, text = run("promote", product, *env, "--flag", "legacyL*", "--dry-run")
+    assert (code, text.splitlines()[-1]) == (0, "0 to create, 1 to change, 0 to delete")
+    assert run("diff", product, *env, "--json")[1].count('"key"') == 2  # nothing written
+
+    code, text = run("promote", product, *env, "--reason", "release", "--json")
+    assert code == 0
+    assert [c["name"] for c in json.loads(text)["applied"]] == ["legacyBanner", "legacyLimit"]
+    assert run("diff", product, *env, "--detailed-exitcode") == (0, "0 flags differ\n")
+
+    other = str(served.product("Other"))
+    code, text = run("diff", product, "--product", other, "--detailed-exitcode", "--json")
+    assert (code, json.loads(text)["summary"]["create"]) == (2, 14)
