@@ -1,9 +1,9 @@
-"""The ``configcat-publicapi`` command: export, plan, apply, diff and promote.
+"""The ``configcat-publicapi`` command: export, plan, apply, diff, promote and bulk.
 
 Credentials come from ``CONFIGCAT_API_USER`` / ``CONFIGCAT_API_PASS`` (and the host from
 ``CONFIGCAT_API_HOST``), as for the library. Exit codes a CI job can use: 0 done or nothing to
 do, 1 an error (a bad document, an API error), 2 changes pending (``plan`` and ``diff`` with
-``--detailed-exitcode``),
+``--detailed-exitcode``), 1 also when a ``bulk`` write failed (the others are made),
 130 interrupted (Ctrl-C; running the same ``apply`` again resumes it).
 ``--json`` prints one JSON object; otherwise progress is a rich bar on a terminal (with the
 ``workflows`` extra) and plain lines elsewhere, so logs stay readable.
@@ -25,9 +25,11 @@ from typing import Any, TextIO
 from configcat_publicapi._client import ConfigCatClient
 from configcat_publicapi._exceptions import ConfigCatError
 from configcat_publicapi.workflows import (
+    TOGGLE,
     DocumentError,
     ValueDiff,
     apply,
+    bulk_set,
     diff_environments,
     diff_products,
     dumps,
@@ -92,6 +94,23 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("--dry-run", action="store_true", help="show the diff, change nothing")
     pr.add_argument("--reason", help="the audit log's reason for each value change")
     pr.add_argument("--json", action="store_true", help="print JSON")
+
+    b = sub.add_parser("bulk", help="set or toggle many flags by key pattern or tag")
+    b.add_argument("product_id", help="the product")
+    b.add_argument("--env", action="append", dest="environments", required=True, metavar="ENV",
+                   help="an environment to edit (repeatable)")  # fmt: skip
+    b.add_argument("--flag", action="append", dest="keys", metavar="KEY_OR_PATTERN", help=only)
+    b.add_argument("--tag", action="append", dest="tags", metavar="TAG",
+                   help="only flags with one of these tags (repeatable)")  # fmt: skip
+    b.add_argument("--config", action="append", dest="configs", metavar="NAME",
+                   help="only flags of these configs (repeatable)")  # fmt: skip
+    what = b.add_mutually_exclusive_group(required=True)
+    what.add_argument("--toggle", action="store_true", help="invert boolean flags")
+    what.add_argument("--value", type=json.loads, metavar="JSON",
+                      help="the default value to serve: true, 42, 0.5, '\"text\"'")  # fmt: skip
+    b.add_argument("--dry-run", action="store_true", help="show the changes, make none")
+    b.add_argument("--reason", help="the audit log's reason for each value change")
+    b.add_argument("--json", action="store_true", help="print JSON")
     return top
 
 
@@ -240,7 +259,27 @@ def _promote(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _bulk(args: argparse.Namespace, out: TextIO) -> int:
+    value = TOGGLE if args.toggle else args.value
+    with _client() as cc, _progress(out, args.json or args.dry_run) as progress:
+        result = bulk_set(
+            cc, args.product_id, value, environments=args.environments, keys=args.keys,
+            tags=args.tags, configs=args.configs, reason=args.reason, dry_run=args.dry_run,
+            progress=progress,
+        )  # fmt: skip
+    if args.json:
+        out.write(json.dumps(result.to_json(), indent=2) + "\n")
+    elif args.dry_run:
+        _print_plan(result.plan, out)
+    else:
+        for change, error in result.failed:
+            out.write(f"failed: {change.describe()}: {error}\n")
+        out.write(f"{len(result.changed)} changed, {len(result.failed)} failed\n")
+    return EXIT_ERROR if result.failed else EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
+    "bulk": _bulk,
     "export": _export,
     "plan": _plan,
     "apply": _apply,

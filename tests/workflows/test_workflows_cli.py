@@ -99,3 +99,20 @@ def test_diff_and_promote(served: Org) -> None:
     other = str(served.product("Other"))
     code, text = run("diff", product, "--product", other, "--detailed-exitcode", "--json")
     assert (code, json.loads(text)["summary"]["create"]) == (2, 14)
+
+
+def test_bulk(served: Org, capsys: pytest.CaptureFixture[str]) -> None:
+    product = str(served.product())
+    wf.apply(served.cc, full_document(), product)
+    envs = ("--env", "Production", "--env", "Staging")
+    code, text = run("bulk", product, *envs, "--tag", "ui", "--value", '"dark"', "--dry-run")
+    assert code == 0
+    assert "update value theme in Production" in text
+    # isBeta would take true, but theme, a text flag, cannot: refused before any write
+    code, text = run("bulk", product, *envs, "--tag", "client", "--value", "true")
+    assert code == 1
+    err = capsys.readouterr().err
+    assert err.startswith("configcat-publicapi: configs[0].settings[2].values.")
+    assert ".defaultValue.stringValue: True is not of type 'string'" in err
+    code, text = run("bulk", product, "--env", "Staging", "--flag", "isBeta", "--toggle")
+    assert (code, text.splitlines()[-1]) == (0, "1 changed, 0 failed")

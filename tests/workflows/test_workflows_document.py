@@ -77,6 +77,20 @@ BAD: dict[str, tuple[Edit, str, str]] = {
         "configs[0].settings[2].values.Staging.defaultValue",
         "'Sepia' is not defined",
     ),
+    "value of another type": (
+        lambda d: d["configs"][0]["settings"][3]["values"]["Production"].update(
+            defaultValue={"intValue": 1}
+        ),
+        "configs[0].settings[3].values.Production.defaultValue.intValue",
+        "a flag of type double takes doubleValue",
+    ),
+    "v1 value of another type": (
+        lambda d: d["configs"][1]["settings"][1]["values"]["Production"]["rolloutRules"][0].update(
+            value="ten"
+        ),
+        "configs[1].settings[1].values.Production.rolloutRules[0].value",
+        "a flag of type int takes no 'ten'",
+    ),
     "duplicate key": (
         lambda d: d["configs"][0]["settings"].append(copy.deepcopy(d["configs"][0]["settings"][0])),
         "configs[0].settings[4]",

@@ -4,10 +4,12 @@
 everything by name and key; ``plan`` compares a document with a target product; ``apply``
 makes the target equal to it, resumably and idempotently. ``promote`` copies values between
 environments (or configs) through the same plan, and ``diff_environments`` / ``diff_products``
-compare them. The document's JSON Schema is
+compare them. ``bulk_set`` sets or toggles many flags chosen by key pattern or tag, going on
+past a failed write and reporting it. The document's JSON Schema is
 ``schema()`` (the file ``product.schema.json`` of this package).
 """
 
+from configcat_publicapi.workflows.bulk import TOGGLE, BulkResult, bulk_set, with_values
 from configcat_publicapi.workflows.document import (
     FORMAT,
     VERSION,
@@ -39,14 +41,17 @@ from configcat_publicapi.workflows.promote import (
 
 __all__ = [
     "FORMAT",
+    "TOGGLE",
     "VERSION",
     "ApplyResult",
+    "BulkResult",
     "Change",
     "DocumentError",
     "Plan",
     "Snapshot",
     "ValueDiff",
     "apply",
+    "bulk_set",
     "canonical",
     "check_document",
     "diff_environments",
@@ -62,4 +67,5 @@ __all__ = [
     "run_plan",
     "schema",
     "snapshot",
+    "with_values",
 ]

@@ -110,6 +110,13 @@ def problems(document: Document) -> list[DocumentError]:
                 out += _value_problems(
                     config["evaluationVersion"], value, vat, segments, keys, variations
                 )
+                out += _type_problems(setting["settingType"], value, vat)
+            for vi, variation in enumerate(setting.get("predefinedVariations", [])):
+                out += _type_problems(
+                    setting["settingType"],
+                    {"value": variation["value"]},
+                    f"{at}.predefinedVariations[{vi}]",
+                )
     return out
 
 
@@ -164,6 +171,59 @@ def _value_problems(
                         f"{cat}.prerequisiteFlagCondition.prerequisiteKey",
                         f"flag {key!r} is not in this config",
                     )
+
+
+_LITERAL = {
+    "boolean": "boolValue",
+    "string": "stringValue",
+    "int": "intValue",
+    "double": "doubleValue",
+}
+_V1_TYPES: dict[str, tuple[type, ...]] = {
+    "boolean": (bool,),
+    "string": (str,),
+    "int": (int,),
+    "double": (int, float),
+}
+
+
+def _type_problems(setting_type: str, value: Mapping[str, Any], at: str) -> Iterator[DocumentError]:
+    """Values of another type than the flag's (a v2 literal field, a v1 scalar)."""
+    want = _LITERAL[setting_type]
+
+    def walk(item: Any, where: str) -> Iterator[DocumentError]:
+        if isinstance(item, Mapping):
+            literal = [k for k in _LITERAL.values() if k in item]
+            if literal and literal != [want] and "comparisonValue" not in where:
+                yield DocumentError(
+                    f"{where}.{literal[0]}", f"a flag of type {setting_type} takes {want}"
+                )
+            for k, v in item.items():
+                if k not in ("conditions",):
+                    yield from walk(v, f"{where}.{k}")
+        elif isinstance(item, list):
+            for i, v in enumerate(item):
+                yield from walk(v, f"{where}[{i}]")
+
+    if "defaultValue" in value or ("value" in value and isinstance(value["value"], Mapping)):
+        yield from walk(value, at)
+        return
+    kinds = _V1_TYPES[setting_type]
+    scalars = [("value", value["value"])]
+    scalars += [
+        (f"rolloutRules[{i}].value", r["value"])
+        for i, r in enumerate(value.get("rolloutRules", []))
+    ]
+    scalars += [
+        (f"rolloutPercentageItems[{i}].value", r["value"])
+        for i, r in enumerate(value.get("rolloutPercentageItems", []))
+    ]
+    for where, scalar in scalars:
+        bad_bool = isinstance(scalar, bool) and setting_type != "boolean"
+        if bad_bool or not isinstance(scalar, kinds):
+            yield DocumentError(
+                f"{at}.{where}", f"a flag of type {setting_type} takes no {scalar!r}"
+            )
 
 
 def check_document(document: Any) -> Document:

@@ -253,7 +253,7 @@ def plan(
     return out
 
 
-class _Applier:
+class Applier:
     def __init__(self, cc: ConfigCatClient, snap: Snapshot, doc: Document, reason: str | None):
         self.cc = cc
         self.safe = SafeCreates(cc)
@@ -524,7 +524,7 @@ def run_plan(
     progress: Progress | None = None,
 ) -> ApplyResult:
     """Make the changes of ``the_plan``, computed against ``snap``, in order."""
-    runner = _Applier(cc, snap, the_plan.document, reason)
+    runner = Applier(cc, snap, the_plan.document, reason)
     result = ApplyResult(snap.product_id)
     total = len(the_plan.changes)
     for n, change in enumerate(the_plan.changes, 1):
