@@ -4,8 +4,9 @@ Applies a v2 config of ``--flags`` boolean flags (each with a targeting rule in 
 environment) to an empty product of an in-process ``MockConfigCat`` that enforces 20
 requests a second and 500 a minute per endpoint. Printed: the wall time, the 429s the fake
 answered and the ones that reached the caller (target 0), and, side by side, the least time
-the fake's windows allow for the same writes: their ratio is the share of the allowed rate
-that apply reached (target >= 95 %).
+the fake's windows allow for the same writes (each endpoint has its own windows, so the
+busiest endpoint sets it): their ratio is the share of the allowed rate that apply reached
+(target >= 95 %).
 
     python bench/bench_workflows_apply.py [--flags 1000]
 """

@@ -7,8 +7,10 @@ plans nothing. Creates go through :class:`~configcat_publicapi.SafeCreates`, so 
 answer was lost is looked up before it is sent again: no duplicates. Value writes are PUTs
 (idempotent, retried by the client). Pacing is the client's rate limiter; nothing here sleeps.
 
-Order: environments, tags, segments, configs, flags (create and change), predefined
-variations, then values (prerequisites need every flag of the config), then, only with
+Order: environments, tags, segments, configs, then each flag (created or changed, its
+predefined variations) followed by its values, so that creates and value writes, which the
+service limits apart, share the time; a value whose prerequisite flag comes later waits until
+every flag of the config is there. Then, only with
 ``prune=True``, deletes in the reverse order of dependency (flags, configs, segments, tags,
 environments). Deletes are never planned unless asked for.
 
@@ -128,6 +130,15 @@ def _diff_list(
                 changes.append(Change("delete", kind, where, old["name"], before=old))
 
 
+def _prerequisites(value: Mapping[str, Any]) -> set[str]:
+    return {
+        cond["prerequisiteFlagCondition"]["prerequisiteKey"]
+        for rule in value.get("targetingRules", [])
+        for cond in rule["conditions"]
+        if "prerequisiteFlagCondition" in cond
+    }
+
+
 def plan(
     cc: ConfigCatClient,
     document: Document,
@@ -178,6 +189,7 @@ def plan(
             if old.get("description") != config.get("description"):
                 ch.append(Change("update", "config", at, config["name"], old, config))
         old_settings = _by_name(old["settings"], "key")
+        ready: set[str] = set()  # flags of this config already made as the document says
         for si, setting in enumerate(config["settings"]):
             sat = f"{at}.settings[{si}]"
             prev = old_settings.get(setting["key"])
@@ -210,10 +222,14 @@ def plan(
                             **named,
                         )
                     )
+            ready.add(setting["key"])
             for env, value in setting.get("values", {}).items():
                 before = prev["values"].get(env)
                 if before is None or not _same(before, value):
-                    values.append(
+                    # right after its flag, unless it needs a flag made later: then the
+                    # endpoints of creates and value writes share the time (their limits
+                    # are apart), and otherwise after every flag
+                    (ch if _prerequisites(value) <= ready else values).append(
                         Change(
                             "update",
                             "value",
