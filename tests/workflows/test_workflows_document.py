@@ -141,3 +141,18 @@ def test_text_round_trip(fmt: str) -> None:
 def test_unparseable_text_is_a_document_error() -> None:
     with pytest.raises(wf.DocumentError, match="not JSON"):
         wf.loads("{nope")
+
+
+def test_a_flag_type_cannot_change_in_place(source: Org) -> None:
+    product = source.product()
+    wf.apply(source.cc, full_document(), product)
+    doc = full_document()
+    ratio = doc["configs"][0]["settings"][3]
+    ratio["settingType"] = "int"
+    ratio["values"] = {"Production": {"defaultValue": {"intValue": 1}}}
+    source.mock.journal.clear()
+    with pytest.raises(wf.DocumentError) as caught:
+        wf.apply(source.cc, doc, product)
+    assert caught.value.path == "configs[0].settings[3].settingType"
+    assert "'ratio' is double in the target: it cannot become int" in caught.value.message
+    assert [e.method for e in source.mock.journal.entries if e.method != "GET"] == []

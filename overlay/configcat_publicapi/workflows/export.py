@@ -11,7 +11,7 @@ refers to variations by name.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -74,6 +74,26 @@ def variation_name(variation: Mapping[str, Any]) -> str:
     return str(next(iter(literal(variation["value"]).values()), ""))
 
 
+def map_rules(
+    rules: Iterable[Mapping[str, Any]],
+    value: Callable[[Mapping[str, Any]], dict[str, Any]],
+    condition: Callable[[Mapping[str, Any]], dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """Targeting rules with each value and condition mapped (ids to names, or back)."""
+    out = []
+    for rule in rules:
+        r: dict[str, Any] = {"conditions": [condition(c) for c in rule["conditions"]]}
+        if rule.get("percentageOptions"):
+            r["percentageOptions"] = [
+                {"percentage": o["percentage"], "value": value(o["value"])}
+                for o in rule["percentageOptions"]
+            ]
+        else:
+            r["value"] = value(rule["value"])
+        out.append(r)
+    return out
+
+
 class _Names:
     def __init__(self, snap: Snapshot, settings: Iterable[Mapping[str, Any]]) -> None:
         self.segments = {v: k for k, v in snap.segments.items()}
@@ -130,17 +150,7 @@ class _Names:
         out: dict[str, Any] = {"defaultValue": self.value(f["defaultValue"])}
         if f.get("percentageEvaluationAttribute"):
             out["percentageEvaluationAttribute"] = f["percentageEvaluationAttribute"]
-        rules = []
-        for rule in f.get("targetingRules") or []:
-            r: dict[str, Any] = {"conditions": [self.condition(c) for c in rule["conditions"]]}
-            if rule.get("percentageOptions"):
-                r["percentageOptions"] = [
-                    {"percentage": o["percentage"], "value": self.value(o["value"])}
-                    for o in rule["percentageOptions"]
-                ]
-            else:
-                r["value"] = self.value(rule["value"])
-            rules.append(r)
+        rules = map_rules(f.get("targetingRules") or [], self.value, self.condition)
         if rules:
             out["targetingRules"] = rules
         return out

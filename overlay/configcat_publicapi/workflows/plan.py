@@ -31,6 +31,7 @@ from configcat_publicapi.workflows.export import (
     ConfigIds,
     SettingIds,
     Snapshot,
+    map_rules,
     snapshot,
     variation_name,
 )
@@ -130,6 +131,14 @@ def _diff_list(
                 changes.append(Change("delete", kind, where, old["name"], before=old))
 
 
+def _in_place(path: str, what: str, name: str, have: str, want: str) -> None:
+    """Refuse what the service cannot change in place (a config's version, a flag's type)."""
+    if have != want:
+        raise DocumentError(
+            path, f"{what} {name!r} is {have} in the target: it cannot become {want} in place"
+        )
+
+
 def _prerequisites(value: Mapping[str, Any]) -> set[str]:
     return {
         cond["prerequisiteFlagCondition"]["prerequisiteKey"]
@@ -180,12 +189,8 @@ def plan(
             ch.append(Change("create", "config", at, config["name"], after=config | {"order": ci}))
             old = {"settings": []}
         else:
-            if old["evaluationVersion"] != config["evaluationVersion"]:
-                raise DocumentError(
-                    f"{at}.evaluationVersion",
-                    f"config {config['name']!r} is {old['evaluationVersion']} in the target; "
-                    "the evaluation version cannot be changed in place",
-                )
+            _in_place(f"{at}.evaluationVersion", "config", config["name"],
+                      old["evaluationVersion"], config["evaluationVersion"])  # fmt: skip
             if old.get("description") != config.get("description"):
                 ch.append(Change("update", "config", at, config["name"], old, config))
         old_settings = _by_name(old["settings"], "key")
@@ -199,12 +204,8 @@ def plan(
                 ch.append(Change("create", "setting", sat, setting["key"], after=new, **named))
                 prev = {"values": {}}
             else:
-                if prev["settingType"] != setting["settingType"]:
-                    raise DocumentError(
-                        f"{sat}.settingType",
-                        f"flag {setting['key']!r} is {prev['settingType']} in the target; "
-                        "a flag's type cannot be changed in place",
-                    )
+                _in_place(f"{sat}.settingType", "flag", setting["key"],
+                          prev["settingType"], setting["settingType"])  # fmt: skip
                 meta = ("name", "hint", "tags")
                 if not _same({k: prev.get(k) for k in meta}, {k: setting.get(k) for k in meta}):
                     new = setting | {"order": si}
@@ -462,17 +463,7 @@ class _Ids:
         return dict(cond)
 
     def formula(self, f: Mapping[str, Any]) -> dict[str, Any]:
-        rules = []
-        for rule in f.get("targetingRules", []):
-            r: dict[str, Any] = {"conditions": [self.condition(c) for c in rule["conditions"]]}
-            if "percentageOptions" in rule:
-                r["percentageOptions"] = [
-                    {"percentage": o["percentage"], "value": self.value(o["value"])}
-                    for o in rule["percentageOptions"]
-                ]
-            else:
-                r["value"] = self.value(rule["value"])
-            rules.append(r)
+        rules = map_rules(f.get("targetingRules", []), self.value, self.condition)
         out: dict[str, Any] = {
             "defaultValue": self.value(f["defaultValue"]),
             "targetingRules": rules,
