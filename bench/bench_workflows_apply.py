@@ -87,7 +87,7 @@ def main() -> None:
         try:
             result = wf.apply(cc, doc, product, reason="bench")
         except RateLimitError:
-            reached += 1
+            reached = 1  # a 429 the client's limiter and retries did not absorb
             raise
         took = time.perf_counter() - start
         entries = list(mock.journal.entries)
@@ -97,11 +97,15 @@ def main() -> None:
         total_least = sum(least_time(n) for n in writes.values())
         print(f"flags: {args.flags}, changes applied: {len(result.done)}")
         print(f"writes per operation: {dict(writes)}")
-        print(f"apply took {took:.1f} s; least time the windows allow, one endpoint after")
+        print(f"apply took {took:.1f} s")
         print(
-            f"another: {total_least:.1f} s -> {100 * total_least / took:.1f} % of the allowed rate"
+            f"least time the windows allow, endpoints side by side: {bound:.1f} s -> "
+            f"{100 * bound / took:.1f} % of the allowed rate"
         )
-        print(f"(the busiest endpoint alone: {bound:.1f} s)")
+        print(
+            f"least time, one endpoint after another: {total_least:.1f} s -> "
+            f"{100 * total_least / took:.1f} %"
+        )
         print(f"429 answered by the fake: {answered_429}; reaching the caller: {reached}")
         assert not wf.plan(cc, doc, product)
 
