@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from configcat_publicapi._types import NOT_GIVEN
 from configcat_publicapi.safe_create import SafeCreates
 from configcat_publicapi.workflows.document import Document, DocumentError, check_document
 from configcat_publicapi.workflows.export import (
@@ -404,7 +405,7 @@ class Applier:
         ids = self.snap.configs[str(c.config)]
         setting = ids.settings[c.name]
         eid = UUID(self.snap.environments[str(c.environment)])
-        reason = self.reason if self.reason is not None else _NOT_GIVEN
+        reason = self.reason if self.reason is not None else NOT_GIVEN
         if ids.version == "v2":
             body = gm.UpdateEvaluationFormulaModel.from_dict(
                 _Ids(self.snap, ids, c.name).formula(c.after)
@@ -420,9 +421,6 @@ class Applier:
                 body=gm.UpdateSettingValueModel.from_dict(v1),
                 reason=reason,
             )
-
-
-from configcat_publicapi._types import NOT_GIVEN as _NOT_GIVEN  # noqa: E402
 
 
 class _Ids:
