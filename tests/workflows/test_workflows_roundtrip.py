@@ -132,3 +132,17 @@ def test_export_of_selected_configs(source: Org) -> None:
     assert [c["name"] for c in doc["configs"]] == ["Legacy"]
     assert [s["name"] for s in doc["segments"]] == ["Beta testers", "Internal"]
     wf.check_document(doc)
+
+
+def test_the_order_of_environments_configs_and_flags_is_kept(source: Org) -> None:
+    doc = full_document()
+    doc["environments"].reverse()
+    doc["configs"].reverse()
+    doc["configs"][0]["settings"].reverse()
+    product = source.product()
+    wf.apply(source.cc, doc, product)
+    back = wf.export(source.cc, product)
+    assert [e["name"] for e in back["environments"]] == ["Staging", "Production"]
+    assert [c["name"] for c in back["configs"]] == ["Legacy", "Main"]
+    assert [s["key"] for s in back["configs"][0]["settings"]] == ["legacyLimit", "legacyBanner"]
+    assert not wf.plan(source.cc, doc, product)

@@ -120,7 +120,9 @@ def _diff_list(
     for i, item in enumerate(want):
         old = current.get(item["name"])
         if old is None:
-            changes.append(Change("create", kind, f"{where}[{i}]", item["name"], after=item))
+            # environments are listed by their order: keep the document's
+            made = item | {"order": i} if kind == "environment" else item
+            changes.append(Change("create", kind, f"{where}[{i}]", item["name"], after=made))
         elif not _same(old, item):
             changes.append(
                 Change("update", kind, f"{where}[{i}]", item["name"], before=old, after=item)
