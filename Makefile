@@ -11,7 +11,7 @@ SPEC        := spec/swagger.json
 NORMALISED  := spec/build/normalised.json
 GEN_PKG     := generated/configcat_publicapi_client
 INSTALLED   := $(VENV)/.installed
-EXTRAS      ?= mock,contract,dev
+EXTRAS      ?= mock,contract,dev,workflows
 PYTEST_ARGS ?=
 # pytest-xdist processes for the contract suite against a mock (auto: one per core)
 CONTRACT_WORKERS ?= auto

@@ -10,6 +10,7 @@ from typing import assert_type
 from uuid import UUID
 
 from configcat_publicapi import AsyncConfigCatClient, ConfigCatClient, RawResponse
+from configcat_publicapi import workflows as wf
 from configcat_publicapi_client.models import (
     AuditLogItemModel,
     AuditLogType,
@@ -52,3 +53,15 @@ async def async_use(acc: AsyncConfigCatClient) -> None:
         assert_type(item, AuditLogItemModel)
     assert_type(await acc.for_sdk_key(SDK_KEY).get_value_v2("flag"), SettingFormulaModel)
     assert_type(acc.with_options(max_retries=0), AsyncConfigCatClient)
+
+
+def workflow_use(cc: ConfigCatClient) -> None:
+    doc = wf.export(cc, PRODUCT, configs=["Main"])
+    the_plan = wf.plan(cc, wf.check_document(doc), PRODUCT)
+    assert_type(the_plan, wf.Plan)
+    for change in the_plan.changes:
+        assert_type(change.describe(), str)
+    assert_type(wf.apply(cc, doc, PRODUCT, reason="restore"), wf.ApplyResult)
+    bulk = wf.bulk_set(cc, PRODUCT, wf.TOGGLE, environments=["Production"], keys=["is*"])
+    assert_type(bulk.changed, list[wf.Change])
+    assert_type(wf.diff_environments(doc, "Production", "Staging"), list[wf.ValueDiff])

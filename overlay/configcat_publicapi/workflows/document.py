@@ -1,0 +1,273 @@
+"""The product document: reading, writing and checking it before anything is written.
+
+A document is plain JSON data (``dict``/``list``/scalars) in the shape of
+``product.schema.json`` beside this module, the published schema. The schema checks the
+shape; :func:`check_document` then checks what a schema cannot say: every segment, tag,
+environment, prerequisite flag and predefined variation named is defined, keys and names are
+unique, and a v1 config holds v1 values only (a v2 config v2 formulas only). Every error names
+the path of the offending item (``configs[0].settings[2].values.Production``), so bad input
+is refused before any write.
+
+YAML needs PyYAML and schema checks need jsonschema: both come with the ``workflows`` extra
+and are imported only when used, so JSON export works with the core install.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from configcat_publicapi._exceptions import ConfigCatError
+
+FORMAT = "configcat-product"
+VERSION = 1
+SCHEMA_FILE = "product.schema.json"
+EXTRA_HINT = "pip install 'configcat-publicapi[workflows]'"
+
+Document = dict[str, Any]
+
+
+class DocumentError(ConfigCatError):
+    """A document that cannot be applied; ``path`` says where (``configs[0].settings[1]``)."""
+
+    def __init__(self, path: str, message: str) -> None:
+        self.path = path
+        self.message = message
+        super().__init__(f"{path or '$'}: {message}")
+
+
+def schema() -> dict[str, Any]:
+    """The document's JSON Schema (draft 2020-12), as published in the package."""
+    return dict(_schema())
+
+
+@cache
+def _schema() -> Mapping[str, Any]:
+    text = resources.files(__package__).joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def _path(parts: Iterable[str | int]) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def validate_schema(document: Any) -> None:
+    """Raise :class:`DocumentError` for the first schema failure (the deepest, most precise)."""
+    try:
+        import jsonschema  # type: ignore[import-untyped]
+    except ImportError as exc:  # pragma: no cover - the extra is installed in development
+        raise ImportError(f"checking a document needs jsonschema: {EXTRA_HINT}") from exc
+    validator = jsonschema.Draft202012Validator(_schema())
+    errors = sorted(validator.iter_errors(document), key=lambda e: (len(e.absolute_path), e.path))
+    if errors:
+        best = jsonschema.exceptions.best_match(errors)
+        raise DocumentError(_path(best.absolute_path), best.message)
+
+
+def _dupes(items: Iterable[tuple[int, str]], where: str, what: str) -> Iterator[DocumentError]:
+    seen: set[str] = set()
+    for i, name in items:
+        if name.lower() in seen:
+            yield DocumentError(f"{where}[{i}]", f"{what} {name!r} appears twice")
+        seen.add(name.lower())
+
+
+def problems(document: Document) -> list[DocumentError]:
+    """Every reference or version mistake of a schema-valid document (empty when it is sound)."""
+    out: list[DocumentError] = []
+    envs = [e["name"] for e in document.get("environments", [])]
+    tags = {t["name"] for t in document.get("tags", [])}
+    segments = {s["name"] for s in document.get("segments", [])}
+    out += _dupes(enumerate(envs), "environments", "environment")
+    out += _dupes(((i, t["name"]) for i, t in enumerate(document.get("tags", []))), "tags", "tag")
+    out += _dupes(
+        ((i, s["name"]) for i, s in enumerate(document.get("segments", []))), "segments", "segment"
+    )
+    out += _dupes(((i, c["name"]) for i, c in enumerate(document["configs"])), "configs", "config")
+    for ci, config in enumerate(document["configs"]):
+        here = f"configs[{ci}]"
+        settings = config["settings"]
+        keys = {s["key"]: s for s in settings}
+        out += _dupes(((i, s["key"]) for i, s in enumerate(settings)), f"{here}.settings", "key")
+        for si, setting in enumerate(settings):
+            at = f"{here}.settings[{si}]"
+            for ti, tag in enumerate(setting.get("tags", [])):
+                if tag not in tags:
+                    out.append(DocumentError(f"{at}.tags[{ti}]", f"tag {tag!r} is not defined"))
+            variations = {v["name"] for v in setting.get("predefinedVariations", [])}
+            for env, value in setting.get("values", {}).items():
+                vat = f"{at}.values.{env}"
+                if env not in envs:
+                    out.append(DocumentError(vat, f"environment {env!r} is not defined"))
+                out += _value_problems(
+                    config["evaluationVersion"], value, vat, segments, keys, variations
+                )
+                out += _type_problems(setting["settingType"], value, vat)
+            for vi, variation in enumerate(setting.get("predefinedVariations", [])):
+                out += _type_problems(
+                    setting["settingType"],
+                    {"value": variation["value"]},
+                    f"{at}.predefinedVariations[{vi}]",
+                )
+    return out
+
+
+def _value_problems(
+    version: str,
+    value: Mapping[str, Any],
+    at: str,
+    segments: set[str],
+    keys: Mapping[str, Any],
+    variations: set[str],
+) -> Iterator[DocumentError]:
+    is_v2 = "defaultValue" in value
+    if version == "v2" and not is_v2:
+        yield DocumentError(at, "a v1 value (value, rolloutRules) in a v2 config")
+        return
+    if version == "v1" and is_v2:
+        yield DocumentError(at, "a v2 formula (defaultValue, targetingRules) in a v1 config")
+        return
+
+    def ref(v: Mapping[str, Any], where: str) -> Iterator[DocumentError]:
+        name = v.get("predefinedVariation")
+        if name is not None and name not in variations:
+            yield DocumentError(where, f"predefined variation {name!r} is not defined")
+
+    if not is_v2:
+        for ri, rule in enumerate(value.get("rolloutRules", [])):
+            if "segment" in rule and rule["segment"] not in segments:
+                name = rule["segment"]
+                yield DocumentError(
+                    f"{at}.rolloutRules[{ri}].segment", f"segment {name!r} is not defined"
+                )
+        return
+    yield from ref(value["defaultValue"], f"{at}.defaultValue")
+    for ri, rule in enumerate(value.get("targetingRules", [])):
+        rat = f"{at}.targetingRules[{ri}]"
+        if "value" in rule:
+            yield from ref(rule["value"], f"{rat}.value")
+        for pi, option in enumerate(rule.get("percentageOptions", [])):
+            yield from ref(option["value"], f"{rat}.percentageOptions[{pi}].value")
+        for ki, cond in enumerate(rule["conditions"]):
+            cat = f"{rat}.conditions[{ki}]"
+            if "segmentCondition" in cond:
+                name = cond["segmentCondition"]["segment"]
+                if name not in segments:
+                    yield DocumentError(
+                        f"{cat}.segmentCondition.segment", f"segment {name!r} is not defined"
+                    )
+            if "prerequisiteFlagCondition" in cond:
+                key = cond["prerequisiteFlagCondition"]["prerequisiteKey"]
+                if key not in keys:
+                    yield DocumentError(
+                        f"{cat}.prerequisiteFlagCondition.prerequisiteKey",
+                        f"flag {key!r} is not in this config",
+                    )
+
+
+_LITERAL = {
+    "boolean": "boolValue",
+    "string": "stringValue",
+    "int": "intValue",
+    "double": "doubleValue",
+}
+_V1_TYPES: dict[str, tuple[type, ...]] = {
+    "boolean": (bool,),
+    "string": (str,),
+    "int": (int,),
+    "double": (int, float),
+}
+
+
+def _type_problems(setting_type: str, value: Mapping[str, Any], at: str) -> Iterator[DocumentError]:
+    """Values of another type than the flag's (a v2 literal field, a v1 scalar)."""
+    want = _LITERAL[setting_type]
+
+    def walk(item: Any, where: str) -> Iterator[DocumentError]:
+        if isinstance(item, Mapping):
+            literal = [k for k in _LITERAL.values() if k in item]
+            if literal and literal != [want] and "comparisonValue" not in where:
+                yield DocumentError(
+                    f"{where}.{literal[0]}", f"a flag of type {setting_type} takes {want}"
+                )
+            for k, v in item.items():
+                if k not in ("conditions",):
+                    yield from walk(v, f"{where}.{k}")
+        elif isinstance(item, list):
+            for i, v in enumerate(item):
+                yield from walk(v, f"{where}[{i}]")
+
+    if "defaultValue" in value or ("value" in value and isinstance(value["value"], Mapping)):
+        yield from walk(value, at)
+        return
+    kinds = _V1_TYPES[setting_type]
+    scalars = [("value", value["value"])]
+    scalars += [
+        (f"rolloutRules[{i}].value", r["value"])
+        for i, r in enumerate(value.get("rolloutRules", []))
+    ]
+    scalars += [
+        (f"rolloutPercentageItems[{i}].value", r["value"])
+        for i, r in enumerate(value.get("rolloutPercentageItems", []))
+    ]
+    for where, scalar in scalars:
+        bad_bool = isinstance(scalar, bool) and setting_type != "boolean"
+        if bad_bool or not isinstance(scalar, kinds):
+            yield DocumentError(
+                f"{at}.{where}", f"a flag of type {setting_type} takes no {scalar!r}"
+            )
+
+
+def check_document(document: Any) -> Document:
+    """The document if it is sound; else :class:`DocumentError` naming the first problem."""
+    validate_schema(document)
+    found = problems(document)
+    if found:
+        raise found[0]
+    checked: Document = document
+    return checked
+
+
+def _yaml() -> Any:
+    try:
+        import yaml  # type: ignore[import-untyped]
+    except ImportError as exc:  # pragma: no cover - the extra is installed in development
+        raise ImportError(f"YAML documents need PyYAML: {EXTRA_HINT}") from exc
+    return yaml
+
+
+def loads(text: str, *, fmt: str = "auto") -> Any:
+    """Parse a document (``fmt`` is ``json``, ``yaml`` or ``auto``: JSON when it looks like it)."""
+    if fmt == "json" or (fmt == "auto" and text.lstrip().startswith("{")):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise DocumentError("", f"not JSON: {exc}") from exc
+    yaml = _yaml()
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise DocumentError("", f"not YAML: {exc}") from exc
+
+
+def dumps(document: Document, *, fmt: str = "yaml") -> str:
+    """The document as YAML (keys in document order) or as indented JSON."""
+    if fmt == "json":
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    text: str = _yaml().safe_dump(document, sort_keys=False, allow_unicode=True)
+    return text
+
+
+def load(path: str | Path) -> Document:
+    """Read and check a document file (``.json``, else YAML)."""
+    p = Path(path)
+    fmt = "json" if p.suffix.lower() == ".json" else "auto"
+    return check_document(loads(p.read_text(encoding="utf-8"), fmt=fmt))

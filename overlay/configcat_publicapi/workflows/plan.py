@@ -1,0 +1,542 @@
+"""Plan and apply: what it takes to make a product equal to a document, and doing it.
+
+The plan is computed from the document and a fresh :class:`~.export.Snapshot` of the target
+every time, never stored: so an apply that was interrupted (Ctrl-C, a crash, an error that
+could not be retried) is resumed by running it again, and a second run after a complete one
+plans nothing. Creates go through :class:`~configcat_publicapi.SafeCreates`, so a create whose
+answer was lost is looked up before it is sent again: no duplicates. Value writes are PUTs
+(idempotent, retried by the client). Pacing is the client's rate limiter; nothing here sleeps.
+
+Order: environments, tags, segments, configs, then each flag (created or changed, its
+predefined variations) followed by its values, so that creates and value writes, which the
+service limits apart, share the time; a value whose prerequisite flag comes later waits until
+every flag of the config is there. Then, only with
+``prune=True``, deletes in the reverse order of dependency (flags, configs, segments, tags,
+environments). Deletes are never planned unless asked for.
+
+What cannot be changed in place (a config's evaluation version, a flag's type) is refused
+before any write with the document path of the item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from configcat_publicapi._types import NOT_GIVEN
+from configcat_publicapi.safe_create import SafeCreates
+from configcat_publicapi.workflows.document import Document, DocumentError, check_document
+from configcat_publicapi.workflows.export import (
+    ConfigIds,
+    SettingIds,
+    Snapshot,
+    map_rules,
+    snapshot,
+    variation_name,
+)
+from configcat_publicapi_client import models as gm
+
+if TYPE_CHECKING:
+    from configcat_publicapi._client import ConfigCatClient
+
+Progress = Callable[[int, int, "Change"], None]
+"""Called after each change: (number done, total, the change)."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One write of a plan. ``path`` is the document path, ``after`` the document's item."""
+
+    action: str  # create | update | delete
+    kind: str  # environment | tag | segment | config | setting | variations | value
+    path: str
+    name: str
+    before: Any = None
+    after: Any = None
+    config: str | None = None
+    environment: str | None = None
+
+    def describe(self) -> str:
+        where = f" in {self.environment}" if self.environment else ""
+        return f"{self.action} {self.kind} {self.name}{where} ({self.path})"
+
+    def to_json(self) -> dict[str, Any]:
+        out = {k: v for k, v in self.__dict__.items() if v is not None}
+        return out
+
+
+@dataclass
+class Plan:
+    """The changes that make ``product_id`` equal to the document, in the order applied."""
+
+    product_id: str
+    document: Document
+    changes: list[Change] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.changes)
+
+    def counts(self) -> dict[str, int]:
+        out = {"create": 0, "update": 0, "delete": 0}
+        for c in self.changes:
+            out[c.action] += 1
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "productId": self.product_id,
+            "summary": self.counts(),
+            "changes": [c.to_json() for c in self.changes],
+        }
+
+
+def canonical(item: Any) -> Any:
+    """``item`` without empty or null fields, for comparing a document with a snapshot."""
+    if isinstance(item, Mapping):
+        return {
+            k: canonical(v)
+            for k, v in item.items()
+            if v is not None and v != "" and v != [] and k != "values"
+        }
+    if isinstance(item, list):
+        return [canonical(v) for v in item]
+    return item
+
+
+def _by_name(rows: Iterable[Mapping[str, Any]], key: str = "name") -> dict[str, Any]:
+    return {r[key]: r for r in rows}
+
+
+def _same(a: Any, b: Any) -> bool:
+    return bool(canonical(a) == canonical(b))
+
+
+def _diff_list(
+    changes: list[Change], kind: str, where: str, want: list[Any], have: list[Any], prune: bool
+) -> None:
+    current = _by_name(have)
+    for i, item in enumerate(want):
+        old = current.get(item["name"])
+        if old is None:
+            # environments are listed by their order: keep the document's
+            made = item | {"order": i} if kind == "environment" else item
+            changes.append(Change("create", kind, f"{where}[{i}]", item["name"], after=made))
+        elif not _same(old, item):
+            changes.append(
+                Change("update", kind, f"{where}[{i}]", item["name"], before=old, after=item)
+            )
+    if prune:
+        names = {item["name"] for item in want}
+        for old in have:
+            if old["name"] not in names:
+                changes.append(Change("delete", kind, where, old["name"], before=old))
+
+
+def _in_place(path: str, what: str, name: str, have: str, want: str) -> None:
+    """Refuse what the service cannot change in place (a config's version, a flag's type)."""
+    if have != want:
+        raise DocumentError(
+            path, f"{what} {name!r} is {have} in the target: it cannot become {want} in place"
+        )
+
+
+def _prerequisites(value: Mapping[str, Any]) -> set[str]:
+    return {
+        cond["prerequisiteFlagCondition"]["prerequisiteKey"]
+        for rule in value.get("targetingRules", [])
+        for cond in rule["conditions"]
+        if "prerequisiteFlagCondition" in cond
+    }
+
+
+def plan(
+    cc: ConfigCatClient,
+    document: Document,
+    product_id: str | UUID,
+    *,
+    prune: bool = False,
+    target: Snapshot | None = None,
+) -> Plan:
+    """What :func:`apply` would do to ``product_id``; raises :class:`DocumentError` early."""
+    doc = check_document(document)
+    snap = target or snapshot(cc, product_id)
+    have = snap.document
+    out = Plan(snap.product_id, doc)
+    ch = out.changes
+    # the target keeps its own name: a document may be applied to another product
+    if (have["product"].get("description") or "") != (doc["product"].get("description") or ""):
+        ch.append(
+            Change(
+                "update",
+                "product",
+                "product",
+                have["product"]["name"],
+                have["product"],
+                doc["product"],
+            )
+        )
+    _diff_list(
+        ch, "environment", "environments", doc.get("environments", []), have["environments"], prune
+    )
+    _diff_list(ch, "tag", "tags", doc.get("tags", []), have["tags"], prune)
+    _diff_list(ch, "segment", "segments", doc.get("segments", []), have["segments"], prune)
+    have_configs = _by_name(have["configs"])
+    values: list[Change] = []
+    deletes: list[Change] = []
+    for ci, config in enumerate(doc["configs"]):
+        at = f"configs[{ci}]"
+        old = have_configs.get(config["name"])
+        if old is None:
+            ch.append(Change("create", "config", at, config["name"], after=config | {"order": ci}))
+            old = {"settings": []}
+        else:
+            _in_place(f"{at}.evaluationVersion", "config", config["name"],
+                      old["evaluationVersion"], config["evaluationVersion"])  # fmt: skip
+            if old.get("description") != config.get("description"):
+                ch.append(Change("update", "config", at, config["name"], old, config))
+        old_settings = _by_name(old["settings"], "key")
+        ready: set[str] = set()  # flags of this config already made as the document says
+        for si, setting in enumerate(config["settings"]):
+            sat = f"{at}.settings[{si}]"
+            prev = old_settings.get(setting["key"])
+            named = {"config": config["name"]}
+            if prev is None:
+                new = setting | {"order": si}
+                ch.append(Change("create", "setting", sat, setting["key"], after=new, **named))
+                prev = {"values": {}}
+            else:
+                _in_place(f"{sat}.settingType", "flag", setting["key"],
+                          prev["settingType"], setting["settingType"])  # fmt: skip
+                meta = ("name", "hint", "tags")
+                if not _same({k: prev.get(k) for k in meta}, {k: setting.get(k) for k in meta}):
+                    new = setting | {"order": si}
+                    ch.append(Change("update", "setting", sat, setting["key"], prev, new, **named))
+                pv, sv = prev.get("predefinedVariations"), setting.get("predefinedVariations")
+                if not _same(pv, sv):
+                    ch.append(
+                        Change(
+                            "update",
+                            "variations",
+                            f"{sat}.predefinedVariations",
+                            setting["key"],
+                            pv,
+                            sv,
+                            **named,
+                        )
+                    )
+            ready.add(setting["key"])
+            for env, value in setting.get("values", {}).items():
+                before = prev["values"].get(env)
+                if before is None or not _same(before, value):
+                    # right after its flag, unless it needs a flag made later: then the
+                    # endpoints of creates and value writes share the time (their limits
+                    # are apart), and otherwise after every flag
+                    (ch if _prerequisites(value) <= ready else values).append(
+                        Change(
+                            "update",
+                            "value",
+                            f"{sat}.values.{env}",
+                            setting["key"],
+                            before,
+                            value,
+                            config=config["name"],
+                            environment=env,
+                        )
+                    )
+        if prune:
+            keys = {s["key"] for s in config["settings"]}
+            for s in old["settings"]:
+                if s["key"] not in keys:
+                    deletes.append(
+                        Change(
+                            "delete",
+                            "setting",
+                            f"{at}.settings",
+                            s["key"],
+                            before=s,
+                            config=config["name"],
+                        )
+                    )
+    if prune:
+        names = {c["name"] for c in doc["configs"]}
+        for c in have["configs"]:
+            if c["name"] not in names:
+                deletes.append(Change("delete", "config", "configs", c["name"], before=c))
+    # creates and updates first, deletes of what values may still refer to last
+    kept = [c for c in ch if c.action != "delete"]
+    late = [c for c in ch if c.action == "delete"]
+    order = {"environment": 4, "tag": 3, "segment": 2}
+    late.sort(key=lambda c: order.get(c.kind, 0))
+    out.changes = kept + values + deletes + late
+    return out
+
+
+class Applier:
+    def __init__(self, cc: ConfigCatClient, snap: Snapshot, doc: Document, reason: str | None):
+        self.cc = cc
+        self.safe = SafeCreates(cc)
+        self.snap = snap
+        self.doc = doc
+        self.pid = UUID(snap.product_id)
+        self.reason = reason
+        self.configs = _by_name(doc["configs"])
+
+    def run(self, c: Change) -> None:
+        getattr(self, f"_{c.action}_{c.kind}")(c)
+
+    def _update_product(self, c: Change) -> None:
+        body = {"name": c.name, "description": c.after.get("description") or ""}
+        self.cc.products.update_product(self.pid, body=gm.UpdateProductRequest.from_dict(body))
+
+    # environments, tags, segments
+    def _create_environment(self, c: Change) -> None:
+        body = gm.CreateEnvironmentModel.from_dict(c.after)
+        made = self.safe.environment(self.pid, body=body)
+        self.snap.environments[c.name] = str(made.environment_id)
+
+    def _update_environment(self, c: Change) -> None:
+        eid = UUID(self.snap.environments[c.name])
+        self.cc.environments.update_environment(
+            eid, body=gm.UpdateEnvironmentModel.from_dict(c.after)
+        )
+
+    def _delete_environment(self, c: Change) -> None:
+        self.cc.environments.delete_environment(UUID(self.snap.environments[c.name]))
+
+    def _create_tag(self, c: Change) -> None:
+        made = self.safe.tag(self.pid, body=gm.CreateTagModel.from_dict(c.after))
+        self.snap.tags[c.name] = int(made.tag_id)
+
+    def _update_tag(self, c: Change) -> None:
+        body = gm.UpdateTagModel.from_dict(c.after)
+        self.cc.tags.update_tag(self.snap.tags[c.name], body=body)
+
+    def _delete_tag(self, c: Change) -> None:
+        self.cc.tags.delete_tag(self.snap.tags[c.name])
+
+    def _create_segment(self, c: Change) -> None:
+        made = self.safe.segment(self.pid, body=gm.CreateSegmentModel.from_dict(c.after))
+        self.snap.segments[c.name] = str(made.segment_id)
+
+    def _update_segment(self, c: Change) -> None:
+        body = gm.UpdateSegmentModel.from_dict(c.after)
+        self.cc.segments.update_segment(UUID(self.snap.segments[c.name]), body=body)
+
+    def _delete_segment(self, c: Change) -> None:
+        self.cc.segments.delete_segment(UUID(self.snap.segments[c.name]))
+
+    # configs and flags
+    def _create_config(self, c: Change) -> None:
+        keys = ("name", "description", "evaluationVersion", "order")
+        body = {k: c.after[k] for k in keys if c.after.get(k) is not None}
+        made = self.safe.config(self.pid, body=gm.CreateConfigRequest.from_dict(body))
+        self.snap.configs[c.name] = ConfigIds(str(made.config_id), c.after["evaluationVersion"])
+
+    def _update_config(self, c: Change) -> None:
+        body = {"name": c.name, "description": c.after.get("description") or ""}
+        cid = UUID(self.snap.configs[c.name].config_id)
+        self.cc.configs.update_config(cid, body=gm.UpdateConfigRequest.from_dict(body))
+
+    def _delete_config(self, c: Change) -> None:
+        self.cc.configs.delete_config(UUID(self.snap.configs[c.name].config_id))
+
+    def _tag_ids(self, setting: Mapping[str, Any]) -> list[int]:
+        return [self.snap.tags[t] for t in setting.get("tags", [])]
+
+    def _create_setting(self, c: Change) -> None:
+        s = c.after
+        body: dict[str, Any] = {
+            "key": s["key"],
+            "name": s["name"],
+            "settingType": s["settingType"],
+            "tags": self._tag_ids(s),
+            "order": s["order"],
+        }
+        if s.get("hint"):
+            body["hint"] = s["hint"]
+        if s.get("predefinedVariations"):
+            body["predefinedVariations"] = [
+                {k: v[k] for k in ("name", "hint", "value") if k in v}
+                for v in s["predefinedVariations"]
+            ]
+        ids = self.snap.configs[str(c.config)]
+        made = self.safe.setting(
+            UUID(ids.config_id), body=gm.CreateSettingInitialValues.from_dict(body)
+        )
+        ids.settings[s["key"]] = SettingIds(int(made.setting_id), self._variations(made))
+
+    @staticmethod
+    def _variations(model: Any) -> dict[str, str]:
+        rows = model.to_dict().get("predefinedVariations") or []
+        return {variation_name(v): str(v["predefinedVariationId"]) for v in rows}
+
+    def _setting(self, c: Change) -> SettingIds:
+        return self.snap.configs[str(c.config)].settings[c.name]
+
+    def _update_setting(self, c: Change) -> None:
+        s = c.after
+        body = {
+            "name": s["name"],
+            "hint": s.get("hint") or "",
+            "tags": self._tag_ids(s),
+            "order": s["order"],
+        }
+        self.cc.settings.replace_setting(
+            self._setting(c).setting_id, body=gm.ReplaceSettingModel.from_dict(body)
+        )
+
+    def _delete_setting(self, c: Change) -> None:
+        self.cc.settings.delete_setting(self._setting(c).setting_id)
+
+    def _update_variations(self, c: Change) -> None:
+        ids = self._setting(c)
+        rows = []
+        for v in c.after or []:
+            row = {k: v[k] for k in ("name", "hint", "value") if k in v}
+            if v["name"] in ids.variations:
+                row["predefinedVariationId"] = ids.variations[v["name"]]
+            rows.append(row)
+        body = gm.UpdatePredefinedVariationsRequest.from_dict({"predefinedVariations": rows})
+        self.cc.settings.update_predefined_variations(ids.setting_id, body=body)
+        ids.variations = self._variations(self.cc.settings.get_setting(ids.setting_id))
+
+    # values
+    def _update_value(self, c: Change) -> None:
+        ids = self.snap.configs[str(c.config)]
+        setting = ids.settings[c.name]
+        eid = UUID(self.snap.environments[str(c.environment)])
+        reason = self.reason if self.reason is not None else NOT_GIVEN
+        if ids.version == "v2":
+            body = gm.UpdateEvaluationFormulaModel.from_dict(
+                _Ids(self.snap, ids, c.name).formula(c.after)
+            )
+            self.cc.setting_values_v2.replace_setting_value_v2(
+                eid, setting.setting_id, body=body, reason=reason
+            )
+        else:
+            v1 = _Ids(self.snap, ids, c.name).v1(c.after)
+            self.cc.setting_values.replace_setting_value(
+                eid,
+                setting.setting_id,
+                body=gm.UpdateSettingValueModel.from_dict(v1),
+                reason=reason,
+            )
+
+
+class _Ids:
+    """Document references turned back into the target's ids."""
+
+    def __init__(self, snap: Snapshot, config: Any, key: str) -> None:
+        self.snap = snap
+        self.config = config
+        self.setting = config.settings[key]
+
+    def value(self, v: Mapping[str, Any], setting: SettingIds | None = None) -> dict[str, Any]:
+        if "predefinedVariation" in v:
+            s = setting or self.setting
+            return {"predefinedVariationId": s.variations[v["predefinedVariation"]]}
+        return dict(v)
+
+    def condition(self, cond: Mapping[str, Any]) -> dict[str, Any]:
+        if "segmentCondition" in cond:
+            s = cond["segmentCondition"]
+            return {
+                "segmentCondition": {
+                    "segmentId": self.snap.segments[s["segment"]],
+                    "comparator": s["comparator"],
+                }
+            }
+        if "prerequisiteFlagCondition" in cond:
+            p = cond["prerequisiteFlagCondition"]
+            other = self.config.settings[p["prerequisiteKey"]]
+            return {
+                "prerequisiteFlagCondition": {
+                    "prerequisiteSettingId": other.setting_id,
+                    "comparator": p["comparator"],
+                    "prerequisiteComparisonValue": self.value(
+                        p["prerequisiteComparisonValue"], other
+                    ),
+                }
+            }
+        return dict(cond)
+
+    def formula(self, f: Mapping[str, Any]) -> dict[str, Any]:
+        rules = map_rules(f.get("targetingRules", []), self.value, self.condition)
+        out: dict[str, Any] = {
+            "defaultValue": self.value(f["defaultValue"]),
+            "targetingRules": rules,
+        }
+        if f.get("percentageEvaluationAttribute"):
+            out["percentageEvaluationAttribute"] = f["percentageEvaluationAttribute"]
+        return out
+
+    def v1(self, v: Mapping[str, Any]) -> dict[str, Any]:
+        rules = []
+        for rule in v.get("rolloutRules", []):
+            if "segment" in rule:
+                rules.append(
+                    {
+                        "segmentId": self.snap.segments[rule["segment"]],
+                        "segmentComparator": rule["segmentComparator"],
+                        "value": rule["value"],
+                    }
+                )
+            else:
+                rules.append(dict(rule))
+        return {
+            "value": v["value"],
+            "rolloutRules": rules,
+            "rolloutPercentageItems": list(v.get("rolloutPercentageItems", [])),
+        }
+
+
+@dataclass
+class ApplyResult:
+    """What an apply did: the changes in the order made."""
+
+    product_id: str
+    done: list[Change] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"productId": self.product_id, "applied": [c.to_json() for c in self.done]}
+
+
+def apply(
+    cc: ConfigCatClient,
+    document: Document,
+    product_id: str | UUID,
+    *,
+    reason: str | None = None,
+    prune: bool = False,
+    progress: Progress | None = None,
+) -> ApplyResult:
+    """Make ``product_id`` equal to ``document``; run again to resume after an interruption.
+
+    ``reason`` goes with every value write (the audit log's "why"). The document is checked,
+    and the whole plan computed, before the first write.
+    """
+    snap = snapshot(cc, product_id)
+    the_plan = plan(cc, document, product_id, prune=prune, target=snap)
+    return run_plan(cc, snap, the_plan, reason=reason, progress=progress)
+
+
+def run_plan(
+    cc: ConfigCatClient,
+    snap: Snapshot,
+    the_plan: Plan,
+    *,
+    reason: str | None = None,
+    progress: Progress | None = None,
+) -> ApplyResult:
+    """Make the changes of ``the_plan``, computed against ``snap``, in order."""
+    runner = Applier(cc, snap, the_plan.document, reason)
+    result = ApplyResult(snap.product_id)
+    total = len(the_plan.changes)
+    for n, change in enumerate(the_plan.changes, 1):
+        runner.run(change)
+        result.done.append(change)
+        if progress is not None:
+            progress(n, total, change)
+    return result

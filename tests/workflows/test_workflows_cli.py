@@ -1,0 +1,118 @@
+"""The configcat-publicapi command against the fake served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from configcat_mock.server import LoopbackServer
+from configcat_publicapi import workflows as wf
+from configcat_publicapi.cli import main
+from tests.workflows.conftest import Org
+from tests.workflows.workflows_support import full_document
+
+
+@pytest.fixture
+def served(source: Org, monkeypatch: pytest.MonkeyPatch) -> Iterator[Org]:
+    with LoopbackServer(source.mock.app) as server:
+        monkeypatch.setenv("CONFIGCAT_API_HOST", server.url)
+        monkeypatch.setenv("CONFIGCAT_API_USER", "demo")
+        monkeypatch.setenv("CONFIGCAT_API_PASS", "demo")
+        yield source
+
+
+def run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(list(argv), out=out)
+    return code, out.getvalue()
+
+
+def test_plan_apply_export(served: Org, tmp_path: Path) -> None:
+    product = str(served.product())
+    doc = tmp_path / "shop.yaml"
+    doc.write_text(wf.dumps(full_document()), encoding="utf-8")
+
+    code, text = run("plan", str(doc), product, "--detailed-exitcode")
+    assert code == 2
+    assert text.splitlines()[-1] == "14 to create, 13 to change, 0 to delete"
+
+    code, text = run("apply", str(doc), product, "--reason", "restore")
+    assert code == 0
+    assert text.splitlines()[0].startswith("[1/27] update product Shop")
+    assert text.splitlines()[-1] == "27 changes applied"
+
+    code, text = run("plan", str(doc), product, "--detailed-exitcode", "--json")
+    assert (code, json.loads(text)["summary"]) == (0, {"create": 0, "update": 0, "delete": 0})
+
+    out = tmp_path / "back.json"
+    assert run("export", product, "-o", str(out)) == (0, "")
+    assert wf.canonical(json.loads(out.read_text())) == wf.canonical(full_document())
+
+
+def test_bad_document_exits_1_with_its_path(served: Org, tmp_path: Path) -> None:
+    product = str(served.product())
+    bad = full_document()
+    bad["configs"][0]["settings"][0]["values"]["Staging"] = {"value": True}
+    doc = tmp_path / "bad.json"
+    doc.write_text(json.dumps(bad), encoding="utf-8")
+    code, text = run("apply", str(doc), product, "--json")
+    assert code == 1
+    assert json.loads(text)["path"] == "configs[0].settings[0].values.Staging"
+
+
+@pytest.mark.parametrize("command", [[], ["export"], ["plan"], ["apply"], ["diff"], ["promote"]])
+def test_help_on_every_subcommand(command: list[str]) -> None:
+    done = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "configcat_publicapi.cli", *command, "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "usage: configcat-publicapi" in done.stdout
+
+
+def test_diff_and_promote(served: Org) -> None:
+    product = str(served.product())
+    wf.apply(served.cc, full_document(), product)
+    env = ("--from", "Production", "--to", "Staging", "--config", "Legacy")
+
+    code, text = run("diff", product, *env, "--detailed-exitcode")
+    assert code == 2
+    assert text.splitlines()[-1] == "2 flags differ"
+    assert text.splitlines()[0].startswith('Legacy legacyBanner: {"value":"off"')
+
+    code, text = run("promote", product, *env, "--flag", "legacyL*", "--dry-run")
+    assert (code, text.splitlines()[-1]) == (0, "0 to create, 1 to change, 0 to delete")
+    assert run("diff", product, *env, "--json")[1].count('"key"') == 2  # nothing written
+
+    code, text = run("promote", product, *env, "--reason", "release", "--json")
+    assert code == 0
+    assert [c["name"] for c in json.loads(text)["applied"]] == ["legacyBanner", "legacyLimit"]
+    assert run("diff", product, *env, "--detailed-exitcode") == (0, "0 flags differ\n")
+
+    other = str(served.product("Other"))
+    code, text = run("diff", product, "--product", other, "--detailed-exitcode", "--json")
+    assert (code, json.loads(text)["summary"]["create"]) == (2, 14)
+
+
+def test_bulk(served: Org, capsys: pytest.CaptureFixture[str]) -> None:
+    product = str(served.product())
+    wf.apply(served.cc, full_document(), product)
+    envs = ("--env", "Production", "--env", "Staging")
+    code, text = run("bulk", product, *envs, "--tag", "ui", "--value", '"dark"', "--dry-run")
+    assert code == 0
+    assert "update value theme in Production" in text
+    # isBeta would take true, but theme, a text flag, cannot: refused before any write
+    code, text = run("bulk", product, *envs, "--tag", "client", "--value", "true")
+    assert code == 1
+    err = capsys.readouterr().err
+    assert err.startswith("configcat-publicapi: configs[0].settings[2].values.")
+    assert ".defaultValue.stringValue: True is not of type 'string'" in err
+    code, text = run("bulk", product, "--env", "Staging", "--flag", "isBeta", "--toggle")
+    assert (code, text.splitlines()[-1]) == (0, "1 changed, 0 failed")
