@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from world import http
 
 from configcat_mock import MockConfigCat
 from configcat_mock.seed import DEMO_ORGANIZATION_ID
@@ -20,10 +21,6 @@ from configcat_publicapi import ConfigCatClient
 from contract_tests.scenarios.support import scenarios
 
 CLI = [sys.executable, "-m", "configcat_mock"]
-
-
-def http(mock: MockConfigCat) -> httpx.Client:
-    return httpx.Client(transport=mock.transport, base_url="http://m", auth=("demo", "demo"))
 
 
 def build(mock: MockConfigCat) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
+from world import http
 
 from configcat_mock import MockConfigCat
 from configcat_mock.seed import DEMO_ORGANIZATION_ID
@@ -30,10 +31,6 @@ from contract_tests.scenarios.support import scenarios
 SCENARIOS = scenarios()
 
 CLI = [sys.executable, "-m", "configcat_mock"]
-
-
-def http(mock: MockConfigCat) -> httpx.Client:
-    return httpx.Client(transport=mock.transport, base_url="http://m", auth=("demo", "demo"))
 
 
 def held(path: Path) -> dict[str, Any]:

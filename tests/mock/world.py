@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from configcat_mock.seed import DEFAULT_SEED, DEMO_ORGANIZATION_ID
 
+if TYPE_CHECKING:
+    from configcat_mock import MockConfigCat
+
 OTHER_ORG = "5d7f3a1e-1111-4a4a-8b8b-222233334444"
+
+
+def http(mock: MockConfigCat) -> httpx.Client:
+    """An httpx client on ``mock``'s in-process transport, as the demo user."""
+    return httpx.Client(transport=mock.transport, base_url="http://m", auth=("demo", "demo"))
 
 
 def two_org_seed() -> dict[str, Any]:
