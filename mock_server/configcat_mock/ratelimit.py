@@ -4,6 +4,12 @@ Written here rather than taken from a library because the mock needs three thing
 for every request at a few microseconds: the remaining count of the tighter window (for
 ``X-Rate-Limit-Remaining``), the seconds until it resets, and an injectable clock so tests are
 deterministic. Two fixed windows per ``(credential, operation)`` give all three.
+
+``X-Rate-Limit-Reset`` is what the service's documentation calls it, "the time when the current
+rate limit period resets": an ISO 8601 UTC time with milliseconds, not a whole number of
+seconds, so a client that pauses until then loses no more than the window's own rest (a delay
+rounded up to a second would cost a client pacing itself at 20 a second half its rate).
+``Retry-After`` on a 429 stays whole seconds, as RFC 9110 defines it.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import attrs
 
@@ -29,12 +36,15 @@ class Verdict:
     allowed: bool
     remaining: int
     reset_seconds: int
-    """Seconds until the binding window resets (``Retry-After`` when refused)."""
+    """Whole seconds until the binding window resets, rounded up (``Retry-After`` when refused)."""
+    reset_at: float
+    """When the binding window resets, as a Unix time (``X-Rate-Limit-Reset``)."""
 
     def headers(self) -> dict[str, str]:
+        reset = datetime.fromtimestamp(self.reset_at, UTC).isoformat(timespec="milliseconds")
         out = {
             "X-Rate-Limit-Remaining": str(self.remaining),
-            "X-Rate-Limit-Reset": str(self.reset_seconds),
+            "X-Rate-Limit-Reset": reset.replace("+00:00", "Z"),
         }
         if not self.allowed:
             out["Retry-After"] = str(self.reset_seconds)
@@ -45,10 +55,14 @@ class RateLimiter:
     """Counts hits in the current second and minute of each ``(credential, operation)``."""
 
     def __init__(
-        self, limits: RateLimits | None = None, clock: Callable[[], float] = time.monotonic
+        self,
+        limits: RateLimits | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
     ) -> None:
         self.limits = limits or RateLimits()
         self.clock = clock
+        self.wall = wall
         self._windows: dict[tuple[str, str], list[float]] = {}
 
     def reset(self) -> None:
@@ -72,11 +86,14 @@ class RateLimiter:
         left_min = limits.per_minute - w[3]
         if left_sec <= 0 or left_min <= 0:
             wait = (minute + 60 - now) if left_min <= 0 else (sec + 1 - now)
-            return Verdict(False, 0, max(1, math.ceil(wait)))
+            return self._verdict(False, 0, wait)
         w[1] += 1
         w[3] += 1
         left_sec -= 1
         left_min -= 1
         if left_min < left_sec:
-            return Verdict(True, int(left_min), max(1, math.ceil(minute + 60 - now)))
-        return Verdict(True, int(left_sec), max(1, math.ceil(sec + 1 - now)))
+            return self._verdict(True, int(left_min), minute + 60 - now)
+        return self._verdict(True, int(left_sec), sec + 1 - now)
+
+    def _verdict(self, allowed: bool, remaining: int, wait: float) -> Verdict:
+        return Verdict(allowed, remaining, max(1, math.ceil(wait)), self.wall() + wait)

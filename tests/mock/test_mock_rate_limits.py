@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -11,6 +12,16 @@ import pytest
 from configcat_mock import MockConfigCat
 from configcat_mock.ratelimit import RateLimiter, RateLimits
 from configcat_mock.seed import DEFAULT_SEED, DEMO_ORGANIZATION_ID
+from configcat_publicapi._headers import parse_reset
+
+#: The wall time the fake clock's 1000.0 stands for (2026-12-01T12:00:00Z).
+WALL = 1796126400.0
+
+
+def reset_at(seconds_after_wall: float) -> str:
+    """``X-Rate-Limit-Reset`` for a reset ``seconds_after_wall`` after ``WALL``."""
+    moment = datetime.fromtimestamp(WALL + seconds_after_wall, UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class Clock:
@@ -34,6 +45,7 @@ def mock(clock: Clock) -> Iterator[MockConfigCat]:
     )
     with MockConfigCat(rate_limits=RateLimits(per_second=3, per_minute=5), seed=seed) as m:
         m.app.limiter.clock = clock
+        m.app.limiter.wall = lambda: WALL + clock.now - 1000.0
         yield m
 
 
@@ -49,9 +61,25 @@ def test_headers_count_down_then_429(mock: MockConfigCat) -> None:
     assert refused.status_code == 429
     assert refused.headers["Retry-After"] == "1"
     assert refused.headers["X-Rate-Limit-Remaining"] == "0"
-    assert refused.headers["X-Rate-Limit-Reset"] == "1"
+    assert refused.headers["X-Rate-Limit-Reset"] == reset_at(1.0) == "2026-12-01T12:00:01.000Z"
     assert refused.headers["content-type"].startswith("text/plain")
     assert "Too many requests" in refused.text
+
+
+def test_the_reset_is_the_time_the_window_ends_not_a_rounded_delay(
+    mock: MockConfigCat, clock: Clock
+) -> None:
+    http = client(mock)
+    clock.now = 1000.95
+    last = [http.get("/v1/me") for _ in range(3)][-1]
+    assert last.headers["X-Rate-Limit-Remaining"] == "0"
+    assert last.headers["X-Rate-Limit-Reset"] == reset_at(1.0)
+    # the client reads it as the 50 ms left, where a delay in whole seconds would say 1 s
+    assert parse_reset(last.headers["X-Rate-Limit-Reset"], now=WALL + 0.95) == pytest.approx(0.05)
+    refused = http.get("/v1/me")
+    assert (refused.status_code, refused.headers["Retry-After"]) == (429, "1")
+    clock.now = 1001.0
+    assert http.get("/v1/me").status_code == 200
 
 
 def test_limits_are_per_endpoint_and_per_credential(mock: MockConfigCat) -> None:
@@ -141,7 +169,7 @@ def test_every_kind_of_answer_carries_the_headers(mock: MockConfigCat) -> None:
     for status, response in answers.items():
         assert str(response.status_code) == status, response.text
         remaining[status] = response.headers["X-Rate-Limit-Remaining"]
-        assert response.headers["X-Rate-Limit-Reset"] == "1", status
+        assert response.headers["X-Rate-Limit-Reset"] == reset_at(1.0), status
     # create-product counted twice (201, then 400); get-config and delete-product once each
     assert remaining == {"201": "2", "400": "1", "404": "2", "204": "2"}
     # an answer before the caller is known (401) counts against no one and carries none
