@@ -1,7 +1,8 @@
-"""Derive the synchronous client, SDK-key scope and transport from their asynchronous source.
+"""Derive the synchronous client, SDK-key scope, transport and workflows from their async source.
 
-``overlay/configcat_publicapi/_async/*.py`` is written by hand; ``_sync/*.py`` beside it is
-this script's output, committed, and checked by ``tests/overlay/test_overlay_unasync.py``
+``_async/*.py`` of ``overlay/configcat_publicapi`` and of its ``workflows`` package are written
+by hand; ``_sync/*.py`` beside each is this script's output, committed, and checked
+by ``tests/overlay/test_overlay_unasync.py``
 (``python scripts/make_sync.py --check`` says the same). The async code is the source because
 it marks every point where the sync code blocks (``await``): dropping those is a mechanical
 token rewrite, the other way round is not. The rewrite is the ``unasync`` library's (tokens,
@@ -24,14 +25,16 @@ from pathlib import Path
 import unasync
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCE = ROOT / "overlay" / "configcat_publicapi" / "_async"
-TARGET = ROOT / "overlay" / "configcat_publicapi" / "_sync"
+PACKAGE = ROOT / "overlay" / "configcat_publicapi"
+#: Each hand-written ``_async`` package and the ``_sync`` package derived from it.
+PAIRS = tuple((d / "_async", d / "_sync") for d in (PACKAGE, PACKAGE / "workflows"))
 
 #: Names (tokens) of the async code and their sync twins, on top of unasync's own
 #: (``__aenter__``, ``AsyncIterator``, ...).
 REPLACEMENTS = {
     "AsyncConfigCatClient": "ConfigCatClient",
     "AsyncSdkKeyScope": "SdkKeyScope",
+    "AsyncSafeCreates": "SafeCreates",
     "AsyncPolicyTransport": "PolicyTransport",
     "AsyncNamespaces": "Namespaces",
     "AsyncOperation": "Operation",
@@ -52,7 +55,7 @@ TEXT_REPLACEMENTS = {
     "asynchronous": "synchronous",
     "Asynchronous": "Synchronous",
 }
-HEADER = "# Derived from configcat_publicapi/_async/{name} by scripts/make_sync.py: do not edit.\n"
+HEADER = "# Derived from configcat_publicapi/{name}\n# by scripts/make_sync.py: do not edit.\n"
 
 
 def _ruff(args: list[str], text: str, path: Path) -> str:
@@ -70,9 +73,16 @@ def _ruff(args: list[str], text: str, path: Path) -> str:
 def derive() -> dict[Path, str]:
     """The text each sync file should have."""
     out: dict[Path, str] = {}
+    for source, target in PAIRS:
+        out.update(_derive(source, target))
+    return out
+
+
+def _derive(source: Path, target_dir: Path) -> dict[Path, str]:
+    out: dict[Path, str] = {}
     with tempfile.TemporaryDirectory(prefix="unasync-") as scratch:
         src = Path(scratch) / "_async"
-        shutil.copytree(SOURCE, src, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(source, src, ignore=shutil.ignore_patterns("__pycache__"))
         files = sorted(str(p) for p in src.glob("*.py"))
         rule = unasync.Rule("/_async/", "/_sync/", additional_replacements=REPLACEMENTS)
         unasync.unasync_files(files, rules=[rule])
@@ -80,8 +90,9 @@ def derive() -> dict[Path, str]:
             text = derived.read_text(encoding="utf-8")
             for old, new in TEXT_REPLACEMENTS.items():
                 text = re.sub(rf"\b{old}\b", new, text)
-            target = TARGET / derived.name
-            text = HEADER.format(name=derived.name) + text
+            target = target_dir / derived.name
+            name = (source / derived.name).relative_to(PACKAGE).as_posix()
+            text = HEADER.format(name=name) + text
             # unsafe fixes too: a loop of ``yield`` that an async generator needs becomes
             # ``yield from`` in its sync twin
             text = _ruff(["check", "--fix-only", "--unsafe-fixes", "--quiet"], text, target)
@@ -97,12 +108,13 @@ def main() -> int:
     stale = sorted(
         p for p, text in wanted.items() if not p.is_file() or p.read_text("utf-8") != text
     )
-    extra = sorted(set(TARGET.glob("*.py")) - set(wanted))
+    extra = sorted({p for _, target in PAIRS for p in target.glob("*.py")} - set(wanted))
     if args.check:
         for path in [*stale, *extra]:
             print(f"unasync: {path.relative_to(ROOT)} is not derived from _async/", file=sys.stderr)
         return 1 if stale or extra else 0
-    TARGET.mkdir(exist_ok=True)
+    for _, target in PAIRS:
+        target.mkdir(exist_ok=True)
     for path in stale:
         path.write_text(wanted[path], encoding="utf-8")
         print(f"unasync: wrote {path.relative_to(ROOT)}")

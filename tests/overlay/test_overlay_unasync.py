@@ -1,11 +1,13 @@
-"""The synchronous client, SDK-key scope and transport are exactly what ``scripts/make_sync.py``
-derives from their asynchronous source: nobody edits ``_sync/`` by hand."""
+"""The synchronous client, SDK-key scope, transport and workflows are exactly what
+``scripts/make_sync.py`` derives from their asynchronous source: nobody edits ``_sync/`` by hand."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,12 +22,22 @@ def test_sync_files_are_derived_from_async() -> None:
     assert done.returncode == 0, done.stderr + "\nrun: python scripts/make_sync.py"
 
 
-def test_every_async_module_has_its_sync_twin() -> None:
-    package = ROOT / "overlay" / "configcat_publicapi"
-    sources = {p.name for p in (package / "_async").glob("*.py")}
-    assert sources == {p.name for p in (package / "_sync").glob("*.py")}
-    assert {"client.py", "sdk_keys.py", "transport.py"} <= sources
+@pytest.mark.parametrize(
+    ("package", "expected"),
+    [
+        ("", {"client.py", "sdk_keys.py", "transport.py"}),
+        ("workflows", {"apply.py", "bulk.py", "export.py", "promote.py"}),
+    ],
+)
+def test_every_async_module_has_its_sync_twin(package: str, expected: set[str]) -> None:
+    root = ROOT / "overlay" / "configcat_publicapi"
+    where = root / package if package else root
+    sources = {p.name for p in (where / "_async").glob("*.py")}
+    assert sources == {p.name for p in (where / "_sync").glob("*.py")}
+    assert expected <= sources
+    prefix = f"configcat_publicapi/{package}/_async/" if package else "configcat_publicapi/_async/"
     for name in sources - {"__init__.py"}:
-        text = (package / "_sync" / name).read_text()
-        assert text.startswith("# Derived from configcat_publicapi/_async/")
+        text = (where / "_sync" / name).read_text()
+        assert text.startswith(f"# Derived from {prefix}{name}\n")
         assert "await " not in text and "async def" not in text
+        assert "Async" not in text.replace("async_", ""), name

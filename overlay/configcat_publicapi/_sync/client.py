@@ -1,4 +1,5 @@
-# Derived from configcat_publicapi/_async/client.py by scripts/make_sync.py: do not edit.
+# Derived from configcat_publicapi/_async/client.py
+# by scripts/make_sync.py: do not edit.
 """``ConfigCatClient``: the synchronous client users import.
 
 It wraps one ``httpx`` client whose transport applies the rate limiter and the retry policy

@@ -1,4 +1,5 @@
-# Derived from configcat_publicapi/_async/sdk_keys.py by scripts/make_sync.py: do not edit.
+# Derived from configcat_publicapi/_async/sdk_keys.py
+# by scripts/make_sync.py: do not edit.
 """``SdkKeyScope``: flag values of the config and environment an SDK key names.
 
 ``_sync/sdk_keys.py`` is derived from ``_async/sdk_keys.py`` by ``scripts/make_sync.py``; the

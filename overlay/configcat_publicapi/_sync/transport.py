@@ -1,4 +1,5 @@
-# Derived from configcat_publicapi/_async/transport.py by scripts/make_sync.py: do not edit.
+# Derived from configcat_publicapi/_async/transport.py
+# by scripts/make_sync.py: do not edit.
 """``PolicyTransport``: rate limiting and retries around an ``httpx`` transport.
 
 ``_sync/transport.py`` is derived from ``_async/transport.py`` by ``scripts/make_sync.py``;

@@ -7,9 +7,26 @@ environments (or configs) through the same plan, and ``diff_environments`` / ``d
 compare them. ``bulk_set`` sets or toggles many flags chosen by key pattern or tag, going on
 past a failed write and reporting it. The document's JSON Schema is
 ``schema()`` (the file ``product.schema.json`` of this package).
+
+Each function that calls the service takes a :class:`~configcat_publicapi.ConfigCatClient`;
+its ``async_`` twin (``async_export``, ``async_apply``, ...) takes an
+:class:`~configcat_publicapi.AsyncConfigCatClient` and does the same, call for call (it is the
+source the sync code is derived from). Documents, plans and diffs are plain data, shared by both.
 """
 
-from configcat_publicapi.workflows.bulk import TOGGLE, BulkResult, bulk_set, with_values
+from configcat_publicapi.workflows._async.apply import apply as async_apply
+from configcat_publicapi.workflows._async.apply import plan as async_plan
+from configcat_publicapi.workflows._async.apply import run_plan as async_run_plan
+from configcat_publicapi.workflows._async.bulk import bulk_set as async_bulk_set
+from configcat_publicapi.workflows._async.export import export as async_export
+from configcat_publicapi.workflows._async.export import snapshot as async_snapshot
+from configcat_publicapi.workflows._async.promote import diff_products as async_diff_products
+from configcat_publicapi.workflows._async.promote import promote as async_promote
+from configcat_publicapi.workflows._sync.apply import apply, plan, run_plan
+from configcat_publicapi.workflows._sync.bulk import bulk_set
+from configcat_publicapi.workflows._sync.export import export, snapshot
+from configcat_publicapi.workflows._sync.promote import diff_products, promote
+from configcat_publicapi.workflows.bulk import TOGGLE, BulkResult, with_values
 from configcat_publicapi.workflows.document import (
     FORMAT,
     VERSION,
@@ -21,23 +38,9 @@ from configcat_publicapi.workflows.document import (
     problems,
     schema,
 )
-from configcat_publicapi.workflows.export import Snapshot, export, snapshot
-from configcat_publicapi.workflows.plan import (
-    ApplyResult,
-    Change,
-    Plan,
-    apply,
-    canonical,
-    plan,
-    run_plan,
-)
-from configcat_publicapi.workflows.promote import (
-    ValueDiff,
-    diff_environments,
-    diff_products,
-    promote,
-    promoted,
-)
+from configcat_publicapi.workflows.export import Snapshot
+from configcat_publicapi.workflows.plan import ApplyResult, Change, Plan, Progress, canonical
+from configcat_publicapi.workflows.promote import ValueDiff, diff_environments, promoted
 
 __all__ = [
     "FORMAT",
@@ -48,9 +51,18 @@ __all__ = [
     "Change",
     "DocumentError",
     "Plan",
+    "Progress",
     "Snapshot",
     "ValueDiff",
     "apply",
+    "async_apply",
+    "async_bulk_set",
+    "async_diff_products",
+    "async_export",
+    "async_plan",
+    "async_promote",
+    "async_run_plan",
+    "async_snapshot",
     "bulk_set",
     "canonical",
     "check_document",

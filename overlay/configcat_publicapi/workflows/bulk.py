@@ -4,7 +4,8 @@ The edit is a change of the document (the default value of a v2 formula, the val
 flag; targeting rules are kept), planned like any other, so ``dry_run`` shows exactly what
 would be written. Unlike :func:`~.plan.apply`, a bulk edit goes on past a failed write and
 reports it: each flag is independent, and the summary says what changed and what failed.
-Running it again retries only what is still different.
+Running it again retries only what is still different. The calls are in ``_async/bulk.py``
+and its sync twin.
 """
 
 from __future__ import annotations
@@ -13,17 +14,11 @@ import copy
 import fnmatch
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
-from uuid import UUID
+from typing import Any
 
 from configcat_publicapi._exceptions import ConfigCatError
 from configcat_publicapi.workflows.document import Document, DocumentError
-from configcat_publicapi.workflows.export import snapshot
-from configcat_publicapi.workflows.plan import Applier, Change, Plan, Progress
-from configcat_publicapi.workflows.plan import plan as make_plan
-
-if TYPE_CHECKING:
-    from configcat_publicapi._client import ConfigCatClient
+from configcat_publicapi.workflows.plan import Change, Plan
 
 TOGGLE = object()
 """``value=TOGGLE`` inverts a boolean flag's default value."""
@@ -103,38 +98,3 @@ def with_values(
                 else:
                     current["value"] = _served(setting, current["value"], value, at)
     return out
-
-
-def bulk_set(
-    cc: ConfigCatClient,
-    product_id: str | UUID,
-    value: Any,
-    *,
-    environments: Iterable[str],
-    keys: Iterable[str] | None = None,
-    tags: Iterable[str] | None = None,
-    configs: Iterable[str] | None = None,
-    reason: str | None = None,
-    dry_run: bool = False,
-    progress: Progress | None = None,
-) -> BulkResult:
-    """Set (or, with ``value=TOGGLE``, toggle) the default value of the chosen flags."""
-    snap = snapshot(cc, product_id)
-    doc = with_values(
-        snap.document, value, environments=environments, keys=keys, tags=tags, configs=configs
-    )
-    the_plan = make_plan(cc, doc, product_id, target=snap)
-    result = BulkResult(the_plan)
-    if dry_run:
-        return result
-    runner = Applier(cc, snap, the_plan.document, reason)
-    for n, change in enumerate(the_plan.changes, 1):
-        try:
-            runner.run(change)
-        except ConfigCatError as exc:
-            result.failed.append((change, exc))
-        else:
-            result.changed.append(change)
-        if progress is not None:
-            progress(n, len(the_plan.changes), change)
-    return result

@@ -1,9 +1,11 @@
-"""Export: a product (or some of its configs) read through the client into a document.
+"""Export: a product (or some of its configs) as a document, built from what the client read.
 
 Ids become names and keys on the way out: a segment condition names its segment, a
 prerequisite condition the flag's key, a value the predefined variation's name, a flag its
 tags' names, and values are keyed by environment name. The reader also keeps the ids it saw
 (:class:`Snapshot`), which is what :mod:`.plan` needs to turn a document into calls.
+The reading itself (``snapshot``, ``export``) is in ``_async/export.py`` and its derived
+sync twin; this module only builds, so both share it.
 
 A predefined variation without a name is exported under its value's text, since the document
 refers to variations by name.
@@ -13,13 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
 from configcat_publicapi.workflows.document import FORMAT, VERSION, Document
-
-if TYPE_CHECKING:
-    from configcat_publicapi._client import ConfigCatClient
 
 _LITERALS = ("boolValue", "stringValue", "intValue", "doubleValue")
 
@@ -49,11 +48,6 @@ class Snapshot:
     tags: dict[str, int] = field(default_factory=dict)
     segments: dict[str, str] = field(default_factory=dict)
     configs: dict[str, ConfigIds] = field(default_factory=dict)
-
-
-def _d(model: Any) -> dict[str, Any]:
-    out: dict[str, Any] = model.to_dict()
-    return out
 
 
 def _text(row: Mapping[str, Any], *names: str) -> dict[str, Any]:
@@ -186,55 +180,74 @@ class _Names:
         return out
 
 
-def snapshot(
-    cc: ConfigCatClient, product_id: str | UUID, *, configs: Iterable[str] | None = None
-) -> Snapshot:
-    """Read a product (only the configs named in ``configs``, if given) with its ids."""
-    pid = UUID(str(product_id))
-    product = _d(cc.products.get_product(pid))
+def by_order(row: Mapping[str, Any]) -> tuple[int, str]:
+    """Sort key of the service's rows: their ``order``, then their name."""
+    return (int(row.get("order") or 0), str(row.get("name", "")))
+
+
+def as_dict(model: Any) -> dict[str, Any]:
+    """A generated model as the service's JSON."""
+    out: dict[str, Any] = model.to_dict()
+    return out
+
+
+def start_snapshot(product_id: UUID, product: Mapping[str, Any]) -> Snapshot:
+    """A snapshot holding only the product's own fields."""
     doc: Document = {
         "format": FORMAT,
         "version": VERSION,
         "product": _text(product, "name", "description"),
+        # the keys in the order a reader expects them; each add_* below fills its own
+        "environments": [],
+        "tags": [],
+        "segments": [],
+        "configs": [],
     }
-    snap = Snapshot(str(pid), doc)
-    envs = sorted((_d(e) for e in cc.environments.get_environments(pid)), key=_order)
-    doc["environments"] = [_text(e, "name", "color", "description") for e in envs]
-    snap.environments = {e["name"]: str(e["environmentId"]) for e in envs}
-    tags = [_d(t) for t in cc.tags.get_tags(pid)]
-    doc["tags"] = [_text(t, "name", "color") for t in tags]
-    snap.tags = {t["name"]: int(t["tagId"]) for t in tags}
-    segments = [_d(cc.segments.get_segment(s.segment_id)) for s in cc.segments.get_segments(pid)]
-    doc["segments"] = [
+    return Snapshot(str(product_id), doc)
+
+
+def add_environments(snap: Snapshot, envs: Iterable[Mapping[str, Any]]) -> None:
+    """Record the environments (given in their order) by name."""
+    rows = list(envs)
+    snap.document["environments"] = [_text(e, "name", "color", "description") for e in rows]
+    snap.environments = {e["name"]: str(e["environmentId"]) for e in rows}
+
+
+def add_tags(snap: Snapshot, tags: Iterable[Mapping[str, Any]]) -> None:
+    rows = list(tags)
+    snap.document["tags"] = [_text(t, "name", "color") for t in rows]
+    snap.tags = {t["name"]: int(t["tagId"]) for t in rows}
+
+
+def add_segments(snap: Snapshot, segments: Iterable[Mapping[str, Any]]) -> None:
+    """Record the segments (each as read one by one: the list holds no rule)."""
+    rows = list(segments)
+    snap.document["segments"] = [
         _text(s, "name", "description", "comparisonAttribute", "comparator")
         | {"comparisonValue": s.get("comparisonValue") or ""}
-        for s in segments
+        for s in rows
     ]
-    snap.segments = {s["name"]: str(s["segmentId"]) for s in segments}
-    wanted = None if configs is None else set(configs)
-    doc["configs"] = []
-    for config in sorted((_d(c) for c in cc.configs.get_configs(pid)), key=_order):
-        if wanted is not None and config["name"] not in wanted:
-            continue
-        doc["configs"].append(_config(cc, snap, config, envs))
-    return snap
+    snap.segments = {s["name"]: str(s["segmentId"]) for s in rows}
 
 
-def _order(row: Mapping[str, Any]) -> tuple[int, str]:
-    return (int(row.get("order") or 0), str(row.get("name", "")))
+def add_config(
+    snap: Snapshot,
+    config: Mapping[str, Any],
+    settings: Iterable[Mapping[str, Any]],
+    values: Mapping[str, Iterable[Mapping[str, Any]]],
+) -> None:
+    """Add a config: its flags and, per environment name, the values the service gave.
 
-
-def _config(
-    cc: ConfigCatClient, snap: Snapshot, config: Mapping[str, Any], envs: list[dict[str, Any]]
-) -> dict[str, Any]:
-    cid = UUID(str(config["configId"]))
+    ``values`` holds the ``settingFormulas`` of a v2 config or the ``settingValues`` of a v1
+    config, keyed by environment name, in the order of the environments.
+    """
     version = str(config.get("evaluationVersion") or "v1")
-    ids = ConfigIds(str(cid), version)
+    ids = ConfigIds(str(config["configId"]), version)
     snap.configs[config["name"]] = ids
-    settings = sorted((_d(s) for s in cc.settings.get_settings(cid)), key=_order)
-    names = _Names(snap, settings)
+    rows = sorted(settings, key=by_order)
+    names = _Names(snap, rows)
     out_settings: dict[str, dict[str, Any]] = {}
-    for s in settings:
+    for s in rows:
         row = _text(s, "key", "name", "hint") | {"settingType": s["settingType"]}
         tag_names = sorted(t["name"] for t in s.get("tags") or [])
         if tag_names:
@@ -251,25 +264,16 @@ def _config(
             int(s["settingId"]),
             {variation_name(v): str(v["predefinedVariationId"]) for v in variations},
         )
-    for env in envs:
-        eid = UUID(str(env["environmentId"]))
-        if version == "v2":
-            formulas = _d(cc.setting_values_v2.get_setting_values_v2(cid, eid))
-            for f in formulas["settingFormulas"]:
-                out_settings[f["setting"]["key"]]["values"][env["name"]] = names.formula(f)
-        else:
-            values = _d(cc.setting_values.get_setting_values(cid, eid))
-            for v in values["settingValues"]:
-                out_settings[v["setting"]["key"]]["values"][env["name"]] = names.v1(v)
-    return {
-        **_text(config, "name", "description"),
-        "evaluationVersion": version,
-        "settings": list(out_settings.values()),
-    }
-
-
-def export(
-    cc: ConfigCatClient, product_id: str | UUID, *, configs: Iterable[str] | None = None
-) -> Document:
-    """The product ``product_id`` (or only its configs named in ``configs``) as a document."""
-    return snapshot(cc, product_id, configs=configs).document
+    for env, items in values.items():
+        for item in items:
+            if version == "v2":
+                out_settings[item["setting"]["key"]]["values"][env] = names.formula(item)
+            else:
+                out_settings[item["setting"]["key"]]["values"][env] = names.v1(item)
+    snap.document["configs"].append(
+        {
+            **_text(config, "name", "description"),
+            "evaluationVersion": version,
+            "settings": list(out_settings.values()),
+        }
+    )

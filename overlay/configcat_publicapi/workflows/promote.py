@@ -6,7 +6,7 @@ options) as the document states it, and :func:`plan` maps every name to the targ
 refuses the document with the path of what cannot be mapped. Nothing is guessed.
 
 ``promote`` plans first and applies only when ``dry_run`` is false, so the diff is always
-what was (or would be) written.
+what was (or would be) written. The calls are in ``_async/promote.py`` and its sync twin.
 """
 
 from __future__ import annotations
@@ -15,16 +15,10 @@ import copy
 import fnmatch
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-from uuid import UUID
+from typing import Any
 
 from configcat_publicapi.workflows.document import Document, DocumentError
-from configcat_publicapi.workflows.export import snapshot
-from configcat_publicapi.workflows.plan import ApplyResult, Plan, Progress, canonical, run_plan
-from configcat_publicapi.workflows.plan import plan as make_plan
-
-if TYPE_CHECKING:
-    from configcat_publicapi._client import ConfigCatClient
+from configcat_publicapi.workflows.plan import canonical
 
 
 @dataclass(frozen=True)
@@ -97,11 +91,6 @@ def diff_environments(
     return out
 
 
-def diff_products(cc: ConfigCatClient, left: str | UUID, right: str | UUID) -> Plan:
-    """What applying product ``left`` to product ``right`` would change (deletes included)."""
-    return make_plan(cc, snapshot(cc, left).document, right, prune=True)
-
-
 def promoted(
     doc: Document,
     source: str,
@@ -136,30 +125,3 @@ def promoted(
         if value is not None:
             by_key[key].setdefault("values", {})[target] = copy.deepcopy(value)
     return out
-
-
-def promote(
-    cc: ConfigCatClient,
-    product_id: str | UUID,
-    source: str,
-    target: str,
-    *,
-    keys: Iterable[str] | None = None,
-    config: str | None = None,
-    target_config: str | None = None,
-    reason: str | None = None,
-    dry_run: bool = False,
-    progress: Progress | None = None,
-) -> tuple[Plan, ApplyResult | None]:
-    """Copy values (and rules) of the chosen flags from ``source`` to ``target``.
-
-    Returns the plan (the diff) and, unless ``dry_run``, what was applied.
-    """
-    snap = snapshot(cc, product_id)
-    doc = promoted(
-        snap.document, source, target, keys=keys, config=config, target_config=target_config
-    )
-    the_plan = make_plan(cc, doc, product_id, target=snap)
-    if dry_run:
-        return the_plan, None
-    return the_plan, run_plan(cc, snap, the_plan, reason=reason, progress=progress)

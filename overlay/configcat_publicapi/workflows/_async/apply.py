@@ -1,0 +1,245 @@
+"""Apply: the calls that make a product equal to a document, one change of a plan at a time.
+
+What to change, in which order, and why it is safe to run again is :mod:`..plan`'s to say;
+this module turns each :class:`~..plan.Change` into its request, with the target's ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from uuid import UUID
+
+from configcat_publicapi._async.client import AsyncConfigCatClient
+from configcat_publicapi._types import NOT_GIVEN
+from configcat_publicapi.safe_create import AsyncSafeCreates
+from configcat_publicapi.workflows._async.export import snapshot
+from configcat_publicapi.workflows._clients import expect_client
+from configcat_publicapi.workflows.document import Document
+from configcat_publicapi.workflows.export import ConfigIds, SettingIds, Snapshot, variation_name
+from configcat_publicapi.workflows.plan import (
+    ApplyResult,
+    Change,
+    Plan,
+    Progress,
+    TargetIds,
+    by_name,
+    plan_against,
+)
+from configcat_publicapi_client import models as gm
+
+
+async def plan(
+    cc: AsyncConfigCatClient,
+    document: Document,
+    product_id: str | UUID,
+    *,
+    prune: bool = False,
+    target: Snapshot | None = None,
+) -> Plan:
+    """What :func:`apply` would do to ``product_id``; raises :class:`DocumentError` early.
+
+    ``target`` is a snapshot of ``product_id`` already read; without it the product is read.
+    """
+    expect_client(cc, AsyncConfigCatClient, "plan")
+    snap = target or await snapshot(cc, product_id)
+    return plan_against(snap, document, prune=prune)
+
+
+async def apply(
+    cc: AsyncConfigCatClient,
+    document: Document,
+    product_id: str | UUID,
+    *,
+    reason: str | None = None,
+    prune: bool = False,
+    progress: Progress | None = None,
+) -> ApplyResult:
+    """Make ``product_id`` equal to ``document``; run again to resume after an interruption.
+
+    ``reason`` goes with every value write (the audit log's "why"). The document is checked,
+    and the whole plan computed, before the first write.
+    """
+    expect_client(cc, AsyncConfigCatClient, "apply")
+    snap = await snapshot(cc, product_id)
+    the_plan = plan_against(snap, document, prune=prune)
+    return await run_plan(cc, snap, the_plan, reason=reason, progress=progress)
+
+
+async def run_plan(
+    cc: AsyncConfigCatClient,
+    snap: Snapshot,
+    the_plan: Plan,
+    *,
+    reason: str | None = None,
+    progress: Progress | None = None,
+) -> ApplyResult:
+    """Make the changes of ``the_plan``, computed against ``snap``, in order."""
+    expect_client(cc, AsyncConfigCatClient, "run_plan")
+    runner = Applier(cc, snap, the_plan.document, reason)
+    result = ApplyResult(snap.product_id)
+    total = len(the_plan.changes)
+    for n, change in enumerate(the_plan.changes, 1):
+        await runner.run(change)
+        result.done.append(change)
+        if progress is not None:
+            progress(n, total, change)
+    return result
+
+
+class Applier:
+    """Makes one change of a plan at a time, recording the ids of what it creates."""
+
+    def __init__(
+        self, cc: AsyncConfigCatClient, snap: Snapshot, doc: Document, reason: str | None
+    ) -> None:
+        self.cc = cc
+        self.safe = AsyncSafeCreates(cc)
+        self.snap = snap
+        self.doc = doc
+        self.pid = UUID(snap.product_id)
+        self.reason = reason
+        self.configs = by_name(doc["configs"])
+
+    async def run(self, c: Change) -> None:
+        await getattr(self, f"_{c.action}_{c.kind}")(c)
+
+    async def _update_product(self, c: Change) -> None:
+        body = {"name": c.name, "description": c.after.get("description") or ""}
+        await self.cc.products.update_product(
+            self.pid, body=gm.UpdateProductRequest.from_dict(body)
+        )
+
+    # environments, tags, segments
+    async def _create_environment(self, c: Change) -> None:
+        body = gm.CreateEnvironmentModel.from_dict(c.after)
+        made = await self.safe.environment(self.pid, body=body)
+        self.snap.environments[c.name] = str(made.environment_id)
+
+    async def _update_environment(self, c: Change) -> None:
+        eid = UUID(self.snap.environments[c.name])
+        await self.cc.environments.update_environment(
+            eid, body=gm.UpdateEnvironmentModel.from_dict(c.after)
+        )
+
+    async def _delete_environment(self, c: Change) -> None:
+        await self.cc.environments.delete_environment(UUID(self.snap.environments[c.name]))
+
+    async def _create_tag(self, c: Change) -> None:
+        made = await self.safe.tag(self.pid, body=gm.CreateTagModel.from_dict(c.after))
+        self.snap.tags[c.name] = int(made.tag_id)
+
+    async def _update_tag(self, c: Change) -> None:
+        body = gm.UpdateTagModel.from_dict(c.after)
+        await self.cc.tags.update_tag(self.snap.tags[c.name], body=body)
+
+    async def _delete_tag(self, c: Change) -> None:
+        await self.cc.tags.delete_tag(self.snap.tags[c.name])
+
+    async def _create_segment(self, c: Change) -> None:
+        made = await self.safe.segment(self.pid, body=gm.CreateSegmentModel.from_dict(c.after))
+        self.snap.segments[c.name] = str(made.segment_id)
+
+    async def _update_segment(self, c: Change) -> None:
+        body = gm.UpdateSegmentModel.from_dict(c.after)
+        await self.cc.segments.update_segment(UUID(self.snap.segments[c.name]), body=body)
+
+    async def _delete_segment(self, c: Change) -> None:
+        await self.cc.segments.delete_segment(UUID(self.snap.segments[c.name]))
+
+    # configs and flags
+    async def _create_config(self, c: Change) -> None:
+        keys = ("name", "description", "evaluationVersion", "order")
+        body = {k: c.after[k] for k in keys if c.after.get(k) is not None}
+        made = await self.safe.config(self.pid, body=gm.CreateConfigRequest.from_dict(body))
+        self.snap.configs[c.name] = ConfigIds(str(made.config_id), c.after["evaluationVersion"])
+
+    async def _update_config(self, c: Change) -> None:
+        body = {"name": c.name, "description": c.after.get("description") or ""}
+        cid = UUID(self.snap.configs[c.name].config_id)
+        await self.cc.configs.update_config(cid, body=gm.UpdateConfigRequest.from_dict(body))
+
+    async def _delete_config(self, c: Change) -> None:
+        await self.cc.configs.delete_config(UUID(self.snap.configs[c.name].config_id))
+
+    def _tag_ids(self, setting: Mapping[str, Any]) -> list[int]:
+        return [self.snap.tags[t] for t in setting.get("tags", [])]
+
+    async def _create_setting(self, c: Change) -> None:
+        s = c.after
+        body: dict[str, Any] = {
+            "key": s["key"],
+            "name": s["name"],
+            "settingType": s["settingType"],
+            "tags": self._tag_ids(s),
+            "order": s["order"],
+        }
+        if s.get("hint"):
+            body["hint"] = s["hint"]
+        if s.get("predefinedVariations"):
+            body["predefinedVariations"] = [
+                {k: v[k] for k in ("name", "hint", "value") if k in v}
+                for v in s["predefinedVariations"]
+            ]
+        ids = self.snap.configs[str(c.config)]
+        made = await self.safe.setting(
+            UUID(ids.config_id), body=gm.CreateSettingInitialValues.from_dict(body)
+        )
+        ids.settings[s["key"]] = SettingIds(int(made.setting_id), self._variations(made))
+
+    @staticmethod
+    def _variations(model: Any) -> dict[str, str]:
+        rows = model.to_dict().get("predefinedVariations") or []
+        return {variation_name(v): str(v["predefinedVariationId"]) for v in rows}
+
+    def _setting(self, c: Change) -> SettingIds:
+        return self.snap.configs[str(c.config)].settings[c.name]
+
+    async def _update_setting(self, c: Change) -> None:
+        s = c.after
+        body = {
+            "name": s["name"],
+            "hint": s.get("hint") or "",
+            "tags": self._tag_ids(s),
+            "order": s["order"],
+        }
+        await self.cc.settings.replace_setting(
+            self._setting(c).setting_id, body=gm.ReplaceSettingModel.from_dict(body)
+        )
+
+    async def _delete_setting(self, c: Change) -> None:
+        await self.cc.settings.delete_setting(self._setting(c).setting_id)
+
+    async def _update_variations(self, c: Change) -> None:
+        ids = self._setting(c)
+        rows = []
+        for v in c.after or []:
+            row = {k: v[k] for k in ("name", "hint", "value") if k in v}
+            if v["name"] in ids.variations:
+                row["predefinedVariationId"] = ids.variations[v["name"]]
+            rows.append(row)
+        body = gm.UpdatePredefinedVariationsRequest.from_dict({"predefinedVariations": rows})
+        await self.cc.settings.update_predefined_variations(ids.setting_id, body=body)
+        ids.variations = self._variations(await self.cc.settings.get_setting(ids.setting_id))
+
+    # values
+    async def _update_value(self, c: Change) -> None:
+        ids = self.snap.configs[str(c.config)]
+        setting = ids.settings[c.name]
+        eid = UUID(self.snap.environments[str(c.environment)])
+        reason = self.reason if self.reason is not None else NOT_GIVEN
+        if ids.version == "v2":
+            body = gm.UpdateEvaluationFormulaModel.from_dict(
+                TargetIds(self.snap, ids, c.name).formula(c.after)
+            )
+            await self.cc.setting_values_v2.replace_setting_value_v2(
+                eid, setting.setting_id, body=body, reason=reason
+            )
+        else:
+            v1 = TargetIds(self.snap, ids, c.name).v1(c.after)
+            await self.cc.setting_values.replace_setting_value(
+                eid,
+                setting.setting_id,
+                body=gm.UpdateSettingValueModel.from_dict(v1),
+                reason=reason,
+            )

@@ -1,0 +1,64 @@
+# Derived from configcat_publicapi/workflows/_async/export.py
+# by scripts/make_sync.py: do not edit.
+"""Read a product through the client: the snapshot behind ``export``, ``plan`` and ``apply``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from uuid import UUID
+
+from configcat_publicapi._sync.client import ConfigCatClient
+from configcat_publicapi.workflows._clients import expect_client
+from configcat_publicapi.workflows.document import Document
+from configcat_publicapi.workflows.export import (
+    Snapshot,
+    add_config,
+    add_environments,
+    add_segments,
+    add_tags,
+    as_dict,
+    by_order,
+    start_snapshot,
+)
+
+
+def snapshot(
+    cc: ConfigCatClient, product_id: str | UUID, *, configs: Iterable[str] | None = None
+) -> Snapshot:
+    """Read a product (only the configs named in ``configs``, if given) with its ids."""
+    expect_client(cc, ConfigCatClient, "snapshot")
+    pid = UUID(str(product_id))
+    snap = start_snapshot(pid, as_dict(cc.products.get_product(pid)))
+    envs = sorted((as_dict(e) for e in cc.environments.get_environments(pid)), key=by_order)
+    add_environments(snap, envs)
+    add_tags(snap, [as_dict(t) for t in cc.tags.get_tags(pid)])
+    segments = [
+        as_dict(cc.segments.get_segment(s.segment_id)) for s in cc.segments.get_segments(pid)
+    ]
+    add_segments(snap, segments)
+    wanted = None if configs is None else set(configs)
+    for config in sorted((as_dict(c) for c in cc.configs.get_configs(pid)), key=by_order):
+        if wanted is not None and config["name"] not in wanted:
+            continue
+        cid = UUID(str(config["configId"]))
+        settings = [as_dict(s) for s in cc.settings.get_settings(cid)]
+        values: dict[str, list[dict[str, Any]]] = {}
+        for env in envs:
+            eid = UUID(str(env["environmentId"]))
+            if str(config.get("evaluationVersion") or "v1") == "v2":
+                formulas = cc.setting_values_v2.get_setting_values_v2(cid, eid)
+                values[env["name"]] = as_dict(formulas)["settingFormulas"]
+            else:
+                v1 = cc.setting_values.get_setting_values(cid, eid)
+                values[env["name"]] = as_dict(v1)["settingValues"]
+        add_config(snap, config, settings, values)
+    return snap
+
+
+def export(
+    cc: ConfigCatClient, product_id: str | UUID, *, configs: Iterable[str] | None = None
+) -> Document:
+    """The product ``product_id`` (or only its configs named in ``configs``) as a document."""
+    expect_client(cc, ConfigCatClient, "export")
+    return (snapshot(cc, product_id, configs=configs)).document

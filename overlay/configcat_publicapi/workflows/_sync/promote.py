@@ -1,0 +1,50 @@
+# Derived from configcat_publicapi/workflows/_async/promote.py
+# by scripts/make_sync.py: do not edit.
+"""Promote and compare products: the reads and writes around :mod:`..promote`'s documents."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from uuid import UUID
+
+from configcat_publicapi._sync.client import ConfigCatClient
+from configcat_publicapi.workflows._clients import expect_client
+from configcat_publicapi.workflows._sync.apply import run_plan
+from configcat_publicapi.workflows._sync.export import snapshot
+from configcat_publicapi.workflows.plan import ApplyResult, Plan, Progress, plan_against
+from configcat_publicapi.workflows.promote import promoted
+
+
+def diff_products(cc: ConfigCatClient, left: str | UUID, right: str | UUID) -> Plan:
+    """What applying product ``left`` to product ``right`` would change (deletes included)."""
+    expect_client(cc, ConfigCatClient, "diff_products")
+    source = snapshot(cc, left)
+    return plan_against(snapshot(cc, right), source.document, prune=True)
+
+
+def promote(
+    cc: ConfigCatClient,
+    product_id: str | UUID,
+    source: str,
+    target: str,
+    *,
+    keys: Iterable[str] | None = None,
+    config: str | None = None,
+    target_config: str | None = None,
+    reason: str | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> tuple[Plan, ApplyResult | None]:
+    """Copy values (and rules) of the chosen flags from ``source`` to ``target``.
+
+    Returns the plan (the diff) and, unless ``dry_run``, what was applied.
+    """
+    expect_client(cc, ConfigCatClient, "promote")
+    snap = snapshot(cc, product_id)
+    doc = promoted(
+        snap.document, source, target, keys=keys, config=config, target_config=target_config
+    )
+    the_plan = plan_against(snap, doc)
+    if dry_run:
+        return the_plan, None
+    return the_plan, run_plan(cc, snap, the_plan, reason=reason, progress=progress)
