@@ -124,11 +124,17 @@ async def test_the_wrong_kind_of_client_is_refused_early(
         "promote": ("p", "a", "b"),
     }
     extra = {"environments": ["x"]} if name == "bulk_set" else {}
-    with pytest.raises(TypeError, match=rf"^{name}\(\) takes a ConfigCatClient, not "
-                       rf"AsyncConfigCatClient: use async_{name}\(\) with an AsyncConfigCatClient"):  # fmt: skip
+    to_sync = (
+        rf"^{name}\(\) takes a ConfigCatClient, not AsyncConfigCatClient: "
+        rf"use async_{name}\(\) with an AsyncConfigCatClient"
+    )
+    with pytest.raises(TypeError, match=to_sync):
         getattr(wf, name)(acc, *args[name], **extra)
-    with pytest.raises(TypeError, match=rf"^async_{name}\(\) takes an? AsyncConfigCatClient, not "
-                       rf"ConfigCatClient: use {name}\(\) with a ConfigCatClient"):  # fmt: skip
+    to_async = (
+        rf"^async_{name}\(\) takes an AsyncConfigCatClient, not ConfigCatClient: "
+        rf"use {name}\(\) with a ConfigCatClient"
+    )
+    with pytest.raises(TypeError, match=to_async):
         await getattr(wf, f"async_{name}")(source.cc, *args[name], **extra)
     assert source.mock.journal.entries == [] or all(
         e.method == "POST" and "products" in e.path for e in source.mock.journal.entries

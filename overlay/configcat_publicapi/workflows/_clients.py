@@ -19,4 +19,6 @@ def expect_client(cc: Any, expected: type[Any], name: str) -> None:
         hint = f"use {name}() with a ConfigCatClient"
     else:
         hint = "pass a ConfigCatClient or an AsyncConfigCatClient"
-    raise TypeError(f"{ours}() takes a {expected.__name__}, not {type(cc).__name__}: {hint}")
+    kind = expected.__name__
+    article = "an" if kind[0] in "AEIOU" else "a"
+    raise TypeError(f"{ours}() takes {article} {kind}, not {type(cc).__name__}: {hint}")

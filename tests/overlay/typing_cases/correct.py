@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from typing import assert_type
+from typing import Any, assert_type
 from uuid import UUID
 
 from configcat_publicapi import AsyncConfigCatClient, ConfigCatClient, RawResponse
@@ -65,3 +65,12 @@ def workflow_use(cc: ConfigCatClient) -> None:
     bulk = wf.bulk_set(cc, PRODUCT, wf.TOGGLE, environments=["Production"], keys=["is*"])
     assert_type(bulk.changed, list[wf.Change])
     assert_type(wf.diff_environments(doc, "Production", "Staging"), list[wf.ValueDiff])
+
+
+async def async_workflow_use(acc: AsyncConfigCatClient) -> None:
+    doc = await wf.async_export(acc, PRODUCT)
+    assert_type(doc, dict[str, Any])
+    assert_type(await wf.async_plan(acc, doc, PRODUCT), wf.Plan)
+    assert_type(await wf.async_apply(acc, doc, PRODUCT, reason="copy"), wf.ApplyResult)
+    _, done = await wf.async_promote(acc, PRODUCT, "Staging", "Production", dry_run=True)
+    assert_type(done, wf.ApplyResult | None)

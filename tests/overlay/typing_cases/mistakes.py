@@ -6,6 +6,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from configcat_publicapi import AsyncConfigCatClient, ConfigCatClient
+from configcat_publicapi import workflows as wf
 from configcat_publicapi_client.models import AuditLogType, UpdateSettingValueModel
 
 PRODUCT = UUID("08d86d63-2726-47cd-8bfc-59608ecb91e2")
@@ -31,3 +32,9 @@ async def async_use(cc: ConfigCatClient, acc: AsyncConfigCatClient) -> None:
     async for item in cc.audit_logs.get_auditlogs_v2.paginate(PRODUCT):  # error: sync page
         print(item)
     print((await acc.configs.get_config(PRODUCT)).nmae)  # error: wrong model attribute
+
+
+async def workflow_mistakes(cc: ConfigCatClient, acc: AsyncConfigCatClient) -> None:
+    wf.apply(acc, {}, PRODUCT)  # error: async client to a sync workflow
+    await wf.async_export(cc, PRODUCT)  # error: sync client to an async workflow
+    print(wf.async_plan(acc, {}, PRODUCT).changes)  # error: forgotten await
