@@ -8,19 +8,26 @@ the fake's windows allow for the same writes (each endpoint has its own windows,
 busiest endpoint sets it): their ratio is the share of the allowed rate that apply reached
 (target >= 95 %).
 
-    python bench/bench_workflows_apply.py [--flags 1000]
+``--latency-ms`` adds that much to every answer of the fake (a link to the service is tens of
+milliseconds away), and ``--concurrency`` is apply's writes in flight: one write at a time
+cannot keep up with the limits over such a link.
+
+    python bench/bench_workflows_apply.py [--flags 1000] [--latency-ms 50] [--concurrency 8]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import time
 from collections import Counter
 from uuid import UUID
 
 from configcat_mock import MockConfigCat
+from configcat_mock.faults import FaultRule
 from configcat_mock.seed import DEMO_ORGANIZATION_ID
+from configcat_mock.server import LoopbackServer
 from configcat_publicapi import ConfigCatClient, RateLimitError
 from configcat_publicapi import workflows as wf
 from configcat_publicapi_client.models import CreateProductRequest
@@ -74,10 +81,19 @@ def least_time(n: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--flags", type=int, default=1000)
+    parser.add_argument("--latency-ms", type=float, default=0.0)
+    parser.add_argument("--concurrency", type=int, default=1)
     args = parser.parse_args()
     doc = document(args.flags)
-    with MockConfigCat(rate_limits=True) as mock:
-        cc = ConfigCatClient("demo", "demo", base_url="http://mock", transport=mock.transport)
+    with MockConfigCat(rate_limits=True) as mock, contextlib.ExitStack() as stack:
+        if args.latency_ms:
+            mock.app.faults.configure([FaultRule("*", latency_ms=args.latency_ms)], 0)
+        # threads need the fake served on one loop: over loopback HTTP when writes overlap
+        if args.concurrency > 1 or args.latency_ms:
+            url = stack.enter_context(LoopbackServer(mock.app)).url
+            cc = ConfigCatClient("demo", "demo", base_url=url)
+        else:
+            cc = ConfigCatClient("demo", "demo", base_url="http://mock", transport=mock.transport)
         product = cc.products.create_product(
             UUID(DEMO_ORGANIZATION_ID), body=CreateProductRequest(name="Big")
         ).product_id
@@ -85,7 +101,7 @@ def main() -> None:
         reached = 0
         start = time.perf_counter()
         try:
-            result = wf.apply(cc, doc, product, reason="bench")
+            result = wf.apply(cc, doc, product, reason="bench", concurrency=args.concurrency)
         except RateLimitError:
             reached = 1  # a 429 the client's limiter and retries did not absorb
             raise
@@ -95,7 +111,10 @@ def main() -> None:
         writes = Counter(e.operation_id for e in entries if e.method != "GET" and e.status < 400)
         bound = max(least_time(n) for n in writes.values())
         total_least = sum(least_time(n) for n in writes.values())
-        print(f"flags: {args.flags}, changes applied: {len(result.done)}")
+        print(
+            f"flags: {args.flags}, changes applied: {len(result.done)}, "
+            f"latency {args.latency_ms:g} ms, concurrency {args.concurrency}"
+        )
         print(f"writes per operation: {dict(writes)}")
         print(f"apply took {took:.1f} s")
         print(

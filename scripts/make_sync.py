@@ -35,6 +35,7 @@ REPLACEMENTS = {
     "AsyncConfigCatClient": "ConfigCatClient",
     "AsyncSdkKeyScope": "SdkKeyScope",
     "AsyncSafeCreates": "SafeCreates",
+    "run_changes_async": "run_changes",
     "AsyncPolicyTransport": "PolicyTransport",
     "AsyncNamespaces": "Namespaces",
     "AsyncOperation": "Operation",

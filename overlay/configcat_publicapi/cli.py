@@ -44,6 +44,23 @@ EXIT_OK, EXIT_ERROR, EXIT_PENDING = 0, 1, 2
 EXIT_INTERRUPTED = 130  # the shell's code for a command ended by SIGINT
 
 
+def _concurrency(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of 1 or more, not {text!r}")
+    return number
+
+
+def _writes_in_flight(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--concurrency", type=_concurrency, default=1, metavar="N",
+                   help="writes in flight at once, each waiting for what it needs; "
+                        "more than 1 helps over a slow link (default: 1, in the plan's "
+                        "order)")  # fmt: skip
+
+
 def _parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="configcat-publicapi",
@@ -72,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
                            help="exit 2 when changes are pending, 0 when none")  # fmt: skip
         else:
             p.add_argument("--reason", help="the audit log's reason for each value change")
+            _writes_in_flight(p)
     d = sub.add_parser("diff", help="compare two environments, or two products")
     d.add_argument("product_id", help="the product (the left side)")
     d.add_argument("--from", dest="source", metavar="ENV", help="the left environment")
@@ -94,6 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("--dry-run", action="store_true", help="show the diff, change nothing")
     pr.add_argument("--reason", help="the audit log's reason for each value change")
     pr.add_argument("--json", action="store_true", help="print JSON")
+    _writes_in_flight(pr)
 
     b = sub.add_parser("bulk", help="set or toggle many flags by key pattern or tag")
     b.add_argument("product_id", help="the product")
@@ -111,6 +130,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--dry-run", action="store_true", help="show the changes, make none")
     b.add_argument("--reason", help="the audit log's reason for each value change")
     b.add_argument("--json", action="store_true", help="print JSON")
+    _writes_in_flight(b)
     return top
 
 
@@ -180,8 +200,9 @@ def _apply(args: argparse.Namespace, out: TextIO) -> int:
     document = load(args.document)
     with _client() as cc, _progress(out, args.json) as progress:
         result = apply(
-            cc, document, args.product_id, reason=args.reason, prune=args.prune, progress=progress
-        )
+            cc, document, args.product_id, reason=args.reason, prune=args.prune,
+            progress=progress, concurrency=args.concurrency,
+        )  # fmt: skip
     if args.json:
         out.write(json.dumps(result.to_json(), indent=2) + "\n")
     else:
@@ -249,7 +270,7 @@ def _promote(args: argparse.Namespace, out: TextIO) -> int:
             _, result = promote(
                 cc, args.product_id, args.source, args.target, keys=args.keys,
                 config=args.config, target_config=args.to_config, reason=args.reason,
-                progress=progress,
+                progress=progress, concurrency=args.concurrency,
             )  # fmt: skip
     assert result is not None
     if args.json:
@@ -265,7 +286,7 @@ def _bulk(args: argparse.Namespace, out: TextIO) -> int:
         result = bulk_set(
             cc, args.product_id, value, environments=args.environments, keys=args.keys,
             tags=args.tags, configs=args.configs, reason=args.reason, dry_run=args.dry_run,
-            progress=progress,
+            progress=progress, concurrency=args.concurrency,
         )  # fmt: skip
     if args.json:
         out.write(json.dumps(result.to_json(), indent=2) + "\n")

@@ -116,3 +116,30 @@ def test_bulk(served: Org, capsys: pytest.CaptureFixture[str]) -> None:
     assert ".defaultValue.stringValue: True is not of type 'string'" in err
     code, text = run("bulk", product, "--env", "Staging", "--flag", "isBeta", "--toggle")
     assert (code, text.splitlines()[-1]) == (0, "1 changed, 0 failed")
+
+
+def test_apply_with_writes_in_flight(served: Org, tmp_path: Path) -> None:
+    product = str(served.product())
+    doc = tmp_path / "shop.json"
+    doc.write_text(wf.dumps(full_document(), fmt="json"), encoding="utf-8")
+    code, out = run("apply", str(doc), product, "--concurrency", "4")
+    assert code == 0, out
+    lines = out.splitlines()
+    total = len(
+        wf.plan(served.cc, wf.loads(wf.dumps(full_document())), served.product("x")).changes
+    )
+    assert [line.split("]")[0] for line in lines[:-1]] == [
+        f"[{n}/{total}" for n in range(1, total + 1)
+    ]
+    assert lines[-1] == f"{total} changes applied"
+    assert run("plan", str(doc), product, "--detailed-exitcode")[0] == 0
+
+
+@pytest.mark.parametrize("bad", ["0", "-2", "many"])
+def test_concurrency_must_be_a_whole_number_of_one_or_more(
+    bad: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stop:
+        run("apply", "doc.yaml", "p", "--concurrency", bad)
+    assert stop.value.code == 2
+    assert f"a whole number of 1 or more, not {bad!r}" in capsys.readouterr().err

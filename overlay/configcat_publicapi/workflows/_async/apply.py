@@ -15,6 +15,7 @@ from configcat_publicapi._types import NOT_GIVEN
 from configcat_publicapi.safe_create import AsyncSafeCreates
 from configcat_publicapi.workflows._async.export import snapshot
 from configcat_publicapi.workflows._clients import expect_client
+from configcat_publicapi.workflows._run import run_changes_async
 from configcat_publicapi.workflows.document import Document
 from configcat_publicapi.workflows.export import ConfigIds, SettingIds, Snapshot, variation_name
 from configcat_publicapi.workflows.plan import (
@@ -54,16 +55,21 @@ async def apply(
     reason: str | None = None,
     prune: bool = False,
     progress: Progress | None = None,
+    concurrency: int = 1,
 ) -> ApplyResult:
     """Make ``product_id`` equal to ``document``; run again to resume after an interruption.
 
     ``reason`` goes with every value write (the audit log's "why"). The document is checked,
-    and the whole plan computed, before the first write.
+    and the whole plan computed, before the first write. ``concurrency`` writes may be in
+    flight at once, each waiting for what it needs (:mod:`..schedule`); 1 keeps the plan's
+    order exactly.
     """
     expect_client(cc, AsyncConfigCatClient, "apply")
     snap = await snapshot(cc, product_id)
     the_plan = plan_against(snap, document, prune=prune)
-    return await run_plan(cc, snap, the_plan, reason=reason, progress=progress)
+    return await run_plan(
+        cc, snap, the_plan, reason=reason, progress=progress, concurrency=concurrency
+    )
 
 
 async def run_plan(
@@ -73,17 +79,23 @@ async def run_plan(
     *,
     reason: str | None = None,
     progress: Progress | None = None,
+    concurrency: int = 1,
 ) -> ApplyResult:
-    """Make the changes of ``the_plan``, computed against ``snap``, in order."""
+    """Make the changes of ``the_plan``, computed against ``snap`` (in order with 1 at a time).
+
+    ``result.done`` lists them in the order they were completed.
+    """
     expect_client(cc, AsyncConfigCatClient, "run_plan")
     runner = Applier(cc, snap, the_plan.document, reason)
     result = ApplyResult(snap.product_id)
     total = len(the_plan.changes)
-    for n, change in enumerate(the_plan.changes, 1):
-        await runner.run(change)
+
+    def done(change: Change) -> None:
         result.done.append(change)
         if progress is not None:
-            progress(n, total, change)
+            progress(len(result.done), total, change)
+
+    await run_changes_async(the_plan.changes, runner.run, limit=concurrency, done=done)
     return result
 
 

@@ -32,6 +32,7 @@ async def promote(
     reason: str | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
+    concurrency: int = 1,
 ) -> tuple[Plan, ApplyResult | None]:
     """Copy values (and rules) of the chosen flags from ``source`` to ``target``.
 
@@ -45,4 +46,7 @@ async def promote(
     the_plan = plan_against(snap, doc)
     if dry_run:
         return the_plan, None
-    return the_plan, await run_plan(cc, snap, the_plan, reason=reason, progress=progress)
+    done = await run_plan(
+        cc, snap, the_plan, reason=reason, progress=progress, concurrency=concurrency
+    )
+    return the_plan, done

@@ -11,10 +11,11 @@ from uuid import UUID
 from configcat_publicapi._exceptions import ConfigCatError
 from configcat_publicapi._sync.client import ConfigCatClient
 from configcat_publicapi.workflows._clients import expect_client
+from configcat_publicapi.workflows._run import run_changes
 from configcat_publicapi.workflows._sync.apply import Applier
 from configcat_publicapi.workflows._sync.export import snapshot
 from configcat_publicapi.workflows.bulk import BulkResult, with_values
-from configcat_publicapi.workflows.plan import Progress, plan_against
+from configcat_publicapi.workflows.plan import Change, Progress, plan_against
 
 
 def bulk_set(
@@ -29,8 +30,12 @@ def bulk_set(
     reason: str | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
+    concurrency: int = 1,
 ) -> BulkResult:
-    """Set (or, with ``value=TOGGLE``, toggle) the default value of the chosen flags."""
+    """Set (or, with ``value=TOGGLE``, toggle) the default value of the chosen flags.
+
+    ``concurrency`` writes may be in flight at once (1: one after another, in order).
+    """
     expect_client(cc, ConfigCatClient, "bulk_set")
     snap = snapshot(cc, product_id)
     doc = with_values(
@@ -41,13 +46,19 @@ def bulk_set(
     if dry_run:
         return result
     runner = Applier(cc, snap, the_plan.document, reason)
-    for n, change in enumerate(the_plan.changes, 1):
-        try:
-            runner.run(change)
-        except ConfigCatError as exc:
-            result.failed.append((change, exc))
-        else:
-            result.changed.append(change)
+    total = len(the_plan.changes)
+
+    def report(change: Change) -> None:
         if progress is not None:
-            progress(n, len(the_plan.changes), change)
+            progress(len(result.changed) + len(result.failed), total, change)
+
+    def done(change: Change) -> None:
+        result.changed.append(change)
+        report(change)
+
+    def failed(change: Change, exc: ConfigCatError) -> None:
+        result.failed.append((change, exc))
+        report(change)
+
+    run_changes(the_plan.changes, runner.run, limit=concurrency, done=done, failed=failed)
     return result

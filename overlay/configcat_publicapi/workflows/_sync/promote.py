@@ -34,6 +34,7 @@ def promote(
     reason: str | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
+    concurrency: int = 1,
 ) -> tuple[Plan, ApplyResult | None]:
     """Copy values (and rules) of the chosen flags from ``source`` to ``target``.
 
@@ -47,4 +48,5 @@ def promote(
     the_plan = plan_against(snap, doc)
     if dry_run:
         return the_plan, None
-    return the_plan, run_plan(cc, snap, the_plan, reason=reason, progress=progress)
+    done = run_plan(cc, snap, the_plan, reason=reason, progress=progress, concurrency=concurrency)
+    return the_plan, done
