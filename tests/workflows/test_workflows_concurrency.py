@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -180,3 +185,36 @@ async def test_bulk_edits_in_flight_report_each_failure(source: Org) -> None:
 def test_concurrency_below_one_is_refused(source: Org, bad: int) -> None:
     with pytest.raises(ValueError, match="concurrency must be 1 or more"):
         wf.apply(source.cc, full_document(), source.product(), concurrency=bad)
+
+
+def test_ctrl_c_with_writes_in_flight_lets_them_finish(
+    source: Org, served: str, tmp_path: Path
+) -> None:
+    product = str(source.product())
+    doc = tmp_path / "shop.yaml"
+    doc.write_text(wf.dumps(full_document()), encoding="utf-8")
+    env = os.environ | {
+        "CONFIGCAT_API_HOST": served,
+        "CONFIGCAT_API_USER": "demo",
+        "CONFIGCAT_API_PASS": "demo",
+    }
+    command = [sys.executable, "-m", "configcat_publicapi.cli", "apply", str(doc), product]
+    first = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [*command, "--concurrency", "4"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, env=env,
+    )  # fmt: skip
+    assert first.stdout is not None
+    for _ in range(8):
+        assert first.stdout.readline().startswith("[")
+    first.send_signal(signal.SIGINT)
+    _, err = first.communicate(timeout=60)
+    assert first.returncode == 130, err
+    assert "run the same command again to resume" in err
+    assert "Traceback" not in err
+    second = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [*command, "--concurrency", "4"], capture_output=True, text=True, env=env, timeout=120,
+        check=False,
+    )  # fmt: skip
+    assert second.returncode == 0, second.stderr
+    source.mock.app.faults.configure([])
+    assert_converged(source.mock, source.cc, product)
