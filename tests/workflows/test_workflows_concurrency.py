@@ -218,3 +218,61 @@ def test_ctrl_c_with_writes_in_flight_lets_them_finish(
     assert second.returncode == 0, second.stderr
     source.mock.app.faults.configure([])
     assert_converged(source.mock, source.cc, product)
+
+
+def _recorder(changes: list[Change]) -> tuple[list[str], Any]:
+    events: list[str] = []
+    lock = threading.Lock()
+
+    def note(kind: str, change: Change) -> None:
+        with lock:
+            events.append(f"{kind} {changes.index(change)}")
+
+    return events, note
+
+
+def _assert_waited(changes: list[Change], events: list[str], limit: int) -> None:
+    order = {e: n for n, e in enumerate(events)}
+    deps = dependencies(changes)
+    for i in range(len(changes)):
+        for j in deps[i]:
+            assert order[f"end {j}"] < order[f"start {i}"], (j, i)
+    flying = most = 0
+    for e in events:
+        flying += 1 if e.startswith("start") else -1
+        most = max(most, flying)
+    assert 1 < most <= limit
+
+
+def test_the_drivers_start_nothing_before_what_it_waits_for(source: Org) -> None:
+    import time
+
+    from configcat_publicapi.workflows._run import run_changes
+
+    changes = wf.plan(source.cc, full_document(), source.product()).changes
+    events, note = _recorder(changes)
+
+    def run(change: Change) -> None:
+        note("start", change)
+        time.sleep(0.002)
+        note("end", change)
+
+    run_changes(changes, run, limit=5, done=lambda c: None)
+    _assert_waited(changes, events, 5)
+
+
+async def test_the_async_driver_starts_nothing_before_what_it_waits_for(source: Org) -> None:
+    import anyio
+
+    from configcat_publicapi.workflows._run import run_changes_async
+
+    changes = wf.plan(source.cc, full_document(), source.product()).changes
+    events, note = _recorder(changes)
+
+    async def run(change: Change) -> None:
+        note("start", change)
+        await anyio.sleep(0.002)
+        note("end", change)
+
+    await run_changes_async(changes, run, limit=5, done=lambda c: None)
+    _assert_waited(changes, events, 5)

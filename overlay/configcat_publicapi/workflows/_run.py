@@ -34,10 +34,15 @@ Failed = Callable[[Change, ConfigCatError], None]
 class _Queue:
     """The changes not yet started, and which may start now."""
 
-    def __init__(self, changes: Sequence[Change]) -> None:
+    def __init__(self, changes: Sequence[Change], done: Done, failed: Failed | None) -> None:
+        self.changes = changes
         self.deps = dependencies(changes)
         self.waiting = list(range(len(changes)))
         self.finished: set[int] = set()
+        self.done = done
+        self.failed = failed
+        self.error: BaseException | None = None
+        """The first error that stops the run; nothing new starts once it is set."""
 
     def ready(self, room: int) -> list[int]:
         out: list[int] = []
@@ -49,6 +54,16 @@ class _Queue:
         for i in out:
             self.waiting.remove(i)
         return out
+
+    def settle(self, i: int, problem: BaseException | None) -> None:
+        """Record how change ``i`` ended."""
+        if problem is None:
+            self.finished.add(i)
+            self.done(self.changes[i])
+        elif self.failed is not None and isinstance(problem, ConfigCatError):
+            self.failed(self.changes[i], problem)
+        elif self.error is None:
+            self.error = problem
 
 
 def _check(limit: int) -> None:
@@ -77,29 +92,20 @@ def run_changes(
             else:
                 done(change)
         return
-    queue = _Queue(changes)
-    error: BaseException | None = None
+    queue = _Queue(changes, done, failed)
     flying: dict[Future[object], int] = {}
     with ThreadPoolExecutor(limit, thread_name_prefix="configcat-apply") as pool:
         while True:
-            if error is None:
+            if queue.error is None:
                 for i in queue.ready(limit - len(flying)):
                     flying[pool.submit(run, changes[i])] = i
             if not flying:
                 break
             finished, _ = wait(flying, return_when=FIRST_COMPLETED)
             for future in finished:
-                i = flying.pop(future)
-                problem = future.exception()
-                if problem is None:
-                    queue.finished.add(i)
-                    done(changes[i])
-                elif failed is not None and isinstance(problem, ConfigCatError):
-                    failed(changes[i], problem)
-                elif error is None:
-                    error = problem
-    if error is not None:
-        raise error
+                queue.settle(flying.pop(future), future.exception())
+    if queue.error is not None:
+        raise queue.error
 
 
 async def run_changes_async(
@@ -125,9 +131,8 @@ async def run_changes_async(
         return
     import anyio  # an httpx dependency; imported here so the sync path never needs it
 
-    queue = _Queue(changes)
+    queue = _Queue(changes, done, failed)
     send, receive = anyio.create_memory_object_stream[tuple[int, Exception | None]](math.inf)
-    error: Exception | None = None
     flying = 0
 
     async def one(i: int) -> None:
@@ -140,22 +145,15 @@ async def run_changes_async(
 
     async with anyio.create_task_group() as group:
         while True:
-            if error is None:
+            if queue.error is None:
                 for i in queue.ready(limit - flying):
                     flying += 1
                     group.start_soon(one, i)
             if flying == 0:
                 break
-            i, problem = await receive.receive()
+            queue.settle(*await receive.receive())
             flying -= 1
-            if problem is None:
-                queue.finished.add(i)
-                done(changes[i])
-            elif failed is not None and isinstance(problem, ConfigCatError):
-                failed(changes[i], problem)
-            elif error is None:
-                error = problem
     send.close()
     receive.close()
-    if error is not None:
-        raise error
+    if queue.error is not None:
+        raise queue.error
