@@ -40,12 +40,12 @@ def test_plan_apply_export(served: Org, tmp_path: Path) -> None:
 
     code, text = run("plan", str(doc), product, "--detailed-exitcode")
     assert code == 2
-    assert text.splitlines()[-1] == "14 to create, 13 to change, 0 to delete"
+    assert text.splitlines()[-1] == "15 to create, 15 to change, 0 to delete"
 
     code, text = run("apply", str(doc), product, "--reason", "restore")
     assert code == 0
-    assert text.splitlines()[0].startswith("[1/27] update product Shop")
-    assert text.splitlines()[-1] == "27 changes applied"
+    assert text.splitlines()[0].startswith("[1/30] update product Shop")
+    assert text.splitlines()[-1] == "30 changes applied"
 
     code, text = run("plan", str(doc), product, "--detailed-exitcode", "--json")
     assert (code, json.loads(text)["summary"]) == (0, {"create": 0, "update": 0, "delete": 0})
@@ -98,7 +98,7 @@ def test_diff_and_promote(served: Org) -> None:
 
     other = str(served.product("Other"))
     code, text = run("diff", product, "--product", other, "--detailed-exitcode", "--json")
-    assert (code, json.loads(text)["summary"]["create"]) == (2, 14)
+    assert (code, json.loads(text)["summary"]["create"]) == (2, 15)
 
 
 def test_bulk(served: Org, capsys: pytest.CaptureFixture[str]) -> None:

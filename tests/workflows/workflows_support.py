@@ -176,6 +176,16 @@ def full_document() -> dict[str, Any]:
                 },
             },
         },
+        {
+            "key": "layout",
+            "name": "Layout",
+            "settingType": "string",
+            "isJson": True,
+            "values": {
+                "Production": {"defaultValue": {"stringValue": '{"columns": 2}'}},
+                "Staging": {"defaultValue": {"stringValue": '{"columns": 3}'}},
+            },
+        },
     ]
     v1_settings = [
         {

@@ -236,6 +236,8 @@ def _config(
     out_settings: dict[str, dict[str, Any]] = {}
     for s in settings:
         row = _text(s, "key", "name", "hint") | {"settingType": s["settingType"]}
+        if s.get("isJson"):
+            row["isJson"] = True
         tag_names = sorted(t["name"] for t in s.get("tags") or [])
         if tag_names:
             row["tags"] = tag_names

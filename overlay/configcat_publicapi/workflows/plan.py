@@ -151,6 +151,13 @@ def _prerequisites(value: Mapping[str, Any]) -> set[str]:
     }
 
 
+def _meta(setting: Mapping[str, Any]) -> dict[str, Any]:
+    """What a flag's replace writes, as compared: ``isJson`` is false when not given."""
+    return {k: setting.get(k) for k in ("name", "hint", "tags")} | {
+        "isJson": bool(setting.get("isJson"))
+    }
+
+
 def plan(
     cc: ConfigCatClient,
     document: Document,
@@ -209,8 +216,7 @@ def plan(
             else:
                 _in_place(f"{sat}.settingType", "flag", setting["key"],
                           prev["settingType"], setting["settingType"])  # fmt: skip
-                meta = ("name", "hint", "tags")
-                if not _same({k: prev.get(k) for k in meta}, {k: setting.get(k) for k in meta}):
+                if not _same(_meta(prev), _meta(setting)):
                     new = setting | {"order": si}
                     ch.append(Change("update", "setting", sat, setting["key"], prev, new, **named))
                 pv, sv = prev.get("predefinedVariations"), setting.get("predefinedVariations")
@@ -356,6 +362,8 @@ class Applier:
         }
         if s.get("hint"):
             body["hint"] = s["hint"]
+        if s.get("isJson"):
+            body["isJson"] = True
         if s.get("predefinedVariations"):
             body["predefinedVariations"] = [
                 {k: v[k] for k in ("name", "hint", "value") if k in v}
@@ -382,6 +390,7 @@ class Applier:
             "hint": s.get("hint") or "",
             "tags": self._tag_ids(s),
             "order": s["order"],
+            "isJson": bool(s.get("isJson")),  # a replace without it clears it
         }
         self.cc.settings.replace_setting(
             self._setting(c).setting_id, body=gm.ReplaceSettingModel.from_dict(body)
