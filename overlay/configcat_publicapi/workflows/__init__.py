@@ -22,6 +22,7 @@ from configcat_publicapi.workflows.document import (
     schema,
 )
 from configcat_publicapi.workflows.export import Snapshot, export, snapshot
+from configcat_publicapi.workflows.guards import AmbiguousNameError
 from configcat_publicapi.workflows.plan import (
     ApplyResult,
     Change,
@@ -43,6 +44,7 @@ __all__ = [
     "FORMAT",
     "TOGGLE",
     "VERSION",
+    "AmbiguousNameError",
     "ApplyResult",
     "BulkResult",
     "Change",

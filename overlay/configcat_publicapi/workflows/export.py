@@ -6,7 +6,8 @@ tags' names, and values are keyed by environment name. The reader also keeps the
 (:class:`Snapshot`), which is what :mod:`.plan` needs to turn a document into calls.
 
 A predefined variation without a name is exported under its value's text, since the document
-refers to variations by name.
+refers to variations by name. Two tags or configs of one name stop the read
+(:mod:`.guards`): no document could say which one is meant.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from configcat_publicapi.workflows.document import FORMAT, VERSION, Document
+from configcat_publicapi.workflows.guards import unique_names
 
 if TYPE_CHECKING:
     from configcat_publicapi._client import ConfigCatClient
@@ -202,6 +204,7 @@ def snapshot(
     doc["environments"] = [_text(e, "name", "color", "description") for e in envs]
     snap.environments = {e["name"]: str(e["environmentId"]) for e in envs}
     tags = [_d(t) for t in cc.tags.get_tags(pid)]
+    unique_names(str(pid), "tag", tags, "tagId")
     doc["tags"] = [_text(t, "name", "color") for t in tags]
     snap.tags = {t["name"]: int(t["tagId"]) for t in tags}
     segments = [_d(cc.segments.get_segment(s.segment_id)) for s in cc.segments.get_segments(pid)]
@@ -213,7 +216,9 @@ def snapshot(
     snap.segments = {s["name"]: str(s["segmentId"]) for s in segments}
     wanted = None if configs is None else set(configs)
     doc["configs"] = []
-    for config in sorted((_d(c) for c in cc.configs.get_configs(pid)), key=_order):
+    all_configs = sorted((_d(c) for c in cc.configs.get_configs(pid)), key=_order)
+    unique_names(str(pid), "config", all_configs, "configId")
+    for config in all_configs:
         if wanted is not None and config["name"] not in wanted:
             continue
         doc["configs"].append(_config(cc, snap, config, envs))
