@@ -116,3 +116,20 @@ def test_bulk(served: Org, capsys: pytest.CaptureFixture[str]) -> None:
     assert ".defaultValue.stringValue: True is not of type 'string'" in err
     code, text = run("bulk", product, "--env", "Staging", "--flag", "isBeta", "--toggle")
     assert (code, text.splitlines()[-1]) == (0, "1 changed, 0 failed")
+
+
+def test_a_partial_export_prunes_only_its_flags(served: Org, tmp_path: Path) -> None:
+    product = str(served.product())
+    wf.apply(served.cc, full_document(), product)
+    out = tmp_path / "legacy.yaml"
+    assert run("export", product, "--config", "Legacy", "-o", str(out)) == (0, "")
+    doc = wf.load(out)
+    assert doc["scope"] == {"configs": ["Legacy"]}
+    doc["configs"][0]["settings"].pop()
+    out.write_text(wf.dumps(doc), encoding="utf-8")
+    code, text = run("plan", str(out), product, "--prune", "--json")
+    assert code == 0
+    changes = json.loads(text)["changes"]
+    assert [(c["action"], c["kind"], c["name"]) for c in changes] == [
+        ("delete", "setting", "legacyLimit")
+    ]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from configcat_publicapi.workflows.document import FORMAT, VERSION, Document
+from configcat_publicapi.workflows.document import FORMAT, VERSION, Document, scoped
 from configcat_publicapi.workflows.guards import unique_names
 
 if TYPE_CHECKING:
@@ -222,6 +222,8 @@ def snapshot(
         if wanted is not None and config["name"] not in wanted:
             continue
         doc["configs"].append(_config(cc, snap, config, envs))
+    if configs is not None:
+        snap.document = scoped(doc, configs)
     return snap
 
 

@@ -12,7 +12,8 @@ predefined variations) followed by its values, so that creates and value writes,
 service limits apart, share the time; a value whose prerequisite flag comes later waits until
 every flag of the config is there. Then, only with
 ``prune=True``, deletes in the reverse order of dependency (flags, configs, segments, tags,
-environments). Deletes are never planned unless asked for.
+environments). Deletes are never planned unless asked for. A partial document (one with a
+``scope``, see :func:`~.document.covers`) prunes only flags of the configs it holds.
 
 What cannot be changed in place (a config's evaluation version, a flag's type) is refused
 before any write with the document path of the item.
@@ -27,7 +28,12 @@ from uuid import UUID
 
 from configcat_publicapi._types import NOT_GIVEN
 from configcat_publicapi.safe_create import SafeCreates
-from configcat_publicapi.workflows.document import Document, DocumentError, check_document
+from configcat_publicapi.workflows.document import (
+    Document,
+    DocumentError,
+    check_document,
+    covers,
+)
 from configcat_publicapi.workflows.export import (
     ConfigIds,
     SettingIds,
@@ -172,8 +178,11 @@ def plan(
     have = snap.document
     out = Plan(snap.product_id, doc)
     ch = out.changes
+    whole = covers(doc) is None
+    shared_prune = prune and whole  # a partial document prunes only flags of its configs
     # the target keeps its own name: a document may be applied to another product
-    if (have["product"].get("description") or "") != (doc["product"].get("description") or ""):
+    have_text, want_text = have["product"].get("description"), doc["product"].get("description")
+    if whole and (have_text or "") != (want_text or ""):
         ch.append(
             Change(
                 "update",
@@ -184,11 +193,10 @@ def plan(
                 doc["product"],
             )
         )
-    _diff_list(
-        ch, "environment", "environments", doc.get("environments", []), have["environments"], prune
-    )
-    _diff_list(ch, "tag", "tags", doc.get("tags", []), have["tags"], prune)
-    _diff_list(ch, "segment", "segments", doc.get("segments", []), have["segments"], prune)
+    envs = doc.get("environments", [])
+    _diff_list(ch, "environment", "environments", envs, have["environments"], shared_prune)
+    _diff_list(ch, "tag", "tags", doc.get("tags", []), have["tags"], shared_prune)
+    _diff_list(ch, "segment", "segments", doc.get("segments", []), have["segments"], shared_prune)
     have_configs = _by_name(have["configs"])
     values: list[Change] = []
     deletes: list[Change] = []
@@ -265,7 +273,7 @@ def plan(
                             config=config["name"],
                         )
                     )
-    if prune:
+    if shared_prune:
         names = {c["name"] for c in doc["configs"]}
         for c in have["configs"]:
             if c["name"] not in names:
