@@ -40,12 +40,12 @@ def test_plan_apply_export(served: Org, tmp_path: Path) -> None:
 
     code, text = run("plan", str(doc), product, "--detailed-exitcode")
     assert code == 2
-    assert text.splitlines()[-1] == "15 to create, 15 to change, 0 to delete"
+    assert text.splitlines()[-1] == "15 to create, 16 to change, 0 to delete"
 
     code, text = run("apply", str(doc), product, "--reason", "restore")
     assert code == 0
-    assert text.splitlines()[0].startswith("[1/30] update product Shop")
-    assert text.splitlines()[-1] == "30 changes applied"
+    assert text.splitlines()[0].startswith("[1/31] update product Shop")
+    assert text.splitlines()[-1] == "31 changes applied"
 
     code, text = run("plan", str(doc), product, "--detailed-exitcode", "--json")
     assert (code, json.loads(text)["summary"]) == (0, {"create": 0, "update": 0, "delete": 0})
@@ -133,3 +133,38 @@ def test_a_partial_export_prunes_only_its_flags(served: Org, tmp_path: Path) -> 
     assert [(c["action"], c["kind"], c["name"]) for c in changes] == [
         ("delete", "setting", "legacyLimit")
     ]
+
+
+def test_a_missing_reason_is_asked_for_before_any_write(
+    served: Org, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    product = str(served.product())
+    doc = full_document()
+    doc["preferences"]["reasonRequired"] = True
+    wf.apply(served.cc, doc, product)
+    doc["configs"][1]["settings"][1]["values"]["Staging"] = {"value": 7}
+    path = tmp_path / "shop.json"
+    path.write_text(wf.dumps(doc, fmt="json"), encoding="utf-8")
+
+    code, text = run("plan", str(path), product)
+    assert text.splitlines()[-2:] == [
+        "changes in Staging need --reason",
+        "0 to create, 1 to change, 0 to delete",
+    ]
+    served.mock.journal.clear()
+    assert run("apply", str(path), product) == (1, "")
+    assert capsys.readouterr().err == (
+        "configcat-publicapi: the product requires a reason for changes in Staging,"
+        " and none was given: give --reason TEXT\n"
+    )
+    code, text = run("apply", str(path), product, "--json")
+    assert (code, json.loads(text)["environments"]) == (1, ["Staging"])
+    assert [e.method for e in served.mock.journal.entries if e.method != "GET"] == []
+    code, text = run("apply", str(path), product, "--reason", "limit")
+    assert (code, text.splitlines()[-1]) == (0, "1 changes applied")
+    assert run("bulk", product, "--env", "Staging", "--flag", "isBeta", "--toggle") == (1, "")
+    assert capsys.readouterr().err.endswith("Staging, and none was given: give --reason TEXT\n")
+    promote = ("promote", product, "--from", "Production", "--to", "Staging", "--config", "Main")
+    code, text = run(*promote)
+    assert (code, text.splitlines()[-2]) == (1, "changes in Staging need --reason")
+    assert "give --reason TEXT" in capsys.readouterr().err

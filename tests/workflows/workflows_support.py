@@ -22,7 +22,7 @@ def _items(*values: str) -> list[dict[str, str]]:
 
 
 def full_document() -> dict[str, Any]:
-    """Two environments, tags, segments, a v2 and a v1 config: every condition kind."""
+    """Two environments, preferences, tags, segments, a v2 and a v1 config: every condition kind."""
     b = {"boolValue": True}
     nb = {"boolValue": False}
     v2_settings = [
@@ -246,6 +246,15 @@ def full_document() -> dict[str, Any]:
             {"name": "Production", "color": "#ff0000", "description": "live"},
             {"name": "Staging"},
         ],
+        "preferences": {
+            "reasonRequired": False,
+            "keyGenerationMode": "kebabCase",
+            "showVariationId": True,
+            "mandatorySettingHint": False,
+            "approveRequired": False,
+            "reasonRequiredEnvironments": {"Production": False, "Staging": False},
+            "approveRequiredEnvironments": {"Production": False, "Staging": False},
+        },
         "tags": [{"name": "client", "color": "panther"}, {"name": "ui"}],
         "segments": [
             {

@@ -19,6 +19,7 @@ from uuid import UUID
 from configcat_publicapi._exceptions import ConfigCatError
 from configcat_publicapi.workflows.document import Document, DocumentError
 from configcat_publicapi.workflows.export import snapshot
+from configcat_publicapi.workflows.guards import check_writes
 from configcat_publicapi.workflows.plan import Applier, Change, Plan, Progress
 from configcat_publicapi.workflows.plan import plan as make_plan
 
@@ -127,6 +128,7 @@ def bulk_set(
     result = BulkResult(the_plan)
     if dry_run:
         return result
+    check_writes(the_plan.needs_reason, the_plan.needs_approval, reason)
     runner = Applier(cc, snap, the_plan.document, reason)
     for n, change in enumerate(the_plan.changes, 1):
         try:

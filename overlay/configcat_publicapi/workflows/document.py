@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from configcat_publicapi._exceptions import ConfigCatError
+from configcat_publicapi.workflows.preferences import PER_ENVIRONMENT
 
 FORMAT = "configcat-product"
 VERSION = 1
@@ -101,10 +102,28 @@ def scoped(document: Document, names: Iterable[str]) -> Document:
             raise DocumentError(f"scope.configs[{i}]", f"config {name!r} is not in the product")
     out: Document = {}
     for key, value in document.items():
+        if key == "preferences":
+            continue  # product-wide, like the description
         out[key] = {"name": value["name"]} if key == "product" else value
         if key == "product":
             out["scope"] = {"configs": held}
     return out
+
+
+def _preference_problems(document: Document, envs: list[str]) -> Iterator[DocumentError]:
+    prefs = document.get("preferences")
+    if prefs is None:
+        return
+    if covers(document) is not None:
+        yield DocumentError(
+            "preferences", "a document of some configs holds no product-wide preferences"
+        )
+    for field in PER_ENVIRONMENT:
+        for env in prefs.get(field, {}):
+            if env not in envs:
+                yield DocumentError(
+                    f"preferences.{field}.{env}", f"environment {env!r} is not defined"
+                )
 
 
 def _scope_problems(document: Document) -> Iterator[DocumentError]:
@@ -129,6 +148,7 @@ def problems(document: Document) -> list[DocumentError]:
     tags = {t["name"] for t in document.get("tags", [])}
     segments = {s["name"] for s in document.get("segments", [])}
     out += _dupes(enumerate(envs), "environments", "environment")
+    out += _preference_problems(document, envs)
     out += _dupes(((i, t["name"]) for i, t in enumerate(document.get("tags", []))), "tags", "tag")
     out += _dupes(
         ((i, s["name"]) for i, s in enumerate(document.get("segments", []))), "segments", "segment"

@@ -19,6 +19,7 @@ from uuid import UUID
 
 from configcat_publicapi.workflows.document import FORMAT, VERSION, Document, scoped
 from configcat_publicapi.workflows.guards import unique_names
+from configcat_publicapi.workflows.preferences import exported
 
 if TYPE_CHECKING:
     from configcat_publicapi._client import ConfigCatClient
@@ -203,6 +204,8 @@ def snapshot(
     envs = sorted((_d(e) for e in cc.environments.get_environments(pid)), key=_order)
     doc["environments"] = [_text(e, "name", "color", "description") for e in envs]
     snap.environments = {e["name"]: str(e["environmentId"]) for e in envs}
+    prefs = _d(cc.products.get_product_preferences(pid))
+    doc["preferences"] = exported(prefs, {v: k for k, v in snap.environments.items()})
     tags = [_d(t) for t in cc.tags.get_tags(pid)]
     unique_names(str(pid), "tag", tags, "tagId")
     doc["tags"] = [_text(t, "name", "color") for t in tags]

@@ -1,4 +1,5 @@
-"""What stops a workflow before its first write: a product it cannot describe without guessing.
+"""What stops a workflow before its first write: a product it cannot describe without guessing,
+or value writes the target's preferences would refuse half-way through.
 
 The document refers to tags and configs by name, and names are told apart without case, as
 the service does for environment and segment names. The service lets two tags (or configs)
@@ -6,6 +7,11 @@ of a product share a name, though; such a product has no document that says whic
 a flag's tag means, so reading it, for an export or as the target of a plan, stops with
 :class:`AmbiguousNameError` naming both ids. Picking one would write to the wrong item or
 drop one; renaming one of them in the product is the user's call.
+
+A target whose preferences require a reason for changes in an environment refuses a value
+write there without one, and one that requires approval refuses a direct v2 value write:
+:func:`check_writes` raises :class:`ReasonRequiredError` or :class:`ApprovalRequiredError`
+for the planned writes before the first of them (see :mod:`.preferences`).
 """
 
 from __future__ import annotations
@@ -42,3 +48,38 @@ def unique_names(
         ids = seen[str(row["name"]).casefold()]
         if len(ids) > 1:
             raise AmbiguousNameError(product_id, kind, str(row["name"]), ids)
+
+
+def _names(envs: list[str]) -> str:
+    return ", ".join(envs)
+
+
+class ReasonRequiredError(ConfigCatError):
+    """The target requires a reason for value changes in ``environments``, and none was given."""
+
+    def __init__(self, environments: list[str]) -> None:
+        self.environments = environments
+        super().__init__(
+            f"the product requires a reason for changes in {_names(environments)},"
+            f" and none was given"
+        )
+
+
+class ApprovalRequiredError(ConfigCatError):
+    """The target requires approval for value changes in ``environments``: no direct write."""
+
+    def __init__(self, environments: list[str]) -> None:
+        self.environments = environments
+        super().__init__(
+            f"the product requires approval for changes in {_names(environments)}: apply"
+            f" writes values directly, so turn the approval off there or make the change"
+            f" through a change request"
+        )
+
+
+def check_writes(needs_reason: list[str], needs_approval: list[str], reason: str | None) -> None:
+    """Raise when the planned value writes would be refused (see :mod:`.preferences`)."""
+    if needs_approval:
+        raise ApprovalRequiredError(needs_approval)
+    if needs_reason and (reason is None or not reason.strip()):
+        raise ReasonRequiredError(needs_reason)

@@ -10,7 +10,9 @@ answer was lost is looked up before it is sent again: no duplicates. Value write
 Order: environments, tags, segments, configs, then each flag (created or changed, its
 predefined variations) followed by its values, so that creates and value writes, which the
 service limits apart, share the time; a value whose prerequisite flag comes later waits until
-every flag of the config is there. Then, only with
+every flag of the config is there. Then the product's preferences, after every value, since a
+reason or an approval they turn on would otherwise stop the apply's own value writes; the
+target's requirements as they stand are checked before the first write. Then, only with
 ``prune=True``, deletes in the reverse order of dependency (flags, configs, segments, tags,
 environments). Deletes are never planned unless asked for. A partial document (one with a
 ``scope``, see :func:`~.document.covers`) prunes only flags of the configs it holds.
@@ -28,6 +30,7 @@ from uuid import UUID
 
 from configcat_publicapi._types import NOT_GIVEN
 from configcat_publicapi.safe_create import SafeCreates
+from configcat_publicapi.workflows import preferences
 from configcat_publicapi.workflows.document import (
     Document,
     DocumentError,
@@ -42,6 +45,8 @@ from configcat_publicapi.workflows.export import (
     snapshot,
     variation_name,
 )
+from configcat_publicapi.workflows.guards import check_writes
+from configcat_publicapi.workflows.preferences import changed, gated
 from configcat_publicapi_client import models as gm
 
 if TYPE_CHECKING:
@@ -80,6 +85,10 @@ class Plan:
     product_id: str
     document: Document
     changes: list[Change] = field(default_factory=list)
+    needs_reason: list[str] = field(default_factory=list)
+    """Environments whose planned value writes the target requires a reason for."""
+    needs_approval: list[str] = field(default_factory=list)
+    """Environments whose planned value writes the target requires an approval for."""
 
     def __bool__(self) -> bool:
         return bool(self.changes)
@@ -91,11 +100,12 @@ class Plan:
         return out
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "productId": self.product_id,
-            "summary": self.counts(),
-            "changes": [c.to_json() for c in self.changes],
-        }
+        out: dict[str, Any] = {"productId": self.product_id, "summary": self.counts()}
+        if self.needs_reason:
+            out["needsReason"] = self.needs_reason
+        if self.needs_approval:
+            out["needsApproval"] = self.needs_approval
+        return out | {"changes": [c.to_json() for c in self.changes]}
 
 
 def canonical(item: Any) -> Any:
@@ -278,12 +288,23 @@ def plan(
         for c in have["configs"]:
             if c["name"] not in names:
                 deletes.append(Change("delete", "config", "configs", c["name"], before=c))
-    # creates and updates first, deletes of what values may still refer to last
+    # the preferences after every value (see .preferences), then deletes of what values may
+    # still refer to
+    have_prefs = have.get("preferences", {})
+    delta = changed(doc["preferences"], have_prefs) if whole and "preferences" in doc else {}
+    settings = [] if not delta else [
+        Change("update", "preferences", "preferences", have["product"]["name"], have_prefs, delta)
+    ]  # fmt: skip
     kept = [c for c in ch if c.action != "delete"]
     late = [c for c in ch if c.action == "delete"]
     order = {"environment": 4, "tag": 3, "segment": 2}
     late.sort(key=lambda c: order.get(c.kind, 0))
-    out.changes = kept + values + deletes + late
+    out.changes = kept + values + settings + deletes + late
+    versions = {c["name"]: c["evaluationVersion"] for c in doc["configs"]}
+    out.needs_reason, out.needs_approval = gated(
+        have_prefs,
+        ((str(c.environment), versions[str(c.config)]) for c in out.changes if c.kind == "value"),
+    )
     return out
 
 
@@ -299,6 +320,12 @@ class Applier:
 
     def run(self, c: Change) -> None:
         getattr(self, f"_{c.action}_{c.kind}")(c)
+
+    def _update_preferences(self, c: Change) -> None:
+        body = preferences.body(c.after, c.before or {}, self.snap.environments)
+        self.cc.products.update_product_preferences(
+            self.pid, body=gm.UpdatePreferencesRequest.from_dict(body)
+        )
 
     def _update_product(self, c: Change) -> None:
         body = {"name": c.name, "description": c.after.get("description") or ""}
@@ -547,7 +574,13 @@ def run_plan(
     reason: str | None = None,
     progress: Progress | None = None,
 ) -> ApplyResult:
-    """Make the changes of ``the_plan``, computed against ``snap``, in order."""
+    """Make the changes of ``the_plan``, computed against ``snap``, in order.
+
+    Refused before the first write when the target's preferences would refuse its value
+    writes: :class:`~.guards.ReasonRequiredError` (give ``reason``) or
+    :class:`~.guards.ApprovalRequiredError`.
+    """
+    check_writes(the_plan.needs_reason, the_plan.needs_approval, reason)
     runner = Applier(cc, snap, the_plan.document, reason)
     result = ApplyResult(snap.product_id)
     total = len(the_plan.changes)
