@@ -137,6 +137,8 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
 def _print_plan(the_plan: Plan, out: TextIO) -> None:
     for change in the_plan.changes:
         out.write(change.describe() + "\n")
+    for note in the_plan.notes:
+        out.write(f"note: {note}\n")
     if the_plan.needs_reason:
         out.write(f"changes in {', '.join(the_plan.needs_reason)} need --reason\n")
     if the_plan.needs_approval:

@@ -168,3 +168,21 @@ def test_a_missing_reason_is_asked_for_before_any_write(
     code, text = run(*promote)
     assert (code, text.splitlines()[-2]) == (1, "changes in Staging need --reason")
     assert "give --reason TEXT" in capsys.readouterr().err
+
+
+def test_plan_notes_an_environment_that_looks_renamed(served: Org, tmp_path: Path) -> None:
+    product = str(served.product())
+    wf.apply(served.cc, full_document(), product)
+    doc = full_document()
+    doc["environments"][1]["name"] = "QA"
+    for config in doc["configs"]:
+        for setting in config["settings"]:
+            setting["values"].pop("Staging")
+    for per_env in ("reasonRequiredEnvironments", "approveRequiredEnvironments"):
+        doc["preferences"][per_env].pop("Staging")
+    path = tmp_path / "renamed.json"
+    path.write_text(wf.dumps(doc, fmt="json"), encoding="utf-8")
+    code, text = run("plan", str(path), product, "--prune")
+    assert code == 0
+    assert text.splitlines()[0] == "create environment QA (environments[1])"
+    assert text.splitlines()[-2].startswith("note: environments are matched by name: QA will")

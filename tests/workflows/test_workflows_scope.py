@@ -104,3 +104,31 @@ def test_a_partial_document_copies_its_configs(source: Org, shop: str) -> None:
     assert [c["name"] for c in got["configs"]] == ["Legacy"]
     assert "description" not in got["product"]
     assert wf.canonical(got["configs"]) == wf.canonical(doc["configs"])
+
+
+@pytest.mark.parametrize("prune", [False, True])
+def test_a_renamed_environment_is_a_create_and_with_prune_a_delete(
+    source: Org, shop: str, prune: bool
+) -> None:
+    doc = wf.export(source.cc, shop)
+    doc["environments"][1]["name"] = "QA"
+    for config in doc["configs"]:
+        for setting in config["settings"]:
+            setting["values"]["QA"] = setting["values"].pop("Staging")
+    doc["preferences"]["reasonRequiredEnvironments"]["QA"] = doc["preferences"][
+        "reasonRequiredEnvironments"
+    ].pop("Staging")
+    doc["preferences"]["approveRequiredEnvironments"]["QA"] = doc["preferences"][
+        "approveRequiredEnvironments"
+    ].pop("Staging")
+    the_plan = wf.plan(source.cc, doc, shop, prune=prune)
+    envs = [(c.action, c.name) for c in the_plan.changes if c.kind == "environment"]
+    assert envs == [("create", "QA")] + ([("delete", "Staging")] if prune else [])
+    (note,) = the_plan.notes
+    assert note.startswith("environments are matched by name: QA will be created with new SDK")
+    assert ("Staging, which the document does not name, deleted" in note) is prune
+    assert the_plan.to_json()["notes"] == [note]
+    wf.apply(source.cc, doc, shop, prune=prune)
+    names = {e["name"] for e in wf.export(source.cc, shop)["environments"]}
+    assert names == ({"Production", "QA"} if prune else {"Production", "Staging", "QA"})
+    assert not wf.plan(source.cc, doc, shop, prune=prune).notes

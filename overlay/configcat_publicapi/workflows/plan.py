@@ -19,6 +19,12 @@ environments). Deletes are never planned unless asked for. A partial document (o
 
 What cannot be changed in place (a config's evaluation version, a flag's type) is refused
 before any write with the document path of the item.
+
+Environments (like tags, segments and configs) are matched by name: an environment renamed in
+the document is a new environment, with new SDK keys, and the old one is deleted with its
+values only with ``prune=True``. Renaming one keeps its SDK keys only when done in the product
+itself, before the apply. A plan that creates environments while the target has others the
+document does not name says so in :attr:`Plan.notes`.
 """
 
 from __future__ import annotations
@@ -89,6 +95,8 @@ class Plan:
     """Environments whose planned value writes the target requires a reason for."""
     needs_approval: list[str] = field(default_factory=list)
     """Environments whose planned value writes the target requires an approval for."""
+    notes: list[str] = field(default_factory=list)
+    """What the changes mean beyond themselves (an environment that looks renamed)."""
 
     def __bool__(self) -> bool:
         return bool(self.changes)
@@ -105,6 +113,8 @@ class Plan:
             out["needsReason"] = self.needs_reason
         if self.needs_approval:
             out["needsApproval"] = self.needs_approval
+        if self.notes:
+            out["notes"] = self.notes
         return out | {"changes": [c.to_json() for c in self.changes]}
 
 
@@ -148,6 +158,25 @@ def _diff_list(
         for old in have:
             if old["name"] not in names:
                 changes.append(Change("delete", kind, where, old["name"], before=old))
+
+
+def _renamed(changes: list[Change], have: list[Any], want: list[Any], prune: bool) -> list[str]:
+    """A note when environments are created while others of the target go unnamed.
+
+    Environments are matched by name, so a rename in the document is a new environment (with
+    new SDK keys) and, with prune, a delete of the old one with its values.
+    """
+    made = [c.name for c in changes if c.kind == "environment" and c.action == "create"]
+    names = {e["name"] for e in want}
+    gone = [e["name"] for e in have if e["name"] not in names]
+    if not (made and gone):
+        return []
+    fate = "deleted, with their values and SDK keys" if prune else "kept (prune deletes them)"
+    return [
+        f"environments are matched by name: {', '.join(made)} will be created with new SDK"
+        f" keys, and {', '.join(gone)}, which the document does not name, {fate}; a renamed"
+        f" environment is a create and a delete"
+    ]
 
 
 def _in_place(path: str, what: str, name: str, have: str, want: str) -> None:
@@ -205,6 +234,7 @@ def plan(
         )
     envs = doc.get("environments", [])
     _diff_list(ch, "environment", "environments", envs, have["environments"], shared_prune)
+    out.notes += _renamed(ch, have["environments"], envs, shared_prune)
     _diff_list(ch, "tag", "tags", doc.get("tags", []), have["tags"], shared_prune)
     _diff_list(ch, "segment", "segments", doc.get("segments", []), have["segments"], shared_prune)
     have_configs = _by_name(have["configs"])
