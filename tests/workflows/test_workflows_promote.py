@@ -6,14 +6,6 @@ import pytest
 
 from configcat_publicapi import workflows as wf
 from tests.workflows.conftest import Org
-from tests.workflows.workflows_support import full_document
-
-
-@pytest.fixture
-def shop(source: Org) -> str:
-    product = str(source.product())
-    wf.apply(source.cc, full_document(), product)
-    return product
 
 
 def test_diff_environments_lists_the_flags_that_differ(source: Org, shop: str) -> None:

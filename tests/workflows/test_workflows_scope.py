@@ -12,13 +12,6 @@ from tests.workflows.conftest import Org
 from tests.workflows.workflows_support import full_document
 
 
-@pytest.fixture
-def shop(source: Org) -> str:
-    product = str(source.product())
-    wf.apply(source.cc, full_document(), product)
-    return product
-
-
 def test_an_export_of_chosen_configs_records_its_scope(source: Org, shop: str) -> None:
     doc = wf.export(source.cc, shop, configs=["Legacy"])
     assert doc["scope"] == {"configs": ["Legacy"]}

@@ -29,6 +29,7 @@ from configcat_publicapi.workflows.guards import (
     AmbiguousNameError,
     ApprovalRequiredError,
     ReasonRequiredError,
+    WritesRefusedError,
 )
 from configcat_publicapi.workflows.plan import (
     ApplyResult,
@@ -61,6 +62,7 @@ __all__ = [
     "ReasonRequiredError",
     "Snapshot",
     "ValueDiff",
+    "WritesRefusedError",
     "apply",
     "bulk_set",
     "canonical",

@@ -50,31 +50,35 @@ def unique_names(
             raise AmbiguousNameError(product_id, kind, str(row["name"]), ids)
 
 
-def _names(envs: list[str]) -> str:
-    return ", ".join(envs)
+class WritesRefusedError(ConfigCatError):
+    """Value writes the target's preferences would refuse in ``environments``."""
+
+    requirement = ""
+    advice = ""
+
+    def __init__(self, environments: list[str]) -> None:
+        self.environments = environments
+        super().__init__(
+            f"the product requires {self.requirement} for changes in"
+            f" {', '.join(environments)}{self.advice}"
+        )
 
 
-class ReasonRequiredError(ConfigCatError):
+class ReasonRequiredError(WritesRefusedError):
     """The target requires a reason for value changes in ``environments``, and none was given."""
 
-    def __init__(self, environments: list[str]) -> None:
-        self.environments = environments
-        super().__init__(
-            f"the product requires a reason for changes in {_names(environments)},"
-            f" and none was given"
-        )
+    requirement = "a reason"
+    advice = ", and none was given"
 
 
-class ApprovalRequiredError(ConfigCatError):
+class ApprovalRequiredError(WritesRefusedError):
     """The target requires approval for value changes in ``environments``: no direct write."""
 
-    def __init__(self, environments: list[str]) -> None:
-        self.environments = environments
-        super().__init__(
-            f"the product requires approval for changes in {_names(environments)}: apply"
-            f" writes values directly, so turn the approval off there or make the change"
-            f" through a change request"
-        )
+    requirement = "approval"
+    advice = (
+        ": apply writes values directly, so turn the approval off there or make the change"
+        " through a change request"
+    )
 
 
 def check_writes(needs_reason: list[str], needs_approval: list[str], reason: str | None) -> None:
