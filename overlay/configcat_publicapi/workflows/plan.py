@@ -52,7 +52,6 @@ from configcat_publicapi.workflows.export import (
     variation_name,
 )
 from configcat_publicapi.workflows.guards import check_writes
-from configcat_publicapi.workflows.preferences import changed, gated
 from configcat_publicapi_client import models as gm
 
 if TYPE_CHECKING:
@@ -321,17 +320,18 @@ def plan(
     # the preferences after every value (see .preferences), then deletes of what values may
     # still refer to
     have_prefs = have.get("preferences", {})
-    delta = changed(doc["preferences"], have_prefs) if whole and "preferences" in doc else {}
-    settings = [] if not delta else [
+    wanted = doc.get("preferences") if whole else None
+    delta = {} if wanted is None else preferences.changed(wanted, have_prefs)
+    prefs = [] if not delta else [
         Change("update", "preferences", "preferences", have["product"]["name"], have_prefs, delta)
     ]  # fmt: skip
     kept = [c for c in ch if c.action != "delete"]
     late = [c for c in ch if c.action == "delete"]
     order = {"environment": 4, "tag": 3, "segment": 2}
     late.sort(key=lambda c: order.get(c.kind, 0))
-    out.changes = kept + values + settings + deletes + late
+    out.changes = kept + values + prefs + deletes + late
     versions = {c["name"]: c["evaluationVersion"] for c in doc["configs"]}
-    out.needs_reason, out.needs_approval = gated(
+    out.needs_reason, out.needs_approval = preferences.gated(
         have_prefs,
         ((str(c.environment), versions[str(c.config)]) for c in out.changes if c.kind == "value"),
     )
