@@ -7,6 +7,7 @@ from uuid import UUID
 import pytest
 
 from configcat_publicapi import workflows as wf
+from configcat_publicapi.workflows.guards import unique_names
 from configcat_publicapi_client.models import CreateConfigRequest, CreateTagModel
 from tests.workflows.conftest import Org
 from tests.workflows.workflows_support import full_document
@@ -20,7 +21,7 @@ def test_namesake_tags_stop_export_and_apply(source: Org) -> None:
     product = source.product()
     wf.apply(source.cc, full_document(), product)
     first = next(t for t in source.cc.tags.get_tags(product) if t.name == "ui")
-    other = source.cc.tags.create_tag(product, body=CreateTagModel(name="UI"))
+    other = source.cc.tags.create_tag(product, body=CreateTagModel(name="ui"))
     ids = [str(first.tag_id), str(other.tag_id)]
 
     with pytest.raises(wf.AmbiguousNameError) as caught:
@@ -52,3 +53,15 @@ def test_namesake_configs_stop_a_plan(source: Org) -> None:
     assert caught.value.kind == "config"
     assert caught.value.ids == [str(UUID(str(m.config_id))) for m in made]
     assert _writes(source) == []
+
+
+def test_names_are_told_apart_without_case_as_the_document_does() -> None:
+    rows = [
+        {"name": "Beta", "tagId": 1},
+        {"name": "other", "tagId": 2},
+        {"name": "beta", "tagId": 3},
+    ]
+    with pytest.raises(wf.AmbiguousNameError) as caught:
+        unique_names("p", "tag", rows, "tagId")
+    assert (caught.value.name, caught.value.ids) == ("Beta", ["1", "3"])
+    unique_names("p", "tag", rows[:2], "tagId")  # no namesake: nothing raised

@@ -21,6 +21,7 @@ def test_an_export_of_chosen_configs_records_its_scope(source: Org, shop: str) -
     assert [s["name"] for s in doc["segments"]] == ["Beta testers", "Internal"]
     wf.check_document(doc)
     assert "scope" not in wf.export(source.cc, shop)
+    assert wf.export(source.cc, shop, configs=iter(["Legacy"])) == doc  # any iterable
     with pytest.raises(wf.DocumentError) as caught:
         wf.export(source.cc, shop, configs=["Legacy", "Mian"])
     assert (caught.value.path, caught.value.message) == (
@@ -125,3 +126,17 @@ def test_a_renamed_environment_is_a_create_and_with_prune_a_delete(
     names = {e["name"] for e in wf.export(source.cc, shop)["environments"]}
     assert names == ({"Production", "QA"} if prune else {"Production", "Staging", "QA"})
     assert not wf.plan(source.cc, doc, shop, prune=prune).notes
+
+
+def test_the_schema_knows_the_scope() -> None:
+    doc = full_document()
+    del doc["preferences"]
+    wf.check_document(doc | {"scope": {"configs": ["Main", "Legacy"]}})
+    for bad, path in (
+        ({"configs": "Main"}, "scope.configs"),
+        ({"configs": ["Main", "Main"]}, "scope.configs"),
+        ({"flags": ["isBeta"]}, "scope"),
+    ):
+        with pytest.raises(wf.DocumentError) as caught:
+            wf.check_document(doc | {"scope": bad})
+        assert caught.value.path == path, bad

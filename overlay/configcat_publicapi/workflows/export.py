@@ -217,7 +217,8 @@ def snapshot(
         for s in segments
     ]
     snap.segments = {s["name"]: str(s["segmentId"]) for s in segments}
-    wanted = None if configs is None else set(configs)
+    chosen = None if configs is None else list(configs)
+    wanted = None if chosen is None else set(chosen)
     doc["configs"] = []
     all_configs = sorted((_d(c) for c in cc.configs.get_configs(pid)), key=_order)
     unique_names(str(pid), "config", all_configs, "configId")
@@ -225,8 +226,8 @@ def snapshot(
         if wanted is not None and config["name"] not in wanted:
             continue
         doc["configs"].append(_config(cc, snap, config, envs))
-    if configs is not None:
-        snap.document = scoped(doc, configs)
+    if chosen is not None:
+        snap.document = scoped(doc, chosen)
     return snap
 
 
