@@ -589,7 +589,9 @@ def apply(
     """Make ``product_id`` equal to ``document``; run again to resume after an interruption.
 
     ``reason`` goes with every value write (the audit log's "why"). The document is checked,
-    and the whole plan computed, before the first write.
+    and the whole plan computed, before the first write; so is whether the target's
+    preferences would refuse a value write (:class:`~.guards.ReasonRequiredError` when they
+    ask for a reason and none is given).
     """
     snap = snapshot(cc, product_id)
     the_plan = plan(cc, document, product_id, prune=prune, target=snap)
