@@ -146,3 +146,19 @@ def test_schema_preferences_are_the_service_fields() -> None:
     ]
     assert sorted(props) == sorted(camel)
     assert props["keyGenerationMode"]["enum"] == [m.value for m in KeyGenerationMode]
+
+
+def test_which_writes_the_preferences_gate() -> None:
+    from configcat_publicapi.workflows.preferences import gated
+
+    writes = [("Production", "v2"), ("Staging", "v1"), ("Production", "v1"), ("Staging", "v2")]
+    assert gated({}, writes) == ([], [])
+    assert gated({"reasonRequired": True}, writes) == (["Production", "Staging"], [])
+    per_env = {
+        "reasonRequiredEnvironments": {"Staging": True},
+        "approveRequiredEnvironments": {"Production": True},
+        "approveRequired": True,
+    }
+    assert gated(per_env, writes) == (["Staging"], ["Production"])
+    assert gated(per_env, [("Production", "v1")]) == ([], [])  # v1 writes take no approval
+    assert gated({"approveRequired": True}, writes) == ([], [])

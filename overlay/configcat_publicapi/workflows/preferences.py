@@ -85,8 +85,11 @@ def gated(
     """The environments whose value writes the target's preferences stop, as they stand.
 
     ``writes`` are (environment name, evaluation version) of the planned value writes.
-    Returns (environments that need a reason, environments that need an approval); the
-    latter counts v2 writes only, as only v2 value writes go through approval.
+    Returns (environments that need a reason, environments that need an approval). A
+    reason is needed where the product or the environment requires one; an approval only
+    for v2 writes to an environment that requires one, the writes the service's approval
+    refuses (the product-wide ``approveRequired`` alone does not stop a direct write, and
+    refusing one the service would take would leave no way to apply).
     """
     reason: list[str] = []
     approval: list[str] = []
@@ -95,7 +98,6 @@ def gated(
     for env, version in writes:
         if (have.get("reasonRequired") or needs_reason.get(env)) and env not in reason:
             reason.append(env)
-        gate = have.get("approveRequired") or needs_approval.get(env)
-        if version == "v2" and gate and env not in approval:
+        if version == "v2" and needs_approval.get(env) and env not in approval:
             approval.append(env)
     return reason, approval
