@@ -151,6 +151,7 @@ def test_a_missing_reason_is_asked_for_before_any_write(
         "changes in Staging need --reason",
         "0 to create, 1 to change, 0 to delete",
     ]
+    assert json.loads(run("plan", str(path), product, "--json")[1])["needsReason"] == ["Staging"]
     served.mock.journal.clear()
     assert run("apply", str(path), product) == (1, "")
     assert capsys.readouterr().err == (
