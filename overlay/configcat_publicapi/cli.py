@@ -10,6 +10,10 @@ do, 1 an error (a bad document, an API error), 2 changes pending (``plan`` and `
 
 argparse, not click: the standard library is enough for three subcommands and keeps the core
 install free of another dependency.
+
+A target whose preferences require a reason for the planned value changes stops ``apply``,
+``promote`` and ``bulk`` before their first write, asking for ``--reason`` (``plan`` says so
+above its summary).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from configcat_publicapi._exceptions import ConfigCatError
 from configcat_publicapi.workflows import (
     TOGGLE,
     DocumentError,
+    ReasonRequiredError,
     ValueDiff,
     apply,
     bulk_set,
@@ -152,6 +157,12 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
 def _print_plan(the_plan: Plan, out: TextIO) -> None:
     for change in the_plan.changes:
         out.write(change.describe() + "\n")
+    for note in the_plan.notes:
+        out.write(f"note: {note}\n")
+    if the_plan.needs_reason:
+        out.write(f"changes in {', '.join(the_plan.needs_reason)} need --reason\n")
+    if the_plan.needs_approval:
+        out.write(f"changes in {', '.join(the_plan.needs_approval)} need an approval\n")
     counts = the_plan.counts()
     out.write(
         f"{counts['create']} to create, {counts['update']} to change, "
@@ -317,6 +328,10 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         return COMMANDS[args.command](args, stream)
     except DocumentError as exc:
         _error(args, stream, {"error": "document", "path": exc.path, "message": exc.message})
+    except ReasonRequiredError as exc:
+        message = f"{exc}: give --reason TEXT"
+        _error(args, stream, {"error": "reason", "environments": exc.environments,
+                              "message": message})  # fmt: skip
     except (ConfigCatError, OSError, ImportError) as exc:
         _error(args, stream, {"error": type(exc).__name__, "message": str(exc)})
     except KeyboardInterrupt:

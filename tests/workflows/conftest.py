@@ -11,7 +11,9 @@ import pytest
 from configcat_mock import MockConfigCat
 from configcat_mock.seed import DEMO_ORGANIZATION_ID
 from configcat_publicapi import ConfigCatClient
+from configcat_publicapi import workflows as wf
 from configcat_publicapi_client.models import CreateProductRequest
+from tests.workflows.workflows_support import full_document
 
 
 @dataclass
@@ -41,3 +43,11 @@ def source() -> Iterator[Org]:
 @pytest.fixture
 def target() -> Iterator[Org]:
     yield from _org()
+
+
+@pytest.fixture
+def shop(source: Org) -> str:
+    """A product of ``source`` made from the full document."""
+    product = str(source.product())
+    wf.apply(source.cc, full_document(), product)
+    return product

@@ -40,12 +40,12 @@ def test_plan_apply_export(served: Org, tmp_path: Path) -> None:
 
     code, text = run("plan", str(doc), product, "--detailed-exitcode")
     assert code == 2
-    assert text.splitlines()[-1] == "14 to create, 13 to change, 0 to delete"
+    assert text.splitlines()[-1] == "15 to create, 16 to change, 0 to delete"
 
     code, text = run("apply", str(doc), product, "--reason", "restore")
     assert code == 0
-    assert text.splitlines()[0].startswith("[1/27] update product Shop")
-    assert text.splitlines()[-1] == "27 changes applied"
+    assert text.splitlines()[0].startswith("[1/31] update product Shop")
+    assert text.splitlines()[-1] == "31 changes applied"
 
     code, text = run("plan", str(doc), product, "--detailed-exitcode", "--json")
     assert (code, json.loads(text)["summary"]) == (0, {"create": 0, "update": 0, "delete": 0})
@@ -98,7 +98,7 @@ def test_diff_and_promote(served: Org) -> None:
 
     other = str(served.product("Other"))
     code, text = run("diff", product, "--product", other, "--detailed-exitcode", "--json")
-    assert (code, json.loads(text)["summary"]["create"]) == (2, 14)
+    assert (code, json.loads(text)["summary"]["create"]) == (2, 15)
 
 
 def test_bulk(served: Org, capsys: pytest.CaptureFixture[str]) -> None:
@@ -143,3 +143,74 @@ def test_concurrency_must_be_a_whole_number_of_one_or_more(
         run("apply", "doc.yaml", "p", "--concurrency", bad)
     assert stop.value.code == 2
     assert f"a whole number of 1 or more, not {bad!r}" in capsys.readouterr().err
+
+
+def test_a_partial_export_prunes_only_its_flags(served: Org, tmp_path: Path) -> None:
+    product = str(served.product())
+    wf.apply(served.cc, full_document(), product)
+    out = tmp_path / "legacy.yaml"
+    assert run("export", product, "--config", "Legacy", "-o", str(out)) == (0, "")
+    doc = wf.load(out)
+    assert doc["scope"] == {"configs": ["Legacy"]}
+    doc["configs"][0]["settings"].pop()
+    out.write_text(wf.dumps(doc), encoding="utf-8")
+    code, text = run("plan", str(out), product, "--prune", "--json")
+    assert code == 0
+    changes = json.loads(text)["changes"]
+    assert [(c["action"], c["kind"], c["name"]) for c in changes] == [
+        ("delete", "setting", "legacyLimit")
+    ]
+
+
+def test_a_missing_reason_is_asked_for_before_any_write(
+    served: Org, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    product = str(served.product())
+    doc = full_document()
+    doc["preferences"]["reasonRequired"] = True
+    wf.apply(served.cc, doc, product)
+    doc["configs"][1]["settings"][1]["values"]["Staging"] = {"value": 7}
+    path = tmp_path / "shop.json"
+    path.write_text(wf.dumps(doc, fmt="json"), encoding="utf-8")
+
+    code, text = run("plan", str(path), product)
+    assert text.splitlines()[-2:] == [
+        "changes in Staging need --reason",
+        "0 to create, 1 to change, 0 to delete",
+    ]
+    assert json.loads(run("plan", str(path), product, "--json")[1])["needsReason"] == ["Staging"]
+    served.mock.journal.clear()
+    assert run("apply", str(path), product) == (1, "")
+    assert capsys.readouterr().err == (
+        "configcat-publicapi: the product requires a reason for changes in Staging,"
+        " and none was given: give --reason TEXT\n"
+    )
+    code, text = run("apply", str(path), product, "--json")
+    assert (code, json.loads(text)["environments"]) == (1, ["Staging"])
+    assert [e.method for e in served.mock.journal.entries if e.method != "GET"] == []
+    code, text = run("apply", str(path), product, "--reason", "limit")
+    assert (code, text.splitlines()[-1]) == (0, "1 changes applied")
+    assert run("bulk", product, "--env", "Staging", "--flag", "isBeta", "--toggle") == (1, "")
+    assert capsys.readouterr().err.endswith("Staging, and none was given: give --reason TEXT\n")
+    promote = ("promote", product, "--from", "Production", "--to", "Staging", "--config", "Main")
+    code, text = run(*promote)
+    assert (code, text.splitlines()[-2]) == (1, "changes in Staging need --reason")
+    assert "give --reason TEXT" in capsys.readouterr().err
+
+
+def test_plan_notes_an_environment_that_looks_renamed(served: Org, tmp_path: Path) -> None:
+    product = str(served.product())
+    wf.apply(served.cc, full_document(), product)
+    doc = full_document()
+    doc["environments"][1]["name"] = "QA"
+    for config in doc["configs"]:
+        for setting in config["settings"]:
+            setting["values"].pop("Staging")
+    for per_env in ("reasonRequiredEnvironments", "approveRequiredEnvironments"):
+        doc["preferences"][per_env].pop("Staging")
+    path = tmp_path / "renamed.json"
+    path.write_text(wf.dumps(doc, fmt="json"), encoding="utf-8")
+    code, text = run("plan", str(path), product, "--prune")
+    assert code == 0
+    assert text.splitlines()[0] == "create environment QA (environments[1])"
+    assert text.splitlines()[-2].startswith("note: environments are matched by name: QA will")

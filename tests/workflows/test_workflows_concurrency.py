@@ -80,6 +80,8 @@ def test_each_change_waits_for_what_it_names(source: Org) -> None:
         elif c.kind == "setting" and c.action == "create":
             assert ("config", c.config) in earlier
             assert {("tag", t) for t in c.after.get("tags", [])} <= earlier
+        elif c.kind == "preferences":
+            assert deps[i] == set(range(i))  # after every value, as one at a time
         else:
             assert deps[i] == set(), c.describe()
     # a segment condition and a prerequisite condition: the segment and the other flag too
@@ -92,7 +94,8 @@ def test_each_change_waits_for_what_it_names(source: Org) -> None:
     prerequisite = str(changes[discount].after).split("'prerequisiteKey': '")[1].split("'")[0]
     assert at[("create", "setting", prerequisite, changes[discount].config, None)] in deps[discount]
     # no value waits for another value: they are the bulk of a plan
-    assert not any(changes[j].kind == "value" for i in range(len(changes)) for j in deps[i])
+    values = [i for i, c in enumerate(changes) if c.kind == "value"]
+    assert not any(changes[j].kind == "value" for i in values for j in deps[i])
 
 
 def test_deletes_wait_for_everything_before_them(source: Org) -> None:

@@ -93,7 +93,7 @@ BAD: dict[str, tuple[Edit, str, str]] = {
     ),
     "duplicate key": (
         lambda d: d["configs"][0]["settings"].append(copy.deepcopy(d["configs"][0]["settings"][0])),
-        "configs[0].settings[4]",
+        "configs[0].settings[5]",
         "appears twice",
     ),
 }

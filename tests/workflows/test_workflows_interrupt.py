@@ -21,7 +21,7 @@ from configcat_publicapi.workflows.plan import Change
 from tests.workflows.conftest import Org
 from tests.workflows.workflows_support import full_document
 
-TOTAL = 27  # changes of the full document against an empty product
+TOTAL = 31  # changes of the full document against an empty product
 
 
 class Stop(BaseException):

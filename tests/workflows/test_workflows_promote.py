@@ -6,20 +6,12 @@ import pytest
 
 from configcat_publicapi import workflows as wf
 from tests.workflows.conftest import Org
-from tests.workflows.workflows_support import full_document
-
-
-@pytest.fixture
-def shop(source: Org) -> str:
-    product = str(source.product())
-    wf.apply(source.cc, full_document(), product)
-    return product
 
 
 def test_diff_environments_lists_the_flags_that_differ(source: Org, shop: str) -> None:
     doc = wf.export(source.cc, shop)
     diffs = wf.diff_environments(doc, "Production", "Staging", config="Main")
-    assert [d.key for d in diffs] == ["isBeta", "discount", "theme", "ratio"]
+    assert [d.key for d in diffs] == ["isBeta", "discount", "theme", "ratio", "layout"]
     assert diffs[0].right == {"defaultValue": {"boolValue": True}}
     assert wf.diff_environments(doc, "Staging", "Staging", config="Main") == []
 
@@ -47,6 +39,7 @@ def test_promote_shows_the_diff_first_then_copies_rules(source: Org, shop: str) 
     assert [d.key for d in wf.diff_environments(after, "Production", "Staging", config="Main")] == [
         "discount",
         "ratio",
+        "layout",
     ]
     # segment conditions were mapped by name, and a second promote has nothing to do
     again, _ = wf.promote(source.cc, shop, "Production", "Staging", keys=["isBeta"],
@@ -75,6 +68,6 @@ def test_what_cannot_be_mapped_is_refused(source: Org, shop: str) -> None:
 def test_diff_products(source: Org, shop: str) -> None:
     other = str(source.product("Other"))
     the_plan = wf.diff_products(source.cc, shop, other)
-    assert the_plan.counts()["create"] == 14
+    assert the_plan.counts()["create"] == 15
     wf.apply(source.cc, wf.export(source.cc, shop), other)
     assert not wf.diff_products(source.cc, shop, other)

@@ -22,7 +22,7 @@ def _items(*values: str) -> list[dict[str, str]]:
 
 
 def full_document() -> dict[str, Any]:
-    """Two environments, tags, segments, a v2 and a v1 config: every condition kind."""
+    """Two environments, preferences, tags, segments, a v2 and a v1 config: every condition kind."""
     b = {"boolValue": True}
     nb = {"boolValue": False}
     v2_settings = [
@@ -176,6 +176,16 @@ def full_document() -> dict[str, Any]:
                 },
             },
         },
+        {
+            "key": "layout",
+            "name": "Layout",
+            "settingType": "string",
+            "isJson": True,
+            "values": {
+                "Production": {"defaultValue": {"stringValue": '{"columns": 2}'}},
+                "Staging": {"defaultValue": {"stringValue": '{"columns": 3}'}},
+            },
+        },
     ]
     v1_settings = [
         {
@@ -236,6 +246,15 @@ def full_document() -> dict[str, Any]:
             {"name": "Production", "color": "#ff0000", "description": "live"},
             {"name": "Staging"},
         ],
+        "preferences": {
+            "reasonRequired": False,
+            "keyGenerationMode": "kebabCase",
+            "showVariationId": True,
+            "mandatorySettingHint": False,
+            "approveRequired": False,
+            "reasonRequiredEnvironments": {"Production": False, "Staging": False},
+            "approveRequiredEnvironments": {"Production": False, "Staging": False},
+        },
         "tags": [{"name": "client", "color": "panther"}, {"name": "ui"}],
         "segments": [
             {

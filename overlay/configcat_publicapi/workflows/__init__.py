@@ -5,7 +5,10 @@ everything by name and key; ``plan`` compares a document with a target product; 
 makes the target equal to it, resumably and idempotently. ``promote`` copies values between
 environments (or configs) through the same plan, and ``diff_environments`` / ``diff_products``
 compare them. ``bulk_set`` sets or toggles many flags chosen by key pattern or tag, going on
-past a failed write and reporting it. The document's JSON Schema is
+past a failed write and reporting it. The product's preferences (:mod:`.preferences`) travel
+with the document and are written after the values; a product with two tags or configs of one
+name, or value writes its preferences would refuse, stop a workflow before its first write
+(:mod:`.guards`). The document's JSON Schema is
 ``schema()`` (the file ``product.schema.json`` of this package).
 
 Each function that calls the service takes a :class:`~configcat_publicapi.ConfigCatClient`;
@@ -39,6 +42,12 @@ from configcat_publicapi.workflows.document import (
     schema,
 )
 from configcat_publicapi.workflows.export import Snapshot
+from configcat_publicapi.workflows.guards import (
+    AmbiguousNameError,
+    ApprovalRequiredError,
+    ReasonRequiredError,
+    WritesRefusedError,
+)
 from configcat_publicapi.workflows.plan import ApplyResult, Change, Plan, Progress, canonical
 from configcat_publicapi.workflows.promote import ValueDiff, diff_environments, promoted
 
@@ -46,14 +55,18 @@ __all__ = [
     "FORMAT",
     "TOGGLE",
     "VERSION",
+    "AmbiguousNameError",
     "ApplyResult",
+    "ApprovalRequiredError",
     "BulkResult",
     "Change",
     "DocumentError",
     "Plan",
     "Progress",
+    "ReasonRequiredError",
     "Snapshot",
     "ValueDiff",
+    "WritesRefusedError",
     "apply",
     "async_apply",
     "async_bulk_set",

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from configcat_publicapi._exceptions import ConfigCatError
+from configcat_publicapi.workflows.preferences import PER_ENVIRONMENT
 
 FORMAT = "configcat-product"
 VERSION = 1
@@ -80,13 +81,74 @@ def _dupes(items: Iterable[tuple[int, str]], where: str, what: str) -> Iterator[
         seen.add(name.lower())
 
 
+def covers(document: Document) -> set[str] | None:
+    """The names of the configs a document covers; ``None`` when it covers the whole product.
+
+    A document with a ``scope`` (an export of chosen configs) owns only the flags of its
+    configs: what else it holds (environments, tags, segments) is shared by every config of
+    the product and is there for its references to resolve, so prune deletes none of it,
+    nor another config, and the product's description is no part of it.
+    """
+    scope = document.get("scope")
+    return None if scope is None else set(scope["configs"])
+
+
+def scoped(document: Document, names: Iterable[str]) -> Document:
+    """``document``, read for the configs ``names`` only, marked as covering just those."""
+    wanted = list(dict.fromkeys(names))
+    held = [c["name"] for c in document["configs"]]
+    for i, name in enumerate(wanted):
+        if name not in held:
+            raise DocumentError(f"scope.configs[{i}]", f"config {name!r} is not in the product")
+    out: Document = {}
+    for key, value in document.items():
+        if key == "preferences":
+            continue  # product-wide, like the description
+        out[key] = {"name": value["name"]} if key == "product" else value
+        if key == "product":
+            out["scope"] = {"configs": held}
+    return out
+
+
+def _preference_problems(document: Document, envs: list[str]) -> Iterator[DocumentError]:
+    prefs = document.get("preferences")
+    if prefs is None:
+        return
+    if covers(document) is not None:
+        yield DocumentError(
+            "preferences", "a document of some configs holds no product-wide preferences"
+        )
+    for field in PER_ENVIRONMENT:
+        for env in prefs.get(field, {}):
+            if env not in envs:
+                yield DocumentError(
+                    f"preferences.{field}.{env}", f"environment {env!r} is not defined"
+                )
+
+
+def _scope_problems(document: Document) -> Iterator[DocumentError]:
+    names = covers(document)
+    if names is None:
+        return
+    held = [c["name"] for c in document["configs"]]
+    for i, name in enumerate(held):
+        if name not in names:
+            yield DocumentError(f"configs[{i}]", f"config {name!r} is outside the scope")
+    for i, name in enumerate(document["scope"]["configs"]):
+        if name not in held:
+            yield DocumentError(
+                f"scope.configs[{i}]", f"config {name!r} is in the scope but not in the document"
+            )
+
+
 def problems(document: Document) -> list[DocumentError]:
     """Every reference or version mistake of a schema-valid document (empty when it is sound)."""
-    out: list[DocumentError] = []
+    out: list[DocumentError] = list(_scope_problems(document))
     envs = [e["name"] for e in document.get("environments", [])]
     tags = {t["name"] for t in document.get("tags", [])}
     segments = {s["name"] for s in document.get("segments", [])}
     out += _dupes(enumerate(envs), "environments", "environment")
+    out += _preference_problems(document, envs)
     out += _dupes(((i, t["name"]) for i, t in enumerate(document.get("tags", []))), "tags", "tag")
     out += _dupes(
         ((i, s["name"]) for i, s in enumerate(document.get("segments", []))), "segments", "segment"

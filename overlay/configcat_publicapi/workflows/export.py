@@ -8,7 +8,8 @@ The reading itself (``snapshot``, ``export``) is in ``_async/export.py`` and its
 sync twin; this module only builds, so both share it.
 
 A predefined variation without a name is exported under its value's text, since the document
-refers to variations by name.
+refers to variations by name. Two tags or configs of one name stop the read
+(:mod:`.guards`): no document could say which one is meant.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from configcat_publicapi.workflows.document import FORMAT, VERSION, Document
+from configcat_publicapi.workflows.document import FORMAT, VERSION, Document, scoped
+from configcat_publicapi.workflows.guards import unique_names
+from configcat_publicapi.workflows.preferences import exported
 
 _LITERALS = ("boolValue", "stringValue", "intValue", "doubleValue")
 
@@ -199,6 +202,7 @@ def start_snapshot(product_id: UUID, product: Mapping[str, Any]) -> Snapshot:
         "product": _text(product, "name", "description"),
         # the keys in the order a reader expects them; each add_* below fills its own
         "environments": [],
+        "preferences": {},
         "tags": [],
         "segments": [],
         "configs": [],
@@ -213,8 +217,15 @@ def add_environments(snap: Snapshot, envs: Iterable[Mapping[str, Any]]) -> None:
     snap.environments = {e["name"]: str(e["environmentId"]) for e in rows}
 
 
+def add_preferences(snap: Snapshot, preferences: Mapping[str, Any]) -> None:
+    """Record the product's preferences, environments by name (after :func:`add_environments`)."""
+    names = {v: k for k, v in snap.environments.items()}
+    snap.document["preferences"] = exported(preferences, names)
+
+
 def add_tags(snap: Snapshot, tags: Iterable[Mapping[str, Any]]) -> None:
     rows = list(tags)
+    unique_names(snap.product_id, "tag", rows, "tagId")
     snap.document["tags"] = [_text(t, "name", "color") for t in rows]
     snap.tags = {t["name"]: int(t["tagId"]) for t in rows}
 
@@ -228,6 +239,25 @@ def add_segments(snap: Snapshot, segments: Iterable[Mapping[str, Any]]) -> None:
         for s in rows
     ]
     snap.segments = {s["name"]: str(s["segmentId"]) for s in rows}
+
+
+def chosen_configs(
+    snap: Snapshot, configs: Iterable[Mapping[str, Any]], names: list[str] | None
+) -> list[Mapping[str, Any]]:
+    """The product's configs in their order, only those named in ``names`` if given."""
+    rows = sorted(configs, key=by_order)
+    unique_names(snap.product_id, "config", rows, "configId")
+    if names is None:
+        return rows
+    wanted = set(names)
+    return [c for c in rows if c["name"] in wanted]
+
+
+def finish_snapshot(snap: Snapshot, names: list[str] | None) -> Snapshot:
+    """Record the scope of a snapshot of chosen configs (see :func:`.document.scoped`)."""
+    if names is not None:
+        snap.document = scoped(snap.document, names)
+    return snap
 
 
 def add_config(
@@ -249,6 +279,8 @@ def add_config(
     out_settings: dict[str, dict[str, Any]] = {}
     for s in rows:
         row = _text(s, "key", "name", "hint") | {"settingType": s["settingType"]}
+        if s.get("isJson"):
+            row["isJson"] = True
         tag_names = sorted(t["name"] for t in s.get("tags") or [])
         if tag_names:
             row["tags"] = tag_names

@@ -10,12 +10,21 @@ answer was lost is looked up before it is sent again: no duplicates. Value write
 Order: environments, tags, segments, configs, then each flag (created or changed, its
 predefined variations) followed by its values, so that creates and value writes, which the
 service limits apart, share the time; a value whose prerequisite flag comes later waits until
-every flag of the config is there. Then, only with
+every flag of the config is there. Then the product's preferences, after every value, since a
+reason or an approval they turn on would otherwise stop the apply's own value writes; the
+target's requirements as they stand are checked before the first write. Then, only with
 ``prune=True``, deletes in the reverse order of dependency (flags, configs, segments, tags,
-environments). Deletes are never planned unless asked for.
+environments). Deletes are never planned unless asked for. A partial document (one with a
+``scope``, see :func:`~.document.covers`) prunes only flags of the configs it holds.
 
 What cannot be changed in place (a config's evaluation version, a flag's type) is refused
 before any write with the document path of the item.
+
+Environments (like tags, segments and configs) are matched by name: an environment renamed in
+the document is a new environment, with new SDK keys, and the old one is deleted with its
+values only with ``prune=True``. Renaming one keeps its SDK keys only when done in the product
+itself, before the apply. A plan that creates environments while the target has others the
+document does not name says so in :attr:`Plan.notes`.
 
 This module computes; the calls are made by ``_async/apply.py`` and its derived sync twin.
 """
@@ -26,7 +35,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from configcat_publicapi.workflows.document import Document, DocumentError, check_document
+from configcat_publicapi.workflows import preferences
+from configcat_publicapi.workflows.document import (
+    Document,
+    DocumentError,
+    check_document,
+    covers,
+)
 from configcat_publicapi.workflows.export import SettingIds, Snapshot, map_rules
 
 Progress = Callable[[int, int, "Change"], None]
@@ -62,6 +77,12 @@ class Plan:
     product_id: str
     document: Document
     changes: list[Change] = field(default_factory=list)
+    needs_reason: list[str] = field(default_factory=list)
+    """Environments whose planned value writes the target requires a reason for."""
+    needs_approval: list[str] = field(default_factory=list)
+    """Environments whose planned value writes the target requires an approval for."""
+    notes: list[str] = field(default_factory=list)
+    """What the changes mean beyond themselves (an environment that looks renamed)."""
 
     def __bool__(self) -> bool:
         return bool(self.changes)
@@ -73,11 +94,14 @@ class Plan:
         return out
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "productId": self.product_id,
-            "summary": self.counts(),
-            "changes": [c.to_json() for c in self.changes],
-        }
+        out: dict[str, Any] = {"productId": self.product_id, "summary": self.counts()}
+        if self.needs_reason:
+            out["needsReason"] = self.needs_reason
+        if self.needs_approval:
+            out["needsApproval"] = self.needs_approval
+        if self.notes:
+            out["notes"] = self.notes
+        return out | {"changes": [c.to_json() for c in self.changes]}
 
 
 def canonical(item: Any) -> Any:
@@ -122,6 +146,25 @@ def _diff_list(
                 changes.append(Change("delete", kind, where, old["name"], before=old))
 
 
+def _renamed(changes: list[Change], have: list[Any], want: list[Any], prune: bool) -> list[str]:
+    """A note when environments are created while others of the target go unnamed.
+
+    Environments are matched by name, so a rename in the document is a new environment (with
+    new SDK keys) and, with prune, a delete of the old one with its values.
+    """
+    made = [c.name for c in changes if c.kind == "environment" and c.action == "create"]
+    names = {e["name"] for e in want}
+    gone = [e["name"] for e in have if e["name"] not in names]
+    if not (made and gone):
+        return []
+    fate = "deleted, with their values and SDK keys" if prune else "kept (prune deletes them)"
+    return [
+        f"environments are matched by name: {', '.join(made)} will be created with new SDK"
+        f" keys, and {', '.join(gone)}, which the document does not name, {fate}; a renamed"
+        f" environment is a create and a delete"
+    ]
+
+
 def _in_place(path: str, what: str, name: str, have: str, want: str) -> None:
     """Refuse what the service cannot change in place (a config's version, a flag's type)."""
     if have != want:
@@ -139,14 +182,24 @@ def _prerequisites(value: Mapping[str, Any]) -> set[str]:
     }
 
 
+def _meta(setting: Mapping[str, Any]) -> dict[str, Any]:
+    """What a flag's replace writes, as compared: ``isJson`` is false when not given."""
+    return {k: setting.get(k) for k in ("name", "hint", "tags")} | {
+        "isJson": bool(setting.get("isJson"))
+    }
+
+
 def plan_against(snap: Snapshot, document: Document, *, prune: bool = False) -> Plan:
     """What ``apply`` would do to the product read as ``snap``; :class:`DocumentError` early."""
     doc = check_document(document)
     have = snap.document
     out = Plan(snap.product_id, doc)
     ch = out.changes
+    whole = covers(doc) is None
+    shared_prune = prune and whole  # a partial document prunes only flags of its configs
     # the target keeps its own name: a document may be applied to another product
-    if (have["product"].get("description") or "") != (doc["product"].get("description") or ""):
+    have_text, want_text = have["product"].get("description"), doc["product"].get("description")
+    if whole and (have_text or "") != (want_text or ""):
         ch.append(
             Change(
                 "update",
@@ -157,11 +210,11 @@ def plan_against(snap: Snapshot, document: Document, *, prune: bool = False) -> 
                 doc["product"],
             )
         )
-    _diff_list(
-        ch, "environment", "environments", doc.get("environments", []), have["environments"], prune
-    )
-    _diff_list(ch, "tag", "tags", doc.get("tags", []), have["tags"], prune)
-    _diff_list(ch, "segment", "segments", doc.get("segments", []), have["segments"], prune)
+    envs = doc.get("environments", [])
+    _diff_list(ch, "environment", "environments", envs, have["environments"], shared_prune)
+    out.notes += _renamed(ch, have["environments"], envs, shared_prune)
+    _diff_list(ch, "tag", "tags", doc.get("tags", []), have["tags"], shared_prune)
+    _diff_list(ch, "segment", "segments", doc.get("segments", []), have["segments"], shared_prune)
     have_configs = by_name(have["configs"])
     values: list[Change] = []
     deletes: list[Change] = []
@@ -189,8 +242,7 @@ def plan_against(snap: Snapshot, document: Document, *, prune: bool = False) -> 
             else:
                 _in_place(f"{sat}.settingType", "flag", setting["key"],
                           prev["settingType"], setting["settingType"])  # fmt: skip
-                meta = ("name", "hint", "tags")
-                if not _same({k: prev.get(k) for k in meta}, {k: setting.get(k) for k in meta}):
+                if not _same(_meta(prev), _meta(setting)):
                     new = setting | {"order": si}
                     ch.append(Change("update", "setting", sat, setting["key"], prev, new, **named))
                 pv, sv = prev.get("predefinedVariations"), setting.get("predefinedVariations")
@@ -239,17 +291,29 @@ def plan_against(snap: Snapshot, document: Document, *, prune: bool = False) -> 
                             config=config["name"],
                         )
                     )
-    if prune:
+    if shared_prune:
         names = {c["name"] for c in doc["configs"]}
         for c in have["configs"]:
             if c["name"] not in names:
                 deletes.append(Change("delete", "config", "configs", c["name"], before=c))
-    # creates and updates first, deletes of what values may still refer to last
+    # the preferences after every value (see .preferences), then deletes of what values may
+    # still refer to
+    have_prefs = have.get("preferences", {})
+    wanted = doc.get("preferences") if whole else None
+    delta = {} if wanted is None else preferences.changed(wanted, have_prefs)
+    prefs = [] if not delta else [
+        Change("update", "preferences", "preferences", have["product"]["name"], have_prefs, delta)
+    ]  # fmt: skip
     kept = [c for c in ch if c.action != "delete"]
     late = [c for c in ch if c.action == "delete"]
     order = {"environment": 4, "tag": 3, "segment": 2}
     late.sort(key=lambda c: order.get(c.kind, 0))
-    out.changes = kept + values + deletes + late
+    out.changes = kept + values + prefs + deletes + late
+    versions = {c["name"]: c["evaluationVersion"] for c in doc["configs"]}
+    out.needs_reason, out.needs_approval = preferences.gated(
+        have_prefs,
+        ((str(c.environment), versions[str(c.config)]) for c in out.changes if c.kind == "value"),
+    )
     return out
 
 

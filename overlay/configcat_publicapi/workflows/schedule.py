@@ -4,8 +4,10 @@ A plan lists its changes in an order that is always safe one at a time. With sev
 in flight (``concurrency=`` of apply, promote and bulk edits) a change may start as soon as
 every earlier change it needs is done: a flag needs its config and tags to exist, a value
 needs its flag (and the flag's predefined variations), its environment, the segments and the
-prerequisite flags it names. Deletes wait for everything before them, one by one, as the
-plan orders them. The reasons are ids: a write cannot name what has no id yet.
+prerequisite flags it names. The product's preferences and the deletes wait for everything
+before them, one by one, as the plan orders them: a preference such as a required reason
+must not change the rules for writes still to come. Otherwise the reasons are ids: a write
+cannot name what has no id yet.
 
 Over a link with latency, one write at a time cannot keep up with the rate limits (about 20
 requests a second per endpoint): with ``concurrency=N`` up to N writes are in flight, and
@@ -73,7 +75,7 @@ def dependencies(changes: Sequence[Change]) -> list[set[int]]:
     makers: dict[Key, list[int]] = {}
     out: list[set[int]] = []
     for i, change in enumerate(changes):
-        if change.action == "delete":
+        if change.action == "delete" or change.kind == "preferences":
             out.append(set(range(i)))
         else:
             out.append({j for key in needs(change) for j in makers.get(key, ())})

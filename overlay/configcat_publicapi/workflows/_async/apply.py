@@ -13,11 +13,13 @@ from uuid import UUID
 from configcat_publicapi._async.client import AsyncConfigCatClient
 from configcat_publicapi._types import NOT_GIVEN
 from configcat_publicapi.safe_create import AsyncSafeCreates
+from configcat_publicapi.workflows import preferences
 from configcat_publicapi.workflows._async.export import snapshot
 from configcat_publicapi.workflows._clients import expect_client
 from configcat_publicapi.workflows._run import run_changes_async
 from configcat_publicapi.workflows.document import Document
 from configcat_publicapi.workflows.export import ConfigIds, SettingIds, Snapshot, variation_name
+from configcat_publicapi.workflows.guards import check_writes
 from configcat_publicapi.workflows.plan import (
     ApplyResult,
     Change,
@@ -60,7 +62,9 @@ async def apply(
     """Make ``product_id`` equal to ``document``; run again to resume after an interruption.
 
     ``reason`` goes with every value write (the audit log's "why"). The document is checked,
-    and the whole plan computed, before the first write. ``concurrency`` writes may be in
+    and the whole plan computed, before the first write; so is whether the target's
+    preferences would refuse a value write (:class:`~..guards.ReasonRequiredError` when they
+    ask for a reason and none is given). ``concurrency`` writes may be in
     flight at once, each waiting for what it needs (:mod:`..schedule`); 1 keeps the plan's
     order exactly.
     """
@@ -83,9 +87,13 @@ async def run_plan(
 ) -> ApplyResult:
     """Make the changes of ``the_plan``, computed against ``snap`` (in order with 1 at a time).
 
-    ``result.done`` lists them in the order they were completed.
+    ``result.done`` lists them in the order they were completed. Refused before the first
+    write when the target's preferences would refuse its value writes:
+    :class:`~..guards.ReasonRequiredError` (give ``reason``) or
+    :class:`~..guards.ApprovalRequiredError`.
     """
     expect_client(cc, AsyncConfigCatClient, "run_plan")
+    check_writes(the_plan.needs_reason, the_plan.needs_approval, reason)
     runner = Applier(cc, snap, the_plan.document, reason)
     result = ApplyResult(snap.product_id)
     total = len(the_plan.changes)
@@ -115,6 +123,12 @@ class Applier:
 
     async def run(self, c: Change) -> None:
         await getattr(self, f"_{c.action}_{c.kind}")(c)
+
+    async def _update_preferences(self, c: Change) -> None:
+        body = preferences.body(c.after, c.before or {}, self.snap.environments)
+        await self.cc.products.update_product_preferences(
+            self.pid, body=gm.UpdatePreferencesRequest.from_dict(body)
+        )
 
     async def _update_product(self, c: Change) -> None:
         body = {"name": c.name, "description": c.after.get("description") or ""}
@@ -188,6 +202,8 @@ class Applier:
         }
         if s.get("hint"):
             body["hint"] = s["hint"]
+        if s.get("isJson"):
+            body["isJson"] = True
         if s.get("predefinedVariations"):
             body["predefinedVariations"] = [
                 {k: v[k] for k in ("name", "hint", "value") if k in v}
@@ -214,6 +230,7 @@ class Applier:
             "hint": s.get("hint") or "",
             "tags": self._tag_ids(s),
             "order": s["order"],
+            "isJson": bool(s.get("isJson")),  # a replace without it clears it
         }
         await self.cc.settings.replace_setting(
             self._setting(c).setting_id, body=gm.ReplaceSettingModel.from_dict(body)

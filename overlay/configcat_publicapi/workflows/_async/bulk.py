@@ -13,6 +13,7 @@ from configcat_publicapi.workflows._async.export import snapshot
 from configcat_publicapi.workflows._clients import expect_client
 from configcat_publicapi.workflows._run import run_changes_async
 from configcat_publicapi.workflows.bulk import BulkResult, with_values
+from configcat_publicapi.workflows.guards import check_writes
 from configcat_publicapi.workflows.plan import Change, Progress, plan_against
 
 
@@ -43,6 +44,7 @@ async def bulk_set(
     result = BulkResult(the_plan)
     if dry_run:
         return result
+    check_writes(the_plan.needs_reason, the_plan.needs_approval, reason)
     runner = Applier(cc, snap, the_plan.document, reason)
     total = len(the_plan.changes)
 

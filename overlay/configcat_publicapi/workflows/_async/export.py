@@ -13,10 +13,13 @@ from configcat_publicapi.workflows.export import (
     Snapshot,
     add_config,
     add_environments,
+    add_preferences,
     add_segments,
     add_tags,
     as_dict,
     by_order,
+    chosen_configs,
+    finish_snapshot,
     start_snapshot,
 )
 
@@ -30,16 +33,16 @@ async def snapshot(
     snap = start_snapshot(pid, as_dict(await cc.products.get_product(pid)))
     envs = sorted((as_dict(e) for e in await cc.environments.get_environments(pid)), key=by_order)
     add_environments(snap, envs)
+    add_preferences(snap, as_dict(await cc.products.get_product_preferences(pid)))
     add_tags(snap, [as_dict(t) for t in await cc.tags.get_tags(pid)])
     segments = [
         as_dict(await cc.segments.get_segment(s.segment_id))
         for s in await cc.segments.get_segments(pid)
     ]
     add_segments(snap, segments)
-    wanted = None if configs is None else set(configs)
-    for config in sorted((as_dict(c) for c in await cc.configs.get_configs(pid)), key=by_order):
-        if wanted is not None and config["name"] not in wanted:
-            continue
+    names = None if configs is None else list(configs)
+    every = [as_dict(c) for c in await cc.configs.get_configs(pid)]
+    for config in chosen_configs(snap, every, names):
         cid = UUID(str(config["configId"]))
         settings = [as_dict(s) for s in await cc.settings.get_settings(cid)]
         values: dict[str, list[dict[str, Any]]] = {}
@@ -52,7 +55,7 @@ async def snapshot(
                 v1 = await cc.setting_values.get_setting_values(cid, eid)
                 values[env["name"]] = as_dict(v1)["settingValues"]
         add_config(snap, config, settings, values)
-    return snap
+    return finish_snapshot(snap, names)
 
 
 async def export(

@@ -15,6 +15,7 @@ from configcat_publicapi.workflows._run import run_changes
 from configcat_publicapi.workflows._sync.apply import Applier
 from configcat_publicapi.workflows._sync.export import snapshot
 from configcat_publicapi.workflows.bulk import BulkResult, with_values
+from configcat_publicapi.workflows.guards import check_writes
 from configcat_publicapi.workflows.plan import Change, Progress, plan_against
 
 
@@ -45,6 +46,7 @@ def bulk_set(
     result = BulkResult(the_plan)
     if dry_run:
         return result
+    check_writes(the_plan.needs_reason, the_plan.needs_approval, reason)
     runner = Applier(cc, snap, the_plan.document, reason)
     total = len(the_plan.changes)
 

@@ -15,10 +15,13 @@ from configcat_publicapi.workflows.export import (
     Snapshot,
     add_config,
     add_environments,
+    add_preferences,
     add_segments,
     add_tags,
     as_dict,
     by_order,
+    chosen_configs,
+    finish_snapshot,
     start_snapshot,
 )
 
@@ -32,15 +35,15 @@ def snapshot(
     snap = start_snapshot(pid, as_dict(cc.products.get_product(pid)))
     envs = sorted((as_dict(e) for e in cc.environments.get_environments(pid)), key=by_order)
     add_environments(snap, envs)
+    add_preferences(snap, as_dict(cc.products.get_product_preferences(pid)))
     add_tags(snap, [as_dict(t) for t in cc.tags.get_tags(pid)])
     segments = [
         as_dict(cc.segments.get_segment(s.segment_id)) for s in cc.segments.get_segments(pid)
     ]
     add_segments(snap, segments)
-    wanted = None if configs is None else set(configs)
-    for config in sorted((as_dict(c) for c in cc.configs.get_configs(pid)), key=by_order):
-        if wanted is not None and config["name"] not in wanted:
-            continue
+    names = None if configs is None else list(configs)
+    every = [as_dict(c) for c in cc.configs.get_configs(pid)]
+    for config in chosen_configs(snap, every, names):
         cid = UUID(str(config["configId"]))
         settings = [as_dict(s) for s in cc.settings.get_settings(cid)]
         values: dict[str, list[dict[str, Any]]] = {}
@@ -53,7 +56,7 @@ def snapshot(
                 v1 = cc.setting_values.get_setting_values(cid, eid)
                 values[env["name"]] = as_dict(v1)["settingValues"]
         add_config(snap, config, settings, values)
-    return snap
+    return finish_snapshot(snap, names)
 
 
 def export(
