@@ -16,8 +16,10 @@ endpoint does the server's part of a point, on the first run only:
 
 With a ``fault_seed`` the point's first run also gets after-commit faults (a 500, a 503 or a
 dropped connection after the write is stored), drawn from an injector of its own so that each
-point sees the same faults whatever the others do. Never two faults in a row for one point:
-every call then gets through on its second attempt, so the run lasts until its kill.
+point sees the same faults whatever the others do. The answer of the point's first write is
+always lost (its kill is tied to a later one), so every faulted point combines the two; never
+two faults in a row for one point: every call then gets through on its second attempt, and
+the run lasts until its kill.
 
 What a signal is expected to do, wherever it lands: SIGKILL ends the process at once
 (-SIGKILL). SIGINT raises ``KeyboardInterrupt`` in the main thread, also while it waits in a
@@ -108,10 +110,11 @@ def kill_points(seed: int, per_signal: int = 12, faulted: int = 4) -> list[KillP
         with_faults |= set(rng.sample(others, faulted - len(with_faults)))
         for i, where in enumerate(wheres):
             while True:
+                first = 2 if i in with_faults else 1  # the first write's answer is lost
                 if where == "random":
-                    write, delay = rng.randint(1, WRITES - HOLD - 1), rng.randint(0, 25)
+                    write, delay = rng.randint(first, WRITES - HOLD - 1), rng.randint(0, 25)
                 else:
-                    write, delay = rng.randint(1, WRITES), 0
+                    write, delay = rng.randint(first, WRITES), 0
                 fault_seed = rng.randrange(10_000) if i in with_faults else None
                 point = KillPoint(sig, where, write, delay, fault_seed)
                 if point.id not in points:
@@ -137,6 +140,7 @@ class Run:
     writes: int = 0
     in_flight: int = 0
     last_faulted: bool = False
+    lose_next: bool = False
     faults_served: int = 0
     landed: str = ""
     """Where the signal found the client: "mid-request" or "between requests"."""
@@ -179,15 +183,12 @@ class KillHook:
         self.runs: dict[str, Run] = {}
         self._endpoint = app.endpoint
         self._draw = app.faults.draw
-        self._timers: set[asyncio.TimerHandle] = set()
         app.endpoint = self.endpoint  # type: ignore[method-assign]
         app.faults.draw = self.draw  # type: ignore[method-assign]
 
     def remove(self) -> None:
         del self.app.endpoint
         del self.app.faults.draw
-        for timer in self._timers:
-            timer.cancel()
 
     def _run_of(self, request: Request) -> Run | None:
         try:
@@ -204,7 +205,12 @@ class KillHook:
         if run.faults is None or run.last_faulted:
             run.last_faulted = False
             return None
-        fault = run.faults.draw(operation_id, path_template)
+        if run.lose_next:
+            run.lose_next = False
+            kind = random.Random(run.point.fault_seed).choice([500, 503, 0])
+            fault: Fault | None = Fault(kind or None, 0.0, after_commit=True, drop=not kind)
+        else:
+            fault = run.faults.draw(operation_id, path_template)
         run.last_faulted = fault is not None and fault.fails
         run.faults_served += run.last_faulted
         return fault
@@ -228,12 +234,12 @@ class KillHook:
         if request.method in ("GET", "HEAD"):
             return await self._endpoint(request)
         run.writes += 1
+        run.lose_next = run.writes == 1 and run.faults is not None
         if point.where == "random":
             if run.writes == point.write:
                 run.hit = f"{request.method} {request.url.path}"
-                loop = asyncio.get_running_loop()
-                timer = loop.call_later(point.delay_ms / 1000, self._fire_timer, run)
-                self._timers.add(timer)
+                # a timer outliving its run does nothing: the run's end sets ``signalled``
+                asyncio.get_running_loop().call_later(point.delay_ms / 1000, self._timer, run)
             elif run.writes > point.write + HOLD and not run.signalled.is_set():
                 await asyncio.to_thread(run.signalled.wait, GUARD_S)
             return await self._endpoint(request)
@@ -248,12 +254,11 @@ class KillHook:
         # never delivered (the client is gone); a "before" write was not handled at all
         return response if response is not None else Response(status_code=204)
 
-    def _fire_timer(self, run: Run) -> None:
-        if run.pid is not None:
+    def _timer(self, run: Run) -> None:
+        if run.started.is_set():
             self._signal(run)
-        else:  # not started yet (cannot happen: a write came from it); keep the hold going
-            run.hung.append("the timer fired before the pid was known")
-            run.signalled.set()
+        else:  # the thread that started the client has not noted its pid yet
+            asyncio.get_running_loop().call_later(0.01, self._timer, run)
 
     @staticmethod
     def _signal(run: Run) -> None:

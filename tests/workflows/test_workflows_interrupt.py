@@ -140,6 +140,10 @@ def test_command_killed_then_run_again(point: KillPoint, killed: KillRuns) -> No
     where = f"seed {KILL_SEED}, {point.id} ({run.hit}, {run.landed})"
     assert run.hung == [], where
     assert run.signalled.is_set() and run.landed, f"{where}: the kill point was never reached"
+    if point.where != "random":
+        assert run.landed == "mid-request", where
+    if point.fault_seed is not None:
+        assert run.faults_served >= 1, where
     assert "Traceback" not in outcome.first_err, where
     if point.sig == signal.SIGINT:
         assert outcome.first_code == EXIT_INTERRUPTED, f"{where}: {outcome.first_err}"
@@ -153,14 +157,13 @@ def test_command_killed_then_run_again(point: KillPoint, killed: KillRuns) -> No
         assert_converged(killed.mock, cc, run.product_id)
 
 
-def test_kill_points_cover_every_kind(killed: KillRuns) -> None:
-    """Half SIGINT, half SIGKILL; most land mid-request; faults were served before kills."""
-    runs = [o.run for o in killed.outcomes.values()]
-    if len(runs) < len(KILL_POINTS):
-        pytest.skip("only some kill points were selected")
-    assert len(runs) >= 24
-    kinds = Counter((r.point.sig.name, r.point.where) for r in runs)
-    assert {k for k, _ in kinds} == {"SIGINT", "SIGKILL"}
-    assert {w for _, w in kinds} == {"before", "after", "random"}
-    assert sum(r.landed == "mid-request" for r in runs) > len(runs) / 2
-    assert sum(r.faults_served for r in runs if r.point.fault_seed is not None) > 0
+def test_kill_points_cover_every_kind() -> None:
+    """Half SIGINT, half SIGKILL; most tied to a write in flight; faults with every kind."""
+    assert len(KILL_POINTS) >= 24
+    kinds = Counter((p.sig, p.where, p.fault_seed is not None) for p in KILL_POINTS)
+    for sig in (signal.SIGINT, signal.SIGKILL):
+        assert sum(n for (s, _, _), n in kinds.items() if s == sig) == len(KILL_POINTS) // 2
+        for where in ("before", "after", "random"):
+            assert kinds[sig, where, False] and kinds[sig, where, True], (sig, where)
+    in_flight = sum(n for (_, where, _), n in kinds.items() if where != "random")
+    assert in_flight > len(KILL_POINTS) / 2
