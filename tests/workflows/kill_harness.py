@@ -322,7 +322,13 @@ def _finish(process: subprocess.Popen[str], run: Run, what: str) -> tuple[int, s
 
 
 def run_point(run: Run, doc: Path, url: str) -> Outcome:
-    """Both runs of one point: the one killed (with its faults), then one without."""
+    """Both runs of one point, in a new product: the one killed (with its faults), then one
+    without."""
+    with client_for(run, url) as cc:
+        made = cc.products.create_product(
+            UUID(run.organization_id), body=CreateProductRequest(name="Shop")
+        )
+    run.product_id = str(made.product_id)
     if run.point.fault_seed is not None:
         rules = [
             FaultRule("*", rate_500_after=FAULT_RATE, rate_503_after=FAULT_RATE,
@@ -357,12 +363,6 @@ def killed_and_rerun(points: list[KillPoint], document: str, tmp: Path) -> Itera
     doc.write_text(document, encoding="utf-8")
     seed, runs = seed_for(points)
     with MockConfigCat(seed=seed, rate_limits=False) as mock, LoopbackServer(mock.app) as server:
-        for run in runs:
-            with client_for(run, server.url) as cc:
-                made = cc.products.create_product(
-                    UUID(run.organization_id), body=CreateProductRequest(name="Shop")
-                )
-            run.product_id = str(made.product_id)
         hook = KillHook(mock.app)
         hook.runs = {run.username: run for run in runs}
         try:
