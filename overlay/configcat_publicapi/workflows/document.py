@@ -48,7 +48,11 @@ def schema() -> dict[str, Any]:
 
 @cache
 def _schema() -> Mapping[str, Any]:
-    text = resources.files(__package__).joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+    text = (
+        resources.files("configcat_publicapi.workflows")
+        .joinpath(SCHEMA_FILE)
+        .read_text(encoding="utf-8")
+    )
     loaded: dict[str, Any] = json.loads(text)
     return loaded
 
@@ -64,6 +68,7 @@ def validate_schema(document: Any) -> None:
     """Raise :class:`DocumentError` for the first schema failure (the deepest, most precise)."""
     try:
         import jsonschema  # type: ignore[import-untyped]
+        import jsonschema.exceptions  # type: ignore[import-untyped]
     except ImportError as exc:  # pragma: no cover - the extra is installed in development
         raise ImportError(f"checking a document needs jsonschema: {EXTRA_HINT}") from exc
     validator = jsonschema.Draft202012Validator(_schema())
