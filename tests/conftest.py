@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,13 @@ from contract_tests.operation_items import one_id_per_operation
 pytest_plugins = ["pytester"]
 
 REPO = Path(__file__).resolve().parents[1]
+
+# A shell starts a background job with SIGINT ignored, and an ignored signal stays ignored
+# in every child: then the commands that tests interrupt with SIGINT would never see it.
+# A handled signal is reset to the default in a child, so handling it here (as Python does
+# when it starts in the foreground) gives them their usual Ctrl-C.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)
