@@ -6,6 +6,7 @@ import itertools
 from typing import Any
 from uuid import UUID
 
+import pytest
 from configcatclient import ConfigCatClient as SdkClient
 from configcatclient import ConfigCatOptions, PollingMode
 from configcatclient.user import User
@@ -53,7 +54,8 @@ def evaluations(org: Org, product_id: UUID) -> dict[tuple[str, str, str, str], A
     return out
 
 
-def test_round_trip_evaluates_alike(source: Org, target: Org) -> None:
+@pytest.mark.parametrize("concurrency", [1, 4])
+def test_round_trip_evaluates_alike(source: Org, target: Org, concurrency: int) -> None:
     built = source.product()
     wf.apply(source.cc, full_document(), built, reason="build")
     exported = wf.export(source.cc, built)
@@ -65,7 +67,9 @@ def test_round_trip_evaluates_alike(source: Org, target: Org) -> None:
     ]
 
     empty = target.product("Copy")
-    result = wf.apply(target.cc, wf.loads(wf.dumps(exported)), empty, reason="restore")
+    result = wf.apply(
+        target.cc, wf.loads(wf.dumps(exported)), empty, reason="restore", concurrency=concurrency
+    )
     assert result.done
 
     before, after = evaluations(source, built), evaluations(target, empty)
