@@ -188,6 +188,11 @@ def by_order(row: Mapping[str, Any]) -> tuple[int, str]:
     return (int(row.get("order") or 0), str(row.get("name", "")))
 
 
+def config_version(config: Mapping[str, Any]) -> str:
+    """A config's evaluation version as the service gives it ("v1" when it says none)."""
+    return str(config.get("evaluationVersion") or "v1")
+
+
 def as_dict(model: Any) -> dict[str, Any]:
     """A generated model as the service's JSON."""
     out: dict[str, Any] = model.to_dict()
@@ -271,7 +276,7 @@ def add_config(
     ``values`` holds the ``settingFormulas`` of a v2 config or the ``settingValues`` of a v1
     config, keyed by environment name, in the order of the environments.
     """
-    version = str(config.get("evaluationVersion") or "v1")
+    version = config_version(config)
     ids = ConfigIds(str(config["configId"]), version)
     snap.configs[config["name"]] = ids
     rows = sorted(settings, key=by_order)

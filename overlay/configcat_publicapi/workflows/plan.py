@@ -117,7 +117,7 @@ def canonical(item: Any) -> Any:
     return item
 
 
-def by_name(rows: Iterable[Mapping[str, Any]], key: str = "name") -> dict[str, Any]:
+def _by_name(rows: Iterable[Mapping[str, Any]], key: str = "name") -> dict[str, Any]:
     return {r[key]: r for r in rows}
 
 
@@ -128,7 +128,7 @@ def _same(a: Any, b: Any) -> bool:
 def _diff_list(
     changes: list[Change], kind: str, where: str, want: list[Any], have: list[Any], prune: bool
 ) -> None:
-    current = by_name(have)
+    current = _by_name(have)
     for i, item in enumerate(want):
         old = current.get(item["name"])
         if old is None:
@@ -173,7 +173,8 @@ def _in_place(path: str, what: str, name: str, have: str, want: str) -> None:
         )
 
 
-def _prerequisites(value: Mapping[str, Any]) -> set[str]:
+def prerequisite_keys(value: Mapping[str, Any]) -> set[str]:
+    """The keys of the flags a v2 formula's prerequisite conditions name."""
     return {
         cond["prerequisiteFlagCondition"]["prerequisiteKey"]
         for rule in value.get("targetingRules", [])
@@ -215,7 +216,7 @@ def plan_against(snap: Snapshot, document: Document, *, prune: bool = False) -> 
     out.notes += _renamed(ch, have["environments"], envs, shared_prune)
     _diff_list(ch, "tag", "tags", doc.get("tags", []), have["tags"], shared_prune)
     _diff_list(ch, "segment", "segments", doc.get("segments", []), have["segments"], shared_prune)
-    have_configs = by_name(have["configs"])
+    have_configs = _by_name(have["configs"])
     values: list[Change] = []
     deletes: list[Change] = []
     for ci, config in enumerate(doc["configs"]):
@@ -229,7 +230,7 @@ def plan_against(snap: Snapshot, document: Document, *, prune: bool = False) -> 
                       old["evaluationVersion"], config["evaluationVersion"])  # fmt: skip
             if old.get("description") != config.get("description"):
                 ch.append(Change("update", "config", at, config["name"], old, config))
-        old_settings = by_name(old["settings"], "key")
+        old_settings = _by_name(old["settings"], "key")
         ready: set[str] = set()  # flags of this config already made as the document says
         for si, setting in enumerate(config["settings"]):
             sat = f"{at}.settings[{si}]"
@@ -265,7 +266,7 @@ def plan_against(snap: Snapshot, document: Document, *, prune: bool = False) -> 
                     # right after its flag, unless it needs a flag made later: then the
                     # endpoints of creates and value writes share the time (their limits
                     # are apart), and otherwise after every flag
-                    (ch if _prerequisites(value) <= ready else values).append(
+                    (ch if prerequisite_keys(value) <= ready else values).append(
                         Change(
                             "update",
                             "value",

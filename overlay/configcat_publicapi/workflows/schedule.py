@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from configcat_publicapi.workflows.plan import Change
+from configcat_publicapi.workflows.plan import Change, prerequisite_keys
 
 Key = tuple[str, ...]
 
@@ -32,13 +32,6 @@ def _segments(value: Mapping[str, Any]) -> Iterator[str]:
     for rule in value.get("rolloutRules") or []:
         if "segment" in rule:
             yield rule["segment"]
-
-
-def _prerequisites(value: Mapping[str, Any]) -> Iterator[str]:
-    for rule in value.get("targetingRules") or []:
-        for cond in rule.get("conditions") or []:
-            if "prerequisiteFlagCondition" in cond:
-                yield cond["prerequisiteFlagCondition"]["prerequisiteKey"]
 
 
 def provides(change: Change) -> Key:
@@ -65,7 +58,7 @@ def needs(change: Change) -> set[Key]:
             ("environment", str(change.environment)),
         }
         out |= {("segment", s) for s in _segments(after)}
-        out |= {("setting", config, key) for key in _prerequisites(after)}
+        out |= {("setting", config, key) for key in prerequisite_keys(after)}
         return out
     return {provides(change)}
 

@@ -26,7 +26,6 @@ from configcat_publicapi.workflows.plan import (
     Plan,
     Progress,
     TargetIds,
-    by_name,
     plan_against,
 )
 from configcat_publicapi_client import models as gm
@@ -94,7 +93,7 @@ async def run_plan(
     """
     expect_client(cc, AsyncConfigCatClient, "run_plan")
     check_writes(the_plan.needs_reason, the_plan.needs_approval, reason)
-    runner = Applier(cc, snap, the_plan.document, reason)
+    runner = Applier(cc, snap, reason)
     result = ApplyResult(snap.product_id)
     total = len(the_plan.changes)
 
@@ -110,16 +109,12 @@ async def run_plan(
 class Applier:
     """Makes one change of a plan at a time, recording the ids of what it creates."""
 
-    def __init__(
-        self, cc: AsyncConfigCatClient, snap: Snapshot, doc: Document, reason: str | None
-    ) -> None:
+    def __init__(self, cc: AsyncConfigCatClient, snap: Snapshot, reason: str | None) -> None:
         self.cc = cc
         self.safe = AsyncSafeCreates(cc)
         self.snap = snap
-        self.doc = doc
         self.pid = UUID(snap.product_id)
         self.reason = reason
-        self.configs = by_name(doc["configs"])
 
     async def run(self, c: Change) -> None:
         await getattr(self, f"_{c.action}_{c.kind}")(c)

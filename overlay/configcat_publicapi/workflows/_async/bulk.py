@@ -45,7 +45,7 @@ async def bulk_set(
     if dry_run:
         return result
     check_writes(the_plan.needs_reason, the_plan.needs_approval, reason)
-    runner = Applier(cc, snap, the_plan.document, reason)
+    runner = Applier(cc, snap, reason)
     total = len(the_plan.changes)
 
     def report(change: Change) -> None:

@@ -21,6 +21,7 @@ from configcat_publicapi.workflows.export import (
     as_dict,
     by_order,
     chosen_configs,
+    config_version,
     finish_snapshot,
     start_snapshot,
 )
@@ -49,7 +50,7 @@ def snapshot(
         values: dict[str, list[dict[str, Any]]] = {}
         for env in envs:
             eid = UUID(str(env["environmentId"]))
-            if str(config.get("evaluationVersion") or "v1") == "v2":
+            if config_version(config) == "v2":
                 formulas = cc.setting_values_v2.get_setting_values_v2(cid, eid)
                 values[env["name"]] = as_dict(formulas)["settingFormulas"]
             else:
