@@ -125,5 +125,5 @@ dist: $(INSTALLED) ## build the sdist and the wheel into dist/ and check them
 	$(BIN)/twine check --strict dist/*
 
 clean: ## remove the virtualenv, generated code, spec copies and caches
-	rm -rf $(VENV) $(GEN_PKG) $(SPEC) spec/build mock_server/configcat_mock/_spec dist reports .tool-cache .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(GEN_PKG) $(SPEC) spec/build mock_server/configcat_mock/api/_spec dist reports .tool-cache .pytest_cache .mypy_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

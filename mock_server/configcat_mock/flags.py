@@ -35,16 +35,16 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 import httpx
 
-from configcat_mock.comparators import (
+from configcat_mock.state.comparators import (
     ROLLOUT_RULE_COMPARATOR_NUMBER,
     USER_COMPARATOR_NUMBER,
     value_kind,
 )
 
 if TYPE_CHECKING:
-    from configcat_mock.config_import import ImportedConfig
-    from configcat_mock.mock import MockConfigCat
-    from configcat_mock.server import LoopbackServer
+    from configcat_mock.http.server import LoopbackServer
+    from configcat_mock.testkit.config_import import ImportedConfig
+    from configcat_mock.testkit.mock import MockConfigCat
 
 FlagValue = bool | str | int | float
 ConfigVersion = Literal["v1", "v2"]
@@ -437,8 +437,8 @@ class FlagServer:
         return self.server.url
 
     def __enter__(self) -> FlagServer:
-        from configcat_mock.mock import MockConfigCat
-        from configcat_mock.server import LoopbackServer
+        from configcat_mock.http.server import LoopbackServer
+        from configcat_mock.testkit.mock import MockConfigCat
 
         self.mock = self._given or MockConfigCat(rate_limits=False)
         self.server = LoopbackServer(self.mock.app).__enter__()

@@ -22,9 +22,9 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from configcat_mock import comparators as cmp
 from configcat_mock.delivery.hashing import sensitive_affix_hash, sensitive_hash
 from configcat_mock.delivery.sources import ConfigSource, FlagSource, SegmentSource
+from configcat_mock.state import comparators as cmp
 
 Json = dict[str, Any]
 

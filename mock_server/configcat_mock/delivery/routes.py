@@ -32,12 +32,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
-from configcat_mock.backend import Backend
+from configcat_mock.api.rules.change_requests import apply_due
 from configcat_mock.delivery.client_keys import CLIENT_KEY_PREFIX
 from configcat_mock.delivery.etag import matches
 from configcat_mock.delivery.store import DeliveryStore, store_for
-from configcat_mock.journal import Entry, Journal
-from configcat_mock.rules.change_requests import apply_due
+from configcat_mock.state.backend import Backend
+from configcat_mock.state.journal import Entry, Journal
 
 CONFIG_V6_PATH = "/configuration-files/{sdk_key:path}/config_v6.json"
 PUBLIC_CONFIG_PATH = "/api/v1/public-config"

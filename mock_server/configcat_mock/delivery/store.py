@@ -34,7 +34,6 @@ from collections.abc import Callable
 
 import attrs
 
-from configcat_mock.backend import Backend
 from configcat_mock.delivery.client_keys import ClientKeys
 from configcat_mock.delivery.config_v6 import FlagCache, encode, encode_config_v6
 from configcat_mock.delivery.etag import weak_etag
@@ -45,6 +44,7 @@ from configcat_mock.delivery.public_config import (
 )
 from configcat_mock.delivery.snapshot import config_source, locate_sdk_key
 from configcat_mock.delivery.sources import ConfigSource
+from configcat_mock.state.backend import Backend
 
 SEED_SECTION = "delivery"
 """Key of the client-key section in a seed file: ``{"delivery": {"clientKeys": [...]}}``."""
