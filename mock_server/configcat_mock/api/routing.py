@@ -8,40 +8,53 @@ segment, whatever the number of operations.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Generic, Protocol, TypeVar
 from urllib.parse import unquote
 
-from configcat_mock.api.spec import Operation
 from configcat_mock.errors import MethodNotAllowed, NotFound
 
 
-class _Node:
+class Routable(Protocol):
+    """What the router needs of an operation (:class:`~configcat_mock.api.spec.Operation`)."""
+
+    @property
+    def method(self) -> str: ...
+
+    @property
+    def segments(self) -> tuple[str, ...]: ...
+
+
+Operation = TypeVar("Operation", bound=Routable)
+
+
+class _Node(Generic[Operation]):
     __slots__ = ("literals", "ops", "param", "param_name")
 
     def __init__(self) -> None:
-        self.literals: dict[str, _Node] = {}
-        self.param: _Node | None = None
+        self.literals: dict[str, _Node[Operation]] = {}
+        self.param: _Node[Operation] | None = None
         self.param_name: str | None = None
         self.ops: dict[str, tuple[Operation, tuple[str, ...]]] = {}
 
 
-class Router:
-    def __init__(self, operations: list[Operation]) -> None:
-        self._root = _Node()
+class Router(Generic[Operation]):
+    def __init__(self, operations: Iterable[Operation]) -> None:
+        self._root: _Node[Operation] = _Node()
         for op in operations:
             node = self._root
             names: list[str] = []
             for segment in op.segments:
                 if segment.startswith("{"):
                     if node.param is None:
-                        node.param = _Node()
+                        node.param = _Node[Operation]()
                     names.append(segment[1:-1])
                     node = node.param
                 else:
                     node = node.literals.setdefault(segment.lower(), _Node())
             node.ops[op.method] = (op, tuple(names))
 
-    def _walk(self, node: _Node, segments: list[str], i: int, values: list[str]) -> Any:
+    def _walk(self, node: _Node[Operation], segments: list[str], i: int, values: list[str]) -> Any:
         """Yield the end nodes the path reaches, most specific (literal-first) first."""
         if i == len(segments):
             if node.ops:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import os
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
+from configcat_mock.api.routing import Router
 from configcat_mock.api.schema import SchemaSet
 from configcat_mock.api.spec_source import (
     SPEC_ENV,
@@ -22,9 +23,6 @@ from configcat_mock.api.spec_source import (
 )
 
 __all__ = ["SPEC_ENV", "Operation", "Parameter", "Spec", "SpecNotFoundError", "find_spec"]
-
-if TYPE_CHECKING:
-    from configcat_mock.api.routing import Router
 
 JSON = dict[str, Any]
 HTTP_METHODS = ("get", "put", "post", "patch", "delete")
@@ -135,10 +133,8 @@ class Spec:
         )
 
     @cached_property
-    def router(self) -> Router:
+    def router(self) -> Router[Operation]:
         """The path router of these operations, built once and shared by every app."""
-        from configcat_mock.api.routing import Router
-
         return Router(self.operations)
 
     @cached_property

@@ -32,8 +32,9 @@ from configcat_mock.api.routes import HANDLERS
 from configcat_mock.api.rules.change_requests import apply_due
 from configcat_mock.api.spec import Operation, Spec
 from configcat_mock.api.validation import parse_body, parse_parameters
-from configcat_mock.delivery.routes import is_delivery_path
+from configcat_mock.delivery.routes import delivery_routes, is_delivery_path
 from configcat_mock.errors import MockHTTPError, NotImplementedByMock, Unauthorized
+from configcat_mock.http.control import control_routes
 from configcat_mock.http.faults import Fault, FaultInjector
 from configcat_mock.http.guards import (
     BodyLimits,
@@ -43,6 +44,7 @@ from configcat_mock.http.guards import (
 )
 from configcat_mock.http.protocol import CONNECTION_EXTENSION
 from configcat_mock.http.ratelimit import RateLimiter, RateLimits, Verdict
+from configcat_mock.http.responses import json_response
 from configcat_mock.http.webhook_sender import WebhookSender
 from configcat_mock.state import passwords
 from configcat_mock.state.backend import Backend, ValueChange
@@ -51,19 +53,6 @@ from configcat_mock.state.records import User
 
 CONTROL_PREFIX = "/_mock"
 _METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
-
-
-def _dumps(body: Any) -> bytes:
-    try:
-        return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
-    except UnicodeEncodeError:  # a lone surrogate in stored text: escape it
-        return json.dumps(body, separators=(",", ":")).encode()
-
-
-def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
-    if body is None or status == 204:
-        return Response(status_code=status, headers=headers)
-    return Response(_dumps(body), status, headers, media_type="application/json")
 
 
 async def _error_response(request: Request, exc: Exception) -> Response:
@@ -105,9 +94,6 @@ class MockApp:
         self.internal_errors: list[str] = []
         missing = [op.operation_id for op in spec.operations if op.operation_id not in HANDLERS]
         self.unimplemented = missing
-        from configcat_mock.delivery.routes import delivery_routes
-        from configcat_mock.http.control import control_routes
-
         self.asgi = Starlette(
             routes=[
                 # flag delivery (SDK config JSON, public config, /_mock/delivery), ahead of the rest

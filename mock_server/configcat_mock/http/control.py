@@ -23,140 +23,176 @@ needs ``Authorization: Bearer <token>``: see :mod:`configcat_mock.http.guards`.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import attrs
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from configcat_mock.api.spec import Spec
 from configcat_mock.api.validation import parse_json
 from configcat_mock.errors import BadRequest, MockHTTPError
-from configcat_mock.http.ratelimit import RateLimits
+from configcat_mock.http.faults import FaultInjector
+from configcat_mock.http.ratelimit import RateLimiter, RateLimits
+from configcat_mock.http.responses import json_response
+from configcat_mock.http.webhook_sender import WebhookSender
+from configcat_mock.state.backend import Backend
+from configcat_mock.state.journal import Journal
 
-if TYPE_CHECKING:
-    from configcat_mock.http.app import MockApp
+
+class ControlHost(Protocol):
+    """What the control API reads and resets: the parts of :class:`~configcat_mock.http.app.
+    MockApp` it needs, named here so that this module does not import the app."""
+
+    spec: Spec
+    backend: Backend
+    limiter: RateLimiter
+    journal: Journal
+    faults: FaultInjector
+    webhooks: WebhookSender
+    unimplemented: list[str]
+    internal_errors: list[str]
 
 
-def control_routes(app: MockApp) -> list[Route]:
-    from configcat_mock.http.app import json_response
+#: A control endpoint: what the host and the request give -> the JSON answer (``None``: 204).
+Answer = Callable[[ControlHost, Request], Awaitable[Any]]
 
-    def guarded(
-        fn: Callable[[Request], Awaitable[Any]],
-    ) -> Callable[[Request], Awaitable[Response]]:
-        async def endpoint(request: Request) -> Response:
-            try:
-                result = await fn(request)
-            except MockHTTPError as exc:
-                return json_response(exc.status, exc.body, exc.headers)
-            except Exception as exc:  # never a 500, as on the API routes
-                app.internal_errors.append(f"{request.method} {request.url.path}: {exc!r}")
-                return json_response(400, {"request": ["The request could not be processed."]})
-            return json_response(200, result) if result is not None else Response(status_code=204)
 
-        return endpoint
+async def _body(request: Request) -> Any:
+    return parse_json(await request.body())
 
-    async def body(request: Request) -> Any:
-        return parse_json(await request.body())
 
-    async def health(request: Request) -> Any:
-        return {
-            "status": "ok",
-            "spec": app.spec.source,
-            "operations": len(app.spec.operations),
-            "unimplemented": app.unimplemented,
-        }
+async def health(host: ControlHost, request: Request) -> Any:
+    return {
+        "status": "ok",
+        "spec": host.spec.source,
+        "operations": len(host.spec.operations),
+        "unimplemented": host.unimplemented,
+    }
 
-    async def reset(request: Request) -> Any:
-        app.backend.reset()
-        app.limiter.reset()
-        app.journal.clear()
-        app.faults.restart()
-        app.webhooks.clear()
-        return None
 
-    async def get_state(request: Request) -> Any:
-        return app.backend.dump()
+async def reset(host: ControlHost, request: Request) -> Any:
+    host.backend.reset()
+    host.limiter.reset()
+    host.journal.clear()
+    host.faults.restart()
+    host.webhooks.clear()
+    return None
 
-    async def put_state(request: Request) -> Any:
-        app.backend.load(await body(request))
-        app.limiter.reset()
-        return None
 
-    async def put_seed(request: Request) -> Any:
-        app.backend.reseed(await body(request))
-        app.limiter.reset()
-        return None
+async def get_state(host: ControlHost, request: Request) -> Any:
+    return host.backend.dump()
 
-    async def get_faults(request: Request) -> Any:
-        return app.faults.to_json()
 
-    async def put_faults(request: Request) -> Any:
-        app.faults.configure_json(await body(request))
-        return app.faults.to_json()
+async def put_state(host: ControlHost, request: Request) -> Any:
+    host.backend.load(await _body(request))
+    host.limiter.reset()
+    return None
 
-    async def get_limits(request: Request) -> Any:
-        return attrs.asdict(app.limiter.limits)
 
-    async def put_limits(request: Request) -> Any:
-        data = await body(request)
+async def put_seed(host: ControlHost, request: Request) -> Any:
+    host.backend.reseed(await _body(request))
+    host.limiter.reset()
+    return None
+
+
+async def get_faults(host: ControlHost, request: Request) -> Any:
+    return host.faults.to_json()
+
+
+async def put_faults(host: ControlHost, request: Request) -> Any:
+    host.faults.configure_json(await _body(request))
+    return host.faults.to_json()
+
+
+async def get_limits(host: ControlHost, request: Request) -> Any:
+    return attrs.asdict(host.limiter.limits)
+
+
+async def put_limits(host: ControlHost, request: Request) -> Any:
+    data = await _body(request)
+    try:
+        limits = RateLimits(**data)
+        ok = (
+            type(limits.per_second) is int
+            and type(limits.per_minute) is int
+            and isinstance(limits.enabled, bool)
+        )
+        if not ok or limits.per_second < 1 or limits.per_minute < 1:
+            raise ValueError("limits must be positive integers, enabled a boolean")
+    except (TypeError, ValueError) as exc:
+        raise BadRequest("rateLimits", str(exc)) from None
+    host.limiter.limits = limits
+    host.limiter.reset()
+    return attrs.asdict(limits)
+
+
+async def get_journal(host: ControlHost, request: Request) -> Any:
+    return host.journal.to_json()
+
+
+async def clear_journal(host: ControlHost, request: Request) -> Any:
+    host.journal.clear()
+    return None
+
+
+async def get_deliveries(host: ControlHost, request: Request) -> Any:
+    wait = request.query_params.get("wait")
+    if wait is not None:
         try:
-            limits = RateLimits(**data)
-            ok = (
-                type(limits.per_second) is int
-                and type(limits.per_minute) is int
-                and isinstance(limits.enabled, bool)
-            )
-            if not ok or limits.per_second < 1 or limits.per_minute < 1:
-                raise ValueError("limits must be positive integers, enabled a boolean")
-        except (TypeError, ValueError) as exc:
-            raise BadRequest("rateLimits", str(exc)) from None
-        app.limiter.limits = limits
-        app.limiter.reset()
-        return attrs.asdict(limits)
+            seconds = float(wait)
+            if not 0 <= seconds <= 60:
+                raise ValueError
+        except ValueError:
+            raise BadRequest("wait", "Seconds to wait, 0 to 60.") from None
+        await asyncio.to_thread(host.webhooks.wait, seconds)
+    return host.webhooks.deliveries()
 
-    async def get_journal(request: Request) -> Any:
-        return app.journal.to_json()
 
-    async def clear_journal(request: Request) -> Any:
-        app.journal.clear()
-        return None
+async def clear_deliveries(host: ControlHost, request: Request) -> Any:
+    host.webhooks.clear()
+    return None
 
-    async def get_deliveries(request: Request) -> Any:
-        wait = request.query_params.get("wait")
-        if wait is not None:
-            try:
-                seconds = float(wait)
-                if not 0 <= seconds <= 60:
-                    raise ValueError
-            except ValueError:
-                raise BadRequest("wait", "Seconds to wait, 0 to 60.") from None
-            await asyncio.to_thread(app.webhooks.wait, seconds)
-        return app.webhooks.deliveries()
 
-    async def clear_deliveries(request: Request) -> Any:
-        app.webhooks.clear()
-        return None
+#: The control API: path under ``/_mock``, the methods it takes, what answers.
+ROUTES: tuple[tuple[str, tuple[str, ...], Answer], ...] = (
+    ("/health", ("GET",), health),
+    ("/reset", ("POST",), reset),
+    ("/state", ("GET",), get_state),
+    ("/state", ("PUT", "POST"), put_state),
+    ("/seed", ("POST", "PUT"), put_seed),
+    ("/faults", ("GET",), get_faults),
+    ("/faults", ("PUT", "POST"), put_faults),
+    ("/rate-limits", ("GET",), get_limits),
+    ("/rate-limits", ("PUT", "POST"), put_limits),
+    ("/journal", ("GET",), get_journal),
+    ("/journal", ("DELETE",), clear_journal),
+    ("/webhook-deliveries", ("GET",), get_deliveries),
+    ("/webhook-deliveries", ("DELETE",), clear_deliveries),
+)
 
+
+def _endpoint(host: ControlHost, answer: Answer) -> Callable[[Request], Awaitable[Response]]:
+    """``answer`` as a Starlette endpoint: a handler's error becomes its answer, anything else
+    a 400 noted in ``host.internal_errors`` (never a 500, as on the API routes)."""
+
+    async def endpoint(request: Request) -> Response:
+        try:
+            result = await answer(host, request)
+        except MockHTTPError as exc:
+            return json_response(exc.status, exc.body, exc.headers)
+        except Exception as exc:
+            host.internal_errors.append(f"{request.method} {request.url.path}: {exc!r}")
+            return json_response(400, {"request": ["The request could not be processed."]})
+        return json_response(200, result) if result is not None else Response(status_code=204)
+
+    return endpoint
+
+
+def control_routes(host: ControlHost) -> list[Route]:
     return [
-        Route("/health", guarded(health), methods=["GET"]),
-        Route("/reset", guarded(reset), methods=["POST"]),
-        Route("/state", guarded(get_state), methods=["GET"]),
-        Route("/state", guarded(put_state), methods=["PUT", "POST"]),
-        Route("/seed", guarded(put_seed), methods=["POST", "PUT"]),
-        Route("/faults", guarded(get_faults), methods=["GET"]),
-        Route("/faults", guarded(put_faults), methods=["PUT", "POST"]),
-        Route("/rate-limits", guarded(get_limits), methods=["GET"]),
-        Route("/rate-limits", guarded(put_limits), methods=["PUT", "POST"]),
-        Route("/journal", guarded(get_journal), methods=["GET"]),
-        Route("/journal", guarded(clear_journal), methods=["DELETE"]),
-        Route("/webhook-deliveries", guarded(get_deliveries), methods=["GET"]),
-        Route("/webhook-deliveries", guarded(clear_deliveries), methods=["DELETE"]),
+        Route(path, _endpoint(host, answer), methods=list(methods))
+        for path, methods, answer in ROUTES
     ]
-
-
-def load_json_file(path: str) -> Any:
-    with open(path, encoding="utf-8") as fh:
-        return json.load(fh)

@@ -24,7 +24,7 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
@@ -34,7 +34,7 @@ from configcat_mock.state.seed import DEMO_ORGANIZATION_ID
 if TYPE_CHECKING:
     import httpx
 
-    from configcat_mock.testkit.mock import MockConfigCat
+    from configcat_mock.state.backend import Backend
 
 _TYPES = {number: name for name, number in cmp.SETTING_TYPE_NUMBER.items()}
 _VALUE_FIELDS = {"b": "boolValue", "s": "stringValue", "i": "intValue", "d": "doubleValue"}
@@ -233,6 +233,24 @@ def segment_model(raw: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+class ImportTarget(Protocol):
+    """What an import needs of the fake: its state, and its API in-process with credentials
+    (:class:`~configcat_mock.testkit.mock.MockConfigCat` has them; named here so that this
+    module does not import the class that calls it)."""
+
+    @property
+    def backend(self) -> Backend: ...
+
+    @property
+    def transport(self) -> httpx.BaseTransport: ...
+
+    @property
+    def username(self) -> str: ...
+
+    @property
+    def password(self) -> str: ...
+
+
 # -- the import -------------------------------------------------------------------------------
 
 
@@ -246,7 +264,7 @@ def _ok(response: httpx.Response) -> Any:
 
 
 def import_config_json(
-    mock: MockConfigCat,
+    mock: ImportTarget,
     source: str | os.PathLike[str] | Mapping[str, Any] | bytes,
     *,
     sdk_key: str | None = None,
@@ -288,7 +306,7 @@ def import_config_json(
 
 def _fill(
     api: httpx.Client,
-    mock: MockConfigCat,
+    mock: ImportTarget,
     document: Mapping[str, Any],
     product_id: str,
     label: str,
