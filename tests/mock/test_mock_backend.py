@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from configcat_mock import MockConfigCat
-from configcat_mock.api.routes import HANDLERS
+from configcat_mock.api.handlers import HANDLERS
 from configcat_mock.state import records as m
 from configcat_mock.state.backend import TABLES, Backend
 from configcat_mock.state.seed import DEMO_ORGANIZATION_ID

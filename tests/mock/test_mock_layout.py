@@ -12,11 +12,14 @@ public names stay where they are documented, not a dependency of those modules.
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
 
 import configcat_mock
+from configcat_mock.api import handlers
+from configcat_mock.api.operations import HANDLERS, register_package
 
 ROOT = Path(configcat_mock.__file__).parent
 PACKAGE = "configcat_mock"
@@ -142,3 +145,33 @@ def test_every_module_lives_in_a_package_or_is_a_known_entry_point() -> None:
     assert top_level == {"__init__", "__main__", "cli", "errors", "flags"}
     packages = {path.name for path in ROOT.iterdir() if (path / "__init__.py").is_file()}
     assert packages >= set(ALLOWED)
+
+
+def test_every_handler_module_is_registered_without_a_list() -> None:
+    on_disk = {path.stem for path in Path(handlers.__file__).parent.glob("[!_]*.py")}
+    assert {module.__name__.rpartition(".")[2] for module in handlers.MODULES} == on_disk
+
+
+def test_a_new_handler_module_registers_by_being_in_the_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = tmp_path / "extra_handlers"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "_helpers.py").write_text("raise AssertionError('a helper module is no handler')\n")
+    (package / "greetings.py").write_text(
+        "from configcat_mock.api.operations import handles\n"
+        "@handles('get-greeting')\n"
+        "def get_greeting(call):\n"
+        "    return {'hello': 'world'}\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(HANDLERS, "get-greeting", raising=False)
+    try:
+        modules = register_package("extra_handlers")
+        assert [module.__name__ for module in modules] == ["extra_handlers.greetings"]
+        assert HANDLERS["get-greeting"] is modules[0].get_greeting
+    finally:
+        HANDLERS.pop("get-greeting", None)
+        for name in ("extra_handlers", "extra_handlers.greetings"):
+            sys.modules.pop(name, None)

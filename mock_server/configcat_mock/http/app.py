@@ -28,7 +28,7 @@ from starlette.routing import Mount, Route
 
 from configcat_mock.api import permissions
 from configcat_mock.api.context import Call, Reply
-from configcat_mock.api.routes import HANDLERS
+from configcat_mock.api.operations import Handler, operation_table
 from configcat_mock.api.rules.change_requests import apply_due
 from configcat_mock.api.spec import Operation, Spec
 from configcat_mock.api.validation import parse_body, parse_parameters
@@ -92,7 +92,10 @@ class MockApp:
         self.response_violations: list[str] = []
         self.responses_checked = 0
         self.internal_errors: list[str] = []
-        missing = [op.operation_id for op in spec.operations if op.operation_id not in HANDLERS]
+        self.handlers: dict[str, Handler] = operation_table()
+        missing = [
+            op.operation_id for op in spec.operations if op.operation_id not in self.handlers
+        ]
         self.unimplemented = missing
         self.asgi = Starlette(
             routes=[
@@ -258,7 +261,7 @@ class MockApp:
     def handle(
         self, op: Operation, user: User, path_params: dict[str, str], request: Request, raw: bytes
     ) -> tuple[int, Any]:
-        handler = HANDLERS.get(op.operation_id)
+        handler = self.handlers.get(op.operation_id)
         if handler is None:
             raise NotImplementedByMock(op.operation_id)
         schemas = self.spec.schemas
