@@ -65,8 +65,9 @@ class ImportedConfig:
     environment_id: str
     sdk_key: str
     base_url: str | None = None
-    """Where SDKs download it, when it is served on a socket (:class:`~configcat_mock.flags.
-    FlagServer`, the ``configcat_config_json`` fixture)."""
+    """Where SDKs download it, when it is served on a socket
+    (:class:`~configcat_mock.testkit.flag_server.FlagServer`, the ``configcat_config_json``
+    fixture)."""
 
 
 def read_config_json(source: str | os.PathLike[str] | Mapping[str, Any] | bytes) -> dict[str, Any]:

@@ -44,8 +44,8 @@ import pytest
 from configcat_mock.testkit import leak_guard
 
 if TYPE_CHECKING:
-    from configcat_mock.flags import FlagServer, FlagSet
     from configcat_mock.testkit.config_import import ImportedConfig
+    from configcat_mock.testkit.flag_server import FlagServer, FlagSet
     from configcat_mock.testkit.mock import MockConfigCat
 
 BASE_URL = "http://configcat-mock"
@@ -189,7 +189,7 @@ def configcat_async_client(configcat_mock: MockConfigCat) -> Iterator[Any]:
 def configcat_flag_server() -> Iterator[FlagServer]:
     """The fake served on 127.0.0.1 for the whole session (SDKs need a real socket)."""
     _mock_class()  # the extras' check, with its install hint
-    from configcat_mock.flags import FlagServer
+    from configcat_mock.testkit.flag_server import FlagServer
 
     with FlagServer() as server:
         yield server
