@@ -77,40 +77,42 @@ def check_value_model(setting: m.Setting, raw: Any, field: str) -> dict[str, Any
     return value_model(setting.setting_type, value)
 
 
-def new_value(b: Backend, setting: m.Setting, environment_id: str, formula: dict[str, Any]) -> None:
-    b.setting_values.add(
+def new_value(
+    backend: Backend, setting: m.Setting, environment_id: str, formula: dict[str, Any]
+) -> None:
+    backend.setting_values.add(
         m.SettingValue(
             setting_id=setting.setting_id,
             environment_id=environment_id,
             formula=formula,
-            version_id=b.new_uuid(),
+            version_id=backend.new_uuid(),
         )
     )
 
 
-def wire_environment(b: Backend, env: m.Environment) -> None:
+def wire_environment(backend: Backend, env: m.Environment) -> None:
     """A new environment gets SDK keys for every config and a value for every setting."""
-    for config in b.configs.where(product_id=env.product_id):
-        b.ensure_sdk_keys(config.config_id, env.environment_id)
-        for setting in b.settings.where(config_id=config.config_id):
+    for config in backend.configs.where(product_id=env.product_id):
+        backend.ensure_sdk_keys(config.config_id, env.environment_id)
+        for setting in backend.settings.where(config_id=config.config_id):
             new_value(
-                b,
+                backend,
                 setting,
                 env.environment_id,
                 default_formula(config.evaluation_version, setting.setting_type),
             )
 
 
-def wire_config(b: Backend, config: m.Config) -> None:
-    for env in b.environments.where(product_id=config.product_id):
-        b.ensure_sdk_keys(config.config_id, env.environment_id)
+def wire_config(backend: Backend, config: m.Config) -> None:
+    for env in backend.environments.where(product_id=config.product_id):
+        backend.ensure_sdk_keys(config.config_id, env.environment_id)
 
 
-def touch(b: Backend, value: m.SettingValue, user: m.User) -> None:
+def touch(backend: Backend, value: m.SettingValue, user: m.User) -> None:
     value.updated_at = utcnow()
     value.last_updater_email = user.email
     value.last_updater_full_name = user.full_name
-    value.version_id = b.new_uuid()
+    value.version_id = backend.new_uuid()
 
 
 _V1_TO_V2_COMPARATOR = {"contains": "containsAnyOf", "doesNotContain": "doesNotContainAnyOf"}

@@ -89,24 +89,24 @@ _OWNERS = (
 
 
 def _target(
-    b: Backend, path: Mapping[str, Any], headers: Mapping[str, Any]
+    backend: Backend, path: Mapping[str, Any], headers: Mapping[str, Any]
 ) -> tuple[str | None, str | None]:
     """The product and environment a request names, where they exist (else ``None``)."""
     env_id = path.get("environmentId")
-    if "webhookId" in path and (hook := b.webhooks.get(path["webhookId"])):
+    if "webhookId" in path and (hook := backend.webhooks.get(path["webhookId"])):
         env_id = hook.environment_id
         path = {**path, "configId": hook.config_id}
     sdk_key = headers.get("X-CONFIGCAT-SDKKEY") if "settingKeyOrId" in path else None
     if sdk_key:  # without one the handler answers 404
-        key = b.sdk_keys.first("sdk_key", sdk_key)
+        key = backend.sdk_keys.first("sdk_key", sdk_key)
         if key is not None:
             env_id = key.environment_id
             path = {**path, "configId": key.config_id}
-    setting = b.settings.get(path["settingId"]) if "settingId" in path else None
+    setting = backend.settings.get(path["settingId"]) if "settingId" in path else None
     if setting is not None and "configId" not in path:
         path = {**path, "configId": setting.config_id}
     for name, table, field in _OWNERS:
-        if name in path and (row := getattr(b, table).get(path[name])):
+        if name in path and (row := getattr(backend, table).get(path[name])):
             return getattr(row, field), env_id
     return None, env_id
 
@@ -122,7 +122,7 @@ def _environment_access(group: Any, environment_id: str | None) -> str:
 
 
 def check(
-    b: Backend,
+    backend: Backend,
     user: User,
     operation_id: str,
     path: Mapping[str, Any],
@@ -132,15 +132,15 @@ def check(
     flag = REQUIRED_FLAG.get(operation_id)
     if flag is None and operation_id not in VALUE_WRITES:
         return
-    product_id, environment_id = _target(b, path, headers)
-    product = b.products.get(product_id) if product_id else None
+    product_id, environment_id = _target(backend, path, headers)
+    product = backend.products.get(product_id) if product_id else None
     if product is None:
         return  # the handler answers 404
-    membership = b.memberships.get((product.organization_id, user.user_id))
+    membership = backend.memberships.get((product.organization_id, user.user_id))
     if membership is None or membership.is_admin:
         return  # another organization's product: 404 from the handler; admins may do anything
-    seat = b.product_members.get((product.product_id, user.user_id))
-    group = b.permission_groups.get(seat.permission_group_id) if seat else None
+    seat = backend.product_members.get((product.product_id, user.user_id))
+    group = backend.permission_groups.get(seat.permission_group_id) if seat else None
     if group is None:
         raise Forbidden({"message": "You are not a member of this product."})
     if flag is not None and not group.permissions.get(flag):

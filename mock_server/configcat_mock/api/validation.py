@@ -97,30 +97,30 @@ def parse_parameters(
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """Return typed ``(path, query, header)`` values; ``BadRequest`` on the first bad one."""
     out: tuple[dict[str, Any], dict[str, Any], dict[str, Any]] = ({}, {}, {})
-    for p in op.parameters:
-        if p.location == "path":
-            raw_values = [path_params[p.name]] if p.name in path_params else []
+    for parameter in op.parameters:
+        if parameter.location == "path":
+            raw_values = [path_params[parameter.name]] if parameter.name in path_params else []
             slot = out[0]
-        elif p.location == "query":
-            raw_values = list(query.get(p.name, ()))
+        elif parameter.location == "query":
+            raw_values = list(query.get(parameter.name, ()))
             slot = out[1]
-        elif p.location == "header":
-            value = headers.get(p.name.lower())
+        elif parameter.location == "header":
+            value = headers.get(parameter.name.lower())
             raw_values = [value] if value is not None else []
             slot = out[2]
         else:
             continue
-        if not raw_values or (raw_values == [""] and p.location != "path"):
-            if p.required:
-                raise BadRequest(p.name, f"The {p.name} field is required.")
+        if not raw_values or (raw_values == [""] and parameter.location != "path"):
+            if parameter.required:
+                raise BadRequest(parameter.name, f"The {parameter.name} field is required.")
             continue
-        target, _ = schemas.resolve(p.schema)
+        target, _ = schemas.resolve(parameter.schema)
         if target.get("type") == "array":
             items = target.get("items", {})
             flat = [v for raw in raw_values for v in raw.split(",") if v != ""]
-            slot[p.name] = [coerce(schemas, items, v, p.name) for v in flat]
+            slot[parameter.name] = [coerce(schemas, items, v, parameter.name) for v in flat]
         else:
-            slot[p.name] = coerce(schemas, p.schema, raw_values[-1], p.name)
+            slot[parameter.name] = coerce(schemas, parameter.schema, raw_values[-1], parameter.name)
     return out
 
 

@@ -14,34 +14,34 @@ def organization(org: m.Organization) -> JSON:
     return {"organizationId": org.organization_id, "name": org.name}
 
 
-def product(b: Backend, p: m.Product) -> JSON:
+def product(backend: Backend, product: m.Product) -> JSON:
     return {
-        "organization": organization(b.organizations[p.organization_id]),
-        "productId": p.product_id,
-        "name": p.name,
-        "description": p.description,
-        "order": p.order,
-        "reasonRequired": p.reason_required,
-        "approveRequired": p.approve_required,
+        "organization": organization(backend.organizations[product.organization_id]),
+        "productId": product.product_id,
+        "name": product.name,
+        "description": product.description,
+        "order": product.order,
+        "reasonRequired": product.reason_required,
+        "approveRequired": product.approve_required,
     }
 
 
-def environment(b: Backend, e: m.Environment) -> JSON:
+def environment(backend: Backend, environment: m.Environment) -> JSON:
     return {
-        "product": product(b, b.products[e.product_id]),
-        "environmentId": e.environment_id,
-        "name": e.name,
-        "color": e.color,
-        "description": e.description,
-        "order": e.order,
-        "reasonRequired": e.reason_required,
-        "approveRequired": e.approve_required,
+        "product": product(backend, backend.products[environment.product_id]),
+        "environmentId": environment.environment_id,
+        "name": environment.name,
+        "color": environment.color,
+        "description": environment.description,
+        "order": environment.order,
+        "reasonRequired": environment.reason_required,
+        "approveRequired": environment.approve_required,
     }
 
 
-def config(b: Backend, c: m.Config) -> JSON:
+def config(backend: Backend, c: m.Config) -> JSON:
     return {
-        "product": product(b, b.products[c.product_id]),
+        "product": product(backend, backend.products[c.product_id]),
         "configId": c.config_id,
         "name": c.name,
         "description": c.description,
@@ -51,59 +51,59 @@ def config(b: Backend, c: m.Config) -> JSON:
     }
 
 
-def tag(b: Backend, t: m.Tag) -> JSON:
+def tag(backend: Backend, tag: m.Tag) -> JSON:
     return {
-        "product": product(b, b.products[t.product_id]),
-        "tagId": t.tag_id,
-        "name": t.name,
-        "color": t.color,
+        "product": product(backend, backend.products[tag.product_id]),
+        "tagId": tag.tag_id,
+        "name": tag.name,
+        "color": tag.color,
     }
 
 
-def setting_data(s: m.Setting) -> JSON:
+def setting_data(setting: m.Setting) -> JSON:
     return {
-        "settingId": s.setting_id,
-        "key": s.key,
-        "name": s.name,
-        "hint": s.hint,
-        "settingType": s.setting_type,
-        "isJson": s.is_json,
-        "order": s.order,
-        "createdAt": s.created_at or None,
-        "creatorEmail": s.creator_email,
-        "creatorFullName": s.creator_full_name,
+        "settingId": setting.setting_id,
+        "key": setting.key,
+        "name": setting.name,
+        "hint": setting.hint,
+        "settingType": setting.setting_type,
+        "isJson": setting.is_json,
+        "order": setting.order,
+        "createdAt": setting.created_at or None,
+        "creatorEmail": setting.creator_email,
+        "creatorFullName": setting.creator_full_name,
         "isWatching": False,
-        "predefinedVariations": s.predefined_variations,
+        "predefinedVariations": setting.predefined_variations,
     }
 
 
-def setting_tags(b: Backend, s: m.Setting) -> list[JSON]:
+def setting_tags(backend: Backend, setting: m.Setting) -> list[JSON]:
     out = []
-    for tag_id in s.tag_ids:
-        t = b.tags.get(tag_id)
-        if t is not None:
+    for tag_id in setting.tag_ids:
+        tag = backend.tags.get(tag_id)
+        if tag is not None:
             out.append(
                 {
-                    "settingTagId": s.setting_id * 100_000 + tag_id,
+                    "settingTagId": setting.setting_id * 100_000 + tag_id,
                     "tagId": tag_id,
-                    "name": t.name,
-                    "color": t.color,
+                    "name": tag.name,
+                    "color": tag.color,
                 }
             )
     return out
 
 
-def setting(b: Backend, s: m.Setting) -> JSON:
-    cfg = b.configs.get(s.config_id)
+def setting(backend: Backend, setting: m.Setting) -> JSON:
+    cfg = backend.configs.get(setting.config_id)
     return {
-        **setting_data(s),
-        "configId": s.config_id,
+        **setting_data(setting),
+        "configId": setting.config_id,
         "configName": cfg.name if cfg else "",
-        "tags": [tag(b, b.tags[t]) for t in s.tag_ids if t in b.tags.rows],
+        "tags": [tag(backend, backend.tags[t]) for t in setting.tag_ids if t in backend.tags.rows],
     }
 
 
-def integration_links(b: Backend, setting_id: int, environment_id: str) -> list[JSON]:
+def integration_links(backend: Backend, setting_id: int, environment_id: str) -> list[JSON]:
     return [
         {
             "key": link.key,
@@ -111,25 +111,27 @@ def integration_links(b: Backend, setting_id: int, environment_id: str) -> list[
             "integrationLinkType": link.link_type,
             "url": link.url,
         }
-        for link in b.integration_links.where(setting_id=setting_id, environment_id=environment_id)
+        for link in backend.integration_links.where(
+            setting_id=setting_id, environment_id=environment_id
+        )
     ]
 
 
-def segment(b: Backend, s: m.Segment) -> JSON:
+def segment(backend: Backend, segment: m.Segment) -> JSON:
     return {
-        "product": product(b, b.products[s.product_id]),
-        "segmentId": s.segment_id,
-        "name": s.name,
-        "description": s.description,
-        "creatorEmail": s.creator_email,
-        "creatorFullName": s.creator_full_name,
-        "createdAt": s.created_at,
-        "lastUpdaterEmail": s.last_updater_email,
-        "lastUpdaterFullName": s.last_updater_full_name,
-        "updatedAt": s.updated_at,
-        "comparisonAttribute": s.comparison_attribute,
-        "comparator": s.comparator,
-        "comparisonValue": s.comparison_value,
+        "product": product(backend, backend.products[segment.product_id]),
+        "segmentId": segment.segment_id,
+        "name": segment.name,
+        "description": segment.description,
+        "creatorEmail": segment.creator_email,
+        "creatorFullName": segment.creator_full_name,
+        "createdAt": segment.created_at,
+        "lastUpdaterEmail": segment.last_updater_email,
+        "lastUpdaterFullName": segment.last_updater_full_name,
+        "updatedAt": segment.updated_at,
+        "comparisonAttribute": segment.comparison_attribute,
+        "comparator": segment.comparator,
+        "comparisonValue": segment.comparison_value,
     }
 
 

@@ -323,10 +323,10 @@ def _fill(
         )
     )
     env_id, config_id = str(env["environmentId"]), str(config["configId"])
-    t = _Translation(document)
+    translation = _Translation(document)
     for raw in document.get("s") or []:
         segment = _ok(api.post(f"/v1/products/{product_id}/segments", json=segment_model(raw)))
-        t.segment_ids.append(str(segment["segmentId"]))
+        translation.segment_ids.append(str(segment["segmentId"]))
     flags: dict[str, Any] = document.get("f") or {}
     for order, (key, flag) in enumerate(flags.items()):
         kind = _TYPES.get(int(flag.get("t", -1)))
@@ -339,17 +339,17 @@ def _fill(
                 json={"key": key, "name": key, "settingType": kind, "hint": hint, "order": order},
             )
         )
-        t.setting_ids[key] = int(setting["settingId"])
+        translation.setting_ids[key] = int(setting["settingId"])
     for key, flag in flags.items():
         _ok(
             api.put(
-                f"/v2/environments/{env_id}/settings/{t.setting_ids[key]}/value",
-                json=t.formula(flag),
+                f"/v2/environments/{env_id}/settings/{translation.setting_ids[key]}/value",
+                json=translation.formula(flag),
             )
         )
     with backend.lock, backend.tracked():
         # segments in the imported order (they are served by index), then the raw document
-        for i, segment_id in enumerate(t.segment_ids):
+        for i, segment_id in enumerate(translation.segment_ids):
             row = backend.segments[segment_id]
             row.created_at = f"{row.created_at[:19]}.{i:06d}Z"
         keys = backend.ensure_sdk_keys(config_id, env_id)
@@ -358,17 +358,20 @@ def _fill(
             backend.sdk_keys.refresh(keys)
         stamps = {
             str(sid): backend.setting_values[(sid, env_id)].version_id
-            for sid in t.setting_ids.values()
+            for sid in translation.setting_ids.values()
         }
         config_row = backend.configs[config_id]
         config_row.imported = {
             "environmentId": env_id,
             "salt": (document.get("p") or {}).get("s"),
             "segments": list(document.get("s") or []),
-            "segmentIds": list(t.segment_ids),
+            "segmentIds": list(translation.segment_ids),
             "segmentModels": [segment_model(s) for s in document.get("s") or []],
             "flags": {
-                str(t.setting_ids[key]): {"stamp": stamps[str(t.setting_ids[key])], "json": flag}
+                str(translation.setting_ids[key]): {
+                    "stamp": stamps[str(translation.setting_ids[key])],
+                    "json": flag,
+                }
                 for key, flag in flags.items()
             },
         }

@@ -26,12 +26,12 @@ ORGANIZATION_LIMITATIONS = {
 _GROUP_LISTS = ("environmentAccesses", "environmentApprovalPermissions")
 
 
-def user_view(u: m.User) -> dict[str, Any]:
+def user_view(user: m.User) -> dict[str, Any]:
     return {
-        "userId": u.user_id,
-        "fullName": u.full_name,
-        "email": u.email,
-        "twoFactorEnabled": u.two_factor_enabled,
+        "userId": user.user_id,
+        "fullName": user.full_name,
+        "email": user.email,
+        "twoFactorEnabled": user.two_factor_enabled,
     }
 
 
@@ -39,41 +39,43 @@ def user_view(u: m.User) -> dict[str, Any]:
 
 
 @handles("get-organizations")
-def get_organizations(c: Call) -> Any:
-    b = c.backend
-    orgs = [b.organizations[o] for o in b.org_ids(c.user)]
+def get_organizations(call: Call) -> Any:
+    backend = call.backend
+    orgs = [backend.organizations[o] for o in backend.org_ids(call.user)]
     return [views.organization(o) for o in sorted(orgs, key=lambda o: o.name.lower())]
 
 
 @handles("get-organization-limitations")
-def get_organization_limitations(c: Call) -> Any:
-    c.backend.organization(c.path["organizationId"], c.user)
+def get_organization_limitations(call: Call) -> Any:
+    call.backend.organization(call.path["organizationId"], call.user)
     return ORGANIZATION_LIMITATIONS
 
 
 @handles("get-me")
-def get_me(c: Call) -> Any:
-    return {"email": c.user.email, "fullName": c.user.full_name}
+def get_me(call: Call) -> Any:
+    return {"email": call.user.email, "fullName": call.user.full_name}
 
 
 # -- permission groups ------------------------------------------------------------------------
 
 
-def group_view(b: Backend, g: m.PermissionGroup) -> dict[str, Any]:
-    envs = views.ordered(b.environments.where(product_id=g.product_id))
+def group_view(backend: Backend, group: m.PermissionGroup) -> dict[str, Any]:
+    envs = views.ordered(backend.environments.where(product_id=group.product_id))
     access = {
-        a.get("environmentId"): a.get("environmentAccessType") for a in g.environment_accesses
+        a.get("environmentId"): a.get("environmentAccessType") for a in group.environment_accesses
     }
     approvals = {
         a.get("environmentId"): a.get("environmentApprovalPermissionType")
-        for a in g.permissions.get("environmentApprovalPermissions") or []
+        for a in group.permissions.get("environmentApprovalPermissions") or []
     }
-    default_access = g.permissions.get("newEnvironmentAccessType") or "none"
-    default_approval = g.permissions.get("newEnvironmentApprovalPermissionType") or "cannotApprove"
+    default_access = group.permissions.get("newEnvironmentAccessType") or "none"
+    default_approval = (
+        group.permissions.get("newEnvironmentApprovalPermissionType") or "cannotApprove"
+    )
     return {
-        **g.permissions,
-        "permissionGroupId": g.permission_group_id,
-        "name": g.name,
+        **group.permissions,
+        "permissionGroupId": group.permission_group_id,
+        "name": group.name,
         "environmentAccesses": [
             {
                 "environmentId": e.environment_id,
@@ -87,7 +89,7 @@ def group_view(b: Backend, g: m.PermissionGroup) -> dict[str, Any]:
             }
             for e in envs
         ],
-        "product": views.product(b, b.products[g.product_id]),
+        "product": views.product(backend, backend.products[group.product_id]),
         "environmentApprovalPermissions": [
             {
                 "environmentId": e.environment_id,
@@ -99,105 +101,109 @@ def group_view(b: Backend, g: m.PermissionGroup) -> dict[str, Any]:
     }
 
 
-def _set_group(c: Call, g: m.PermissionGroup, body: dict[str, Any]) -> None:
-    envs = {e.environment_id for e in c.backend.environments.where(product_id=g.product_id)}
+def _set_group(call: Call, group: m.PermissionGroup, body: dict[str, Any]) -> None:
+    envs = {e.environment_id for e in call.backend.environments.where(product_id=group.product_id)}
     for name in _GROUP_LISTS:
         for i, item in enumerate(body.get(name) or []):
             if item.get("environmentId") not in envs:
                 raise BadRequest(f"{name}[{i}].environmentId", "Unknown environment.")
     if body.get("name"):
-        g.name = body["name"]
+        group.name = body["name"]
     for key, value in body.items():
         if key in ("name", "environmentAccesses") or value is None:
             continue
-        g.permissions[key] = value
+        group.permissions[key] = value
     if body.get("environmentAccesses") is not None:
-        g.environment_accesses = list(body["environmentAccesses"])
+        group.environment_accesses = list(body["environmentAccesses"])
 
 
-def _audit_group(c: Call, g: m.PermissionGroup, kind: str) -> None:
-    product = c.backend.products[g.product_id]
-    c.backend.audit(c.user, product.organization_id, product.product_id, kind, g.name)
+def _audit_group(call: Call, group: m.PermissionGroup, kind: str) -> None:
+    product = call.backend.products[group.product_id]
+    call.backend.audit(call.user, product.organization_id, product.product_id, kind, group.name)
 
 
 @handles("get-permission-groups")
-def get_permission_groups(c: Call) -> Any:
-    b = c.backend
-    product = b.product(c.path["productId"], c.user)
+def get_permission_groups(call: Call) -> Any:
+    backend = call.backend
+    product = backend.product(call.path["productId"], call.user)
     rows = sorted(
-        b.permission_groups.where(product_id=product.product_id), key=lambda g: g.name.lower()
+        backend.permission_groups.where(product_id=product.product_id), key=lambda g: g.name.lower()
     )
-    return [group_view(b, g) for g in rows]
+    return [group_view(backend, g) for g in rows]
 
 
 @handles("create-permission-group")
-def create_permission_group(c: Call) -> Any:
-    b = c.backend
-    product = b.product(c.path["productId"], c.user)
+def create_permission_group(call: Call) -> Any:
+    backend = call.backend
+    product = backend.product(call.path["productId"], call.user)
     group = m.PermissionGroup(
-        b.next_id("permission_group"), product.product_id, require_name(c.body.get("name"))
+        backend.next_id("permission_group"), product.product_id, require_name(call.body.get("name"))
     )
-    _set_group(c, group, c.body)
-    b.permission_groups.add(group)
-    _audit_group(c, group, "permissionGroupCreated")
-    return group_view(b, group)
+    _set_group(call, group, call.body)
+    backend.permission_groups.add(group)
+    _audit_group(call, group, "permissionGroupCreated")
+    return group_view(backend, group)
 
 
 @handles("get-permission-group")
-def get_permission_group(c: Call) -> Any:
-    return group_view(c.backend, c.backend.permission_group(c.path["permissionGroupId"], c.user))
+def get_permission_group(call: Call) -> Any:
+    return group_view(
+        call.backend, call.backend.permission_group(call.path["permissionGroupId"], call.user)
+    )
 
 
 @handles("update-permission-group")
-def update_permission_group(c: Call) -> Any:
-    group = c.backend.permission_group(c.path["permissionGroupId"], c.user)
-    _set_group(c, group, c.body)
-    _audit_group(c, group, "permissionGroupChanged")
-    return group_view(c.backend, group)
+def update_permission_group(call: Call) -> Any:
+    group = call.backend.permission_group(call.path["permissionGroupId"], call.user)
+    _set_group(call, group, call.body)
+    _audit_group(call, group, "permissionGroupChanged")
+    return group_view(call.backend, group)
 
 
 @handles("delete-permission-group")
-def delete_permission_group(c: Call) -> Any:
-    b = c.backend
-    group = b.permission_group(c.path["permissionGroupId"], c.user)
+def delete_permission_group(call: Call) -> Any:
+    backend = call.backend
+    group = backend.permission_group(call.path["permissionGroupId"], call.user)
     gid = group.permission_group_id
-    if b.product_members.where(permission_group_id=gid):
+    if backend.product_members.where(permission_group_id=gid):
         raise BadRequest("permissionGroupId", "The permission group still has members.")
-    b.invitations.drop(lambda r: r.permission_group_id == gid)
-    b.permission_groups.remove(gid)
-    _audit_group(c, group, "permissionGroupDeleted")
+    backend.invitations.drop(lambda r: r.permission_group_id == gid)
+    backend.permission_groups.remove(gid)
+    _audit_group(call, group, "permissionGroupDeleted")
     return None
 
 
 # -- members and invitations ------------------------------------------------------------------
 
 
-def _org_users(b: Backend, org_id: str) -> list[tuple[m.Membership, m.User]]:
+def _org_users(backend: Backend, org_id: str) -> list[tuple[m.Membership, m.User]]:
     out = []
-    for ms in b.memberships.where(organization_id=org_id):
-        user = b.users.get(ms.user_id)
+    for ms in backend.memberships.where(organization_id=org_id):
+        user = backend.users.get(ms.user_id)
         if user is not None:
             out.append((ms, user))
     return sorted(out, key=lambda x: x[1].email.lower())
 
 
 @handles("get-organization-members")
-def get_organization_members(c: Call) -> Any:
-    org = c.backend.organization(c.path["organizationId"], c.user)
-    return [user_view(u) for _, u in _org_users(c.backend, org.organization_id)]
+def get_organization_members(call: Call) -> Any:
+    org = call.backend.organization(call.path["organizationId"], call.user)
+    return [user_view(u) for _, u in _org_users(call.backend, org.organization_id)]
 
 
 @handles("get-organization-members-v2")
-def get_organization_members_v2(c: Call) -> Any:
-    b = c.backend
-    org = b.organization(c.path["organizationId"], c.user)
-    products = {p.product_id: p for p in b.products.where(organization_id=org.organization_id)}
+def get_organization_members_v2(call: Call) -> Any:
+    backend = call.backend
+    org = backend.organization(call.path["organizationId"], call.user)
+    products = {
+        p.product_id: p for p in backend.products.where(organization_id=org.organization_id)
+    }
     members = []
-    for _, user in _org_users(b, org.organization_id):
+    for _, user in _org_users(backend, org.organization_id):
         permissions = []
-        for pm in b.product_members.where(user_id=user.user_id):
+        for pm in backend.product_members.where(user_id=user.user_id):
             product = products.get(pm.product_id)
-            group = b.permission_groups.get(pm.permission_group_id)
+            group = backend.permission_groups.get(pm.permission_group_id)
             if product is not None and group is not None:
                 permissions.append(
                     {
@@ -209,7 +215,7 @@ def get_organization_members_v2(c: Call) -> Any:
                     }
                 )
         members.append({**user_view(user), "permissions": permissions})
-    pairs = _org_users(b, org.organization_id)
+    pairs = _org_users(backend, org.organization_id)
     return {
         "admins": [user_view(u) for ms, u in pairs if ms.is_admin],
         "billingManagers": [user_view(u) for ms, u in pairs if ms.is_billing_manager],
@@ -218,12 +224,12 @@ def get_organization_members_v2(c: Call) -> Any:
 
 
 @handles("get-product-members")
-def get_product_members(c: Call) -> Any:
-    b = c.backend
-    product = b.product(c.path["productId"], c.user)
+def get_product_members(call: Call) -> Any:
+    backend = call.backend
+    product = backend.product(call.path["productId"], call.user)
     out = []
-    for pm in b.product_members.where(product_id=product.product_id):
-        user = b.users.get(pm.user_id)
+    for pm in backend.product_members.where(product_id=product.product_id):
+        user = backend.users.get(pm.user_id)
         if user is not None:
             out.append(
                 {
@@ -238,72 +244,80 @@ def get_product_members(c: Call) -> Any:
 
 
 @handles("delete-product-member")
-def delete_product_member(c: Call) -> Any:
-    b = c.backend
-    product = b.product(c.path["productId"], c.user)
-    if b.product_members.remove((product.product_id, c.path["userId"])) is None:
+def delete_product_member(call: Call) -> Any:
+    backend = call.backend
+    product = backend.product(call.path["productId"], call.user)
+    if backend.product_members.remove((product.product_id, call.path["userId"])) is None:
         raise NotFound("member")
-    b.audit(
-        c.user, product.organization_id, product.product_id, "teamMemberRemoved", c.path["userId"]
+    backend.audit(
+        call.user,
+        product.organization_id,
+        product.product_id,
+        "teamMemberRemoved",
+        call.path["userId"],
     )
     return None
 
 
 @handles("delete-organization-member")
-def delete_organization_member(c: Call) -> Any:
-    b = c.backend
-    org = b.organization(c.path["organizationId"], c.user)
-    user_id = c.path["userId"]
-    if user_id == c.user.user_id:
+def delete_organization_member(call: Call) -> Any:
+    backend = call.backend
+    org = backend.organization(call.path["organizationId"], call.user)
+    user_id = call.path["userId"]
+    if user_id == call.user.user_id:
         raise BadRequest("userId", "You cannot remove yourself from the organization.")
-    if b.memberships.remove((org.organization_id, user_id)) is None:
+    if backend.memberships.remove((org.organization_id, user_id)) is None:
         raise NotFound("member")
-    products = {p.product_id for p in b.products.where(organization_id=org.organization_id)}
-    b.product_members.drop(lambda r: r.user_id == user_id and r.product_id in products)
-    b.audit(c.user, org.organization_id, None, "organizationMemberRemoved", user_id)
+    products = {p.product_id for p in backend.products.where(organization_id=org.organization_id)}
+    backend.product_members.drop(lambda r: r.user_id == user_id and r.product_id in products)
+    backend.audit(call.user, org.organization_id, None, "organizationMemberRemoved", user_id)
     return None
 
 
 @handles("add-member-to-group")
-def add_member_to_group(c: Call) -> Any:
-    b = c.backend
-    org = b.organization(c.path["organizationId"], c.user)
-    membership = b.memberships.get((org.organization_id, c.path["userId"]))
+def add_member_to_group(call: Call) -> Any:
+    backend = call.backend
+    org = backend.organization(call.path["organizationId"], call.user)
+    membership = backend.memberships.get((org.organization_id, call.path["userId"]))
     if membership is None:
         raise NotFound("member")
-    body = c.body or {}
+    body = call.body or {}
     groups = []
     for i, gid in enumerate(body.get("permissionGroupIds") or []):
-        group = b.permission_groups.get(gid)
-        product = b.products.get(group.product_id) if group else None
+        group = backend.permission_groups.get(gid)
+        product = backend.products.get(group.product_id) if group else None
         if group is None or product is None or product.organization_id != org.organization_id:
             raise BadRequest(f"permissionGroupIds[{i}]", "Unknown permission group.")
         groups.append(group)
     user_id = membership.user_id
     if body.get("removeFromPermissionGroupsWhereIdNotSet"):
-        products = {p.product_id for p in b.products.where(organization_id=org.organization_id)}
+        products = {
+            p.product_id for p in backend.products.where(organization_id=org.organization_id)
+        }
         keep = {g.product_id for g in groups}
-        b.product_members.drop(
+        backend.product_members.drop(
             lambda r: r.user_id == user_id and r.product_id in products and r.product_id not in keep
         )
     for group in groups:
-        b.product_members.add(m.ProductMember(group.product_id, user_id, group.permission_group_id))
+        backend.product_members.add(
+            m.ProductMember(group.product_id, user_id, group.permission_group_id)
+        )
     if body.get("isAdmin") is not None:
         membership.is_admin = bool(body["isAdmin"])
     if body.get("isBillingManager") is not None:
         membership.is_billing_manager = bool(body["isBillingManager"])
-    b.audit(c.user, org.organization_id, None, "teamMemberPermissionGroupChanged", user_id)
+    backend.audit(call.user, org.organization_id, None, "teamMemberPermissionGroupChanged", user_id)
     return None
 
 
 @handles("invite-member")
-def invite_member(c: Call) -> Any:
-    b = c.backend
-    product = b.product(c.path["productId"], c.user)
-    group = b.permission_groups.get(c.body["permissionGroupId"])
+def invite_member(call: Call) -> Any:
+    backend = call.backend
+    product = backend.product(call.path["productId"], call.user)
+    group = backend.permission_groups.get(call.body["permissionGroupId"])
     if group is None or group.product_id != product.product_id:
         raise BadRequest("permissionGroupId", "Unknown permission group in this product.")
-    emails = c.body.get("emails") or []
+    emails = call.body.get("emails") or []
     if not emails:
         raise BadRequest("emails", "At least one email is required.")
     for i, email in enumerate(emails):
@@ -313,14 +327,14 @@ def invite_member(c: Call) -> Any:
     for email in dict.fromkeys(e.lower() for e in emails):
         existing = [
             i
-            for i in b.invitations.where(product_id=product.product_id)
+            for i in backend.invitations.where(product_id=product.product_id)
             if i.email.lower() == email
         ]
         for old in existing:
-            b.invitations.remove(old.invitation_id)
-        b.invitations.add(
+            backend.invitations.remove(old.invitation_id)
+        backend.invitations.add(
             m.Invitation(
-                invitation_id=b.new_uuid(),
+                invitation_id=backend.new_uuid(),
                 product_id=product.product_id,
                 email=email,
                 permission_group_id=group.permission_group_id,
@@ -328,7 +342,9 @@ def invite_member(c: Call) -> Any:
                 expires=(created + timedelta(days=14)).isoformat().replace("+00:00", "Z"),
             )
         )
-        b.audit(c.user, product.organization_id, product.product_id, "teamMemberInvited", email)
+        backend.audit(
+            call.user, product.organization_id, product.product_id, "teamMemberInvited", email
+        )
     return None
 
 
@@ -345,19 +361,19 @@ def _invitation(inv: m.Invitation) -> dict[str, Any]:
 
 
 @handles("get-pending-invitations")
-def get_pending_invitations(c: Call) -> Any:
-    b = c.backend
-    product = b.product(c.path["productId"], c.user)
-    return [_invitation(i) for i in b.invitations.where(product_id=product.product_id)]
+def get_pending_invitations(call: Call) -> Any:
+    backend = call.backend
+    product = backend.product(call.path["productId"], call.user)
+    return [_invitation(i) for i in backend.invitations.where(product_id=product.product_id)]
 
 
 @handles("get-pending-invitations-org")
-def get_pending_invitations_org(c: Call) -> Any:
-    b = c.backend
-    org = b.organization(c.path["organizationId"], c.user)
+def get_pending_invitations_org(call: Call) -> Any:
+    backend = call.backend
+    org = backend.organization(call.path["organizationId"], call.user)
     out = []
-    for product in b.products.where(organization_id=org.organization_id):
-        for inv in b.invitations.where(product_id=product.product_id):
+    for product in backend.products.where(organization_id=org.organization_id):
+        for inv in backend.invitations.where(product_id=product.product_id):
             out.append(
                 {**_invitation(inv), "productId": product.product_id, "productName": product.name}
             )
@@ -365,15 +381,15 @@ def get_pending_invitations_org(c: Call) -> Any:
 
 
 @handles("delete-invitation")
-def delete_invitation(c: Call) -> Any:
-    b = c.backend
-    inv = b.invitations.get(c.path["invitationId"])
+def delete_invitation(call: Call) -> Any:
+    backend = call.backend
+    inv = backend.invitations.get(call.path["invitationId"])
     if inv is None:
         raise NotFound("invitation")
-    product = b.product(inv.product_id, c.user)
-    b.invitations.remove(inv.invitation_id)
-    b.audit(
-        c.user,
+    product = backend.product(inv.product_id, call.user)
+    backend.invitations.remove(inv.invitation_id)
+    backend.audit(
+        call.user,
         product.organization_id,
         product.product_id,
         "teamMemberInvitationRevoked",

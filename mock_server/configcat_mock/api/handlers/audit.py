@@ -24,64 +24,64 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def view(a: m.AuditLog) -> dict[str, Any]:
+def view(entry: m.AuditLog) -> dict[str, Any]:
     return {
-        "auditLogId": a.audit_log_id,
-        "auditLogDateTime": a.created_at,
-        "auditLogTypeEnum": a.type,
+        "auditLogId": entry.audit_log_id,
+        "auditLogDateTime": entry.created_at,
+        "auditLogTypeEnum": entry.type,
         "truncated": False,
         "modelVersion": 1,
-        "auditLogType": a.type,
-        "userEmail": a.user_email,
-        "userName": a.user_name,
-        "where": a.where,
-        "why": a.why,
-        "actionTarget": a.action_target,
-        "details": a.details,
+        "auditLogType": entry.type,
+        "userEmail": entry.user_email,
+        "userName": entry.user_name,
+        "where": entry.where,
+        "why": entry.why,
+        "actionTarget": entry.action_target,
+        "details": entry.details,
     }
 
 
-def _select(c: Call, organization_id: str, product_id: str | None) -> Selected:
-    q = c.query
+def _select(call: Call, organization_id: str, product_id: str | None) -> Selected:
+    query = call.query
     checks = [
-        (field, q[name])
+        (field, query[name])
         for name, field in (
             ("configId", "config_id"),
             ("environmentId", "environment_id"),
             ("auditLogType", "type"),
         )
-        if q.get(name) is not None
+        if query.get(name) is not None
     ]
 
-    def keep(a: m.AuditLog) -> bool:
-        return all(getattr(a, field) == value for field, value in checks)
+    def keep(entry: m.AuditLog) -> bool:
+        return all(getattr(entry, field) == value for field, value in checks)
 
-    return c.backend.audit_logs.select(
+    return call.backend.audit_logs.select(
         organization_id,
         product_id,
-        since=_aware(q["fromUtcDateTime"]) if "fromUtcDateTime" in q else None,
-        until=_aware(q["toUtcDateTime"]) if "toUtcDateTime" in q else None,
+        since=_aware(query["fromUtcDateTime"]) if "fromUtcDateTime" in query else None,
+        until=_aware(query["toUtcDateTime"]) if "toUtcDateTime" in query else None,
         keep=keep if checks else None,
     )
 
 
-def _product_logs(c: Call) -> Selected:
-    product = c.backend.product(c.path["productId"], c.user)
-    return _select(c, product.organization_id, product.product_id)
+def _product_logs(call: Call) -> Selected:
+    product = call.backend.product(call.path["productId"], call.user)
+    return _select(call, product.organization_id, product.product_id)
 
 
-def _org_logs(c: Call) -> Selected:
-    org = c.backend.organization(c.path["organizationId"], c.user)
-    return _select(c, org.organization_id, c.query.get("productId"))
+def _org_logs(call: Call) -> Selected:
+    org = call.backend.organization(call.path["organizationId"], call.user)
+    return _select(call, org.organization_id, call.query.get("productId"))
 
 
 def _listed(found: Selected) -> Any:
     return [view(a) for a in found[1](0, None)]
 
 
-def _paged(c: Call, found: Selected) -> Any:
+def _paged(call: Call, found: Selected) -> Any:
     total, window = found
-    number, size = c.query.get("pageNumber", 1), c.query.get("pageSize", 100)
+    number, size = call.query.get("pageNumber", 1), call.query.get("pageSize", 100)
     start = (number - 1) * size
     # a start before the first entry slices like a list would (what the service's paging of
     # a list gives); otherwise only the page is read
@@ -90,56 +90,58 @@ def _paged(c: Call, found: Selected) -> Any:
 
 
 @handles("get-auditlogs")
-def get_auditlogs(c: Call) -> Any:
-    return _listed(_product_logs(c))
+def get_auditlogs(call: Call) -> Any:
+    return _listed(_product_logs(call))
 
 
 @handles("get-auditlogs-v2")
-def get_auditlogs_v2(c: Call) -> Any:
-    return _paged(c, _product_logs(c))
+def get_auditlogs_v2(call: Call) -> Any:
+    return _paged(call, _product_logs(call))
 
 
 @handles("get-organization-auditlogs")
-def get_organization_auditlogs(c: Call) -> Any:
-    return _listed(_org_logs(c))
+def get_organization_auditlogs(call: Call) -> Any:
+    return _listed(_org_logs(call))
 
 
 @handles("get-organization-auditlogs-v2")
-def get_organization_auditlogs_v2(c: Call) -> Any:
-    return _paged(c, _org_logs(c))
+def get_organization_auditlogs_v2(call: Call) -> Any:
+    return _paged(call, _org_logs(call))
 
 
 @handles("get-staleflags")
-def get_staleflags(c: Call) -> Any:
+def get_staleflags(call: Call) -> Any:
     """Flags whose value has not changed for ``staleFlagAgeDays`` (default 7) days."""
-    b = c.backend
-    product = b.product(c.path["productId"], c.user)
-    q = c.query
-    cutoff = datetime.now(UTC) - timedelta(days=q.get("staleFlagAgeDays", 7))
-    ignored_envs = set(q.get("ignoredEnvironmentIds") or [])
-    ignored_tags = set(q.get("ignoredTagIds") or [])
-    need_all = q.get("staleFlagStaleInEnvironmentsType") == "staleInAllEnvironments"
+    backend = call.backend
+    product = backend.product(call.path["productId"], call.user)
+    query = call.query
+    cutoff = datetime.now(UTC) - timedelta(days=query.get("staleFlagAgeDays", 7))
+    ignored_envs = set(query.get("ignoredEnvironmentIds") or [])
+    ignored_tags = set(query.get("ignoredTagIds") or [])
+    need_all = query.get("staleFlagStaleInEnvironmentsType") == "staleInAllEnvironments"
     envs = [
         e
-        for e in views.ordered(b.environments.where(product_id=product.product_id))
+        for e in views.ordered(backend.environments.where(product_id=product.product_id))
         if e.environment_id not in ignored_envs
     ]
-    referenced = {ref.get("settingId") for r in b.code_reports for ref in r.flag_references}
+    referenced = {ref.get("settingId") for r in backend.code_reports for ref in r.flag_references}
     # "Config has code references uploaded": any report for the config, whichever flags it
     # names and whether or not they are stale
-    uploaded = {r.config_id for r in b.code_reports}
+    uploaded = {r.config_id for r in backend.code_reports}
     configs = []
-    for config in views.ordered(b.configs.where(product_id=product.product_id)):
+    for config in views.ordered(backend.configs.where(product_id=product.product_id)):
         settings = []
-        for s in views.ordered(b.settings.where(config_id=config.config_id)):
-            if ignored_tags.intersection(s.tag_ids):
+        for setting in views.ordered(backend.settings.where(config_id=config.config_id)):
+            if ignored_tags.intersection(setting.tag_ids):
                 continue
             values = []
             for env in envs:
-                value = b.setting_values.get((s.setting_id, env.environment_id))
+                value = backend.setting_values.get((setting.setting_id, env.environment_id))
                 updated = value.updated_at if value else None
                 stale = (
-                    _when(updated) if updated else _when(s.created_at or "1970-01-01T00:00:00Z")
+                    _when(updated)
+                    if updated
+                    else _when(setting.created_at or "1970-01-01T00:00:00Z")
                 ) < cutoff
                 values.append(
                     {"environmentId": env.environment_id, "updatedAt": updated, "isStale": stale}
@@ -148,14 +150,14 @@ def get_staleflags(c: Call) -> Any:
             if flags and (all(flags) if need_all else any(flags)):
                 settings.append(
                     {
-                        "settingId": s.setting_id,
-                        "name": s.name,
-                        "key": s.key,
-                        "hint": s.hint,
-                        "hasCodeReferences": s.setting_id in referenced,
+                        "settingId": setting.setting_id,
+                        "name": setting.name,
+                        "key": setting.key,
+                        "hint": setting.hint,
+                        "hasCodeReferences": setting.setting_id in referenced,
                         "tags": [
-                            {"tagId": t, "settingTagId": s.setting_id * 100_000 + t}
-                            for t in s.tag_ids
+                            {"tagId": t, "settingTagId": setting.setting_id * 100_000 + t}
+                            for t in setting.tag_ids
                         ],
                         "settingValues": values,
                     }

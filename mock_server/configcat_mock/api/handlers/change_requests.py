@@ -23,11 +23,11 @@ from configcat_mock.state import records as m
 from configcat_mock.state.backend import Backend, utcnow
 
 
-def _user(b: Backend, user_id: str | None) -> m.User | None:
-    return b.users.get(user_id) if user_id else None
+def _user(backend: Backend, user_id: str | None) -> m.User | None:
+    return backend.users.get(user_id) if user_id else None
 
 
-def _audit_formula(b: Backend, formula: dict[str, Any]) -> dict[str, Any]:
+def _audit_formula(backend: Backend, formula: dict[str, Any]) -> dict[str, Any]:
     """A stored v2 formula as ``AuditLogSettingValueV2EvaluationFormula``."""
     rules = []
     for rule in formula.get("targetingRules") or []:
@@ -46,7 +46,7 @@ def _audit_formula(b: Backend, formula: dict[str, Any]) -> dict[str, Any]:
                     "comparisonValue": user.get("comparisonValue"),
                 }
             elif seg:
-                segment = b.segments.get(seg.get("segmentId"))
+                segment = backend.segments.get(seg.get("segmentId"))
                 out = {
                     "conditionType": "segmentCondition",
                     "segmentId": seg.get("segmentId"),
@@ -54,7 +54,7 @@ def _audit_formula(b: Backend, formula: dict[str, Any]) -> dict[str, Any]:
                     "segmentName": segment.name if segment else None,
                 }
             elif pre:
-                setting = b.settings.get(pre.get("prerequisiteSettingId"))
+                setting = backend.settings.get(pre.get("prerequisiteSettingId"))
                 out = {
                     "conditionType": "prerequisiteFlagCondition",
                     "prerequisiteSettingId": pre.get("prerequisiteSettingId"),
@@ -77,29 +77,29 @@ def _audit_formula(b: Backend, formula: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _people(b: Backend, cr: m.ChangeRequest) -> dict[str, Any]:
-    creator = _user(b, cr.creator_user_id)
-    applied_by = _user(b, (cr.applied or {}).get("userId"))
-    closed_by = _user(b, (cr.closed or {}).get("userId"))
+def _people(backend: Backend, change_request: m.ChangeRequest) -> dict[str, Any]:
+    creator = _user(backend, change_request.creator_user_id)
+    applied_by = _user(backend, (change_request.applied or {}).get("userId"))
+    closed_by = _user(backend, (change_request.closed or {}).get("userId"))
     return {
         "creatorUserEmail": creator.email if creator else "",
         "creatorUserFullName": creator.full_name if creator else "",
-        "creatorUserId": cr.creator_user_id,
-        "appliedAt": (cr.applied or {}).get("at"),
+        "creatorUserId": change_request.creator_user_id,
+        "appliedAt": (change_request.applied or {}).get("at"),
         "appliedByUserId": applied_by.user_id if applied_by else None,
         "appliedByUserEmail": applied_by.email if applied_by else None,
         "appliedByUserFullName": applied_by.full_name if applied_by else None,
-        "closedAt": (cr.closed or {}).get("at"),
+        "closedAt": (change_request.closed or {}).get("at"),
         "closedByUserId": closed_by.user_id if closed_by else None,
         "closedByUserEmail": closed_by.email if closed_by else None,
         "closedByUserFullName": closed_by.full_name if closed_by else None,
     }
 
 
-def view(b: Backend, cr: m.ChangeRequest) -> dict[str, Any]:
+def view(backend: Backend, change_request: m.ChangeRequest) -> dict[str, Any]:
     changes = []
-    for sid, formula in cr.proposed.items():
-        setting = b.settings.get(int(sid))
+    for sid, formula in change_request.proposed.items():
+        setting = backend.settings.get(int(sid))
         if setting is None:
             continue
         changes.append(
@@ -109,156 +109,174 @@ def view(b: Backend, cr: m.ChangeRequest) -> dict[str, Any]:
                 "settingName": setting.name,
                 "settingHint": setting.hint,
                 "settingType": setting.setting_type,
-                "hasConflict": conflict(b, cr, sid),
-                "originalEvaluationFormula": _audit_formula(b, cr.base[sid]["formula"]),
-                "proposedEvaluationFormula": _audit_formula(b, formula),
+                "hasConflict": conflict(backend, change_request, sid),
+                "originalEvaluationFormula": _audit_formula(
+                    backend, change_request.base[sid]["formula"]
+                ),
+                "proposedEvaluationFormula": _audit_formula(backend, formula),
             }
         )
     comments = [
-        comment_view(b, x)
-        for x in b.change_request_comments.where(change_request_id=cr.change_request_id)
+        comment_view(backend, x)
+        for x in backend.change_request_comments.where(
+            change_request_id=change_request.change_request_id
+        )
     ]
     return {
-        "changeRequestId": cr.change_request_id,
-        "configId": cr.config_id,
-        "environmentId": cr.environment_id,
-        "changeRequestStatus": cr.status,
+        "changeRequestId": change_request.change_request_id,
+        "configId": change_request.config_id,
+        "environmentId": change_request.environment_id,
+        "changeRequestStatus": change_request.status,
         "needsAttention": any(c["hasConflict"] for c in changes),
-        "title": cr.title,
-        "reason": cr.reason,
-        "applyAt": cr.apply_at,
-        "createdAt": cr.created_at,
+        "title": change_request.title,
+        "reason": change_request.reason,
+        "applyAt": change_request.apply_at,
+        "createdAt": change_request.created_at,
         "settingValues": changes,
         "comments": comments,
-        "approved": approved(cr),
-        "approvals": [{k: v for k, v in a.items() if k != "userId"} for a in cr.approvals],
-        "activities": cr.activities,
+        "approved": approved(change_request),
+        "approvals": [
+            {k: v for k, v in a.items() if k != "userId"} for a in change_request.approvals
+        ],
+        "activities": change_request.activities,
         "changeRequestIssues": [],
-        "bypassApproval": cr.bypass_approval,
-        **_people(b, cr),
+        "bypassApproval": change_request.bypass_approval,
+        **_people(backend, change_request),
     }
 
 
-def comment_view(b: Backend, x: m.ChangeRequestComment) -> dict[str, Any]:
-    user = _user(b, x.user_id)
+def comment_view(backend: Backend, comment: m.ChangeRequestComment) -> dict[str, Any]:
+    user = _user(backend, comment.user_id)
     return {
-        "changeRequestCommentId": x.comment_id,
-        "body": x.body,
-        "createdAt": x.created_at,
+        "changeRequestCommentId": comment.comment_id,
+        "body": comment.body,
+        "createdAt": comment.created_at,
         "userEmail": user.email if user else "",
         "userFullName": user.full_name if user else "",
-        "editedAt": x.edited_at,
+        "editedAt": comment.edited_at,
     }
 
 
-def _activity(c: Call, cr: m.ChangeRequest, kind: str, details: str = "") -> None:
-    cr.activities.append(
+def _activity(call: Call, change_request: m.ChangeRequest, kind: str, details: str = "") -> None:
+    change_request.activities.append(
         {
-            "changeRequestActivityId": c.backend.next_id("change_request_activity"),
+            "changeRequestActivityId": call.backend.next_id("change_request_activity"),
             "changeRequestActivityType": kind,
             "date": utcnow(),
-            "userId": c.user.user_id,
-            "userFullName": c.user.full_name,
-            "userEmail": c.user.email,
+            "userId": call.user.user_id,
+            "userFullName": call.user.full_name,
+            "userEmail": call.user.email,
             "details": details,
             "error": None,
         }
     )
 
 
-def _audit(c: Call, cr: m.ChangeRequest, kind: str) -> None:
-    audit(c.backend, cr, c.user, kind)
+def _audit(call: Call, change_request: m.ChangeRequest, kind: str) -> None:
+    audit(call.backend, change_request, call.user, kind)
 
 
-def _open(c: Call) -> m.ChangeRequest:
-    return require_open(c.backend.change_request(c.path["changeRequestId"], c.user))
+def _open(call: Call) -> m.ChangeRequest:
+    return require_open(call.backend.change_request(call.path["changeRequestId"], call.user))
 
 
-def _proposed_id(c: Call, cr: m.ChangeRequest) -> str:
+def _proposed_id(call: Call, change_request: m.ChangeRequest) -> str:
     """The path's ``settingId``; 404 unless the change request proposes a change to it."""
-    sid = str(c.path["settingId"])
-    if sid not in cr.proposed:
+    sid = str(call.path["settingId"])
+    if sid not in change_request.proposed:
         raise NotFound("proposed change")
     return sid
 
 
-def _propose(c: Call, cr: m.ChangeRequest, items: list[dict[str, Any]], at: str) -> None:
-    b = c.backend
-    config = b.configs[cr.config_id]
+def _propose(
+    call: Call, change_request: m.ChangeRequest, items: list[dict[str, Any]], at: str
+) -> None:
+    backend = call.backend
+    config = backend.configs[change_request.config_id]
     for i, item in enumerate(items):
-        setting = b.settings.get(item.get("settingId"))
-        if setting is None or setting.config_id != cr.config_id:
+        setting = backend.settings.get(item.get("settingId"))
+        if setting is None or setting.config_id != change_request.config_id:
             raise BadRequest(f"{at}[{i}].settingId", "Unknown setting in this config.")
-        value = b.setting_values[(setting.setting_id, cr.environment_id)]
+        value = backend.setting_values[(setting.setting_id, change_request.environment_id)]
         latest = item.get("latestVersionId")
         if latest is not None and latest != value.version_id:
             raise BadRequest(f"{at}[{i}].latestVersionId", "The value has changed since.")
-        formula = check_v2(c, setting, config, item, f"{at}[{i}].")
+        formula = check_v2(call, setting, config, item, f"{at}[{i}].")
         sid = str(setting.setting_id)
-        cr.proposed[sid] = formula
-        cr.base[sid] = {"versionId": value.version_id, "formula": copy.deepcopy(value.formula)}
+        change_request.proposed[sid] = formula
+        change_request.base[sid] = {
+            "versionId": value.version_id,
+            "formula": copy.deepcopy(value.formula),
+        }
 
 
 @handles("create-change-request")
-def create_change_request(c: Call) -> Any:
-    b = c.backend
-    config, env = b.config_environment(c.path["configId"], c.path["environmentId"], c.user)
+def create_change_request(call: Call) -> Any:
+    backend = call.backend
+    config, env = backend.config_environment(
+        call.path["configId"], call.path["environmentId"], call.user
+    )
     if config.evaluation_version != "v2":
         raise BadRequest("configId", "Change requests need a config with evaluation version v2.")
     now = utcnow()
-    cr = m.ChangeRequest(
-        change_request_id=b.next_id("change_request"),
+    change_request = m.ChangeRequest(
+        change_request_id=backend.next_id("change_request"),
         product_id=config.product_id,
         config_id=config.config_id,
         environment_id=env.environment_id,
-        title=c.body["title"],
+        title=call.body["title"],
         status="open",
-        creator_user_id=c.user.user_id,
-        owner_user_id=c.user.user_id,
+        creator_user_id=call.user.user_id,
+        owner_user_id=call.user.user_id,
         created_at=now,
-        reason=c.body.get("reason"),
-        apply_at=c.body.get("applyAt"),
-        bypass_approval=bool(c.body.get("bypassApproval")),
+        reason=call.body.get("reason"),
+        apply_at=call.body.get("applyAt"),
+        bypass_approval=bool(call.body.get("bypassApproval")),
     )
-    items = [p.get("proposedChange") or {} for p in c.body.get("proposedChanges") or []]
+    items = [p.get("proposedChange") or {} for p in call.body.get("proposedChanges") or []]
     if not items:
         raise BadRequest("proposedChanges", "At least one proposed change is required.")
-    _propose(c, cr, items, "proposedChanges")
-    _activity(c, cr, "created")
-    b.change_requests.add(cr)
-    _audit(c, cr, "changeRequestCreated")
-    return view(b, cr)
+    _propose(call, change_request, items, "proposedChanges")
+    _activity(call, change_request, "created")
+    backend.change_requests.add(change_request)
+    _audit(call, change_request, "changeRequestCreated")
+    return view(backend, change_request)
 
 
 @handles("get-change-request")
-def get_change_request(c: Call) -> Any:
-    return view(c.backend, c.backend.change_request(c.path["changeRequestId"], c.user))
+def get_change_request(call: Call) -> Any:
+    return view(call.backend, call.backend.change_request(call.path["changeRequestId"], call.user))
 
 
 @handles("update-change-request")
-def update_change_request(c: Call) -> Any:
-    cr = _open(c)
-    cr.title = c.body["title"]
-    if "reason" in c.body:
-        if c.body["reason"] != cr.reason:
-            _activity(c, cr, "reasonChanged")
-        cr.reason = c.body["reason"]
-    if "applyAt" in c.body:
-        if c.body["applyAt"] != cr.apply_at:
-            _activity(c, cr, "applyAtChanged")
-        cr.apply_at = c.body["applyAt"]
-        c.backend.change_requests.refresh(cr)  # scheduled or not
-    if c.body.get("bypassApproval") is not None and c.body["bypassApproval"] != cr.bypass_approval:
-        cr.bypass_approval = bool(c.body["bypassApproval"])
+def update_change_request(call: Call) -> Any:
+    change_request = _open(call)
+    change_request.title = call.body["title"]
+    if "reason" in call.body:
+        if call.body["reason"] != change_request.reason:
+            _activity(call, change_request, "reasonChanged")
+        change_request.reason = call.body["reason"]
+    if "applyAt" in call.body:
+        if call.body["applyAt"] != change_request.apply_at:
+            _activity(call, change_request, "applyAtChanged")
+        change_request.apply_at = call.body["applyAt"]
+        call.backend.change_requests.refresh(change_request)  # scheduled or not
+    if (
+        call.body.get("bypassApproval") is not None
+        and call.body["bypassApproval"] != change_request.bypass_approval
+    ):
+        change_request.bypass_approval = bool(call.body["bypassApproval"])
         _activity(
-            c, cr, "bypassApprovalEnabled" if cr.bypass_approval else "bypassApprovalDisabled"
+            call,
+            change_request,
+            "bypassApprovalEnabled" if change_request.bypass_approval else "bypassApprovalDisabled",
         )
-    _audit(c, cr, "changeRequestUpdated")
-    return view(c.backend, cr)
+    _audit(call, change_request, "changeRequestUpdated")
+    return view(call.backend, change_request)
 
 
-def _summary(b: Backend, cr: m.ChangeRequest) -> dict[str, Any]:
-    full = view(b, cr)
+def _summary(backend: Backend, change_request: m.ChangeRequest) -> dict[str, Any]:
+    full = view(backend, change_request)
     return {
         **full,
         "affectedSettingKeys": [s["settingKey"] for s in full["settingValues"]],
@@ -268,189 +286,207 @@ def _summary(b: Backend, cr: m.ChangeRequest) -> dict[str, Any]:
 
 
 @handles("get-change-requests")
-def get_change_requests(c: Call) -> Any:
-    b = c.backend
-    product = b.product(c.path["productId"], c.user)
-    q = c.query
+def get_change_requests(call: Call) -> Any:
+    backend = call.backend
+    product = backend.product(call.path["productId"], call.user)
+    query = call.query
     rows = []
-    for cr in b.change_requests.where(product_id=product.product_id):
-        if "configId" in q and cr.config_id != q["configId"]:
+    for change_request in backend.change_requests.where(product_id=product.product_id):
+        if "configId" in query and change_request.config_id != query["configId"]:
             continue
-        if "environmentId" in q and cr.environment_id != q["environmentId"]:
+        if "environmentId" in query and change_request.environment_id != query["environmentId"]:
             continue
-        if "settingId" in q and str(q["settingId"]) not in cr.proposed:
+        if "settingId" in query and str(query["settingId"]) not in change_request.proposed:
             continue
-        if q.get("changeRequestStatusFilter") and cr.status not in q["changeRequestStatusFilter"]:
-            continue
-        if "scheduleFilter" in q and (cr.apply_at is not None) != (
-            q["scheduleFilter"] == "scheduled"
+        if (
+            query.get("changeRequestStatusFilter")
+            and change_request.status not in query["changeRequestStatusFilter"]
         ):
             continue
-        env = b.environments[cr.environment_id]
-        if "approveRequiredFilter" in q and env.approve_required != (
-            q["approveRequiredFilter"] == "approveRequired"
+        if "scheduleFilter" in query and (change_request.apply_at is not None) != (
+            query["scheduleFilter"] == "scheduled"
         ):
             continue
-        needs = any(conflict(b, cr, sid) for sid in cr.proposed)
-        if "needsAttentionFilter" in q and needs != (q["needsAttentionFilter"] == "needsAttention"):
+        env = backend.environments[change_request.environment_id]
+        if "approveRequiredFilter" in query and env.approve_required != (
+            query["approveRequiredFilter"] == "approveRequired"
+        ):
             continue
-        rows.append(cr)
+        needs = any(conflict(backend, change_request, sid) for sid in change_request.proposed)
+        if "needsAttentionFilter" in query and needs != (
+            query["needsAttentionFilter"] == "needsAttention"
+        ):
+            continue
+        rows.append(change_request)
     rows.sort(key=lambda r: r.change_request_id, reverse=True)
-    data, paging = page(rows, q.get("pageNumber", 1), q.get("pageSize", 25))
-    return {"changeRequests": {"paging": paging, "data": [_summary(b, r) for r in data]}}
+    data, paging = page(rows, query.get("pageNumber", 1), query.get("pageSize", 25))
+    return {"changeRequests": {"paging": paging, "data": [_summary(backend, r) for r in data]}}
 
 
 @handles("get-change-request-proposed-changes")
-def get_change_request_proposed_changes(c: Call) -> Any:
-    b = c.backend
-    cr = b.change_request(c.path["changeRequestId"], c.user)
+def get_change_request_proposed_changes(call: Call) -> Any:
+    backend = call.backend
+    change_request = backend.change_request(call.path["changeRequestId"], call.user)
     items = []
-    for sid, formula in cr.proposed.items():
-        setting = b.settings.get(int(sid))
-        value = b.setting_values.get((int(sid), cr.environment_id))
+    for sid, formula in change_request.proposed.items():
+        setting = backend.settings.get(int(sid))
+        value = backend.setting_values.get((int(sid), change_request.environment_id))
         if setting is None or value is None:
             continue
         proposed = copy.copy(value)
         proposed.formula = formula
-        items.append(_v2_item(b, setting, proposed))
+        items.append(_v2_item(backend, setting, proposed))
     return {"featureFlagLimitations": LIMITATIONS, "proposedChanges": items}
 
 
 @handles("update-change-request-proposed-changes")
-def update_change_request_proposed_changes(c: Call) -> Any:
-    cr = _open(c)
-    items = c.body.get("proposedChanges") or []
+def update_change_request_proposed_changes(call: Call) -> Any:
+    change_request = _open(call)
+    items = call.body.get("proposedChanges") or []
     if not items:
         raise BadRequest("proposedChanges", "At least one proposed change is required.")
-    cr.proposed, cr.base = {}, {}
-    _propose(c, cr, items, "proposedChanges")
-    cr.approvals = [dict(a, dismissedAt=a.get("dismissedAt") or utcnow()) for a in cr.approvals]
-    _activity(c, cr, "proposedChangesUpdated")
-    _audit(c, cr, "changeRequestSettingValuesUpdated")
-    return view(c.backend, cr)
+    change_request.proposed, change_request.base = {}, {}
+    _propose(call, change_request, items, "proposedChanges")
+    change_request.approvals = [
+        dict(a, dismissedAt=a.get("dismissedAt") or utcnow()) for a in change_request.approvals
+    ]
+    _activity(call, change_request, "proposedChangesUpdated")
+    _audit(call, change_request, "changeRequestSettingValuesUpdated")
+    return view(call.backend, change_request)
 
 
 @handles("delete-change-request-proposed-change")
-def delete_change_request_proposed_change(c: Call) -> Any:
-    cr = _open(c)
-    sid = _proposed_id(c, cr)
-    if len(cr.proposed) == 1:
+def delete_change_request_proposed_change(call: Call) -> Any:
+    change_request = _open(call)
+    sid = _proposed_id(call, change_request)
+    if len(change_request.proposed) == 1:
         raise BadRequest("settingId", "The last proposed change cannot be removed; close instead.")
-    del cr.proposed[sid]
-    cr.base.pop(sid, None)
-    _activity(c, cr, "settingDeletedFromChangeRequest")
-    _audit(c, cr, "changeRequestSettingDeleted")
-    return view(c.backend, cr)
+    del change_request.proposed[sid]
+    change_request.base.pop(sid, None)
+    _activity(call, change_request, "settingDeletedFromChangeRequest")
+    _audit(call, change_request, "changeRequestSettingDeleted")
+    return view(call.backend, change_request)
 
 
 @handles("resolve-change-request-setting-conflicts")
-def resolve_change_request_setting_conflicts(c: Call) -> Any:
-    cr = _open(c)
-    sid = _proposed_id(c, cr)
-    item = {**c.body["proposedChange"], "settingId": int(sid)}
-    _propose(c, cr, [item], "proposedChange")
-    _activity(c, cr, "conflictsResolved")
-    _audit(c, cr, "changeRequestSettingValueRebased")
-    return view(c.backend, cr)
+def resolve_change_request_setting_conflicts(call: Call) -> Any:
+    change_request = _open(call)
+    sid = _proposed_id(call, change_request)
+    item = {**call.body["proposedChange"], "settingId": int(sid)}
+    _propose(call, change_request, [item], "proposedChange")
+    _activity(call, change_request, "conflictsResolved")
+    _audit(call, change_request, "changeRequestSettingValueRebased")
+    return view(call.backend, change_request)
 
 
 @handles("approve-change-request")
-def approve_change_request(c: Call) -> Any:
-    cr = _open(c)
-    if cr.creator_user_id == c.user.user_id:
+def approve_change_request(call: Call) -> Any:
+    change_request = _open(call)
+    if change_request.creator_user_id == call.user.user_id:
         raise BadRequest("changeRequestId", "You cannot approve your own change request.")
-    if any(a["userId"] == c.user.user_id and a.get("dismissedAt") is None for a in cr.approvals):
+    if any(
+        a["userId"] == call.user.user_id and a.get("dismissedAt") is None
+        for a in change_request.approvals
+    ):
         raise BadRequest("changeRequestId", "You have already approved this change request.")
-    cr.approvals.append(
+    change_request.approvals.append(
         {
-            "changeRequestApprovalId": c.backend.next_id("change_request_approval"),
-            "userId": c.user.user_id,
-            "userEmail": c.user.email,
-            "userFullName": c.user.full_name,
+            "changeRequestApprovalId": call.backend.next_id("change_request_approval"),
+            "userId": call.user.user_id,
+            "userEmail": call.user.email,
+            "userFullName": call.user.full_name,
             "approvedAt": utcnow(),
             "dismissedAt": None,
         }
     )
-    _audit(c, cr, "changeRequestApproved")
-    return view(c.backend, cr)
+    _audit(call, change_request, "changeRequestApproved")
+    return view(call.backend, change_request)
 
 
 @handles("remove-change-request-approval")
-def remove_change_request_approval(c: Call) -> Any:
-    cr = _open(c)
-    mine = [a for a in cr.approvals if a["userId"] == c.user.user_id and a["dismissedAt"] is None]
+def remove_change_request_approval(call: Call) -> Any:
+    change_request = _open(call)
+    mine = [
+        a
+        for a in change_request.approvals
+        if a["userId"] == call.user.user_id and a["dismissedAt"] is None
+    ]
     if not mine:
         raise BadRequest("changeRequestId", "You have not approved this change request.")
     for approval in mine:
         approval["dismissedAt"] = utcnow()
-    _audit(c, cr, "changeRequestApprovalDismissed")
-    return view(c.backend, cr)
+    _audit(call, change_request, "changeRequestApprovalDismissed")
+    return view(call.backend, change_request)
 
 
 @handles("claim-change-request-ownership")
-def claim_change_request_ownership(c: Call) -> Any:
-    cr = _open(c)
-    cr.owner_user_id = c.user.user_id
-    c.backend.change_requests.refresh(cr)  # owner_user_id is indexed
-    _activity(c, cr, "ownershipClaimed")
-    _audit(c, cr, "changeRequestOwnershipClaimed")
-    return view(c.backend, cr)
+def claim_change_request_ownership(call: Call) -> Any:
+    change_request = _open(call)
+    change_request.owner_user_id = call.user.user_id
+    call.backend.change_requests.refresh(change_request)  # owner_user_id is indexed
+    _activity(call, change_request, "ownershipClaimed")
+    _audit(call, change_request, "changeRequestOwnershipClaimed")
+    return view(call.backend, change_request)
 
 
 @handles("apply-change-request")
-def apply_change_request(c: Call) -> Any:
-    cr = _open(c)
-    reason = blocker(c.backend, cr)
+def apply_change_request(call: Call) -> Any:
+    change_request = _open(call)
+    reason = blocker(call.backend, change_request)
     if reason is not None:
         raise BadRequest("changeRequestId", reason)
-    apply(c.backend, cr, c.user, "changeRequestApplied")
-    return view(c.backend, cr)
+    apply(call.backend, change_request, call.user, "changeRequestApplied")
+    return view(call.backend, change_request)
 
 
 @handles("close-change-request")
-def close_change_request(c: Call) -> Any:
-    cr = _open(c)
-    close(c.backend, cr, c.user)
-    _audit(c, cr, "changeRequestClosed")
-    return view(c.backend, cr)
+def close_change_request(call: Call) -> Any:
+    change_request = _open(call)
+    close(call.backend, change_request, call.user)
+    _audit(call, change_request, "changeRequestClosed")
+    return view(call.backend, change_request)
 
 
 @handles("add-change-request-comment")
-def add_change_request_comment(c: Call) -> Any:
-    b = c.backend
-    cr = b.change_request(c.path["changeRequestId"], c.user)
-    comment = b.change_request_comments.add(
+def add_change_request_comment(call: Call) -> Any:
+    backend = call.backend
+    change_request = backend.change_request(call.path["changeRequestId"], call.user)
+    comment = backend.change_request_comments.add(
         m.ChangeRequestComment(
-            b.next_id("comment"), cr.change_request_id, c.user.user_id, c.body["body"], utcnow()
+            backend.next_id("comment"),
+            change_request.change_request_id,
+            call.user.user_id,
+            call.body["body"],
+            utcnow(),
         )
     )
-    _audit(c, cr, "changeRequestCommentAdded")
-    return comment_view(b, comment)
+    _audit(call, change_request, "changeRequestCommentAdded")
+    return comment_view(backend, comment)
 
 
-def _comment(c: Call) -> tuple[m.ChangeRequestComment, m.ChangeRequest]:
-    b = c.backend
-    comment = b.change_request_comments.get(c.path["commentId"])
+def _comment(call: Call) -> tuple[m.ChangeRequestComment, m.ChangeRequest]:
+    backend = call.backend
+    comment = backend.change_request_comments.get(call.path["commentId"])
     if comment is None:
         raise NotFound("comment")
-    cr = b.change_request(comment.change_request_id, c.user)
-    if comment.user_id != c.user.user_id:
+    change_request = backend.change_request(comment.change_request_id, call.user)
+    if comment.user_id != call.user.user_id:
         raise BadRequest("commentId", "Only the author can change a comment.")
-    return comment, cr
+    return comment, change_request
 
 
 @handles("update-change-request-comment")
-def update_change_request_comment(c: Call) -> Any:
-    comment, cr = _comment(c)
-    comment.body = c.body["body"]
+def update_change_request_comment(call: Call) -> Any:
+    comment, change_request = _comment(call)
+    comment.body = call.body["body"]
     comment.edited_at = utcnow()
-    _audit(c, cr, "changeRequestCommentEdited")
-    return comment_view(c.backend, comment)
+    _audit(call, change_request, "changeRequestCommentEdited")
+    return comment_view(call.backend, comment)
 
 
 @handles("delete-change-request-comment")
-def delete_change_request_comment(c: Call) -> Any:
-    comment, cr = _comment(c)
-    c.backend.change_request_comments.remove(comment.comment_id)
-    _audit(c, cr, "changeRequestCommentDeleted")
+def delete_change_request_comment(call: Call) -> Any:
+    comment, change_request = _comment(call)
+    call.backend.change_request_comments.remove(comment.comment_id)
+    _audit(call, change_request, "changeRequestCommentDeleted")
     return None

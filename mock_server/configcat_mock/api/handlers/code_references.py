@@ -19,11 +19,11 @@ def _lines(raw: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
 
 
 @handles("upload-code-references")
-def upload_code_references(c: Call) -> Any:
-    b = c.backend
-    body = c.body
-    config = b.config(body["configId"], c.user)
-    known = {s.setting_id for s in b.settings.where(config_id=config.config_id)}
+def upload_code_references(call: Call) -> Any:
+    backend = call.backend
+    body = call.body
+    config = backend.config(body["configId"], call.user)
+    known = {s.setting_id for s in backend.settings.where(config_id=config.config_id)}
     refs = []
     for i, flag in enumerate(body.get("flagReferences") or []):
         if flag["settingId"] not in known:
@@ -44,7 +44,7 @@ def upload_code_references(c: Call) -> Any:
             }
         )
     repository, branch = body["repository"], body["branch"]
-    b.code_reports.add(
+    backend.code_reports.add(
         m.CodeReport(
             config.config_id,
             repository,
@@ -59,16 +59,16 @@ def upload_code_references(c: Call) -> Any:
     active = body.get("activeBranches")
     if active:
         keep = {*active, branch}
-        b.code_reports.drop(
+        backend.code_reports.drop(
             lambda r: (
                 r.config_id == config.config_id
                 and r.repository == repository
                 and r.branch not in keep
             )
         )
-    product = b.products[config.product_id]
-    b.audit(
-        c.user,
+    product = backend.products[config.product_id]
+    backend.audit(
+        call.user,
         product.organization_id,
         product.product_id,
         "codeReferencesUploaded",
@@ -79,11 +79,11 @@ def upload_code_references(c: Call) -> Any:
 
 
 @handles("get-code-references")
-def get_code_references(c: Call) -> Any:
-    b = c.backend
-    setting = b.setting(c.path["settingId"], c.user)
+def get_code_references(call: Call) -> Any:
+    backend = call.backend
+    setting = backend.setting(call.path["settingId"], call.user)
     out = []
-    for report in b.code_reports.where(config_id=setting.config_id):
+    for report in backend.code_reports.where(config_id=setting.config_id):
         lines = [
             ref
             for flag in report.flag_references
@@ -109,12 +109,12 @@ def get_code_references(c: Call) -> Any:
 
 
 @handles("delete-code-reference-reports")
-def delete_code_reference_reports(c: Call) -> Any:
-    b = c.backend
-    body = c.body
-    config = b.config(body["configId"], c.user)
+def delete_code_reference_reports(call: Call) -> Any:
+    backend = call.backend
+    body = call.body
+    config = backend.config(body["configId"], call.user)
     repository, branch, setting_id = body["repository"], body.get("branch"), body.get("settingId")
-    for report in b.code_reports.where(config_id=config.config_id, repository=repository):
+    for report in backend.code_reports.where(config_id=config.config_id, repository=repository):
         if branch and report.branch != branch:
             continue
         if setting_id is not None:
@@ -122,10 +122,10 @@ def delete_code_reference_reports(c: Call) -> Any:
                 f for f in report.flag_references if f["settingId"] != setting_id
             ]
         else:
-            b.code_reports.remove((report.config_id, report.repository, report.branch))
-    product = b.products[config.product_id]
-    b.audit(
-        c.user,
+            backend.code_reports.remove((report.config_id, report.repository, report.branch))
+    product = backend.products[config.product_id]
+    backend.audit(
+        call.user,
         product.organization_id,
         product.product_id,
         "codeReferenceDeleted",

@@ -13,77 +13,81 @@ from configcat_mock.state import records as m
 
 
 @handles("get-configs")
-def get_configs(c: Call) -> Any:
-    b = c.backend
-    product = b.product(c.path["productId"], c.user)
-    rows = b.configs.where(product_id=product.product_id)
-    return [views.config(b, x) for x in views.ordered(rows)]
+def get_configs(call: Call) -> Any:
+    backend = call.backend
+    product = backend.product(call.path["productId"], call.user)
+    rows = backend.configs.where(product_id=product.product_id)
+    return [views.config(backend, x) for x in views.ordered(rows)]
 
 
 @handles("create-config")
-def create_config(c: Call) -> Any:
-    b = c.backend
-    product = b.product(c.path["productId"], c.user)
-    config = b.configs.add(
+def create_config(call: Call) -> Any:
+    backend = call.backend
+    product = backend.product(call.path["productId"], call.user)
+    config = backend.configs.add(
         m.Config(
-            config_id=b.new_uuid(),
+            config_id=backend.new_uuid(),
             product_id=product.product_id,
-            name=require_name(c.body.get("name")),
-            description=c.body.get("description"),
-            order=c.body.get("order") or 0,
-            evaluation_version=c.body.get("evaluationVersion") or "v1",
+            name=require_name(call.body.get("name")),
+            description=call.body.get("description"),
+            order=call.body.get("order") or 0,
+            evaluation_version=call.body.get("evaluationVersion") or "v1",
         )
     )
-    wire_config(b, config)
-    b.audit(
-        c.user,
+    wire_config(backend, config)
+    backend.audit(
+        call.user,
         product.organization_id,
         product.product_id,
         "configCreated",
         config.name,
         config_id=config.config_id,
     )
-    return views.config(b, config)
+    return views.config(backend, config)
 
 
 @handles("get-config")
-def get_config(c: Call) -> Any:
-    return views.config(c.backend, c.backend.config(c.path["configId"], c.user))
+def get_config(call: Call) -> Any:
+    return views.config(call.backend, call.backend.config(call.path["configId"], call.user))
 
 
 @handles("update-config")
-def update_config(c: Call) -> Any:
-    b = c.backend
-    config = b.config(c.path["configId"], c.user)
-    if c.body.get("name"):
-        config.name = c.body["name"]
-    config.description = pick(c.body, "description", config.description)
-    config.order = pick(c.body, "order", config.order)
-    product = b.products[config.product_id]
-    b.audit(
-        c.user,
+def update_config(call: Call) -> Any:
+    backend = call.backend
+    config = backend.config(call.path["configId"], call.user)
+    if call.body.get("name"):
+        config.name = call.body["name"]
+    config.description = pick(call.body, "description", config.description)
+    config.order = pick(call.body, "order", config.order)
+    product = backend.products[config.product_id]
+    backend.audit(
+        call.user,
         product.organization_id,
         product.product_id,
         "configChanged",
         config.name,
         config_id=config.config_id,
     )
-    return views.config(b, config)
+    return views.config(backend, config)
 
 
 @handles("delete-config")
-def delete_config(c: Call) -> Any:
-    b = c.backend
-    config = b.config(c.path["configId"], c.user)
-    product = b.products[config.product_id]
-    b.delete_config(config.config_id)
-    b.audit(c.user, product.organization_id, product.product_id, "configDeleted", config.name)
+def delete_config(call: Call) -> Any:
+    backend = call.backend
+    config = backend.config(call.path["configId"], call.user)
+    product = backend.products[config.product_id]
+    backend.delete_config(config.config_id)
+    backend.audit(
+        call.user, product.organization_id, product.product_id, "configDeleted", config.name
+    )
     return None
 
 
 @handles("get-sdk-keys")
-def get_sdk_keys(c: Call) -> Any:
-    b = c.backend
-    config, env = b.config_environment(c.path["configId"], c.path["environmentId"], c.user)
-    key = b.ensure_sdk_keys(config.config_id, env.environment_id)
+def get_sdk_keys(call: Call) -> Any:
+    backend = call.backend
+    config, env = backend.config_environment(
+        call.path["configId"], call.path["environmentId"], call.user
+    )
+    key = backend.ensure_sdk_keys(config.config_id, env.environment_id)
     return {"primary": key.primary, "secondary": key.secondary}

@@ -13,76 +13,80 @@ from configcat_mock.state import records as m
 
 
 @handles("get-environments")
-def get_environments(c: Call) -> Any:
-    b = c.backend
-    product = b.product(c.path["productId"], c.user)
-    rows = b.environments.where(product_id=product.product_id)
-    return [views.environment(b, e) for e in views.ordered(rows)]
+def get_environments(call: Call) -> Any:
+    backend = call.backend
+    product = backend.product(call.path["productId"], call.user)
+    rows = backend.environments.where(product_id=product.product_id)
+    return [views.environment(backend, e) for e in views.ordered(rows)]
 
 
 @handles("create-environment")
-def create_environment(c: Call) -> Any:
-    b = c.backend
-    product = b.product(c.path["productId"], c.user)
-    name = require_name(c.body.get("name"))
-    unique_name(b.environments.where(product_id=product.product_id), name)
-    env = b.environments.add(
+def create_environment(call: Call) -> Any:
+    backend = call.backend
+    product = backend.product(call.path["productId"], call.user)
+    name = require_name(call.body.get("name"))
+    unique_name(backend.environments.where(product_id=product.product_id), name)
+    env = backend.environments.add(
         m.Environment(
-            environment_id=b.new_uuid(),
+            environment_id=backend.new_uuid(),
             product_id=product.product_id,
             name=name,
-            color=c.body.get("color"),
-            description=c.body.get("description"),
-            order=c.body.get("order") or 0,
+            color=call.body.get("color"),
+            description=call.body.get("description"),
+            order=call.body.get("order") or 0,
         )
     )
-    wire_environment(b, env)
-    b.audit(
-        c.user,
+    wire_environment(backend, env)
+    backend.audit(
+        call.user,
         product.organization_id,
         product.product_id,
         "environmentCreated",
         name,
         environment_id=env.environment_id,
     )
-    return views.environment(b, env)
+    return views.environment(backend, env)
 
 
 @handles("get-environment")
-def get_environment(c: Call) -> Any:
-    return views.environment(c.backend, c.backend.environment(c.path["environmentId"], c.user))
+def get_environment(call: Call) -> Any:
+    return views.environment(
+        call.backend, call.backend.environment(call.path["environmentId"], call.user)
+    )
 
 
 @handles("update-environment")
-def update_environment(c: Call) -> Any:
-    b = c.backend
-    env = b.environment(c.path["environmentId"], c.user)
-    name = c.body.get("name")
+def update_environment(call: Call) -> Any:
+    backend = call.backend
+    env = backend.environment(call.path["environmentId"], call.user)
+    name = call.body.get("name")
     if name:
-        unique_name(b.environments.where(product_id=env.product_id), name, exclude=env)
+        unique_name(backend.environments.where(product_id=env.product_id), name, exclude=env)
         env.name = name
-    env.color = pick(c.body, "color", env.color)
-    env.description = pick(c.body, "description", env.description)
-    env.order = pick(c.body, "order", env.order)
-    product = b.products[env.product_id]
-    b.audit(
-        c.user,
+    env.color = pick(call.body, "color", env.color)
+    env.description = pick(call.body, "description", env.description)
+    env.order = pick(call.body, "order", env.order)
+    product = backend.products[env.product_id]
+    backend.audit(
+        call.user,
         product.organization_id,
         product.product_id,
         "environmentChanged",
         env.name,
         environment_id=env.environment_id,
     )
-    return views.environment(b, env)
+    return views.environment(backend, env)
 
 
 @handles("delete-environment")
-def delete_environment(c: Call) -> Any:
-    b = c.backend
-    env = b.environment(c.path["environmentId"], c.user)
-    product = b.products[env.product_id]
-    b.delete_environment(env.environment_id)
-    if c.query.get("cleanupAuditLogs"):
-        b.audit_logs.drop(lambda r: r.environment_id == env.environment_id)
-    b.audit(c.user, product.organization_id, product.product_id, "environmentDeleted", env.name)
+def delete_environment(call: Call) -> Any:
+    backend = call.backend
+    env = backend.environment(call.path["environmentId"], call.user)
+    product = backend.products[env.product_id]
+    backend.delete_environment(env.environment_id)
+    if call.query.get("cleanupAuditLogs"):
+        backend.audit_logs.drop(lambda r: r.environment_id == env.environment_id)
+    backend.audit(
+        call.user, product.organization_id, product.product_id, "environmentDeleted", env.name
+    )
     return None

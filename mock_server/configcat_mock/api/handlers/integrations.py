@@ -12,9 +12,9 @@ from configcat_mock.state import records as m
 from configcat_mock.state.backend import Backend
 
 
-def view(b: Backend, i: m.Integration) -> dict[str, Any]:
+def view(backend: Backend, i: m.Integration) -> dict[str, Any]:
     return {
-        "product": views.product(b, b.products[i.product_id]),
+        "product": views.product(backend, backend.products[i.product_id]),
         "integrationId": i.integration_id,
         "name": i.name,
         "integrationType": i.integration_type,
@@ -24,10 +24,10 @@ def view(b: Backend, i: m.Integration) -> dict[str, Any]:
     }
 
 
-def _set(c: Call, i: m.Integration, body: dict[str, Any]) -> None:
-    b = c.backend
-    envs = {e.environment_id for e in b.environments.where(product_id=i.product_id)}
-    configs = {x.config_id for x in b.configs.where(product_id=i.product_id)}
+def _set(call: Call, i: m.Integration, body: dict[str, Any]) -> None:
+    backend = call.backend
+    envs = {e.environment_id for e in backend.environments.where(product_id=i.product_id)}
+    configs = {x.config_id for x in backend.configs.where(product_id=i.product_id)}
     for name, known in (("environmentIds", envs), ("configIds", configs)):
         for j, item in enumerate(body.get(name) or []):
             if item not in known:
@@ -38,68 +38,72 @@ def _set(c: Call, i: m.Integration, body: dict[str, Any]) -> None:
     i.config_ids = list(dict.fromkeys(body.get("configIds") or []))
 
 
-def _audit(c: Call, i: m.Integration, kind: str) -> None:
-    product = c.backend.products[i.product_id]
-    c.backend.audit(c.user, product.organization_id, product.product_id, kind, i.name)
+def _audit(call: Call, i: m.Integration, kind: str) -> None:
+    product = call.backend.products[i.product_id]
+    call.backend.audit(call.user, product.organization_id, product.product_id, kind, i.name)
 
 
 @handles("get-integrations")
-def get_integrations(c: Call) -> Any:
-    b = c.backend
-    product = b.product(c.path["productId"], c.user)
-    rows = sorted(b.integrations.where(product_id=product.product_id), key=lambda i: i.name.lower())
-    return {"integrations": [view(b, i) for i in rows]}
+def get_integrations(call: Call) -> Any:
+    backend = call.backend
+    product = backend.product(call.path["productId"], call.user)
+    rows = sorted(
+        backend.integrations.where(product_id=product.product_id), key=lambda i: i.name.lower()
+    )
+    return {"integrations": [view(backend, i) for i in rows]}
 
 
 @handles("create-integration")
-def create_integration(c: Call) -> Any:
-    b = c.backend
-    product = b.product(c.path["productId"], c.user)
-    integration = m.Integration(b.new_uuid(), product.product_id, c.body["integrationType"], "")
-    _set(c, integration, c.body)
-    b.integrations.add(integration)
-    _audit(c, integration, "integrationAdded")
-    return view(b, integration)
+def create_integration(call: Call) -> Any:
+    backend = call.backend
+    product = backend.product(call.path["productId"], call.user)
+    integration = m.Integration(
+        backend.new_uuid(), product.product_id, call.body["integrationType"], ""
+    )
+    _set(call, integration, call.body)
+    backend.integrations.add(integration)
+    _audit(call, integration, "integrationAdded")
+    return view(backend, integration)
 
 
 @handles("get-integration")
-def get_integration(c: Call) -> Any:
-    return view(c.backend, c.backend.integration(c.path["integrationId"], c.user))
+def get_integration(call: Call) -> Any:
+    return view(call.backend, call.backend.integration(call.path["integrationId"], call.user))
 
 
 @handles("update-integration")
-def update_integration(c: Call) -> Any:
-    integration = c.backend.integration(c.path["integrationId"], c.user)
-    _set(c, integration, c.body)
-    _audit(c, integration, "integrationChanged")
-    return view(c.backend, integration)
+def update_integration(call: Call) -> Any:
+    integration = call.backend.integration(call.path["integrationId"], call.user)
+    _set(call, integration, call.body)
+    _audit(call, integration, "integrationChanged")
+    return view(call.backend, integration)
 
 
 @handles("delete-integration")
-def delete_integration(c: Call) -> Any:
-    integration = c.backend.integration(c.path["integrationId"], c.user)
-    c.backend.integrations.remove(integration.integration_id)
-    _audit(c, integration, "integrationRemoved")
+def delete_integration(call: Call) -> Any:
+    integration = call.backend.integration(call.path["integrationId"], call.user)
+    call.backend.integrations.remove(integration.integration_id)
+    _audit(call, integration, "integrationRemoved")
     return None
 
 
 # -- links ------------------------------------------------------------------------------------
 
 
-def _env_setting(c: Call) -> tuple[m.Environment, m.Setting]:
-    b = c.backend
-    env = b.environment(c.path["environmentId"], c.user)
-    setting = b.setting(c.path["settingId"], c.user)
-    if b.configs[setting.config_id].product_id != env.product_id:
+def _env_setting(call: Call) -> tuple[m.Environment, m.Setting]:
+    backend = call.backend
+    env = backend.environment(call.path["environmentId"], call.user)
+    setting = backend.setting(call.path["settingId"], call.user)
+    if backend.configs[setting.config_id].product_id != env.product_id:
         raise NotFound("setting")
     return env, setting
 
 
-def _link(c: Call, link_type: str) -> Any:
-    b = c.backend
-    env, setting = _env_setting(c)
-    body = c.body or {}
-    key = c.path["key"]
+def _link(call: Call, link_type: str) -> Any:
+    backend = call.backend
+    env, setting = _env_setting(call)
+    body = call.body or {}
+    key = call.path["key"]
     link = m.IntegrationLink(
         env.environment_id,
         setting.setting_id,
@@ -108,10 +112,10 @@ def _link(c: Call, link_type: str) -> Any:
         body.get("description"),
         body.get("url"),
     )
-    b.integration_links.add(link)
-    product = b.products[env.product_id]
-    b.audit(
-        c.user,
+    backend.integration_links.add(link)
+    product = backend.products[env.product_id]
+    backend.audit(
+        call.user,
         product.organization_id,
         product.product_id,
         "integrationLinkAdded",
@@ -128,25 +132,28 @@ def _link(c: Call, link_type: str) -> Any:
 
 
 @handles("add-or-update-integration-link")
-def add_or_update_integration_link(c: Call) -> Any:
-    return _link(c, c.path["integrationLinkType"])
+def add_or_update_integration_link(call: Call) -> Any:
+    return _link(call, call.path["integrationLinkType"])
 
 
 @handles("jira-add-or-update-integration-link")
-def jira_add_or_update_integration_link(c: Call) -> Any:
-    return _link(c, "jira")
+def jira_add_or_update_integration_link(call: Call) -> Any:
+    return _link(call, "jira")
 
 
 @handles("delete-integration-link")
-def delete_integration_link(c: Call) -> Any:
-    b = c.backend
-    env, setting = _env_setting(c)
-    link_type, key = c.path["integrationLinkType"], c.path["key"]
-    if b.integration_links.remove((env.environment_id, setting.setting_id, link_type, key)) is None:
+def delete_integration_link(call: Call) -> Any:
+    backend = call.backend
+    env, setting = _env_setting(call)
+    link_type, key = call.path["integrationLinkType"], call.path["key"]
+    if (
+        backend.integration_links.remove((env.environment_id, setting.setting_id, link_type, key))
+        is None
+    ):
         raise NotFound("integration link")
-    product = b.products[env.product_id]
-    b.audit(
-        c.user,
+    product = backend.products[env.product_id]
+    backend.audit(
+        call.user,
         product.organization_id,
         product.product_id,
         "integrationLinkRemoved",
@@ -154,28 +161,28 @@ def delete_integration_link(c: Call) -> Any:
         config_id=setting.config_id,
         environment_id=env.environment_id,
     )
-    remaining = [r for r in b.integration_links if r.link_type == link_type and r.key == key]
+    remaining = [r for r in backend.integration_links if r.link_type == link_type and r.key == key]
     return {"hasRemainingIntegrationLink": bool(remaining)}
 
 
 @handles("get-integration-link-details")
-def get_integration_link_details(c: Call) -> Any:
-    b = c.backend
-    orgs = b.org_ids(c.user)
+def get_integration_link_details(call: Call) -> Any:
+    backend = call.backend
+    orgs = backend.org_ids(call.user)
     details = []
-    for link in b.integration_links:
-        if link.link_type != c.path["integrationLinkType"] or link.key != c.path["key"]:
+    for link in backend.integration_links:
+        if link.link_type != call.path["integrationLinkType"] or link.key != call.path["key"]:
             continue
-        env = b.environments[link.environment_id]
-        product = b.products[env.product_id]
+        env = backend.environments[link.environment_id]
+        product = backend.products[env.product_id]
         if product.organization_id not in orgs:
             continue
-        setting = b.settings[link.setting_id]
+        setting = backend.settings[link.setting_id]
         details.append(
             {
-                "product": views.product(b, product),
-                "config": views.config(b, b.configs[setting.config_id]),
-                "environment": views.environment(b, env),
+                "product": views.product(backend, product),
+                "config": views.config(backend, backend.configs[setting.config_id]),
+                "environment": views.environment(backend, env),
                 "setting": views.setting_data(setting),
                 "readOnly": False,
                 "status": "linked",
@@ -185,6 +192,6 @@ def get_integration_link_details(c: Call) -> Any:
 
 
 @handles("jira-connect")
-def jira_connect(c: Call) -> Any:
+def jira_connect(call: Call) -> Any:
     """Connecting Jira needs nothing stored here: the links carry what the mock serves."""
     return None

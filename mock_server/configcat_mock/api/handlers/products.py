@@ -14,66 +14,71 @@ from configcat_mock.state import records as m
 
 
 @handles("get-products")
-def get_products(c: Call) -> Any:
-    b = c.backend
-    orgs = b.org_ids(c.user)
-    rows = [p for p in b.products if p.organization_id in orgs]
-    return [views.product(b, p) for p in views.ordered(rows)]
+def get_products(call: Call) -> Any:
+    backend = call.backend
+    orgs = backend.org_ids(call.user)
+    rows = [p for p in backend.products if p.organization_id in orgs]
+    return [views.product(backend, p) for p in views.ordered(rows)]
 
 
 @handles("create-product")
-def create_product(c: Call) -> Any:
-    b = c.backend
-    org = b.organization(c.path["organizationId"], c.user)
-    name = require_name(c.body.get("name"))
-    unique_name(b.products.where(organization_id=org.organization_id), name)
-    product = b.products.add(
+def create_product(call: Call) -> Any:
+    backend = call.backend
+    org = backend.organization(call.path["organizationId"], call.user)
+    name = require_name(call.body.get("name"))
+    unique_name(backend.products.where(organization_id=org.organization_id), name)
+    product = backend.products.add(
         m.Product(
-            product_id=b.new_uuid(),
+            product_id=backend.new_uuid(),
             organization_id=org.organization_id,
             name=name,
-            description=c.body.get("description"),
-            order=c.body.get("order") or 0,
-            webhook_signing_keys=[f"configcat_whsk_{b.token(40)}", f"configcat_whsk_{b.token(40)}"],
+            description=call.body.get("description"),
+            order=call.body.get("order") or 0,
+            webhook_signing_keys=[
+                f"configcat_whsk_{backend.token(40)}",
+                f"configcat_whsk_{backend.token(40)}",
+            ],
         )
     )
-    add_default_group(b, product, c.user)
-    b.audit(c.user, org.organization_id, product.product_id, "productCreated", name)
-    return views.product(b, product)
+    add_default_group(backend, product, call.user)
+    backend.audit(call.user, org.organization_id, product.product_id, "productCreated", name)
+    return views.product(backend, product)
 
 
 @handles("get-product")
-def get_product(c: Call) -> Any:
-    return views.product(c.backend, c.backend.product(c.path["productId"], c.user))
+def get_product(call: Call) -> Any:
+    return views.product(call.backend, call.backend.product(call.path["productId"], call.user))
 
 
 @handles("update-product")
-def update_product(c: Call) -> Any:
-    b = c.backend
-    product = b.product(c.path["productId"], c.user)
-    name = c.body.get("name")
+def update_product(call: Call) -> Any:
+    backend = call.backend
+    product = backend.product(call.path["productId"], call.user)
+    name = call.body.get("name")
     if name:
         unique_name(
-            b.products.where(organization_id=product.organization_id), name, exclude=product
+            backend.products.where(organization_id=product.organization_id), name, exclude=product
         )
         product.name = name
-    product.description = pick(c.body, "description", product.description)
-    product.order = pick(c.body, "order", product.order)
-    b.audit(c.user, product.organization_id, product.product_id, "productChanged", product.name)
-    return views.product(b, product)
+    product.description = pick(call.body, "description", product.description)
+    product.order = pick(call.body, "order", product.order)
+    backend.audit(
+        call.user, product.organization_id, product.product_id, "productChanged", product.name
+    )
+    return views.product(backend, product)
 
 
 @handles("delete-product")
-def delete_product(c: Call) -> Any:
-    b = c.backend
-    product = b.product(c.path["productId"], c.user)
-    b.delete_product(product.product_id)
-    b.audit(c.user, product.organization_id, None, "productDeleted", product.name)
+def delete_product(call: Call) -> Any:
+    backend = call.backend
+    product = backend.product(call.path["productId"], call.user)
+    backend.delete_product(product.product_id)
+    backend.audit(call.user, product.organization_id, None, "productDeleted", product.name)
     return None
 
 
-def _preferences(c: Call, product: m.Product) -> Any:
-    envs = views.ordered(c.backend.environments.where(product_id=product.product_id))
+def _preferences(call: Call, product: m.Product) -> Any:
+    envs = views.ordered(call.backend.environments.where(product_id=product.product_id))
     prefs = product.preferences
     return {
         "reasonRequired": product.reason_required,
@@ -101,16 +106,16 @@ def _preferences(c: Call, product: m.Product) -> Any:
 
 
 @handles("get-product-preferences")
-def get_product_preferences(c: Call) -> Any:
-    return _preferences(c, c.backend.product(c.path["productId"], c.user))
+def get_product_preferences(call: Call) -> Any:
+    return _preferences(call, call.backend.product(call.path["productId"], call.user))
 
 
 @handles("update-product-preferences")
-def update_product_preferences(c: Call) -> Any:
-    b = c.backend
-    product = b.product(c.path["productId"], c.user)
-    body = c.body or {}
-    envs = {e.environment_id: e for e in b.environments.where(product_id=product.product_id)}
+def update_product_preferences(call: Call) -> Any:
+    backend = call.backend
+    product = backend.product(call.path["productId"], call.user)
+    body = call.body or {}
+    envs = {e.environment_id: e for e in backend.environments.where(product_id=product.product_id)}
     for name in ("reasonRequiredEnvironments", "approveRequiredEnvironments"):
         for i, item in enumerate(body.get(name) or []):
             if item.get("environmentId") not in envs:
@@ -126,11 +131,11 @@ def update_product_preferences(c: Call) -> Any:
     for item in body.get("approveRequiredEnvironments") or []:
         if item.get("approveRequired") is not None:
             envs[item["environmentId"]].approve_required = bool(item["approveRequired"])
-    b.audit(
-        c.user,
+    backend.audit(
+        call.user,
         product.organization_id,
         product.product_id,
         "productPreferencesUpdated",
         product.name,
     )
-    return _preferences(c, product)
+    return _preferences(call, product)

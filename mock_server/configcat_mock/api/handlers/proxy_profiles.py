@@ -13,131 +13,133 @@ from configcat_mock.state import records as m
 from configcat_mock.state.backend import Backend
 
 
-def view(p: m.ProxyProfile) -> dict[str, Any]:
-    prefs = p.connection_preferences
+def view(profile: m.ProxyProfile) -> dict[str, Any]:
+    prefs = profile.connection_preferences
     return {
-        "proxyProfileId": p.proxy_profile_id,
-        "name": p.name,
-        "description": p.description,
-        "lastAccessedAt": p.last_accessed_at,
+        "proxyProfileId": profile.proxy_profile_id,
+        "name": profile.name,
+        "description": profile.description,
+        "lastAccessedAt": profile.last_accessed_at,
         "connectionPreferences": {
             "sdkPollInterval": prefs.get("sdkPollInterval", 60),
             "webhookNotification": prefs.get("webhookNotification"),
         },
-        "sdkKeySelectionRules": p.selection_rules,
+        "sdkKeySelectionRules": profile.selection_rules,
     }
 
 
-def _request_doc(p: m.ProxyProfile) -> dict[str, Any]:
-    hook = p.connection_preferences.get("webhookNotification")
+def _request_doc(profile: m.ProxyProfile) -> dict[str, Any]:
+    hook = profile.connection_preferences.get("webhookNotification")
     return {
-        "name": p.name,
-        "description": p.description,
+        "name": profile.name,
+        "description": profile.description,
         "connectionPreferences": {
-            "sdkPollInterval": p.connection_preferences.get("sdkPollInterval", 60),
+            "sdkPollInterval": profile.connection_preferences.get("sdkPollInterval", 60),
             "webhookNotification": {"webhookProxyUrl": hook["webhookProxyUrl"]} if hook else None,
         },
-        "sdkKeySelectionRules": [dict(r) for r in p.selection_rules],
+        "sdkKeySelectionRules": [dict(r) for r in profile.selection_rules],
     }
 
 
-def _set(c: Call, p: m.ProxyProfile, body: dict[str, Any]) -> None:
-    b = c.backend
-    p.name = require_name(body.get("name"))
-    p.description = body.get("description")
+def _set(call: Call, profile: m.ProxyProfile, body: dict[str, Any]) -> None:
+    backend = call.backend
+    profile.name = require_name(body.get("name"))
+    profile.description = body.get("description")
     prefs = body.get("connectionPreferences") or {}
     hook = prefs.get("webhookNotification")
-    old = p.connection_preferences.get("webhookNotification") or {}
-    p.connection_preferences = {
+    old = profile.connection_preferences.get("webhookNotification") or {}
+    profile.connection_preferences = {
         "sdkPollInterval": prefs.get("sdkPollInterval") or 60,
         "webhookNotification": {
             "webhookProxyUrl": hook["webhookProxyUrl"],
-            "signingKey1": old.get("signingKey1") or f"configcat_pxsk_{b.token(40)}",
+            "signingKey1": old.get("signingKey1") or f"configcat_pxsk_{backend.token(40)}",
             "signingKey2": old.get("signingKey2"),
         }
         if hook
         else None,
     }
-    p.selection_rules = [
-        c.schemas.shape("ProxyProfileSelectionRule", r)
+    profile.selection_rules = [
+        call.schemas.shape("ProxyProfileSelectionRule", r)
         for r in body.get("sdkKeySelectionRules") or []
     ]
 
 
-def _audit(c: Call, p: m.ProxyProfile, kind: str) -> None:
-    c.backend.audit(c.user, p.organization_id, None, kind, p.name)
+def _audit(call: Call, profile: m.ProxyProfile, kind: str) -> None:
+    call.backend.audit(call.user, profile.organization_id, None, kind, profile.name)
 
 
 @handles("get-proxy-profiles")
-def get_proxy_profiles(c: Call) -> Any:
-    b = c.backend
-    org = b.organization(c.path["organizationId"], c.user)
+def get_proxy_profiles(call: Call) -> Any:
+    backend = call.backend
+    org = backend.organization(call.path["organizationId"], call.user)
     rows = sorted(
-        b.proxy_profiles.where(organization_id=org.organization_id),
+        backend.proxy_profiles.where(organization_id=org.organization_id),
         key=lambda p: p.name.lower(),
     )
     return {"profiles": [view(p) for p in rows]}
 
 
 @handles("create-proxy-profile")
-def create_proxy_profile(c: Call) -> Any:
-    b = c.backend
-    org = b.organization(c.path["organizationId"], c.user)
-    profile = m.ProxyProfile(b.new_uuid(), org.organization_id, "", secret=b.token(40))
-    _set(c, profile, c.body)
-    b.proxy_profiles.add(profile)
-    _audit(c, profile, "proxyConfigurationCreated")
+def create_proxy_profile(call: Call) -> Any:
+    backend = call.backend
+    org = backend.organization(call.path["organizationId"], call.user)
+    profile = m.ProxyProfile(backend.new_uuid(), org.organization_id, "", secret=backend.token(40))
+    _set(call, profile, call.body)
+    backend.proxy_profiles.add(profile)
+    _audit(call, profile, "proxyConfigurationCreated")
     return view(profile)
 
 
 @handles("get-proxy-profile")
-def get_proxy_profile(c: Call) -> Any:
-    return view(c.backend.proxy_profile(c.path["proxyProfileId"], c.user))
+def get_proxy_profile(call: Call) -> Any:
+    return view(call.backend.proxy_profile(call.path["proxyProfileId"], call.user))
 
 
 @handles("replace-proxy-profile")
-def replace_proxy_profile(c: Call) -> Any:
-    profile = c.backend.proxy_profile(c.path["proxyProfileId"], c.user)
-    _set(c, profile, c.body)
-    _audit(c, profile, "proxyConfigurationChanged")
+def replace_proxy_profile(call: Call) -> Any:
+    profile = call.backend.proxy_profile(call.path["proxyProfileId"], call.user)
+    _set(call, profile, call.body)
+    _audit(call, profile, "proxyConfigurationChanged")
     return view(profile)
 
 
 @handles("update-proxy-profile")
-def update_proxy_profile(c: Call) -> Any:
-    profile = c.backend.proxy_profile(c.path["proxyProfileId"], c.user)
-    patched = apply_patch(_request_doc(profile), c.body)
-    c.validate_as("CreateOrUpdateProxyProfileRequest", patched)
-    _set(c, profile, patched)
-    _audit(c, profile, "proxyConfigurationChanged")
+def update_proxy_profile(call: Call) -> Any:
+    profile = call.backend.proxy_profile(call.path["proxyProfileId"], call.user)
+    patched = apply_patch(_request_doc(profile), call.body)
+    call.validate_as("CreateOrUpdateProxyProfileRequest", patched)
+    _set(call, profile, patched)
+    _audit(call, profile, "proxyConfigurationChanged")
     return view(profile)
 
 
 @handles("delete-proxy-profile")
-def delete_proxy_profile(c: Call) -> Any:
-    profile = c.backend.proxy_profile(c.path["proxyProfileId"], c.user)
-    c.backend.proxy_profiles.remove(profile.proxy_profile_id)
-    _audit(c, profile, "proxyConfigurationDeleted")
+def delete_proxy_profile(call: Call) -> Any:
+    profile = call.backend.proxy_profile(call.path["proxyProfileId"], call.user)
+    call.backend.proxy_profiles.remove(profile.proxy_profile_id)
+    _audit(call, profile, "proxyConfigurationDeleted")
     return None
 
 
-def _pairs(b: Backend, org_id: str) -> list[tuple[m.Product, m.Config, m.Environment]]:
+def _pairs(backend: Backend, org_id: str) -> list[tuple[m.Product, m.Config, m.Environment]]:
     out: list[Any] = []
-    for product in b.products.where(organization_id=org_id):
-        envs = b.environments.where(product_id=product.product_id)
-        for config in b.configs.where(product_id=product.product_id):
+    for product in backend.products.where(organization_id=org_id):
+        envs = backend.environments.where(product_id=product.product_id)
+        for config in backend.configs.where(product_id=product.product_id):
             out.extend((product, config, env) for env in envs)
     return out
 
 
-def _rule_matches(rule: dict[str, Any], p: m.Product, c: m.Config, e: m.Environment) -> bool:
+def _rule_matches(
+    rule: dict[str, Any], product: m.Product, c: m.Config, environment: m.Environment
+) -> bool:
     checks = (
-        ("productIdFilter", p.product_id, False),
+        ("productIdFilter", product.product_id, False),
         ("configIdFilter", c.config_id, False),
-        ("environmentIdFilter", e.environment_id, False),
-        ("productNameMatchFilter", p.name, True),
+        ("environmentIdFilter", environment.environment_id, False),
+        ("productNameMatchFilter", product.name, True),
         ("configNameMatchFilter", c.name, True),
-        ("environmentNameMatchFilter", e.name, True),
+        ("environmentNameMatchFilter", environment.name, True),
     )
     for key, actual, pattern in checks:
         want = rule.get(key)
@@ -150,10 +152,10 @@ def _rule_matches(rule: dict[str, Any], p: m.Product, c: m.Config, e: m.Environm
     return True
 
 
-def _selected(b: Backend, profile: m.ProxyProfile) -> Any:
+def _selected(backend: Backend, profile: m.ProxyProfile) -> Any:
     """Selection rules in order, then the explicit select / deselect calls on top."""
     chosen: dict[tuple[str, str], bool] = {}
-    pairs = _pairs(b, profile.organization_id)
+    pairs = _pairs(backend, profile.organization_id)
     for rule in profile.selection_rules:
         for product, config, env in pairs:
             if _rule_matches(rule, product, config, env):
@@ -163,7 +165,7 @@ def _selected(b: Backend, profile: m.ProxyProfile) -> Any:
     items = []
     for _, config, env in pairs:
         if chosen.get((config.config_id, env.environment_id)):
-            key = b.ensure_sdk_keys(config.config_id, env.environment_id)
+            key = backend.ensure_sdk_keys(config.config_id, env.environment_id)
             items.append(
                 {
                     "primarySdkKey": key.primary,
@@ -177,17 +179,17 @@ def _selected(b: Backend, profile: m.ProxyProfile) -> Any:
 
 
 @handles("get-proxy-profile-sdk-keys")
-def get_proxy_profile_sdk_keys(c: Call) -> Any:
-    profile = c.backend.proxy_profile(c.path["proxyProfileId"], c.user)
-    return _selected(c.backend, profile)
+def get_proxy_profile_sdk_keys(call: Call) -> Any:
+    profile = call.backend.proxy_profile(call.path["proxyProfileId"], call.user)
+    return _selected(call.backend, profile)
 
 
-def _requested(c: Call, profile: m.ProxyProfile) -> list[dict[str, str]]:
+def _requested(call: Call, profile: m.ProxyProfile) -> list[dict[str, str]]:
     pairs = {
-        (x.config_id, y.environment_id) for _, x, y in _pairs(c.backend, profile.organization_id)
+        (x.config_id, y.environment_id) for _, x, y in _pairs(call.backend, profile.organization_id)
     }
     out: list[Any] = []
-    for i, item in enumerate(c.body.get("items") or []):
+    for i, item in enumerate(call.body.get("items") or []):
         pair = (item.get("configId"), item.get("environmentId"))
         if pair not in pairs:
             raise BadRequest(f"items[{i}]", "Unknown config and environment pair.")
@@ -195,31 +197,31 @@ def _requested(c: Call, profile: m.ProxyProfile) -> list[dict[str, str]]:
     return out
 
 
-def _override(c: Call, selected: bool) -> Any:
-    profile = c.backend.proxy_profile(c.path["proxyProfileId"], c.user)
-    requested = _requested(c, profile)
+def _override(call: Call, selected: bool) -> Any:
+    profile = call.backend.proxy_profile(call.path["proxyProfileId"], call.user)
+    requested = _requested(call, profile)
     keys = {(p["configId"], p["environmentId"]) for p in requested}
     profile.sdk_keys = [
         *[o for o in profile.sdk_keys if (o["configId"], o["environmentId"]) not in keys],
         *[{**p, "selected": selected} for p in requested],
     ]
-    _audit(c, profile, "proxyConfigurationChanged")
-    return _selected(c.backend, profile)
+    _audit(call, profile, "proxyConfigurationChanged")
+    return _selected(call.backend, profile)
 
 
 @handles("select-proxy-profile-sdk-keys")
-def select_proxy_profile_sdk_keys(c: Call) -> Any:
-    return _override(c, True)
+def select_proxy_profile_sdk_keys(call: Call) -> Any:
+    return _override(call, True)
 
 
 @handles("deselect-proxy-profile-sdk-keys")
-def deselect_proxy_profile_sdk_keys(c: Call) -> Any:
-    return _override(c, False)
+def deselect_proxy_profile_sdk_keys(call: Call) -> Any:
+    return _override(call, False)
 
 
 @handles("generate-proxy-profile-secret")
-def generate_proxy_profile_secret(c: Call) -> Any:
-    profile = c.backend.proxy_profile(c.path["proxyProfileId"], c.user)
-    profile.secret = c.backend.token(40)
-    _audit(c, profile, "proxyConfigurationSecretRegenerated")
+def generate_proxy_profile_secret(call: Call) -> Any:
+    profile = call.backend.proxy_profile(call.path["proxyProfileId"], call.user)
+    profile.secret = call.backend.token(40)
+    _audit(call, profile, "proxyConfigurationSecretRegenerated")
     return {"secretToken": profile.secret}

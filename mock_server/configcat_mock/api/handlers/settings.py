@@ -22,7 +22,7 @@ from configcat_mock.state.backend import Backend, utcnow
 MAX_PREDEFINED_VARIATIONS = 25
 
 
-def _check_key(b: Backend, config_id: str, key: Any) -> str:
+def _check_key(backend: Backend, config_id: str, key: Any) -> str:
     if not isinstance(key, str) or not SETTING_KEY.match(key):
         raise BadRequest(
             "key", "The key must start with a letter and contain only letters, digits, '-' and '_'."
@@ -30,15 +30,15 @@ def _check_key(b: Backend, config_id: str, key: Any) -> str:
     if len(key) > 255:
         raise BadRequest("key", "The key must be at most 255 characters long.")
     folded = key.casefold()
-    if b.settings.first("config_key", (config_id, folded)) is not None:
+    if backend.settings.first("config_key", (config_id, folded)) is not None:
         raise BadRequest("key", f"The key '{key}' is already in use in this config.")
     return key
 
 
-def _check_tags(b: Backend, product_id: str, tags: Any) -> list[int]:
+def _check_tags(backend: Backend, product_id: str, tags: Any) -> list[int]:
     out: list[int] = []
     for tag_id in tags or []:
-        tag = b.tags.get(tag_id)
+        tag = backend.tags.get(tag_id)
         if tag is None or tag.product_id != product_id:
             raise BadRequest("tags", f"The tag {tag_id} does not exist in this product.")
         if tag_id not in out:
@@ -47,7 +47,7 @@ def _check_tags(b: Backend, product_id: str, tags: Any) -> list[int]:
 
 
 def _variations(
-    b: Backend, setting_type: str, raw: Any, current: list[dict[str, Any]]
+    backend: Backend, setting_type: str, raw: Any, current: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     items = list(raw or [])
     if len(items) > MAX_PREDEFINED_VARIATIONS:
@@ -72,28 +72,28 @@ def _variations(
                 "value": model,
                 "name": item.get("name"),
                 "hint": item.get("hint"),
-                "predefinedVariationId": vid or b.new_uuid(),
+                "predefinedVariationId": vid or backend.new_uuid(),
             }
         )
     return out
 
 
 @handles("get-settings")
-def get_settings(c: Call) -> Any:
-    b = c.backend
-    config = b.config(c.path["configId"], c.user)
-    rows = b.settings.where(config_id=config.config_id)
-    return [views.setting(b, s) for s in views.ordered(rows)]
+def get_settings(call: Call) -> Any:
+    backend = call.backend
+    config = backend.config(call.path["configId"], call.user)
+    rows = backend.settings.where(config_id=config.config_id)
+    return [views.setting(backend, s) for s in views.ordered(rows)]
 
 
 @handles("create-setting")
-def create_setting(c: Call) -> Any:
-    b = c.backend
-    config = b.config(c.path["configId"], c.user)
-    body = c.body
-    key = _check_key(b, config.config_id, body.get("key"))
+def create_setting(call: Call) -> Any:
+    backend = call.backend
+    config = backend.config(call.path["configId"], call.user)
+    body = call.body
+    key = _check_key(backend, config.config_id, body.get("key"))
     setting_type = body["settingType"]
-    envs = b.environments.where(product_id=config.product_id)
+    envs = backend.environments.where(product_id=config.product_id)
     env_ids = {e.environment_id for e in envs}
     initial: dict[str, Any] = {}
     for i, item in enumerate(body.get("initialValues") or []):
@@ -107,8 +107,8 @@ def create_setting(c: Call) -> Any:
             initial[env_id] = value
     source = None
     if body.get("settingIdToInitFrom") is not None:
-        source = b.settings.get(body["settingIdToInitFrom"])
-        src_config = b.configs.get(source.config_id) if source else None
+        source = backend.settings.get(body["settingIdToInitFrom"])
+        src_config = backend.configs.get(source.config_id) if source else None
         if (
             source is None
             or src_config is None
@@ -117,7 +117,7 @@ def create_setting(c: Call) -> Any:
         ):
             raise BadRequest("settingIdToInitFrom", "No setting of the same type in this product.")
     setting = m.Setting(
-        setting_id=b.next_id("setting"),
+        setting_id=backend.next_id("setting"),
         config_id=config.config_id,
         key=key,
         name=require_name(body.get("name")),
@@ -126,72 +126,72 @@ def create_setting(c: Call) -> Any:
         order=body.get("order") or 0,
         is_json=bool(body.get("isJson")),
         created_at=utcnow(),
-        creator_email=c.user.email,
-        creator_full_name=c.user.full_name,
-        tag_ids=_check_tags(b, config.product_id, body.get("tags")),
+        creator_email=call.user.email,
+        creator_full_name=call.user.full_name,
+        tag_ids=_check_tags(backend, config.product_id, body.get("tags")),
     )
     setting.predefined_variations = _variations(
-        b, setting_type, body.get("predefinedVariations"), []
+        backend, setting_type, body.get("predefinedVariations"), []
     )
-    b.settings.add(setting)
+    backend.settings.add(setting)
     for env in envs:
         formula = default_formula(
             config.evaluation_version, setting_type, initial.get(env.environment_id)
         )
         if source is not None and env.environment_id not in initial:
-            copied = b.setting_values.get((source.setting_id, env.environment_id))
-            src_version = b.configs[source.config_id].evaluation_version
+            copied = backend.setting_values.get((source.setting_id, env.environment_id))
+            src_version = backend.configs[source.config_id].evaluation_version
             if copied is not None and src_version == config.evaluation_version:
                 formula = copy.deepcopy(copied.formula)
-        new_value(b, setting, env.environment_id, formula)
-    product = b.products[config.product_id]
-    b.audit(
-        c.user,
+        new_value(backend, setting, env.environment_id, formula)
+    product = backend.products[config.product_id]
+    backend.audit(
+        call.user,
         product.organization_id,
         product.product_id,
         "settingCreated",
         key,
         config_id=config.config_id,
     )
-    return views.setting(b, setting)
+    return views.setting(backend, setting)
 
 
 @handles("get-setting")
-def get_setting(c: Call) -> Any:
-    return views.setting(c.backend, c.backend.setting(c.path["settingId"], c.user))
+def get_setting(call: Call) -> Any:
+    return views.setting(call.backend, call.backend.setting(call.path["settingId"], call.user))
 
 
-def _apply(c: Call, setting: m.Setting, body: dict[str, Any]) -> Any:
-    b = c.backend
-    config = b.configs[setting.config_id]
+def _apply(call: Call, setting: m.Setting, body: dict[str, Any]) -> Any:
+    backend = call.backend
+    config = backend.configs[setting.config_id]
     setting.name = require_name(body.get("name"))
     setting.hint = body.get("hint")
     setting.order = body.get("order") or 0
     setting.is_json = bool(body.get("isJson"))
     if "tags" in body:
-        setting.tag_ids = _check_tags(b, config.product_id, body.get("tags"))
-    product = b.products[config.product_id]
-    b.audit(
-        c.user,
+        setting.tag_ids = _check_tags(backend, config.product_id, body.get("tags"))
+    product = backend.products[config.product_id]
+    backend.audit(
+        call.user,
         product.organization_id,
         product.product_id,
         "settingChanged",
         setting.key,
         config_id=config.config_id,
     )
-    return views.setting(b, setting)
+    return views.setting(backend, setting)
 
 
 @handles("replace-setting")
-def replace_setting(c: Call) -> Any:
-    setting = c.backend.setting(c.path["settingId"], c.user)
-    return _apply(c, setting, c.body)
+def replace_setting(call: Call) -> Any:
+    setting = call.backend.setting(call.path["settingId"], call.user)
+    return _apply(call, setting, call.body)
 
 
 @handles("update-setting")
-def update_setting(c: Call) -> Any:
-    b = c.backend
-    setting = b.setting(c.path["settingId"], c.user)
+def update_setting(call: Call) -> Any:
+    backend = call.backend
+    setting = backend.setting(call.path["settingId"], call.user)
     document = {
         "name": setting.name,
         "hint": setting.hint,
@@ -199,22 +199,22 @@ def update_setting(c: Call) -> Any:
         "order": setting.order,
         "isJson": setting.is_json,
     }
-    patched = apply_patch(document, c.body)
-    c.validate_as("ReplaceSettingModel", patched)
-    return _apply(c, setting, patched)
+    patched = apply_patch(document, call.body)
+    call.validate_as("ReplaceSettingModel", patched)
+    return _apply(call, setting, patched)
 
 
 @handles("delete-setting")
-def delete_setting(c: Call) -> Any:
-    b = c.backend
-    setting = b.setting(c.path["settingId"], c.user)
-    config = b.configs[setting.config_id]
-    if b.setting_values.first("prerequisite", setting.setting_id) is not None:
+def delete_setting(call: Call) -> Any:
+    backend = call.backend
+    setting = backend.setting(call.path["settingId"], call.user)
+    config = backend.configs[setting.config_id]
+    if backend.setting_values.first("prerequisite", setting.setting_id) is not None:
         raise BadRequest("settingId", "The setting is a prerequisite of another flag.")
-    b.delete_setting(setting)
-    product = b.products[config.product_id]
-    b.audit(
-        c.user,
+    backend.delete_setting(setting)
+    product = backend.products[config.product_id]
+    backend.audit(
+        call.user,
         product.organization_id,
         product.product_id,
         "settingDeleted",
@@ -225,18 +225,18 @@ def delete_setting(c: Call) -> Any:
 
 
 @handles("get-deleted-settings")
-def get_deleted_settings(c: Call) -> Any:
-    b = c.backend
-    config = b.config(c.path["configId"], c.user)
+def get_deleted_settings(call: Call) -> Any:
+    backend = call.backend
+    config = backend.config(call.path["configId"], call.user)
     return [
         {"key": d.key, "name": d.name, "hint": d.hint, "settingType": d.setting_type}
-        for d in b.deleted_settings.where(config_id=config.config_id)
+        for d in backend.deleted_settings.where(config_id=config.config_id)
     ]
 
 
-def _usages(b: Backend, setting: m.Setting, variation_id: str) -> list[dict[str, Any]]:
+def _usages(backend: Backend, setting: m.Setting, variation_id: str) -> list[dict[str, Any]]:
     out = []
-    for value in b.setting_values.where(setting_id=setting.setting_id):
+    for value in backend.setting_values.where(setting_id=setting.setting_id):
         text = repr(value.formula)
         if variation_id in text:
             out.append({"settingId": setting.setting_id, "environmentId": value.environment_id})
@@ -244,16 +244,16 @@ def _usages(b: Backend, setting: m.Setting, variation_id: str) -> list[dict[str,
 
 
 @handles("get-predefined-variations")
-def get_predefined_variations(c: Call) -> Any:
-    b = c.backend
-    setting = b.setting(c.path["settingId"], c.user)
-    config = b.configs[setting.config_id]
-    envs = views.ordered(b.environments.where(product_id=config.product_id))
+def get_predefined_variations(call: Call) -> Any:
+    backend = call.backend
+    setting = backend.setting(call.path["settingId"], call.user)
+    config = backend.configs[setting.config_id]
+    envs = views.ordered(backend.environments.where(product_id=config.product_id))
     return {
         "settingKey": setting.key,
         "settingType": setting.setting_type,
         "predefinedVariations": [
-            {**v, "usages": _usages(b, setting, v["predefinedVariationId"])}
+            {**v, "usages": _usages(backend, setting, v["predefinedVariationId"])}
             for v in setting.predefined_variations
         ],
         "environments": [
@@ -264,23 +264,26 @@ def get_predefined_variations(c: Call) -> Any:
 
 
 @handles("update-predefined-variations")
-def update_predefined_variations(c: Call) -> Any:
-    b = c.backend
-    setting = b.setting(c.path["settingId"], c.user)
+def update_predefined_variations(call: Call) -> Any:
+    backend = call.backend
+    setting = backend.setting(call.path["settingId"], call.user)
     new = _variations(
-        b, setting.setting_type, c.body.get("predefinedVariations"), setting.predefined_variations
+        backend,
+        setting.setting_type,
+        call.body.get("predefinedVariations"),
+        setting.predefined_variations,
     )
     kept = {v["predefinedVariationId"] for v in new}
     for v in setting.predefined_variations:
         if v["predefinedVariationId"] not in kept and _usages(
-            b, setting, v["predefinedVariationId"]
+            backend, setting, v["predefinedVariationId"]
         ):
             raise BadRequest("predefinedVariations", "A removed variation is still served.")
     setting.predefined_variations = new
-    config = b.configs[setting.config_id]
-    product = b.products[config.product_id]
-    b.audit(
-        c.user,
+    config = backend.configs[setting.config_id]
+    product = backend.products[config.product_id]
+    backend.audit(
+        call.user,
         product.organization_id,
         product.product_id,
         "predefinedVariationsChanged",

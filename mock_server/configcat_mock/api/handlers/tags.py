@@ -12,62 +12,62 @@ from configcat_mock.state import records as m
 
 
 @handles("get-tags")
-def get_tags(c: Call) -> Any:
-    b = c.backend
-    product = b.product(c.path["productId"], c.user)
-    rows = sorted(b.tags.where(product_id=product.product_id), key=lambda t: t.name.lower())
-    return [views.tag(b, t) for t in rows]
+def get_tags(call: Call) -> Any:
+    backend = call.backend
+    product = backend.product(call.path["productId"], call.user)
+    rows = sorted(backend.tags.where(product_id=product.product_id), key=lambda t: t.name.lower())
+    return [views.tag(backend, t) for t in rows]
 
 
 @handles("create-tag")
-def create_tag(c: Call) -> Any:
-    b = c.backend
-    product = b.product(c.path["productId"], c.user)
-    tag = b.tags.add(
+def create_tag(call: Call) -> Any:
+    backend = call.backend
+    product = backend.product(call.path["productId"], call.user)
+    tag = backend.tags.add(
         m.Tag(
-            tag_id=b.next_id("tag"),
+            tag_id=backend.next_id("tag"),
             product_id=product.product_id,
-            name=require_name(c.body.get("name")),
-            color=c.body.get("color"),
+            name=require_name(call.body.get("name")),
+            color=call.body.get("color"),
         )
     )
-    b.audit(c.user, product.organization_id, product.product_id, "tagAdded", tag.name)
-    return views.tag(b, tag)
+    backend.audit(call.user, product.organization_id, product.product_id, "tagAdded", tag.name)
+    return views.tag(backend, tag)
 
 
 @handles("get-tag")
-def get_tag(c: Call) -> Any:
-    return views.tag(c.backend, c.backend.tag(c.path["tagId"], c.user))
+def get_tag(call: Call) -> Any:
+    return views.tag(call.backend, call.backend.tag(call.path["tagId"], call.user))
 
 
 @handles("update-tag")
-def update_tag(c: Call) -> Any:
-    b = c.backend
-    tag = b.tag(c.path["tagId"], c.user)
-    if c.body.get("name"):
-        tag.name = c.body["name"]
-    tag.color = pick(c.body, "color", tag.color)
-    product = b.products[tag.product_id]
-    b.audit(c.user, product.organization_id, product.product_id, "tagChanged", tag.name)
-    return views.tag(b, tag)
+def update_tag(call: Call) -> Any:
+    backend = call.backend
+    tag = backend.tag(call.path["tagId"], call.user)
+    if call.body.get("name"):
+        tag.name = call.body["name"]
+    tag.color = pick(call.body, "color", tag.color)
+    product = backend.products[tag.product_id]
+    backend.audit(call.user, product.organization_id, product.product_id, "tagChanged", tag.name)
+    return views.tag(backend, tag)
 
 
 @handles("delete-tag")
-def delete_tag(c: Call) -> Any:
-    b = c.backend
-    tag = b.tag(c.path["tagId"], c.user)
-    for setting in b.settings:
+def delete_tag(call: Call) -> Any:
+    backend = call.backend
+    tag = backend.tag(call.path["tagId"], call.user)
+    for setting in backend.settings:
         if tag.tag_id in setting.tag_ids:
             setting.tag_ids.remove(tag.tag_id)
-    b.tags.remove(tag.tag_id)
-    product = b.products[tag.product_id]
-    b.audit(c.user, product.organization_id, product.product_id, "tagRemoved", tag.name)
+    backend.tags.remove(tag.tag_id)
+    product = backend.products[tag.product_id]
+    backend.audit(call.user, product.organization_id, product.product_id, "tagRemoved", tag.name)
     return None
 
 
 @handles("get-settings-by-tag")
-def get_settings_by_tag(c: Call) -> Any:
-    b = c.backend
-    tag = b.tag(c.path["tagId"], c.user)
-    rows = [s for s in b.settings if tag.tag_id in s.tag_ids]
-    return [views.setting(b, s) for s in views.ordered(rows)]
+def get_settings_by_tag(call: Call) -> Any:
+    backend = call.backend
+    tag = backend.tag(call.path["tagId"], call.user)
+    rows = [s for s in backend.settings if tag.tag_id in s.tag_ids]
+    return [views.setting(backend, s) for s in views.ordered(rows)]

@@ -33,27 +33,27 @@ _NUMBER_COMPARATORS = comparators_taking("d", USER_COMPARATOR_NUMBER)
 
 
 def _target(
-    c: Call, version: str, *, read: bool = False
+    call: Call, version: str, *, read: bool = False
 ) -> tuple[m.Config, m.Environment, m.Setting]:
     """Config, environment and setting of a value URL (ids or SDK key + key-or-id).
 
     v2 reads also serve v1 configs (converted); every other cross-version call is 400.
     """
-    b = c.backend
-    if "settingKeyOrId" in c.path:
-        config, env = b.by_sdk_key(c.headers.get("X-CONFIGCAT-SDKKEY"), c.user)
-        key_or_id = c.path["settingKeyOrId"]
-        same_key = b.settings.by("config_key", (config.config_id, key_or_id.casefold()))
+    backend = call.backend
+    if "settingKeyOrId" in call.path:
+        config, env = backend.by_sdk_key(call.headers.get("X-CONFIGCAT-SDKKEY"), call.user)
+        key_or_id = call.path["settingKeyOrId"]
+        same_key = backend.settings.by("config_key", (config.config_id, key_or_id.casefold()))
         setting = next((s for s in same_key if s.key == key_or_id), None)
         if setting is None and key_or_id.isdigit():
-            by_id = b.settings.get(int(key_or_id))
+            by_id = backend.settings.get(int(key_or_id))
             setting = by_id if by_id is not None and by_id.config_id == config.config_id else None
         if setting is None:
             raise NotFound("setting")
     else:
-        env = b.environment(c.path["environmentId"], c.user)
-        setting = b.setting(c.path["settingId"], c.user)
-        config = b.configs[setting.config_id]
+        env = backend.environment(call.path["environmentId"], call.user)
+        setting = backend.setting(call.path["settingId"], call.user)
+        config = backend.configs[setting.config_id]
         if config.product_id != env.product_id:
             raise NotFound("environment")
     if not (read and version == "v2"):
@@ -70,39 +70,39 @@ def _check_version(config: m.Config, version: str) -> None:
         )
 
 
-def _value(b: Backend, setting: m.Setting, env: m.Environment) -> m.SettingValue:
-    value = b.setting_values.get((setting.setting_id, env.environment_id))
+def _value(backend: Backend, setting: m.Setting, env: m.Environment) -> m.SettingValue:
+    value = backend.setting_values.get((setting.setting_id, env.environment_id))
     if value is None:
         raise NotFound("setting value")
     return value
 
 
-def _guard(c: Call, env: m.Environment, *, v2: bool) -> None:
-    product = c.backend.products[env.product_id]
-    c.require_reason(product, env)
-    if v2 and env.approve_required and not c.query.get("bypassApproval"):
+def _guard(call: Call, env: m.Environment, *, v2: bool) -> None:
+    product = call.backend.products[env.product_id]
+    call.require_reason(product, env)
+    if v2 and env.approve_required and not call.query.get("bypassApproval"):
         raise BadRequest(
             "bypassApproval",
             "This environment requires approval: create a change request or bypass the approval.",
         )
 
 
-def _audit(c: Call, config: m.Config, env: m.Environment, setting: m.Setting) -> None:
-    product = c.backend.products[config.product_id]
-    c.backend.audit(
-        c.user,
+def _audit(call: Call, config: m.Config, env: m.Environment, setting: m.Setting) -> None:
+    product = call.backend.products[config.product_id]
+    call.backend.audit(
+        call.user,
         product.organization_id,
         product.product_id,
         "settingValueChanged",
         setting.key,
-        why=c.reason,
+        why=call.reason,
         config_id=config.config_id,
         environment_id=env.environment_id,
     )
 
 
 def _store(
-    c: Call,
+    call: Call,
     config: m.Config,
     env: m.Environment,
     setting: m.Setting,
@@ -110,41 +110,41 @@ def _store(
     formula: dict[str, Any],
 ) -> None:
     """Saves a changed formula: new version stamp and an audit entry."""
-    c.backend.set_formula(value, formula, by=c.user, why=c.reason)
-    touch(c.backend, value, c.user)
-    _audit(c, config, env, setting)
+    call.backend.set_formula(value, formula, by=call.user, why=call.reason)
+    touch(call.backend, value, call.user)
+    _audit(call, config, env, setting)
 
 
 def _post_values(
-    c: Call,
+    call: Call,
     version: str,
     field: str,
     check: Callable[[Call, m.Setting, m.Config, dict[str, Any], str], dict[str, Any]],
     listing: Callable[[Backend, m.Config, m.Environment], Any],
 ) -> Any:
     """Bulk update of a config's values: every item is checked before any is stored."""
-    b = c.backend
-    config, env = _config_env(c, version)
-    items = c.body.get(field) or []
-    settings = _settings_by_id(b, config, items, field)
+    backend = call.backend
+    config, env = _config_env(call, version)
+    items = call.body.get(field) or []
+    settings = _settings_by_id(backend, config, items, field)
     formulas = [
-        check(c, s, config, item, f"{field}[{i}].")
+        check(call, s, config, item, f"{field}[{i}].")
         for i, (s, item) in enumerate(zip(settings, items, strict=True))
     ]
     if formulas:
-        _guard(c, env, v2=version == "v2")
+        _guard(call, env, v2=version == "v2")
     for setting, formula in zip(settings, formulas, strict=True):
-        value = _value(b, setting, env)
+        value = _value(backend, setting, env)
         if value.formula != formula:
-            _store(c, config, env, setting, value, formula)
-    return listing(b, config, env)
+            _store(call, config, env, setting, value, formula)
+    return listing(backend, config, env)
 
 
 # -- v1 ---------------------------------------------------------------------------------------
 
 
 def check_v1(
-    c: Call, setting: m.Setting, product_id: str, body: dict[str, Any], at: str = ""
+    call: Call, setting: m.Setting, product_id: str, body: dict[str, Any], at: str = ""
 ) -> dict[str, Any]:
     """A stored v1 formula from an ``UpdateSettingValueModel``; 400 when it does not fit."""
     kind = setting.setting_type
@@ -154,7 +154,7 @@ def check_v1(
         field = f"{at}rolloutRules[{i}]"
         rule_value = check_value(kind, rule.get("value"), f"{field}.value")
         if rule.get("segmentId") is not None or rule.get("segmentComparator") is not None:
-            segment = c.backend.segments.get(rule.get("segmentId"))
+            segment = call.backend.segments.get(rule.get("segmentId"))
             if segment is None or segment.product_id != product_id:
                 raise BadRequest(f"{field}.segmentId", "Unknown segment.")
             if rule.get("segmentComparator") is None:
@@ -166,7 +166,7 @@ def check_v1(
             )
         elif rule.get("comparisonValue") is None:
             raise BadRequest(f"{field}.comparisonValue", "A comparison value is required.")
-        rules.append(c.schemas.shape("RolloutRuleModel", {**rule, "value": rule_value}))
+        rules.append(call.schemas.shape("RolloutRuleModel", {**rule, "value": rule_value}))
     items = []
     for i, item in enumerate(body.get("rolloutPercentageItems") or []):
         item_value = check_value(kind, item.get("value"), f"{at}rolloutPercentageItems[{i}].value")
@@ -178,87 +178,91 @@ def check_v1(
     return {"value": value, "rolloutRules": rules, "rolloutPercentageItems": items}
 
 
-def _v1_item(b: Backend, setting: m.Setting, value: m.SettingValue) -> dict[str, Any]:
+def _v1_item(backend: Backend, setting: m.Setting, value: m.SettingValue) -> dict[str, Any]:
     return {
         "setting": views.setting_data(setting),
         "updatedAt": value.updated_at,
         "lastUpdaterUserEmail": value.last_updater_email,
         "lastUpdaterUserFullName": value.last_updater_full_name,
-        "integrationLinks": views.integration_links(b, setting.setting_id, value.environment_id),
-        "settingTags": views.setting_tags(b, setting),
+        "integrationLinks": views.integration_links(
+            backend, setting.setting_id, value.environment_id
+        ),
+        "settingTags": views.setting_tags(backend, setting),
         **value.formula,
     }
 
 
-def _v1_model(b: Backend, config: m.Config, env: m.Environment, setting: m.Setting) -> Any:
+def _v1_model(backend: Backend, config: m.Config, env: m.Environment, setting: m.Setting) -> Any:
     return {
-        **_v1_item(b, setting, _value(b, setting, env)),
-        "config": views.config(b, config),
-        "environment": views.environment(b, env),
+        **_v1_item(backend, setting, _value(backend, setting, env)),
+        "config": views.config(backend, config),
+        "environment": views.environment(backend, env),
         "featureFlagLimitations": LIMITATIONS,
         "readOnly": False,
     }
 
 
 @handles("get-setting-value", "get-setting-value-by-sdkkey")
-def get_setting_value(c: Call) -> Any:
-    config, env, setting = _target(c, "v1")
-    return _v1_model(c.backend, config, env, setting)
+def get_setting_value(call: Call) -> Any:
+    config, env, setting = _target(call, "v1")
+    return _v1_model(call.backend, config, env, setting)
 
 
 @handles("replace-setting-value", "replace-setting-value-by-sdkkey")
-def replace_setting_value(c: Call) -> Any:
-    config, env, setting = _target(c, "v1")
-    _guard(c, env, v2=False)
-    value = _value(c.backend, setting, env)
-    _store(c, config, env, setting, value, check_v1(c, setting, config.product_id, c.body))
-    return _v1_model(c.backend, config, env, setting)
+def replace_setting_value(call: Call) -> Any:
+    config, env, setting = _target(call, "v1")
+    _guard(call, env, v2=False)
+    value = _value(call.backend, setting, env)
+    _store(call, config, env, setting, value, check_v1(call, setting, config.product_id, call.body))
+    return _v1_model(call.backend, config, env, setting)
 
 
 @handles("update-setting-value", "update-setting-value-by-sdkkey")
-def update_setting_value(c: Call) -> Any:
-    config, env, setting = _target(c, "v1")
-    value = _value(c.backend, setting, env)
-    patched = apply_patch(value.formula, c.body)
-    c.validate_as("UpdateSettingValueModel", patched)
-    formula = check_v1(c, setting, config.product_id, patched)
+def update_setting_value(call: Call) -> Any:
+    config, env, setting = _target(call, "v1")
+    value = _value(call.backend, setting, env)
+    patched = apply_patch(value.formula, call.body)
+    call.validate_as("UpdateSettingValueModel", patched)
+    formula = check_v1(call, setting, config.product_id, patched)
     if formula == value.formula:
         return Reply(204)
-    _guard(c, env, v2=False)
-    _store(c, config, env, setting, value, formula)
-    return _v1_model(c.backend, config, env, setting)
+    _guard(call, env, v2=False)
+    _store(call, config, env, setting, value, formula)
+    return _v1_model(call.backend, config, env, setting)
 
 
-def _config_env(c: Call, version: str) -> tuple[m.Config, m.Environment]:
-    config, env = c.backend.config_environment(c.path["configId"], c.path["environmentId"], c.user)
+def _config_env(call: Call, version: str) -> tuple[m.Config, m.Environment]:
+    config, env = call.backend.config_environment(
+        call.path["configId"], call.path["environmentId"], call.user
+    )
     _check_version(config, version)
     return config, env
 
 
 @handles("get-setting-values")
-def get_setting_values(c: Call) -> Any:
-    b = c.backend
-    config, env = _config_env(c, "v1")
-    return _v1_list(b, config, env)
+def get_setting_values(call: Call) -> Any:
+    backend = call.backend
+    config, env = _config_env(call, "v1")
+    return _v1_list(backend, config, env)
 
 
-def _v1_list(b: Backend, config: m.Config, env: m.Environment) -> Any:
-    settings = views.ordered(b.settings.where(config_id=config.config_id))
+def _v1_list(backend: Backend, config: m.Config, env: m.Environment) -> Any:
+    settings = views.ordered(backend.settings.where(config_id=config.config_id))
     return {
-        "config": views.config(b, config),
-        "environment": views.environment(b, env),
+        "config": views.config(backend, config),
+        "environment": views.environment(backend, env),
         "readOnly": False,
-        "settingValues": [_v1_item(b, s, _value(b, s, env)) for s in settings],
+        "settingValues": [_v1_item(backend, s, _value(backend, s, env)) for s in settings],
         "featureFlagLimitations": LIMITATIONS,
     }
 
 
 def _settings_by_id(
-    b: Backend, config: m.Config, items: list[dict[str, Any]], field: str
+    backend: Backend, config: m.Config, items: list[dict[str, Any]], field: str
 ) -> list[m.Setting]:
     out = []
     for i, item in enumerate(items):
-        setting = b.settings.get(item.get("settingId"))
+        setting = backend.settings.get(item.get("settingId"))
         if setting is None or setting.config_id != config.config_id:
             raise BadRequest(f"{field}[{i}].settingId", "Unknown setting in this config.")
         out.append(setting)
@@ -266,22 +270,22 @@ def _settings_by_id(
 
 
 @handles("post-setting-values")
-def post_setting_values(c: Call) -> Any:
+def post_setting_values(call: Call) -> Any:
     def check(
-        c: Call, setting: m.Setting, config: m.Config, body: dict[str, Any], at: str
+        call: Call, setting: m.Setting, config: m.Config, body: dict[str, Any], at: str
     ) -> dict[str, Any]:
-        return check_v1(c, setting, config.product_id, body, at)
+        return check_v1(call, setting, config.product_id, body, at)
 
-    return _post_values(c, "v1", "settingValues", check, _v1_list)
+    return _post_values(call, "v1", "settingValues", check, _v1_list)
 
 
 # -- v2 ---------------------------------------------------------------------------------------
 
 
 def _check_condition(
-    c: Call, setting: m.Setting, config: m.Config, cond: dict[str, Any], field: str
+    call: Call, setting: m.Setting, config: m.Config, cond: dict[str, Any], field: str
 ) -> dict[str, Any]:
-    b = c.backend
+    backend = call.backend
     present = [
         k
         for k in ("userCondition", "segmentCondition", "prerequisiteFlagCondition")
@@ -314,14 +318,14 @@ def _check_condition(
                 f"{field}.userCondition.comparisonValue.{need}",
                 f"The comparator {comparator} needs a {need}.",
             )
-        out[kind] = c.schemas.shape("UserConditionModel", data)
+        out[kind] = call.schemas.shape("UserConditionModel", data)
     elif kind == "segmentCondition":
-        segment = b.segments.get(data.get("segmentId"))
+        segment = backend.segments.get(data.get("segmentId"))
         if segment is None or segment.product_id != config.product_id:
             raise BadRequest(f"{field}.segmentCondition.segmentId", "Unknown segment.")
         out[kind] = {"segmentId": data["segmentId"], "comparator": data["comparator"]}
     else:
-        pre = b.settings.get(data.get("prerequisiteSettingId"))
+        pre = backend.settings.get(data.get("prerequisiteSettingId"))
         if pre is None or pre.config_id != config.config_id or pre.setting_id == setting.setting_id:
             raise BadRequest(
                 f"{field}.prerequisiteFlagCondition.prerequisiteSettingId",
@@ -338,7 +342,7 @@ def _check_condition(
 
 
 def check_v2(
-    c: Call, setting: m.Setting, config: m.Config, body: dict[str, Any], at: str = ""
+    call: Call, setting: m.Setting, config: m.Config, body: dict[str, Any], at: str = ""
 ) -> dict[str, Any]:
     """A stored v2 formula from an ``UpdateEvaluationFormulaModel``; 400 when it does not fit."""
     default = check_value_model(setting, body.get("defaultValue"), f"{at}defaultValue")
@@ -346,7 +350,7 @@ def check_v2(
     for i, rule in enumerate(body.get("targetingRules") or []):
         field = f"{at}targetingRules[{i}]"
         conditions = [
-            _check_condition(c, setting, config, cond or {}, f"{field}.conditions[{j}]")
+            _check_condition(call, setting, config, cond or {}, f"{field}.conditions[{j}]")
             for j, cond in enumerate(rule.get("conditions") or [])
         ]
         options = []
@@ -376,43 +380,45 @@ def check_v2(
     }
 
 
-def _prerequisite_of(b: Backend, setting: m.Setting, env_id: str) -> list[int]:
+def _prerequisite_of(backend: Backend, setting: m.Setting, env_id: str) -> list[int]:
     """The flags whose formula in ``env_id`` names ``setting`` as a prerequisite."""
     return sorted(
         v.setting_id
-        for v in b.setting_values.by("prerequisite", setting.setting_id)
+        for v in backend.setting_values.by("prerequisite", setting.setting_id)
         if v.environment_id == env_id
     )
 
 
-def _v2_formula(b: Backend, setting: m.Setting, value: m.SettingValue) -> dict[str, Any]:
+def _v2_formula(backend: Backend, setting: m.Setting, value: m.SettingValue) -> dict[str, Any]:
     if "defaultValue" in value.formula:
         return value.formula
     return v1_as_v2(setting.setting_type, value.formula)
 
 
-def _v2_item(b: Backend, setting: m.Setting, value: m.SettingValue) -> dict[str, Any]:
+def _v2_item(backend: Backend, setting: m.Setting, value: m.SettingValue) -> dict[str, Any]:
     pending = [
         r
-        for r in b.change_requests.where(environment_id=value.environment_id)
+        for r in backend.change_requests.where(environment_id=value.environment_id)
         if r.status == "open" and str(setting.setting_id) in r.proposed
     ]
     return {
         "lastVersionId": value.version_id,
-        **_v2_formula(b, setting, value),
+        **_v2_formula(backend, setting, value),
         "setting": views.setting_data(setting),
         "updatedAt": value.updated_at,
         "lastUpdaterUserEmail": value.last_updater_email,
         "lastUpdaterUserFullName": value.last_updater_full_name,
-        "integrationLinks": views.integration_links(b, setting.setting_id, value.environment_id),
-        "settingTags": views.setting_tags(b, setting),
-        "settingIdsWherePrerequisite": _prerequisite_of(b, setting, value.environment_id),
+        "integrationLinks": views.integration_links(
+            backend, setting.setting_id, value.environment_id
+        ),
+        "settingTags": views.setting_tags(backend, setting),
+        "settingIdsWherePrerequisite": _prerequisite_of(backend, setting, value.environment_id),
         "changeRequestCount": len(pending),
     }
 
 
-def _flags(b: Backend, env: m.Environment) -> dict[str, Any]:
-    product = b.products[env.product_id]
+def _flags(backend: Backend, env: m.Environment) -> dict[str, Any]:
+    product = backend.products[env.product_id]
     return {
         "readOnly": False,
         "featureFlagLimitations": LIMITATIONS,
@@ -422,69 +428,71 @@ def _flags(b: Backend, env: m.Environment) -> dict[str, Any]:
     }
 
 
-def _v2_model(b: Backend, config: m.Config, env: m.Environment, setting: m.Setting) -> Any:
+def _v2_model(backend: Backend, config: m.Config, env: m.Environment, setting: m.Setting) -> Any:
     return {
-        **_v2_item(b, setting, _value(b, setting, env)),
-        "config": views.config(b, config),
-        "environment": views.environment(b, env),
-        **_flags(b, env),
+        **_v2_item(backend, setting, _value(backend, setting, env)),
+        "config": views.config(backend, config),
+        "environment": views.environment(backend, env),
+        **_flags(backend, env),
     }
 
 
-def _check_latest(c: Call, value: m.SettingValue) -> None:
-    latest = c.query.get("latestVersionId")
+def _check_latest(call: Call, value: m.SettingValue) -> None:
+    latest = call.query.get("latestVersionId")
     if latest is not None and latest != value.version_id:
         raise BadRequest("latestVersionId", "The value was changed since that version.")
 
 
 @handles("get-setting-value-v2", "get-setting-value-by-sdkkey-v2")
-def get_setting_value_v2(c: Call) -> Any:
-    config, env, setting = _target(c, "v2", read=True)
-    return _v2_model(c.backend, config, env, setting)
+def get_setting_value_v2(call: Call) -> Any:
+    config, env, setting = _target(call, "v2", read=True)
+    return _v2_model(call.backend, config, env, setting)
 
 
 @handles("replace-setting-value-v2", "replace-setting-value-by-sdkkey-v2")
-def replace_setting_value_v2(c: Call) -> Any:
-    config, env, setting = _target(c, "v2")
-    value = _value(c.backend, setting, env)
-    _check_latest(c, value)
-    formula = check_v2(c, setting, config, c.body)
-    _guard(c, env, v2=True)
-    _store(c, config, env, setting, value, formula)
-    return _v2_model(c.backend, config, env, setting)
+def replace_setting_value_v2(call: Call) -> Any:
+    config, env, setting = _target(call, "v2")
+    value = _value(call.backend, setting, env)
+    _check_latest(call, value)
+    formula = check_v2(call, setting, config, call.body)
+    _guard(call, env, v2=True)
+    _store(call, config, env, setting, value, formula)
+    return _v2_model(call.backend, config, env, setting)
 
 
 @handles("update-setting-value-v2", "update-setting-value-by-sdkkey-v2")
-def update_setting_value_v2(c: Call) -> Any:
-    config, env, setting = _target(c, "v2")
-    value = _value(c.backend, setting, env)
-    _check_latest(c, value)
-    patched = apply_patch(value.formula, c.body)  # stored shape fits the update model
-    c.validate_as("UpdateEvaluationFormulaModel", patched)
-    formula = check_v2(c, setting, config, patched)
+def update_setting_value_v2(call: Call) -> Any:
+    config, env, setting = _target(call, "v2")
+    value = _value(call.backend, setting, env)
+    _check_latest(call, value)
+    patched = apply_patch(value.formula, call.body)  # stored shape fits the update model
+    call.validate_as("UpdateEvaluationFormulaModel", patched)
+    formula = check_v2(call, setting, config, patched)
     if formula == value.formula:
         return Reply(204)
-    _guard(c, env, v2=True)
-    _store(c, config, env, setting, value, formula)
-    return _v2_model(c.backend, config, env, setting)
+    _guard(call, env, v2=True)
+    _store(call, config, env, setting, value, formula)
+    return _v2_model(call.backend, config, env, setting)
 
 
-def _v2_list(b: Backend, config: m.Config, env: m.Environment) -> Any:
-    settings = views.ordered(b.settings.where(config_id=config.config_id))
+def _v2_list(backend: Backend, config: m.Config, env: m.Environment) -> Any:
+    settings = views.ordered(backend.settings.where(config_id=config.config_id))
     return {
-        "config": views.config(b, config),
-        "environment": views.environment(b, env),
-        "settingFormulas": [_v2_item(b, s, _value(b, s, env)) for s in settings],
-        **_flags(b, env),
+        "config": views.config(backend, config),
+        "environment": views.environment(backend, env),
+        "settingFormulas": [_v2_item(backend, s, _value(backend, s, env)) for s in settings],
+        **_flags(backend, env),
     }
 
 
 @handles("get-setting-values-v2")
-def get_setting_values_v2(c: Call) -> Any:
-    config, env = c.backend.config_environment(c.path["configId"], c.path["environmentId"], c.user)
-    return _v2_list(c.backend, config, env)
+def get_setting_values_v2(call: Call) -> Any:
+    config, env = call.backend.config_environment(
+        call.path["configId"], call.path["environmentId"], call.user
+    )
+    return _v2_list(call.backend, config, env)
 
 
 @handles("post-setting-values-v2")
-def post_setting_values_v2(c: Call) -> Any:
-    return _post_values(c, "v2", "updateFormulas", check_v2, _v2_list)
+def post_setting_values_v2(call: Call) -> Any:
+    return _post_values(call, "v2", "updateFormulas", check_v2, _v2_list)

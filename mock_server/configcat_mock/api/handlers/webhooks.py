@@ -13,9 +13,9 @@ from configcat_mock.state.backend import Backend
 SECURE_MASK = "******"
 
 
-def view(b: Backend, hook: m.Webhook) -> dict[str, Any]:
-    config = b.configs[hook.config_id]
-    env = b.environments[hook.environment_id]
+def view(backend: Backend, hook: m.Webhook) -> dict[str, Any]:
+    config = backend.configs[hook.config_id]
+    env = backend.environments[hook.environment_id]
     return {
         "webhookId": hook.webhook_id,
         "url": hook.url,
@@ -44,12 +44,12 @@ def _set(hook: m.Webhook, body: dict[str, Any]) -> None:
     ]
 
 
-def _audit(c: Call, hook: m.Webhook, kind: str) -> None:
-    b = c.backend
-    config = b.configs[hook.config_id]
-    product = b.products[config.product_id]
-    b.audit(
-        c.user,
+def _audit(call: Call, hook: m.Webhook, kind: str) -> None:
+    backend = call.backend
+    config = backend.configs[hook.config_id]
+    product = backend.products[config.product_id]
+    backend.audit(
+        call.user,
         product.organization_id,
         product.product_id,
         kind,
@@ -60,65 +60,67 @@ def _audit(c: Call, hook: m.Webhook, kind: str) -> None:
 
 
 @handles("get-webhooks")
-def get_webhooks(c: Call) -> Any:
-    b = c.backend
-    product = b.product(c.path["productId"], c.user)
-    configs = {x.config_id for x in b.configs.where(product_id=product.product_id)}
-    return [view(b, h) for h in b.webhooks if h.config_id in configs]
+def get_webhooks(call: Call) -> Any:
+    backend = call.backend
+    product = backend.product(call.path["productId"], call.user)
+    configs = {x.config_id for x in backend.configs.where(product_id=product.product_id)}
+    return [view(backend, h) for h in backend.webhooks if h.config_id in configs]
 
 
 @handles("create-webhook")
-def create_webhook(c: Call) -> Any:
-    b = c.backend
-    config, env = b.config_environment(c.path["configId"], c.path["environmentId"], c.user)
-    hook = m.Webhook(b.next_id("webhook"), config.config_id, env.environment_id, url="")
-    _set(hook, c.body)
-    b.webhooks.add(hook)
-    _audit(c, hook, "webHookCreated")
-    return view(b, hook)
+def create_webhook(call: Call) -> Any:
+    backend = call.backend
+    config, env = backend.config_environment(
+        call.path["configId"], call.path["environmentId"], call.user
+    )
+    hook = m.Webhook(backend.next_id("webhook"), config.config_id, env.environment_id, url="")
+    _set(hook, call.body)
+    backend.webhooks.add(hook)
+    _audit(call, hook, "webHookCreated")
+    return view(backend, hook)
 
 
 @handles("get-webhook")
-def get_webhook(c: Call) -> Any:
-    return view(c.backend, c.backend.webhook(c.path["webhookId"], c.user))
+def get_webhook(call: Call) -> Any:
+    return view(call.backend, call.backend.webhook(call.path["webhookId"], call.user))
 
 
 @handles("replace-webhook")
-def replace_webhook(c: Call) -> Any:
-    hook = c.backend.webhook(c.path["webhookId"], c.user)
-    _set(hook, c.body)
-    _audit(c, hook, "webHookChanged")
-    return view(c.backend, hook)
+def replace_webhook(call: Call) -> Any:
+    hook = call.backend.webhook(call.path["webhookId"], call.user)
+    _set(hook, call.body)
+    _audit(call, hook, "webHookChanged")
+    return view(call.backend, hook)
 
 
 @handles("update-webhook")
-def update_webhook(c: Call) -> Any:
-    hook = c.backend.webhook(c.path["webhookId"], c.user)
+def update_webhook(call: Call) -> Any:
+    hook = call.backend.webhook(call.path["webhookId"], call.user)
     document = {
         "url": hook.url,
         "content": hook.content,
         "httpMethod": hook.http_method,
         "webHookHeaders": [dict(h) for h in hook.headers],
     }
-    patched = apply_patch(document, c.body)
-    c.validate_as("WebHookRequestModel", patched)
+    patched = apply_patch(document, call.body)
+    call.validate_as("WebHookRequestModel", patched)
     _set(hook, patched)
-    _audit(c, hook, "webHookChanged")
-    return view(c.backend, hook)
+    _audit(call, hook, "webHookChanged")
+    return view(call.backend, hook)
 
 
 @handles("delete-webhook")
-def delete_webhook(c: Call) -> Any:
-    hook = c.backend.webhook(c.path["webhookId"], c.user)
-    c.backend.webhooks.remove(hook.webhook_id)
-    _audit(c, hook, "webHookDeleted")
+def delete_webhook(call: Call) -> Any:
+    hook = call.backend.webhook(call.path["webhookId"], call.user)
+    call.backend.webhooks.remove(hook.webhook_id)
+    _audit(call, hook, "webHookDeleted")
     return None
 
 
 @handles("get-webhook-signing-keys")
-def get_webhook_signing_keys(c: Call) -> Any:
-    b = c.backend
-    hook = b.webhook(c.path["webhookId"], c.user)
-    product = b.products[b.configs[hook.config_id].product_id]
+def get_webhook_signing_keys(call: Call) -> Any:
+    backend = call.backend
+    hook = backend.webhook(call.path["webhookId"], call.user)
+    product = backend.products[backend.configs[hook.config_id].product_id]
     keys = [*product.webhook_signing_keys, None, None]
     return {"key1": keys[0], "key2": keys[1]}

@@ -20,93 +20,98 @@ from configcat_mock.state.backend import Backend, utcnow
 OPEN, APPLIED, CLOSED = "open", "applied", "closed"
 
 
-def require_open(cr: m.ChangeRequest) -> m.ChangeRequest:
+def require_open(change_request: m.ChangeRequest) -> m.ChangeRequest:
     """400 unless ``cr`` can still change (it is open)."""
-    if cr.status != OPEN:
-        raise BadRequest("changeRequestId", f"The change request is {cr.status}.")
-    return cr
+    if change_request.status != OPEN:
+        raise BadRequest("changeRequestId", f"The change request is {change_request.status}.")
+    return change_request
 
 
-def conflict(b: Backend, cr: m.ChangeRequest, setting_id: str) -> bool:
+def conflict(backend: Backend, change_request: m.ChangeRequest, setting_id: str) -> bool:
     """Whether the value ``cr`` proposes for ``setting_id`` changed since it was proposed."""
-    value = b.setting_values.get((int(setting_id), cr.environment_id))
-    base = cr.base.get(setting_id) or {}
+    value = backend.setting_values.get((int(setting_id), change_request.environment_id))
+    base = change_request.base.get(setting_id) or {}
     return value is not None and value.version_id != base.get("versionId")
 
 
-def approved(cr: m.ChangeRequest) -> bool:
-    return any(a.get("dismissedAt") is None for a in cr.approvals)
+def approved(change_request: m.ChangeRequest) -> bool:
+    return any(a.get("dismissedAt") is None for a in change_request.approvals)
 
 
-def blocker(b: Backend, cr: m.ChangeRequest) -> str | None:
+def blocker(backend: Backend, change_request: m.ChangeRequest) -> str | None:
     """Why ``cr`` cannot be applied now, or ``None``."""
-    env = b.environments[cr.environment_id]
-    product = b.products[cr.product_id]
+    env = backend.environments[change_request.environment_id]
+    product = backend.products[change_request.product_id]
     needs_approval = env.approve_required or product.approve_required
-    if needs_approval and not cr.bypass_approval and not approved(cr):
+    if needs_approval and not change_request.bypass_approval and not approved(change_request):
         return "The change request is not approved yet."
-    conflicts = [sid for sid in cr.proposed if conflict(b, cr, sid)]
+    conflicts = [sid for sid in change_request.proposed if conflict(backend, change_request, sid)]
     if conflicts:
         return f"Resolve the conflicts first (settings {conflicts})."
     return None
 
 
-def _finish(b: Backend, cr: m.ChangeRequest, status: str, user: m.User) -> None:
-    cr.status = status
+def _finish(backend: Backend, change_request: m.ChangeRequest, status: str, user: m.User) -> None:
+    change_request.status = status
     moment = {"at": utcnow(), "userId": user.user_id}
     if status == APPLIED:
-        cr.applied = moment
+        change_request.applied = moment
     else:
-        cr.closed = moment
-    b.change_requests.refresh(cr)  # no longer scheduled
+        change_request.closed = moment
+    backend.change_requests.refresh(change_request)  # no longer scheduled
 
 
-def apply(b: Backend, cr: m.ChangeRequest, user: m.User, kind: str) -> None:
+def apply(backend: Backend, change_request: m.ChangeRequest, user: m.User, kind: str) -> None:
     """Store the proposed values as ``user`` and mark ``cr`` applied (audited as ``kind``)."""
-    for sid, formula in cr.proposed.items():
-        value = b.setting_values.get((int(sid), cr.environment_id))
+    for sid, formula in change_request.proposed.items():
+        value = backend.setting_values.get((int(sid), change_request.environment_id))
         if value is not None:
-            b.set_formula(value, copy.deepcopy(formula), by=user, why=cr.reason or cr.title)
-            touch(b, value, user)
-    _finish(b, cr, APPLIED, user)
-    audit(b, cr, user, kind)
+            backend.set_formula(
+                value,
+                copy.deepcopy(formula),
+                by=user,
+                why=change_request.reason or change_request.title,
+            )
+            touch(backend, value, user)
+    _finish(backend, change_request, APPLIED, user)
+    audit(backend, change_request, user, kind)
 
 
-def audit(b: Backend, cr: m.ChangeRequest, user: m.User, kind: str) -> None:
+def audit(backend: Backend, change_request: m.ChangeRequest, user: m.User, kind: str) -> None:
     """An audit entry for ``cr`` (its product, config and environment) by ``user``."""
-    product = b.products[cr.product_id]
-    b.audit(
+    product = backend.products[change_request.product_id]
+    backend.audit(
         user,
         product.organization_id,
         product.product_id,
         kind,
-        cr.title,
-        config_id=cr.config_id,
-        environment_id=cr.environment_id,
+        change_request.title,
+        config_id=change_request.config_id,
+        environment_id=change_request.environment_id,
     )
 
 
-def close(b: Backend, cr: m.ChangeRequest, user: m.User) -> None:
-    _finish(b, cr, CLOSED, user)
+def close(backend: Backend, change_request: m.ChangeRequest, user: m.User) -> None:
+    _finish(backend, change_request, CLOSED, user)
 
 
-def apply_due(b: Backend, now: datetime | None = None) -> int:
+def apply_due(backend: Backend, now: datetime | None = None) -> int:
     """Apply the open change requests whose ``applyAt`` has come and that may be applied, as
     their owner (the service's scheduled changes); return how many were applied."""
-    scheduled = b.change_requests.by("scheduled", True)
+    scheduled = backend.change_requests.by("scheduled", True)
     if not scheduled:
         return 0
     moment = now or datetime.now(UTC)
     applied = 0
-    for cr in scheduled:
+    for change_request in scheduled:
         try:
-            due = datetime.fromisoformat((cr.apply_at or "").replace("Z", "+00:00"))
+            due = datetime.fromisoformat((change_request.apply_at or "").replace("Z", "+00:00"))
         except ValueError:
             continue
         if due.tzinfo is None:
             due = due.replace(tzinfo=UTC)
-        owner = b.users.get(cr.owner_user_id)
-        if due <= moment and owner is not None and blocker(b, cr) is None:
-            apply(b, cr, owner, "changeRequestAppliedOnSchedule")
+        owner = backend.users.get(change_request.owner_user_id)
+        if due <= moment and owner is not None and blocker(backend, change_request) is None:
+            apply(backend, change_request, owner, "changeRequestAppliedOnSchedule")
             applied += 1
     return applied

@@ -41,13 +41,16 @@ FULL_ACCESS: dict[str, Any] = {
 }
 
 
-def add_default_group(b: Backend, product: m.Product, owner: m.User) -> None:
+def add_default_group(backend: Backend, product: m.Product, owner: m.User) -> None:
     """A new product gets an "Administrators" group holding its creator, like the service."""
-    group = b.permission_groups.add(
+    group = backend.permission_groups.add(
         m.PermissionGroup(
-            b.next_id("permission_group"), product.product_id, "Administrators", dict(FULL_ACCESS)
+            backend.next_id("permission_group"),
+            product.product_id,
+            "Administrators",
+            dict(FULL_ACCESS),
         )
     )
-    b.product_members.add(
+    backend.product_members.add(
         m.ProductMember(product.product_id, owner.user_id, group.permission_group_id)
     )
