@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from configcat_mock.errors import BadRequest
-from configcat_mock.state import records as m
+from configcat_mock.state import records
 from configcat_mock.state.backend import Backend, utcnow
 from configcat_mock.state.comparators import ROLLOUT_RULE_COMPARATOR_NUMBER, comparators_taking
 
@@ -48,7 +48,7 @@ def default_formula(
     return {"value": plain, "rolloutRules": [], "rolloutPercentageItems": []}
 
 
-def check_value_model(setting: m.Setting, raw: Any, field: str) -> dict[str, Any]:
+def check_value_model(setting: records.Setting, raw: Any, field: str) -> dict[str, Any]:
     """A full ``ValueModel`` from an ``UpdateValueModel``; 400 when it does not fit the type."""
     if not isinstance(raw, dict):
         raise BadRequest(field, "A value is required.")
@@ -78,10 +78,10 @@ def check_value_model(setting: m.Setting, raw: Any, field: str) -> dict[str, Any
 
 
 def new_value(
-    backend: Backend, setting: m.Setting, environment_id: str, formula: dict[str, Any]
+    backend: Backend, setting: records.Setting, environment_id: str, formula: dict[str, Any]
 ) -> None:
     backend.setting_values.add(
-        m.SettingValue(
+        records.SettingValue(
             setting_id=setting.setting_id,
             environment_id=environment_id,
             formula=formula,
@@ -90,7 +90,7 @@ def new_value(
     )
 
 
-def wire_environment(backend: Backend, env: m.Environment) -> None:
+def wire_environment(backend: Backend, env: records.Environment) -> None:
     """A new environment gets SDK keys for every config and a value for every setting."""
     for config in backend.configs.where(product_id=env.product_id):
         backend.ensure_sdk_keys(config.config_id, env.environment_id)
@@ -103,12 +103,12 @@ def wire_environment(backend: Backend, env: m.Environment) -> None:
             )
 
 
-def wire_config(backend: Backend, config: m.Config) -> None:
+def wire_config(backend: Backend, config: records.Config) -> None:
     for env in backend.environments.where(product_id=config.product_id):
         backend.ensure_sdk_keys(config.config_id, env.environment_id)
 
 
-def touch(backend: Backend, value: m.SettingValue, user: m.User) -> None:
+def touch(backend: Backend, value: records.SettingValue, user: records.User) -> None:
     value.updated_at = utcnow()
     value.last_updater_email = user.email
     value.last_updater_full_name = user.full_name

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from configcat_mock.state import records as m
+from configcat_mock.state import records
 from configcat_mock.state.backend import Backend
 
 JSON = dict[str, Any]
 
 
-def organization(org: m.Organization) -> JSON:
+def organization(org: records.Organization) -> JSON:
     return {"organizationId": org.organization_id, "name": org.name}
 
 
-def product(backend: Backend, product: m.Product) -> JSON:
+def product(backend: Backend, product: records.Product) -> JSON:
     return {
         "organization": organization(backend.organizations[product.organization_id]),
         "productId": product.product_id,
@@ -26,7 +26,7 @@ def product(backend: Backend, product: m.Product) -> JSON:
     }
 
 
-def environment(backend: Backend, environment: m.Environment) -> JSON:
+def environment(backend: Backend, environment: records.Environment) -> JSON:
     return {
         "product": product(backend, backend.products[environment.product_id]),
         "environmentId": environment.environment_id,
@@ -39,7 +39,7 @@ def environment(backend: Backend, environment: m.Environment) -> JSON:
     }
 
 
-def config(backend: Backend, c: m.Config) -> JSON:
+def config(backend: Backend, c: records.Config) -> JSON:
     return {
         "product": product(backend, backend.products[c.product_id]),
         "configId": c.config_id,
@@ -51,7 +51,7 @@ def config(backend: Backend, c: m.Config) -> JSON:
     }
 
 
-def tag(backend: Backend, tag: m.Tag) -> JSON:
+def tag(backend: Backend, tag: records.Tag) -> JSON:
     return {
         "product": product(backend, backend.products[tag.product_id]),
         "tagId": tag.tag_id,
@@ -60,7 +60,7 @@ def tag(backend: Backend, tag: m.Tag) -> JSON:
     }
 
 
-def setting_data(setting: m.Setting) -> JSON:
+def setting_data(setting: records.Setting) -> JSON:
     return {
         "settingId": setting.setting_id,
         "key": setting.key,
@@ -77,7 +77,7 @@ def setting_data(setting: m.Setting) -> JSON:
     }
 
 
-def setting_tags(backend: Backend, setting: m.Setting) -> list[JSON]:
+def setting_tags(backend: Backend, setting: records.Setting) -> list[JSON]:
     out = []
     for tag_id in setting.tag_ids:
         tag = backend.tags.get(tag_id)
@@ -93,7 +93,7 @@ def setting_tags(backend: Backend, setting: m.Setting) -> list[JSON]:
     return out
 
 
-def setting(backend: Backend, setting: m.Setting) -> JSON:
+def setting(backend: Backend, setting: records.Setting) -> JSON:
     cfg = backend.configs.get(setting.config_id)
     return {
         **setting_data(setting),
@@ -117,7 +117,7 @@ def integration_links(backend: Backend, setting_id: int, environment_id: str) ->
     ]
 
 
-def segment(backend: Backend, segment: m.Segment) -> JSON:
+def segment(backend: Backend, segment: records.Segment) -> JSON:
     return {
         "product": product(backend, backend.products[segment.product_id]),
         "segmentId": segment.segment_id,

@@ -19,7 +19,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Hashable
 from datetime import UTC, datetime
 
-from configcat_mock.state import records as m
+from configcat_mock.state import records
 from configcat_mock.state.table import IndexKeys, Table
 
 DEFAULT_AUDIT_LOG_LIMIT = 10_000
@@ -28,7 +28,7 @@ DEFAULT_AUDIT_LOG_LIMIT = 10_000
 _COMPACT_AT = 1024
 
 
-def entry_time(entry: m.AuditLog) -> float:
+def entry_time(entry: records.AuditLog) -> float:
     """``created_at`` as a POSIX timestamp (naive times are taken as UTC)."""
     text = entry.created_at.replace("Z", "+00:00")
     try:
@@ -47,7 +47,7 @@ class _Run:
 
     def __init__(self) -> None:
         self.ids: list[int] = []
-        self.rows: list[m.AuditLog] = []
+        self.rows: list[records.AuditLog] = []
         self.times: list[float] = []
         self.start = 0
         self.chronological = True
@@ -55,7 +55,7 @@ class _Run:
     def __len__(self) -> int:
         return len(self.ids) - self.start
 
-    def add(self, entry: m.AuditLog, when: float) -> None:
+    def add(self, entry: records.AuditLog, when: float) -> None:
         at = len(self.ids)
         if self.ids and entry.audit_log_id < self.ids[-1]:  # a loaded state out of order
             at = bisect_left(self.ids, entry.audit_log_id, self.start)
@@ -67,7 +67,7 @@ class _Run:
         if (before is not None and before > when) or (after is not None and after < when):
             self.chronological = False
 
-    def remove(self, entry: m.AuditLog) -> None:
+    def remove(self, entry: records.AuditLog) -> None:
         at = bisect_left(self.ids, entry.audit_log_id, self.start)
         if at >= len(self.ids) or self.rows[at] is not entry:
             return
@@ -79,7 +79,7 @@ class _Run:
         else:
             del self.ids[at], self.rows[at], self.times[at]
 
-    def oldest(self) -> m.AuditLog | None:
+    def oldest(self) -> records.AuditLog | None:
         return self.rows[self.start] if len(self) else None
 
     def bounds(self, since: float | None, until: float | None) -> tuple[int, int]:
@@ -90,19 +90,19 @@ class _Run:
             hi = bisect_right(self.times, until, lo, hi)
         return lo, hi
 
-    def newest_first(self, lo: int, hi: int) -> list[m.AuditLog]:
+    def newest_first(self, lo: int, hi: int) -> list[records.AuditLog]:
         return self.rows[lo:hi][::-1]
 
 
-class AuditLogTable(Table[m.AuditLog]):
+class AuditLogTable(Table[records.AuditLog]):
     """The ``audit_logs`` table with its ordered runs per organization and per product."""
 
     __slots__ = ("_all", "_orgs", "_products")
 
     def __init__(
         self,
-        cls: type[m.AuditLog],
-        key: Callable[[m.AuditLog], Hashable],
+        cls: type[records.AuditLog],
+        key: Callable[[records.AuditLog], Hashable],
         indexes: dict[str, IndexKeys] | None = None,
     ) -> None:
         super().__init__(cls, key, indexes)
@@ -110,13 +110,13 @@ class AuditLogTable(Table[m.AuditLog]):
         self._orgs: dict[str, _Run] = {}
         self._products: dict[str, _Run] = {}
 
-    def _runs(self, entry: m.AuditLog) -> list[_Run]:
+    def _runs(self, entry: records.AuditLog) -> list[_Run]:
         runs = [self._all, self._orgs.setdefault(entry.organization_id, _Run())]
         if entry.product_id is not None:
             runs.append(self._products.setdefault(entry.product_id, _Run()))
         return runs
 
-    def add(self, row: m.AuditLog) -> m.AuditLog:
+    def add(self, row: records.AuditLog) -> records.AuditLog:
         old = self.rows.get(self.key(row))
         if old is not None:
             for run in self._runs(old):
@@ -127,7 +127,7 @@ class AuditLogTable(Table[m.AuditLog]):
             run.add(row, when)
         return row
 
-    def remove(self, key: Hashable) -> m.AuditLog | None:
+    def remove(self, key: Hashable) -> records.AuditLog | None:
         row = super().remove(key)
         if row is not None:
             for run in self._runs(row):
@@ -151,8 +151,8 @@ class AuditLogTable(Table[m.AuditLog]):
         product_id: str | None,
         since: datetime | None = None,
         until: datetime | None = None,
-        keep: Callable[[m.AuditLog], bool] | None = None,
-    ) -> tuple[int, Callable[[int, int | None], list[m.AuditLog]]]:
+        keep: Callable[[records.AuditLog], bool] | None = None,
+    ) -> tuple[int, Callable[[int, int | None], list[records.AuditLog]]]:
         """The entries of an organization (or one of its products) between two dates that
         ``keep`` holds for: their number, and a function giving ``limit`` of them from
         ``offset``, newest first."""
@@ -168,14 +168,14 @@ class AuditLogTable(Table[m.AuditLog]):
         else:
             lo, hi = run.start, len(run.ids)
 
-            def dated(entry: m.AuditLog) -> bool:
+            def dated(entry: records.AuditLog) -> bool:
                 when = entry_time(entry)
                 return (low is None or when >= low) and (high is None or when <= high)
 
         if keep is None and dated is None:
             total = hi - lo
 
-            def window(offset: int, limit: int | None) -> list[m.AuditLog]:
+            def window(offset: int, limit: int | None) -> list[records.AuditLog]:
                 top = hi - offset
                 bottom = lo if limit is None else max(lo, top - limit)
                 return run.newest_first(bottom, top) if top > bottom else []
@@ -188,7 +188,7 @@ class AuditLogTable(Table[m.AuditLog]):
             if (dated is None or dated(e)) and (keep is None or keep(e))
         ]
 
-        def picked(offset: int, limit: int | None) -> list[m.AuditLog]:
+        def picked(offset: int, limit: int | None) -> list[records.AuditLog]:
             return wanted[offset:] if limit is None else wanted[offset : offset + limit]
 
         return len(wanted), picked

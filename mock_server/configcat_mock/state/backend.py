@@ -25,8 +25,7 @@ from typing import Any, Protocol, TypeVar
 import attrs
 
 from configcat_mock.errors import BadRequest, NotFound
-from configcat_mock.state import passwords
-from configcat_mock.state import records as m
+from configcat_mock.state import passwords, records
 from configcat_mock.state.audit_log import DEFAULT_AUDIT_LOG_LIMIT, AuditLogTable
 from configcat_mock.state.integrity import REFERENCES, check_references, check_row
 from configcat_mock.state.seed import DEFAULT_SEED
@@ -47,7 +46,7 @@ def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _prerequisites(value: m.SettingValue) -> Iterator[Hashable]:
+def _prerequisites(value: records.SettingValue) -> Iterator[Hashable]:
     """The settings a (v2) formula names as prerequisite flags."""
     for rule in value.formula.get("targetingRules") or []:
         for cond in rule.get("conditions") or []:
@@ -56,12 +55,12 @@ def _prerequisites(value: m.SettingValue) -> Iterator[Hashable]:
                 yield pre["prerequisiteSettingId"]
 
 
-def _scheduled(row: m.ChangeRequest) -> tuple[Hashable, ...]:
+def _scheduled(row: records.ChangeRequest) -> tuple[Hashable, ...]:
     """Open change requests with an ``applyAt`` are filed under ``True``."""
     return (True,) if row.status == "open" and row.apply_at else ()
 
 
-def _sdk_key_strings(row: m.SdkKey) -> Iterator[Hashable]:
+def _sdk_key_strings(row: records.SdkKey) -> Iterator[Hashable]:
     yield row.primary
     if row.secondary:
         yield row.secondary
@@ -79,32 +78,32 @@ EXTRA_INDEXES: dict[str, dict[str, IndexKeys]] = {
 
 #: Table name -> record class and primary key. The order is the order of dumps.
 TABLES: dict[str, tuple[type[Any], Callable[[Any], Hashable]]] = {
-    "users": (m.User, lambda r: r.user_id),
-    "organizations": (m.Organization, lambda r: r.organization_id),
-    "memberships": (m.Membership, lambda r: (r.organization_id, r.user_id)),
-    "products": (m.Product, lambda r: r.product_id),
-    "permission_groups": (m.PermissionGroup, lambda r: r.permission_group_id),
-    "product_members": (m.ProductMember, lambda r: (r.product_id, r.user_id)),
-    "invitations": (m.Invitation, lambda r: r.invitation_id),
-    "environments": (m.Environment, lambda r: r.environment_id),
-    "configs": (m.Config, lambda r: r.config_id),
-    "tags": (m.Tag, lambda r: r.tag_id),
-    "segments": (m.Segment, lambda r: r.segment_id),
-    "sdk_keys": (m.SdkKey, lambda r: (r.config_id, r.environment_id)),
-    "settings": (m.Setting, lambda r: r.setting_id),
-    "setting_values": (m.SettingValue, lambda r: (r.setting_id, r.environment_id)),
-    "deleted_settings": (m.DeletedSetting, lambda r: (r.config_id, r.setting_id)),
-    "code_reports": (m.CodeReport, lambda r: (r.config_id, r.repository, r.branch)),
-    "webhooks": (m.Webhook, lambda r: r.webhook_id),
-    "integrations": (m.Integration, lambda r: r.integration_id),
+    "users": (records.User, lambda r: r.user_id),
+    "organizations": (records.Organization, lambda r: r.organization_id),
+    "memberships": (records.Membership, lambda r: (r.organization_id, r.user_id)),
+    "products": (records.Product, lambda r: r.product_id),
+    "permission_groups": (records.PermissionGroup, lambda r: r.permission_group_id),
+    "product_members": (records.ProductMember, lambda r: (r.product_id, r.user_id)),
+    "invitations": (records.Invitation, lambda r: r.invitation_id),
+    "environments": (records.Environment, lambda r: r.environment_id),
+    "configs": (records.Config, lambda r: r.config_id),
+    "tags": (records.Tag, lambda r: r.tag_id),
+    "segments": (records.Segment, lambda r: r.segment_id),
+    "sdk_keys": (records.SdkKey, lambda r: (r.config_id, r.environment_id)),
+    "settings": (records.Setting, lambda r: r.setting_id),
+    "setting_values": (records.SettingValue, lambda r: (r.setting_id, r.environment_id)),
+    "deleted_settings": (records.DeletedSetting, lambda r: (r.config_id, r.setting_id)),
+    "code_reports": (records.CodeReport, lambda r: (r.config_id, r.repository, r.branch)),
+    "webhooks": (records.Webhook, lambda r: r.webhook_id),
+    "integrations": (records.Integration, lambda r: r.integration_id),
     "integration_links": (
-        m.IntegrationLink,
+        records.IntegrationLink,
         lambda r: (r.environment_id, r.setting_id, r.link_type, r.key),
     ),
-    "proxy_profiles": (m.ProxyProfile, lambda r: r.proxy_profile_id),
-    "audit_logs": (m.AuditLog, lambda r: r.audit_log_id),
-    "change_requests": (m.ChangeRequest, lambda r: r.change_request_id),
-    "change_request_comments": (m.ChangeRequestComment, lambda r: r.comment_id),
+    "proxy_profiles": (records.ProxyProfile, lambda r: r.proxy_profile_id),
+    "audit_logs": (records.AuditLog, lambda r: r.audit_log_id),
+    "change_requests": (records.ChangeRequest, lambda r: r.change_request_id),
+    "change_request_comments": (records.ChangeRequestComment, lambda r: r.comment_id),
 }
 
 
@@ -133,33 +132,33 @@ def new_table(name: str) -> Table[Any]:
 class Backend:
     """All state of one mock ConfigCat. ``reset()`` goes back to the start state (the seed).
 
-    Each table is a typed attribute (``backend.settings: Table[m.Setting]``); :attr:`tables`
+    Each table is a typed attribute (``backend.settings: Table[records.Setting]``); :attr:`tables`
     names them for dump and load only.
     """
 
-    users: Table[m.User]
-    organizations: Table[m.Organization]
-    memberships: Table[m.Membership]
-    products: Table[m.Product]
-    permission_groups: Table[m.PermissionGroup]
-    product_members: Table[m.ProductMember]
-    invitations: Table[m.Invitation]
-    environments: Table[m.Environment]
-    configs: Table[m.Config]
-    tags: Table[m.Tag]
-    segments: Table[m.Segment]
-    sdk_keys: Table[m.SdkKey]
-    settings: Table[m.Setting]
-    setting_values: Table[m.SettingValue]
-    deleted_settings: Table[m.DeletedSetting]
-    code_reports: Table[m.CodeReport]
-    webhooks: Table[m.Webhook]
-    integrations: Table[m.Integration]
-    integration_links: Table[m.IntegrationLink]
-    proxy_profiles: Table[m.ProxyProfile]
+    users: Table[records.User]
+    organizations: Table[records.Organization]
+    memberships: Table[records.Membership]
+    products: Table[records.Product]
+    permission_groups: Table[records.PermissionGroup]
+    product_members: Table[records.ProductMember]
+    invitations: Table[records.Invitation]
+    environments: Table[records.Environment]
+    configs: Table[records.Config]
+    tags: Table[records.Tag]
+    segments: Table[records.Segment]
+    sdk_keys: Table[records.SdkKey]
+    settings: Table[records.Setting]
+    setting_values: Table[records.SettingValue]
+    deleted_settings: Table[records.DeletedSetting]
+    code_reports: Table[records.CodeReport]
+    webhooks: Table[records.Webhook]
+    integrations: Table[records.Integration]
+    integration_links: Table[records.IntegrationLink]
+    proxy_profiles: Table[records.ProxyProfile]
     audit_logs: AuditLogTable
-    change_requests: Table[m.ChangeRequest]
-    change_request_comments: Table[m.ChangeRequestComment]
+    change_requests: Table[records.ChangeRequest]
+    change_request_comments: Table[records.ChangeRequestComment]
 
     def __init__(
         self,
@@ -442,85 +441,87 @@ class Backend:
 
     # -- identity and access --------------------------------------------------------------
 
-    def authenticate(self, username: str, password: str) -> m.User | None:
+    def authenticate(self, username: str, password: str) -> records.User | None:
         for user in self.users.by("username", username):
             if passwords.verify(user.password, password):
                 return user
         return None
 
-    def org_ids(self, user: m.User) -> set[str]:
+    def org_ids(self, user: records.User) -> set[str]:
         return {ms.organization_id for ms in self.memberships.where(user_id=user.user_id)}
 
-    def organization(self, organization_id: str, user: m.User) -> m.Organization:
+    def organization(self, organization_id: str, user: records.User) -> records.Organization:
         org = self.organizations.get(organization_id)
         if org is None or org.organization_id not in self.org_ids(user):
             raise NotFound("organization")
         return org
 
-    def product(self, product_id: str, user: m.User) -> m.Product:
+    def product(self, product_id: str, user: records.User) -> records.Product:
         product = self.products.get(product_id)
         if product is None or product.organization_id not in self.org_ids(user):
             raise NotFound("product")
         return product
 
-    def _in_product(self, table: Table[R], key: Hashable, what: str, user: m.User) -> R:
+    def _in_product(self, table: Table[R], key: Hashable, what: str, user: records.User) -> R:
         row = table.get(key)
         if row is None:
             raise NotFound(what)
         self.product(row.product_id, user)
         return row
 
-    def environment(self, environment_id: str, user: m.User) -> m.Environment:
+    def environment(self, environment_id: str, user: records.User) -> records.Environment:
         return self._in_product(self.environments, environment_id, "environment", user)
 
-    def config(self, config_id: str, user: m.User) -> m.Config:
+    def config(self, config_id: str, user: records.User) -> records.Config:
         return self._in_product(self.configs, config_id, "config", user)
 
-    def tag(self, tag_id: int, user: m.User) -> m.Tag:
+    def tag(self, tag_id: int, user: records.User) -> records.Tag:
         return self._in_product(self.tags, tag_id, "tag", user)
 
-    def segment(self, segment_id: str, user: m.User) -> m.Segment:
+    def segment(self, segment_id: str, user: records.User) -> records.Segment:
         return self._in_product(self.segments, segment_id, "segment", user)
 
-    def integration(self, integration_id: str, user: m.User) -> m.Integration:
+    def integration(self, integration_id: str, user: records.User) -> records.Integration:
         return self._in_product(self.integrations, integration_id, "integration", user)
 
-    def permission_group(self, group_id: int, user: m.User) -> m.PermissionGroup:
+    def permission_group(self, group_id: int, user: records.User) -> records.PermissionGroup:
         return self._in_product(self.permission_groups, group_id, "permission group", user)
 
-    def change_request(self, change_request_id: int, user: m.User) -> m.ChangeRequest:
+    def change_request(self, change_request_id: int, user: records.User) -> records.ChangeRequest:
         return self._in_product(self.change_requests, change_request_id, "change request", user)
 
-    def setting(self, setting_id: int, user: m.User) -> m.Setting:
+    def setting(self, setting_id: int, user: records.User) -> records.Setting:
         setting = self.settings.get(setting_id)
         if setting is None:
             raise NotFound("setting")
         self.config(setting.config_id, user)
         return setting
 
-    def webhook(self, webhook_id: int, user: m.User) -> m.Webhook:
+    def webhook(self, webhook_id: int, user: records.User) -> records.Webhook:
         hook = self.webhooks.get(webhook_id)
         if hook is None:
             raise NotFound("webhook")
         self.config(hook.config_id, user)
         return hook
 
-    def proxy_profile(self, profile_id: str, user: m.User) -> m.ProxyProfile:
+    def proxy_profile(self, profile_id: str, user: records.User) -> records.ProxyProfile:
         profile = self.proxy_profiles.get(profile_id)
         if profile is None or profile.organization_id not in self.org_ids(user):
             raise NotFound("proxy profile")
         return profile
 
     def config_environment(
-        self, config_id: str, environment_id: str, user: m.User
-    ) -> tuple[m.Config, m.Environment]:
+        self, config_id: str, environment_id: str, user: records.User
+    ) -> tuple[records.Config, records.Environment]:
         config = self.config(config_id, user)
         env = self.environment(environment_id, user)
         if env.product_id != config.product_id:
             raise NotFound("environment")
         return config, env
 
-    def by_sdk_key(self, sdk_key: str | None, user: m.User) -> tuple[m.Config, m.Environment]:
+    def by_sdk_key(
+        self, sdk_key: str | None, user: records.User
+    ) -> tuple[records.Config, records.Environment]:
         if not sdk_key:  # optional in the spec: without it there is no config to look in
             raise NotFound("setting (no X-CONFIGCAT-SDKKEY header was sent)")
         key = self.sdk_keys.first("sdk_key", sdk_key)
@@ -530,15 +531,15 @@ class Backend:
 
     # -- writes shared by handlers ---------------------------------------------------------
 
-    def ensure_sdk_keys(self, config_id: str, environment_id: str) -> m.SdkKey:
+    def ensure_sdk_keys(self, config_id: str, environment_id: str) -> records.SdkKey:
         key = self.sdk_keys.get((config_id, environment_id))
         if key is None:
-            key = self.sdk_keys.add(m.SdkKey(config_id, environment_id, self.new_sdk_key()))
+            key = self.sdk_keys.add(records.SdkKey(config_id, environment_id, self.new_sdk_key()))
         return key
 
     def audit(
         self,
-        user: m.User,
+        user: records.User,
         organization_id: str,
         product_id: str | None,
         kind: str,
@@ -557,7 +558,7 @@ class Backend:
         if environment_id and (env := self.environments.get(environment_id)):
             where.append(env.name)
         self.audit_logs.add(
-            m.AuditLog(
+            records.AuditLog(
                 audit_log_id=self.next_id("audit_log"),
                 organization_id=organization_id,
                 product_id=product_id,
@@ -577,10 +578,10 @@ class Backend:
 
     def set_formula(
         self,
-        value: m.SettingValue,
+        value: records.SettingValue,
         formula: dict[str, Any],
         *,
-        by: m.User | None = None,
+        by: records.User | None = None,
         why: str | None = None,
     ) -> None:
         """Store a new formula (and file the value under the prerequisites it names). Every
@@ -602,13 +603,13 @@ class Backend:
 
     # -- cascades --------------------------------------------------------------------------
 
-    def delete_setting(self, setting: m.Setting) -> None:
+    def delete_setting(self, setting: records.Setting) -> None:
         sid = setting.setting_id
         self.settings.remove(sid)
         self.setting_values.drop_where(setting_id=sid)
         self.integration_links.drop_where(setting_id=sid)
         self.deleted_settings.add(
-            m.DeletedSetting(
+            records.DeletedSetting(
                 config_id=setting.config_id,
                 setting_id=sid,
                 key=setting.key,

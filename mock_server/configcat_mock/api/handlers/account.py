@@ -10,7 +10,7 @@ from configcat_mock.api.context import Call
 from configcat_mock.api.handlers._common import require_name
 from configcat_mock.api.operations import handles
 from configcat_mock.errors import BadRequest, NotFound
-from configcat_mock.state import records as m
+from configcat_mock.state import records
 from configcat_mock.state.backend import Backend, utcnow
 
 ORGANIZATION_LIMITATIONS = {
@@ -26,7 +26,7 @@ ORGANIZATION_LIMITATIONS = {
 _GROUP_LISTS = ("environmentAccesses", "environmentApprovalPermissions")
 
 
-def user_view(user: m.User) -> dict[str, Any]:
+def user_view(user: records.User) -> dict[str, Any]:
     return {
         "userId": user.user_id,
         "fullName": user.full_name,
@@ -59,7 +59,7 @@ def get_me(call: Call) -> Any:
 # -- permission groups ------------------------------------------------------------------------
 
 
-def group_view(backend: Backend, group: m.PermissionGroup) -> dict[str, Any]:
+def group_view(backend: Backend, group: records.PermissionGroup) -> dict[str, Any]:
     envs = views.ordered(backend.environments.where(product_id=group.product_id))
     access = {
         a.get("environmentId"): a.get("environmentAccessType") for a in group.environment_accesses
@@ -101,7 +101,7 @@ def group_view(backend: Backend, group: m.PermissionGroup) -> dict[str, Any]:
     }
 
 
-def _set_group(call: Call, group: m.PermissionGroup, body: dict[str, Any]) -> None:
+def _set_group(call: Call, group: records.PermissionGroup, body: dict[str, Any]) -> None:
     envs = {e.environment_id for e in call.backend.environments.where(product_id=group.product_id)}
     for name in _GROUP_LISTS:
         for i, item in enumerate(body.get(name) or []):
@@ -117,7 +117,7 @@ def _set_group(call: Call, group: m.PermissionGroup, body: dict[str, Any]) -> No
         group.environment_accesses = list(body["environmentAccesses"])
 
 
-def _audit_group(call: Call, group: m.PermissionGroup, kind: str) -> None:
+def _audit_group(call: Call, group: records.PermissionGroup, kind: str) -> None:
     product = call.backend.products[group.product_id]
     call.backend.audit(call.user, product.organization_id, product.product_id, kind, group.name)
 
@@ -136,7 +136,7 @@ def get_permission_groups(call: Call) -> Any:
 def create_permission_group(call: Call) -> Any:
     backend = call.backend
     product = backend.product(call.path["productId"], call.user)
-    group = m.PermissionGroup(
+    group = records.PermissionGroup(
         backend.next_id("permission_group"), product.product_id, require_name(call.body.get("name"))
     )
     _set_group(call, group, call.body)
@@ -176,7 +176,7 @@ def delete_permission_group(call: Call) -> Any:
 # -- members and invitations ------------------------------------------------------------------
 
 
-def _org_users(backend: Backend, org_id: str) -> list[tuple[m.Membership, m.User]]:
+def _org_users(backend: Backend, org_id: str) -> list[tuple[records.Membership, records.User]]:
     out = []
     for ms in backend.memberships.where(organization_id=org_id):
         user = backend.users.get(ms.user_id)
@@ -300,7 +300,7 @@ def add_member_to_group(call: Call) -> Any:
         )
     for group in groups:
         backend.product_members.add(
-            m.ProductMember(group.product_id, user_id, group.permission_group_id)
+            records.ProductMember(group.product_id, user_id, group.permission_group_id)
         )
     if body.get("isAdmin") is not None:
         membership.is_admin = bool(body["isAdmin"])
@@ -333,7 +333,7 @@ def invite_member(call: Call) -> Any:
         for old in existing:
             backend.invitations.remove(old.invitation_id)
         backend.invitations.add(
-            m.Invitation(
+            records.Invitation(
                 invitation_id=backend.new_uuid(),
                 product_id=product.product_id,
                 email=email,
@@ -348,7 +348,7 @@ def invite_member(call: Call) -> Any:
     return None
 
 
-def _invitation(inv: m.Invitation) -> dict[str, Any]:
+def _invitation(inv: records.Invitation) -> dict[str, Any]:
     expired = datetime.fromisoformat(inv.expires.replace("Z", "+00:00")) < datetime.now(UTC)
     return {
         "invitationId": inv.invitation_id,

@@ -10,9 +10,9 @@ from configcat_mock.api import views
 from configcat_mock.api.context import Call
 from configcat_mock.api.handlers._common import paging
 from configcat_mock.api.operations import handles
-from configcat_mock.state import records as m
+from configcat_mock.state import records
 
-Selected = tuple[int, Callable[[int, int | None], list[m.AuditLog]]]
+Selected = tuple[int, Callable[[int, int | None], list[records.AuditLog]]]
 """How many entries a query selects, and a window of them by offset and limit."""
 
 
@@ -24,7 +24,7 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def view(entry: m.AuditLog) -> dict[str, Any]:
+def view(entry: records.AuditLog) -> dict[str, Any]:
     return {
         "auditLogId": entry.audit_log_id,
         "auditLogDateTime": entry.created_at,
@@ -53,7 +53,7 @@ def _select(call: Call, organization_id: str, product_id: str | None) -> Selecte
         if query.get(name) is not None
     ]
 
-    def keep(entry: m.AuditLog) -> bool:
+    def keep(entry: records.AuditLog) -> bool:
         return all(getattr(entry, field) == value for field, value in checks)
 
     return call.backend.audit_logs.select(

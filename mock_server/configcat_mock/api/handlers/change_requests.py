@@ -19,11 +19,11 @@ from configcat_mock.api.rules.change_requests import (
     require_open,
 )
 from configcat_mock.errors import BadRequest, NotFound
-from configcat_mock.state import records as m
+from configcat_mock.state import records
 from configcat_mock.state.backend import Backend, utcnow
 
 
-def _user(backend: Backend, user_id: str | None) -> m.User | None:
+def _user(backend: Backend, user_id: str | None) -> records.User | None:
     return backend.users.get(user_id) if user_id else None
 
 
@@ -77,7 +77,7 @@ def _audit_formula(backend: Backend, formula: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _people(backend: Backend, change_request: m.ChangeRequest) -> dict[str, Any]:
+def _people(backend: Backend, change_request: records.ChangeRequest) -> dict[str, Any]:
     creator = _user(backend, change_request.creator_user_id)
     applied_by = _user(backend, (change_request.applied or {}).get("userId"))
     closed_by = _user(backend, (change_request.closed or {}).get("userId"))
@@ -96,7 +96,7 @@ def _people(backend: Backend, change_request: m.ChangeRequest) -> dict[str, Any]
     }
 
 
-def view(backend: Backend, change_request: m.ChangeRequest) -> dict[str, Any]:
+def view(backend: Backend, change_request: records.ChangeRequest) -> dict[str, Any]:
     changes = []
     for sid, formula in change_request.proposed.items():
         setting = backend.settings.get(int(sid))
@@ -145,7 +145,7 @@ def view(backend: Backend, change_request: m.ChangeRequest) -> dict[str, Any]:
     }
 
 
-def comment_view(backend: Backend, comment: m.ChangeRequestComment) -> dict[str, Any]:
+def comment_view(backend: Backend, comment: records.ChangeRequestComment) -> dict[str, Any]:
     user = _user(backend, comment.user_id)
     return {
         "changeRequestCommentId": comment.comment_id,
@@ -157,7 +157,9 @@ def comment_view(backend: Backend, comment: m.ChangeRequestComment) -> dict[str,
     }
 
 
-def _activity(call: Call, change_request: m.ChangeRequest, kind: str, details: str = "") -> None:
+def _activity(
+    call: Call, change_request: records.ChangeRequest, kind: str, details: str = ""
+) -> None:
     change_request.activities.append(
         {
             "changeRequestActivityId": call.backend.next_id("change_request_activity"),
@@ -172,15 +174,15 @@ def _activity(call: Call, change_request: m.ChangeRequest, kind: str, details: s
     )
 
 
-def _audit(call: Call, change_request: m.ChangeRequest, kind: str) -> None:
+def _audit(call: Call, change_request: records.ChangeRequest, kind: str) -> None:
     audit(call.backend, change_request, call.user, kind)
 
 
-def _open(call: Call) -> m.ChangeRequest:
+def _open(call: Call) -> records.ChangeRequest:
     return require_open(call.backend.change_request(call.path["changeRequestId"], call.user))
 
 
-def _proposed_id(call: Call, change_request: m.ChangeRequest) -> str:
+def _proposed_id(call: Call, change_request: records.ChangeRequest) -> str:
     """The path's ``settingId``; 404 unless the change request proposes a change to it."""
     sid = str(call.path["settingId"])
     if sid not in change_request.proposed:
@@ -189,7 +191,7 @@ def _proposed_id(call: Call, change_request: m.ChangeRequest) -> str:
 
 
 def _propose(
-    call: Call, change_request: m.ChangeRequest, items: list[dict[str, Any]], at: str
+    call: Call, change_request: records.ChangeRequest, items: list[dict[str, Any]], at: str
 ) -> None:
     backend = call.backend
     config = backend.configs[change_request.config_id]
@@ -219,7 +221,7 @@ def create_change_request(call: Call) -> Any:
     if config.evaluation_version != "v2":
         raise BadRequest("configId", "Change requests need a config with evaluation version v2.")
     now = utcnow()
-    change_request = m.ChangeRequest(
+    change_request = records.ChangeRequest(
         change_request_id=backend.next_id("change_request"),
         product_id=config.product_id,
         config_id=config.config_id,
@@ -275,7 +277,7 @@ def update_change_request(call: Call) -> Any:
     return view(call.backend, change_request)
 
 
-def _summary(backend: Backend, change_request: m.ChangeRequest) -> dict[str, Any]:
+def _summary(backend: Backend, change_request: records.ChangeRequest) -> dict[str, Any]:
     full = view(backend, change_request)
     return {
         **full,
@@ -452,7 +454,7 @@ def add_change_request_comment(call: Call) -> Any:
     backend = call.backend
     change_request = backend.change_request(call.path["changeRequestId"], call.user)
     comment = backend.change_request_comments.add(
-        m.ChangeRequestComment(
+        records.ChangeRequestComment(
             backend.next_id("comment"),
             change_request.change_request_id,
             call.user.user_id,
@@ -464,7 +466,7 @@ def add_change_request_comment(call: Call) -> Any:
     return comment_view(backend, comment)
 
 
-def _comment(call: Call) -> tuple[m.ChangeRequestComment, m.ChangeRequest]:
+def _comment(call: Call) -> tuple[records.ChangeRequestComment, records.ChangeRequest]:
     backend = call.backend
     comment = backend.change_request_comments.get(call.path["commentId"])
     if comment is None:

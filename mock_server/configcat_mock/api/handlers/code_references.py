@@ -8,7 +8,7 @@ from typing import Any
 from configcat_mock.api.context import Call
 from configcat_mock.api.operations import handles
 from configcat_mock.errors import BadRequest
-from configcat_mock.state import records as m
+from configcat_mock.state import records
 from configcat_mock.state.backend import utcnow
 
 _NAMESPACE = uuid.UUID("7a0c7a3e-5d1b-4c55-9a8e-0c0f1c6a2b11")
@@ -45,7 +45,7 @@ def upload_code_references(call: Call) -> Any:
         )
     repository, branch = body["repository"], body["branch"]
     backend.code_reports.add(
-        m.CodeReport(
+        records.CodeReport(
             config.config_id,
             repository,
             branch,

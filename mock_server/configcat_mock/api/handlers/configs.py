@@ -9,7 +9,7 @@ from configcat_mock.api.context import Call
 from configcat_mock.api.formulas import wire_config
 from configcat_mock.api.handlers._common import pick, require_name
 from configcat_mock.api.operations import handles
-from configcat_mock.state import records as m
+from configcat_mock.state import records
 
 
 @handles("get-configs")
@@ -25,7 +25,7 @@ def create_config(call: Call) -> Any:
     backend = call.backend
     product = backend.product(call.path["productId"], call.user)
     config = backend.configs.add(
-        m.Config(
+        records.Config(
             config_id=backend.new_uuid(),
             product_id=product.product_id,
             name=require_name(call.body.get("name")),

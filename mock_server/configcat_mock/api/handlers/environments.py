@@ -9,7 +9,7 @@ from configcat_mock.api.context import Call
 from configcat_mock.api.formulas import wire_environment
 from configcat_mock.api.handlers._common import pick, require_name, unique_name
 from configcat_mock.api.operations import handles
-from configcat_mock.state import records as m
+from configcat_mock.state import records
 
 
 @handles("get-environments")
@@ -27,7 +27,7 @@ def create_environment(call: Call) -> Any:
     name = require_name(call.body.get("name"))
     unique_name(backend.environments.where(product_id=product.product_id), name)
     env = backend.environments.add(
-        m.Environment(
+        records.Environment(
             environment_id=backend.new_uuid(),
             product_id=product.product_id,
             name=name,

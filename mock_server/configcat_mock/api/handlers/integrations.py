@@ -8,11 +8,11 @@ from configcat_mock.api import views
 from configcat_mock.api.context import Call
 from configcat_mock.api.operations import handles
 from configcat_mock.errors import BadRequest, NotFound
-from configcat_mock.state import records as m
+from configcat_mock.state import records
 from configcat_mock.state.backend import Backend
 
 
-def view(backend: Backend, i: m.Integration) -> dict[str, Any]:
+def view(backend: Backend, i: records.Integration) -> dict[str, Any]:
     return {
         "product": views.product(backend, backend.products[i.product_id]),
         "integrationId": i.integration_id,
@@ -24,7 +24,7 @@ def view(backend: Backend, i: m.Integration) -> dict[str, Any]:
     }
 
 
-def _set(call: Call, i: m.Integration, body: dict[str, Any]) -> None:
+def _set(call: Call, i: records.Integration, body: dict[str, Any]) -> None:
     backend = call.backend
     envs = {e.environment_id for e in backend.environments.where(product_id=i.product_id)}
     configs = {x.config_id for x in backend.configs.where(product_id=i.product_id)}
@@ -38,7 +38,7 @@ def _set(call: Call, i: m.Integration, body: dict[str, Any]) -> None:
     i.config_ids = list(dict.fromkeys(body.get("configIds") or []))
 
 
-def _audit(call: Call, i: m.Integration, kind: str) -> None:
+def _audit(call: Call, i: records.Integration, kind: str) -> None:
     product = call.backend.products[i.product_id]
     call.backend.audit(call.user, product.organization_id, product.product_id, kind, i.name)
 
@@ -57,7 +57,7 @@ def get_integrations(call: Call) -> Any:
 def create_integration(call: Call) -> Any:
     backend = call.backend
     product = backend.product(call.path["productId"], call.user)
-    integration = m.Integration(
+    integration = records.Integration(
         backend.new_uuid(), product.product_id, call.body["integrationType"], ""
     )
     _set(call, integration, call.body)
@@ -90,7 +90,7 @@ def delete_integration(call: Call) -> Any:
 # -- links ------------------------------------------------------------------------------------
 
 
-def _env_setting(call: Call) -> tuple[m.Environment, m.Setting]:
+def _env_setting(call: Call) -> tuple[records.Environment, records.Setting]:
     backend = call.backend
     env = backend.environment(call.path["environmentId"], call.user)
     setting = backend.setting(call.path["settingId"], call.user)
@@ -104,7 +104,7 @@ def _link(call: Call, link_type: str) -> Any:
     env, setting = _env_setting(call)
     body = call.body or {}
     key = call.path["key"]
-    link = m.IntegrationLink(
+    link = records.IntegrationLink(
         env.environment_id,
         setting.setting_id,
         link_type,

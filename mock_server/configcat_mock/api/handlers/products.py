@@ -10,7 +10,7 @@ from configcat_mock.api.handlers._common import pick, require_name, unique_name
 from configcat_mock.api.operations import handles
 from configcat_mock.api.rules.permission_groups import add_default_group
 from configcat_mock.errors import BadRequest
-from configcat_mock.state import records as m
+from configcat_mock.state import records
 
 
 @handles("get-products")
@@ -28,7 +28,7 @@ def create_product(call: Call) -> Any:
     name = require_name(call.body.get("name"))
     unique_name(backend.products.where(organization_id=org.organization_id), name)
     product = backend.products.add(
-        m.Product(
+        records.Product(
             product_id=backend.new_uuid(),
             organization_id=org.organization_id,
             name=name,
@@ -77,7 +77,7 @@ def delete_product(call: Call) -> Any:
     return None
 
 
-def _preferences(call: Call, product: m.Product) -> Any:
+def _preferences(call: Call, product: records.Product) -> Any:
     envs = views.ordered(call.backend.environments.where(product_id=product.product_id))
     prefs = product.preferences
     return {

@@ -9,11 +9,11 @@ from configcat_mock.api.context import Call
 from configcat_mock.api.handlers._common import apply_patch, require_name
 from configcat_mock.api.operations import handles
 from configcat_mock.errors import BadRequest
-from configcat_mock.state import records as m
+from configcat_mock.state import records
 from configcat_mock.state.backend import Backend
 
 
-def view(profile: m.ProxyProfile) -> dict[str, Any]:
+def view(profile: records.ProxyProfile) -> dict[str, Any]:
     prefs = profile.connection_preferences
     return {
         "proxyProfileId": profile.proxy_profile_id,
@@ -28,7 +28,7 @@ def view(profile: m.ProxyProfile) -> dict[str, Any]:
     }
 
 
-def _request_doc(profile: m.ProxyProfile) -> dict[str, Any]:
+def _request_doc(profile: records.ProxyProfile) -> dict[str, Any]:
     hook = profile.connection_preferences.get("webhookNotification")
     return {
         "name": profile.name,
@@ -41,7 +41,7 @@ def _request_doc(profile: m.ProxyProfile) -> dict[str, Any]:
     }
 
 
-def _set(call: Call, profile: m.ProxyProfile, body: dict[str, Any]) -> None:
+def _set(call: Call, profile: records.ProxyProfile, body: dict[str, Any]) -> None:
     backend = call.backend
     profile.name = require_name(body.get("name"))
     profile.description = body.get("description")
@@ -64,7 +64,7 @@ def _set(call: Call, profile: m.ProxyProfile, body: dict[str, Any]) -> None:
     ]
 
 
-def _audit(call: Call, profile: m.ProxyProfile, kind: str) -> None:
+def _audit(call: Call, profile: records.ProxyProfile, kind: str) -> None:
     call.backend.audit(call.user, profile.organization_id, None, kind, profile.name)
 
 
@@ -83,7 +83,9 @@ def get_proxy_profiles(call: Call) -> Any:
 def create_proxy_profile(call: Call) -> Any:
     backend = call.backend
     org = backend.organization(call.path["organizationId"], call.user)
-    profile = m.ProxyProfile(backend.new_uuid(), org.organization_id, "", secret=backend.token(40))
+    profile = records.ProxyProfile(
+        backend.new_uuid(), org.organization_id, "", secret=backend.token(40)
+    )
     _set(call, profile, call.body)
     backend.proxy_profiles.add(profile)
     _audit(call, profile, "proxyConfigurationCreated")
@@ -121,7 +123,9 @@ def delete_proxy_profile(call: Call) -> Any:
     return None
 
 
-def _pairs(backend: Backend, org_id: str) -> list[tuple[m.Product, m.Config, m.Environment]]:
+def _pairs(
+    backend: Backend, org_id: str
+) -> list[tuple[records.Product, records.Config, records.Environment]]:
     out: list[Any] = []
     for product in backend.products.where(organization_id=org_id):
         envs = backend.environments.where(product_id=product.product_id)
@@ -131,7 +135,10 @@ def _pairs(backend: Backend, org_id: str) -> list[tuple[m.Product, m.Config, m.E
 
 
 def _rule_matches(
-    rule: dict[str, Any], product: m.Product, c: m.Config, environment: m.Environment
+    rule: dict[str, Any],
+    product: records.Product,
+    c: records.Config,
+    environment: records.Environment,
 ) -> bool:
     checks = (
         ("productIdFilter", product.product_id, False),
@@ -152,7 +159,7 @@ def _rule_matches(
     return True
 
 
-def _selected(backend: Backend, profile: m.ProxyProfile) -> Any:
+def _selected(backend: Backend, profile: records.ProxyProfile) -> Any:
     """Selection rules in order, then the explicit select / deselect calls on top."""
     chosen: dict[tuple[str, str], bool] = {}
     pairs = _pairs(backend, profile.organization_id)
@@ -184,7 +191,7 @@ def get_proxy_profile_sdk_keys(call: Call) -> Any:
     return _selected(call.backend, profile)
 
 
-def _requested(call: Call, profile: m.ProxyProfile) -> list[dict[str, str]]:
+def _requested(call: Call, profile: records.ProxyProfile) -> list[dict[str, str]]:
     pairs = {
         (x.config_id, y.environment_id) for _, x, y in _pairs(call.backend, profile.organization_id)
     }

@@ -9,7 +9,7 @@ from configcat_mock.api.context import Call
 from configcat_mock.api.handlers._common import pick, require_name, unique_name
 from configcat_mock.api.operations import handles
 from configcat_mock.errors import BadRequest
-from configcat_mock.state import records as m
+from configcat_mock.state import records
 from configcat_mock.state.backend import utcnow
 
 
@@ -44,7 +44,7 @@ def create_segment(call: Call) -> Any:
     unique_name(backend.segments.where(product_id=product.product_id), name)
     now = utcnow()
     segment = backend.segments.add(
-        m.Segment(
+        records.Segment(
             segment_id=backend.new_uuid(),
             product_id=product.product_id,
             name=name,

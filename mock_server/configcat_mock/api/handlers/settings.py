@@ -16,7 +16,7 @@ from configcat_mock.api.handlers._common import (
 )
 from configcat_mock.api.operations import handles
 from configcat_mock.errors import BadRequest
-from configcat_mock.state import records as m
+from configcat_mock.state import records
 from configcat_mock.state.backend import Backend, utcnow
 
 MAX_PREDEFINED_VARIATIONS = 25
@@ -116,7 +116,7 @@ def create_setting(call: Call) -> Any:
             or source.setting_type != setting_type
         ):
             raise BadRequest("settingIdToInitFrom", "No setting of the same type in this product.")
-    setting = m.Setting(
+    setting = records.Setting(
         setting_id=backend.next_id("setting"),
         config_id=config.config_id,
         key=key,
@@ -161,7 +161,7 @@ def get_setting(call: Call) -> Any:
     return views.setting(call.backend, call.backend.setting(call.path["settingId"], call.user))
 
 
-def _apply(call: Call, setting: m.Setting, body: dict[str, Any]) -> Any:
+def _apply(call: Call, setting: records.Setting, body: dict[str, Any]) -> Any:
     backend = call.backend
     config = backend.configs[setting.config_id]
     setting.name = require_name(body.get("name"))
@@ -234,7 +234,7 @@ def get_deleted_settings(call: Call) -> Any:
     ]
 
 
-def _usages(backend: Backend, setting: m.Setting, variation_id: str) -> list[dict[str, Any]]:
+def _usages(backend: Backend, setting: records.Setting, variation_id: str) -> list[dict[str, Any]]:
     out = []
     for value in backend.setting_values.where(setting_id=setting.setting_id):
         text = repr(value.formula)

@@ -8,7 +8,7 @@ from configcat_mock.api import views
 from configcat_mock.api.context import Call
 from configcat_mock.api.handlers._common import pick, require_name
 from configcat_mock.api.operations import handles
-from configcat_mock.state import records as m
+from configcat_mock.state import records
 
 
 @handles("get-tags")
@@ -24,7 +24,7 @@ def create_tag(call: Call) -> Any:
     backend = call.backend
     product = backend.product(call.path["productId"], call.user)
     tag = backend.tags.add(
-        m.Tag(
+        records.Tag(
             tag_id=backend.next_id("tag"),
             product_id=product.product_id,
             name=require_name(call.body.get("name")),

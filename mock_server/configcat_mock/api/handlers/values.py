@@ -12,7 +12,7 @@ from configcat_mock.api.formulas import check_value_model, touch, v1_as_v2
 from configcat_mock.api.handlers._common import apply_patch, check_value
 from configcat_mock.api.operations import handles
 from configcat_mock.errors import BadRequest, NotFound
-from configcat_mock.state import records as m
+from configcat_mock.state import records
 from configcat_mock.state.backend import Backend
 from configcat_mock.state.comparators import USER_COMPARATOR_NUMBER, comparators_taking
 
@@ -34,7 +34,7 @@ _NUMBER_COMPARATORS = comparators_taking("d", USER_COMPARATOR_NUMBER)
 
 def _target(
     call: Call, version: str, *, read: bool = False
-) -> tuple[m.Config, m.Environment, m.Setting]:
+) -> tuple[records.Config, records.Environment, records.Setting]:
     """Config, environment and setting of a value URL (ids or SDK key + key-or-id).
 
     v2 reads also serve v1 configs (converted); every other cross-version call is 400.
@@ -61,7 +61,7 @@ def _target(
     return config, env, setting
 
 
-def _check_version(config: m.Config, version: str) -> None:
+def _check_version(config: records.Config, version: str) -> None:
     if config.evaluation_version != version:
         raise BadRequest(
             "evaluationVersion",
@@ -70,14 +70,16 @@ def _check_version(config: m.Config, version: str) -> None:
         )
 
 
-def _value(backend: Backend, setting: m.Setting, env: m.Environment) -> m.SettingValue:
+def _value(
+    backend: Backend, setting: records.Setting, env: records.Environment
+) -> records.SettingValue:
     value = backend.setting_values.get((setting.setting_id, env.environment_id))
     if value is None:
         raise NotFound("setting value")
     return value
 
 
-def _guard(call: Call, env: m.Environment, *, v2: bool) -> None:
+def _guard(call: Call, env: records.Environment, *, v2: bool) -> None:
     product = call.backend.products[env.product_id]
     call.require_reason(product, env)
     if v2 and env.approve_required and not call.query.get("bypassApproval"):
@@ -87,7 +89,9 @@ def _guard(call: Call, env: m.Environment, *, v2: bool) -> None:
         )
 
 
-def _audit(call: Call, config: m.Config, env: m.Environment, setting: m.Setting) -> None:
+def _audit(
+    call: Call, config: records.Config, env: records.Environment, setting: records.Setting
+) -> None:
     product = call.backend.products[config.product_id]
     call.backend.audit(
         call.user,
@@ -103,10 +107,10 @@ def _audit(call: Call, config: m.Config, env: m.Environment, setting: m.Setting)
 
 def _store(
     call: Call,
-    config: m.Config,
-    env: m.Environment,
-    setting: m.Setting,
-    value: m.SettingValue,
+    config: records.Config,
+    env: records.Environment,
+    setting: records.Setting,
+    value: records.SettingValue,
     formula: dict[str, Any],
 ) -> None:
     """Saves a changed formula: new version stamp and an audit entry."""
@@ -119,8 +123,8 @@ def _post_values(
     call: Call,
     version: str,
     field: str,
-    check: Callable[[Call, m.Setting, m.Config, dict[str, Any], str], dict[str, Any]],
-    listing: Callable[[Backend, m.Config, m.Environment], Any],
+    check: Callable[[Call, records.Setting, records.Config, dict[str, Any], str], dict[str, Any]],
+    listing: Callable[[Backend, records.Config, records.Environment], Any],
 ) -> Any:
     """Bulk update of a config's values: every item is checked before any is stored."""
     backend = call.backend
@@ -144,7 +148,7 @@ def _post_values(
 
 
 def check_v1(
-    call: Call, setting: m.Setting, product_id: str, body: dict[str, Any], at: str = ""
+    call: Call, setting: records.Setting, product_id: str, body: dict[str, Any], at: str = ""
 ) -> dict[str, Any]:
     """A stored v1 formula from an ``UpdateSettingValueModel``; 400 when it does not fit."""
     kind = setting.setting_type
@@ -178,7 +182,9 @@ def check_v1(
     return {"value": value, "rolloutRules": rules, "rolloutPercentageItems": items}
 
 
-def _v1_item(backend: Backend, setting: m.Setting, value: m.SettingValue) -> dict[str, Any]:
+def _v1_item(
+    backend: Backend, setting: records.Setting, value: records.SettingValue
+) -> dict[str, Any]:
     return {
         "setting": views.setting_data(setting),
         "updatedAt": value.updated_at,
@@ -192,7 +198,9 @@ def _v1_item(backend: Backend, setting: m.Setting, value: m.SettingValue) -> dic
     }
 
 
-def _v1_model(backend: Backend, config: m.Config, env: m.Environment, setting: m.Setting) -> Any:
+def _v1_model(
+    backend: Backend, config: records.Config, env: records.Environment, setting: records.Setting
+) -> Any:
     return {
         **_v1_item(backend, setting, _value(backend, setting, env)),
         "config": views.config(backend, config),
@@ -231,7 +239,7 @@ def update_setting_value(call: Call) -> Any:
     return _v1_model(call.backend, config, env, setting)
 
 
-def _config_env(call: Call, version: str) -> tuple[m.Config, m.Environment]:
+def _config_env(call: Call, version: str) -> tuple[records.Config, records.Environment]:
     config, env = call.backend.config_environment(
         call.path["configId"], call.path["environmentId"], call.user
     )
@@ -246,7 +254,7 @@ def get_setting_values(call: Call) -> Any:
     return _v1_list(backend, config, env)
 
 
-def _v1_list(backend: Backend, config: m.Config, env: m.Environment) -> Any:
+def _v1_list(backend: Backend, config: records.Config, env: records.Environment) -> Any:
     settings = views.ordered(backend.settings.where(config_id=config.config_id))
     return {
         "config": views.config(backend, config),
@@ -258,8 +266,8 @@ def _v1_list(backend: Backend, config: m.Config, env: m.Environment) -> Any:
 
 
 def _settings_by_id(
-    backend: Backend, config: m.Config, items: list[dict[str, Any]], field: str
-) -> list[m.Setting]:
+    backend: Backend, config: records.Config, items: list[dict[str, Any]], field: str
+) -> list[records.Setting]:
     out = []
     for i, item in enumerate(items):
         setting = backend.settings.get(item.get("settingId"))
@@ -272,7 +280,7 @@ def _settings_by_id(
 @handles("post-setting-values")
 def post_setting_values(call: Call) -> Any:
     def check(
-        call: Call, setting: m.Setting, config: m.Config, body: dict[str, Any], at: str
+        call: Call, setting: records.Setting, config: records.Config, body: dict[str, Any], at: str
     ) -> dict[str, Any]:
         return check_v1(call, setting, config.product_id, body, at)
 
@@ -283,7 +291,7 @@ def post_setting_values(call: Call) -> Any:
 
 
 def _check_condition(
-    call: Call, setting: m.Setting, config: m.Config, cond: dict[str, Any], field: str
+    call: Call, setting: records.Setting, config: records.Config, cond: dict[str, Any], field: str
 ) -> dict[str, Any]:
     backend = call.backend
     present = [
@@ -342,7 +350,7 @@ def _check_condition(
 
 
 def check_v2(
-    call: Call, setting: m.Setting, config: m.Config, body: dict[str, Any], at: str = ""
+    call: Call, setting: records.Setting, config: records.Config, body: dict[str, Any], at: str = ""
 ) -> dict[str, Any]:
     """A stored v2 formula from an ``UpdateEvaluationFormulaModel``; 400 when it does not fit."""
     default = check_value_model(setting, body.get("defaultValue"), f"{at}defaultValue")
@@ -380,7 +388,7 @@ def check_v2(
     }
 
 
-def _prerequisite_of(backend: Backend, setting: m.Setting, env_id: str) -> list[int]:
+def _prerequisite_of(backend: Backend, setting: records.Setting, env_id: str) -> list[int]:
     """The flags whose formula in ``env_id`` names ``setting`` as a prerequisite."""
     return sorted(
         v.setting_id
@@ -389,13 +397,17 @@ def _prerequisite_of(backend: Backend, setting: m.Setting, env_id: str) -> list[
     )
 
 
-def _v2_formula(backend: Backend, setting: m.Setting, value: m.SettingValue) -> dict[str, Any]:
+def _v2_formula(
+    backend: Backend, setting: records.Setting, value: records.SettingValue
+) -> dict[str, Any]:
     if "defaultValue" in value.formula:
         return value.formula
     return v1_as_v2(setting.setting_type, value.formula)
 
 
-def _v2_item(backend: Backend, setting: m.Setting, value: m.SettingValue) -> dict[str, Any]:
+def _v2_item(
+    backend: Backend, setting: records.Setting, value: records.SettingValue
+) -> dict[str, Any]:
     pending = [
         r
         for r in backend.change_requests.where(environment_id=value.environment_id)
@@ -417,7 +429,7 @@ def _v2_item(backend: Backend, setting: m.Setting, value: m.SettingValue) -> dic
     }
 
 
-def _flags(backend: Backend, env: m.Environment) -> dict[str, Any]:
+def _flags(backend: Backend, env: records.Environment) -> dict[str, Any]:
     product = backend.products[env.product_id]
     return {
         "readOnly": False,
@@ -428,7 +440,9 @@ def _flags(backend: Backend, env: m.Environment) -> dict[str, Any]:
     }
 
 
-def _v2_model(backend: Backend, config: m.Config, env: m.Environment, setting: m.Setting) -> Any:
+def _v2_model(
+    backend: Backend, config: records.Config, env: records.Environment, setting: records.Setting
+) -> Any:
     return {
         **_v2_item(backend, setting, _value(backend, setting, env)),
         "config": views.config(backend, config),
@@ -437,7 +451,7 @@ def _v2_model(backend: Backend, config: m.Config, env: m.Environment, setting: m
     }
 
 
-def _check_latest(call: Call, value: m.SettingValue) -> None:
+def _check_latest(call: Call, value: records.SettingValue) -> None:
     latest = call.query.get("latestVersionId")
     if latest is not None and latest != value.version_id:
         raise BadRequest("latestVersionId", "The value was changed since that version.")
@@ -475,7 +489,7 @@ def update_setting_value_v2(call: Call) -> Any:
     return _v2_model(call.backend, config, env, setting)
 
 
-def _v2_list(backend: Backend, config: m.Config, env: m.Environment) -> Any:
+def _v2_list(backend: Backend, config: records.Config, env: records.Environment) -> Any:
     settings = views.ordered(backend.settings.where(config_id=config.config_id))
     return {
         "config": views.config(backend, config),

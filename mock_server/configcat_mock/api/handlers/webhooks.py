@@ -7,13 +7,13 @@ from typing import Any
 from configcat_mock.api.context import Call
 from configcat_mock.api.handlers._common import apply_patch
 from configcat_mock.api.operations import handles
-from configcat_mock.state import records as m
+from configcat_mock.state import records
 from configcat_mock.state.backend import Backend
 
 SECURE_MASK = "******"
 
 
-def view(backend: Backend, hook: m.Webhook) -> dict[str, Any]:
+def view(backend: Backend, hook: records.Webhook) -> dict[str, Any]:
     config = backend.configs[hook.config_id]
     env = backend.environments[hook.environment_id]
     return {
@@ -34,7 +34,7 @@ def view(backend: Backend, hook: m.Webhook) -> dict[str, Any]:
     }
 
 
-def _set(hook: m.Webhook, body: dict[str, Any]) -> None:
+def _set(hook: records.Webhook, body: dict[str, Any]) -> None:
     hook.url = body["url"]
     hook.http_method = body.get("httpMethod") or "get"
     hook.content = body.get("content")
@@ -44,7 +44,7 @@ def _set(hook: m.Webhook, body: dict[str, Any]) -> None:
     ]
 
 
-def _audit(call: Call, hook: m.Webhook, kind: str) -> None:
+def _audit(call: Call, hook: records.Webhook, kind: str) -> None:
     backend = call.backend
     config = backend.configs[hook.config_id]
     product = backend.products[config.product_id]
@@ -73,7 +73,7 @@ def create_webhook(call: Call) -> Any:
     config, env = backend.config_environment(
         call.path["configId"], call.path["environmentId"], call.user
     )
-    hook = m.Webhook(backend.next_id("webhook"), config.config_id, env.environment_id, url="")
+    hook = records.Webhook(backend.next_id("webhook"), config.config_id, env.environment_id, url="")
     _set(hook, call.body)
     backend.webhooks.add(hook)
     _audit(call, hook, "webHookCreated")

@@ -14,31 +14,31 @@ from datetime import UTC, datetime
 
 from configcat_mock.api.formulas import touch
 from configcat_mock.errors import BadRequest
-from configcat_mock.state import records as m
+from configcat_mock.state import records
 from configcat_mock.state.backend import Backend, utcnow
 
 OPEN, APPLIED, CLOSED = "open", "applied", "closed"
 
 
-def require_open(change_request: m.ChangeRequest) -> m.ChangeRequest:
+def require_open(change_request: records.ChangeRequest) -> records.ChangeRequest:
     """400 unless ``cr`` can still change (it is open)."""
     if change_request.status != OPEN:
         raise BadRequest("changeRequestId", f"The change request is {change_request.status}.")
     return change_request
 
 
-def conflict(backend: Backend, change_request: m.ChangeRequest, setting_id: str) -> bool:
+def conflict(backend: Backend, change_request: records.ChangeRequest, setting_id: str) -> bool:
     """Whether the value ``cr`` proposes for ``setting_id`` changed since it was proposed."""
     value = backend.setting_values.get((int(setting_id), change_request.environment_id))
     base = change_request.base.get(setting_id) or {}
     return value is not None and value.version_id != base.get("versionId")
 
 
-def approved(change_request: m.ChangeRequest) -> bool:
+def approved(change_request: records.ChangeRequest) -> bool:
     return any(a.get("dismissedAt") is None for a in change_request.approvals)
 
 
-def blocker(backend: Backend, change_request: m.ChangeRequest) -> str | None:
+def blocker(backend: Backend, change_request: records.ChangeRequest) -> str | None:
     """Why ``cr`` cannot be applied now, or ``None``."""
     env = backend.environments[change_request.environment_id]
     product = backend.products[change_request.product_id]
@@ -51,7 +51,9 @@ def blocker(backend: Backend, change_request: m.ChangeRequest) -> str | None:
     return None
 
 
-def _finish(backend: Backend, change_request: m.ChangeRequest, status: str, user: m.User) -> None:
+def _finish(
+    backend: Backend, change_request: records.ChangeRequest, status: str, user: records.User
+) -> None:
     change_request.status = status
     moment = {"at": utcnow(), "userId": user.user_id}
     if status == APPLIED:
@@ -61,7 +63,9 @@ def _finish(backend: Backend, change_request: m.ChangeRequest, status: str, user
     backend.change_requests.refresh(change_request)  # no longer scheduled
 
 
-def apply(backend: Backend, change_request: m.ChangeRequest, user: m.User, kind: str) -> None:
+def apply(
+    backend: Backend, change_request: records.ChangeRequest, user: records.User, kind: str
+) -> None:
     """Store the proposed values as ``user`` and mark ``cr`` applied (audited as ``kind``)."""
     for sid, formula in change_request.proposed.items():
         value = backend.setting_values.get((int(sid), change_request.environment_id))
@@ -77,7 +81,9 @@ def apply(backend: Backend, change_request: m.ChangeRequest, user: m.User, kind:
     audit(backend, change_request, user, kind)
 
 
-def audit(backend: Backend, change_request: m.ChangeRequest, user: m.User, kind: str) -> None:
+def audit(
+    backend: Backend, change_request: records.ChangeRequest, user: records.User, kind: str
+) -> None:
     """An audit entry for ``cr`` (its product, config and environment) by ``user``."""
     product = backend.products[change_request.product_id]
     backend.audit(
@@ -91,7 +97,7 @@ def audit(backend: Backend, change_request: m.ChangeRequest, user: m.User, kind:
     )
 
 
-def close(backend: Backend, change_request: m.ChangeRequest, user: m.User) -> None:
+def close(backend: Backend, change_request: records.ChangeRequest, user: records.User) -> None:
     _finish(backend, change_request, CLOSED, user)
 
 

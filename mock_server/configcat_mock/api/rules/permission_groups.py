@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from configcat_mock.state import records as m
+from configcat_mock.state import records
 from configcat_mock.state.backend import Backend
 
 FULL_ACCESS: dict[str, Any] = {
@@ -41,10 +41,10 @@ FULL_ACCESS: dict[str, Any] = {
 }
 
 
-def add_default_group(backend: Backend, product: m.Product, owner: m.User) -> None:
+def add_default_group(backend: Backend, product: records.Product, owner: records.User) -> None:
     """A new product gets an "Administrators" group holding its creator, like the service."""
     group = backend.permission_groups.add(
-        m.PermissionGroup(
+        records.PermissionGroup(
             backend.next_id("permission_group"),
             product.product_id,
             "Administrators",
@@ -52,5 +52,5 @@ def add_default_group(backend: Backend, product: m.Product, owner: m.User) -> No
         )
     )
     backend.product_members.add(
-        m.ProductMember(product.product_id, owner.user_id, group.permission_group_id)
+        records.ProductMember(product.product_id, owner.user_id, group.permission_group_id)
     )
