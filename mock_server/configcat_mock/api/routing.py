@@ -29,12 +29,11 @@ Operation = TypeVar("Operation", bound=Routable)
 
 
 class _Node(Generic[Operation]):
-    __slots__ = ("literals", "ops", "param", "param_name")
+    __slots__ = ("literals", "ops", "param")
 
     def __init__(self) -> None:
         self.literals: dict[str, _Node[Operation]] = {}
         self.param: _Node[Operation] | None = None
-        self.param_name: str | None = None
         self.ops: dict[str, tuple[Operation, tuple[str, ...]]] = {}
 
 

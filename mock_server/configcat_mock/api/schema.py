@@ -286,9 +286,6 @@ class SchemaSet:
             k: self.inline(v, seen) if k not in ("enum", "required") else v for k, v in node.items()
         }
 
-    def validator_for(self, name: str) -> Draft202012Validator:
-        return self.validator({"$ref": _REF_PREFIX + name})
-
     def fast_validator(self, schema: JSON) -> Any:
         """The compiled (``jsonschema-rs``) validator of ``schema``, cached."""
         key = repr(schema)

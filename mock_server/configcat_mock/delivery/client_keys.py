@@ -84,12 +84,6 @@ class ClientKeys:
     def get(self, key: str) -> ClientKey | None:
         return self.keys.get(key)
 
-    def for_config(self, config_id: str, environment_id: str) -> list[ClientKey]:
-        return [
-            k for k in self.keys.values()
-            if k.config_id == config_id and k.environment_id == environment_id
-        ]  # fmt: skip
-
     def used(self, key: str) -> int:
         return self.usage.get((key, month_of(self.clock())), 0)
 
