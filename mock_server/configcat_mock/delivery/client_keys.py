@@ -110,9 +110,9 @@ class ClientKeys:
         keys: dict[str, ClientKey] = {}
         for i, row in enumerate(rows):
             try:
-                k = ClientKey.from_json(row)
+                client_key = ClientKey.from_json(row)
             except ValueError as exc:
                 raise ValueError(f"clientKeys[{i}]: {exc}") from None
-            keys[k.key] = k
+            keys[client_key.key] = client_key
         self.keys = keys
         self.usage.clear()

@@ -75,20 +75,20 @@ class RateLimiter:
             return None
         now = self.clock()
         sec, minute = math.floor(now), math.floor(now / 60) * 60
-        w = self._windows.get((credential, operation))
-        if w is None:
-            w = self._windows[(credential, operation)] = [sec, 0, minute, 0]
-        if w[0] != sec:
-            w[0], w[1] = sec, 0
-        if w[2] != minute:
-            w[2], w[3] = minute, 0
-        left_sec = limits.per_second - w[1]
-        left_min = limits.per_minute - w[3]
+        windows = self._windows.get((credential, operation))
+        if windows is None:
+            windows = self._windows[(credential, operation)] = [sec, 0, minute, 0]
+        if windows[0] != sec:
+            windows[0], windows[1] = sec, 0
+        if windows[2] != minute:
+            windows[2], windows[3] = minute, 0
+        left_sec = limits.per_second - windows[1]
+        left_min = limits.per_minute - windows[3]
         if left_sec <= 0 or left_min <= 0:
             wait = (minute + 60 - now) if left_min <= 0 else (sec + 1 - now)
             return self._verdict(False, 0, wait)
-        w[1] += 1
-        w[3] += 1
+        windows[1] += 1
+        windows[3] += 1
         left_sec -= 1
         left_min -= 1
         if left_min < left_sec:

@@ -228,10 +228,10 @@ class FlagServer:
         segments: Mapping[str, UserCondition] | None = None,
     ) -> FlagSet:
         """A new config holding ``flags`` (in order, so prerequisites come first)."""
-        n = next(self._names)
+        number = next(self._names)
         product = _ok(
             self._api.post(
-                f"/v1/organizations/{self._organization}/products", json={"name": f"flags-{n}"}
+                f"/v1/organizations/{self._organization}/products", json={"name": f"flags-{number}"}
             )
         )
         product_id = str(product["productId"])

@@ -178,10 +178,10 @@ def delete_permission_group(call: Call) -> Any:
 
 def _org_users(backend: Backend, org_id: str) -> list[tuple[records.Membership, records.User]]:
     out = []
-    for ms in backend.memberships.where(organization_id=org_id):
-        user = backend.users.get(ms.user_id)
+    for membership in backend.memberships.where(organization_id=org_id):
+        user = backend.users.get(membership.user_id)
         if user is not None:
-            out.append((ms, user))
+            out.append((membership, user))
     return sorted(out, key=lambda x: x[1].email.lower())
 
 
@@ -201,9 +201,9 @@ def get_organization_members_v2(call: Call) -> Any:
     members = []
     for _, user in _org_users(backend, org.organization_id):
         permissions = []
-        for pm in backend.product_members.where(user_id=user.user_id):
-            product = products.get(pm.product_id)
-            group = backend.permission_groups.get(pm.permission_group_id)
+        for product_member in backend.product_members.where(user_id=user.user_id):
+            product = products.get(product_member.product_id)
+            group = backend.permission_groups.get(product_member.permission_group_id)
             if product is not None and group is not None:
                 permissions.append(
                     {
@@ -228,14 +228,14 @@ def get_product_members(call: Call) -> Any:
     backend = call.backend
     product = backend.product(call.path["productId"], call.user)
     out = []
-    for pm in backend.product_members.where(product_id=product.product_id):
-        user = backend.users.get(pm.user_id)
+    for product_member in backend.product_members.where(product_id=product.product_id):
+        user = backend.users.get(product_member.user_id)
         if user is not None:
             out.append(
                 {
                     "userId": user.user_id,
                     "productId": product.product_id,
-                    "permissionGroupId": pm.permission_group_id,
+                    "permissionGroupId": product_member.permission_group_id,
                     "fullName": user.full_name,
                     "email": user.email,
                 }

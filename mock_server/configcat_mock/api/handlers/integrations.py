@@ -12,35 +12,37 @@ from configcat_mock.state import records
 from configcat_mock.state.backend import Backend
 
 
-def view(backend: Backend, i: records.Integration) -> dict[str, Any]:
+def view(backend: Backend, integration: records.Integration) -> dict[str, Any]:
     return {
-        "product": views.product(backend, backend.products[i.product_id]),
-        "integrationId": i.integration_id,
-        "name": i.name,
-        "integrationType": i.integration_type,
-        "parameters": i.parameters,
-        "environmentIds": i.environment_ids,
-        "configIds": i.config_ids,
+        "product": views.product(backend, backend.products[integration.product_id]),
+        "integrationId": integration.integration_id,
+        "name": integration.name,
+        "integrationType": integration.integration_type,
+        "parameters": integration.parameters,
+        "environmentIds": integration.environment_ids,
+        "configIds": integration.config_ids,
     }
 
 
-def _set(call: Call, i: records.Integration, body: dict[str, Any]) -> None:
+def _set(call: Call, integration: records.Integration, body: dict[str, Any]) -> None:
     backend = call.backend
-    envs = {e.environment_id for e in backend.environments.where(product_id=i.product_id)}
-    configs = {x.config_id for x in backend.configs.where(product_id=i.product_id)}
+    envs = {e.environment_id for e in backend.environments.where(product_id=integration.product_id)}
+    configs = {x.config_id for x in backend.configs.where(product_id=integration.product_id)}
     for name, known in (("environmentIds", envs), ("configIds", configs)):
         for j, item in enumerate(body.get(name) or []):
             if item not in known:
                 raise BadRequest(f"{name}[{j}]", "Not in this product.")
-    i.name = body["name"]
-    i.parameters = dict(body.get("parameters") or {})
-    i.environment_ids = list(dict.fromkeys(body.get("environmentIds") or []))
-    i.config_ids = list(dict.fromkeys(body.get("configIds") or []))
+    integration.name = body["name"]
+    integration.parameters = dict(body.get("parameters") or {})
+    integration.environment_ids = list(dict.fromkeys(body.get("environmentIds") or []))
+    integration.config_ids = list(dict.fromkeys(body.get("configIds") or []))
 
 
-def _audit(call: Call, i: records.Integration, kind: str) -> None:
-    product = call.backend.products[i.product_id]
-    call.backend.audit(call.user, product.organization_id, product.product_id, kind, i.name)
+def _audit(call: Call, integration: records.Integration, kind: str) -> None:
+    product = call.backend.products[integration.product_id]
+    call.backend.audit(
+        call.user, product.organization_id, product.product_id, kind, integration.name
+    )
 
 
 @handles("get-integrations")

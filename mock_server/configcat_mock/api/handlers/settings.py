@@ -274,9 +274,9 @@ def update_predefined_variations(call: Call) -> Any:
         setting.predefined_variations,
     )
     kept = {v["predefinedVariationId"] for v in new}
-    for v in setting.predefined_variations:
-        if v["predefinedVariationId"] not in kept and _usages(
-            backend, setting, v["predefinedVariationId"]
+    for variation in setting.predefined_variations:
+        if variation["predefinedVariationId"] not in kept and _usages(
+            backend, setting, variation["predefinedVariationId"]
         ):
             raise BadRequest("predefinedVariations", "A removed variation is still served.")
     setting.predefined_variations = new
