@@ -3,7 +3,8 @@
 Written here rather than taken from httpx-retries because the rules differ per cause: a 429
 is retried for every method (the service did not process it) after ``Retry-After`` or
 ``X-Rate-Limit-Reset``; 408, 5xx and broken connections only for idempotent methods; POST and
-PATCH only when the connection was never made, so a write is never sent twice. httpx-retries
+PATCH only when the connection was never made, so a write is never sent twice; a host name
+that does not exist and plain HTTP answering https never (``_hints.is_permanent``). httpx-retries
 applies one method list to every status and does not read ``X-Rate-Limit-Reset``.
 """
 
@@ -24,6 +25,7 @@ from configcat_publicapi._constants import (
     RETRY_STATUSES,
 )
 from configcat_publicapi._headers import parse_retry_after, rate_limit_wait
+from configcat_publicapi._hints import is_permanent
 
 #: Failures after which the request provably never reached the server.
 _NOT_SENT: tuple[type[Exception], ...] = (
@@ -89,7 +91,10 @@ class RetryPolicy:
     def after_error(
         self, method: str, error: Exception, attempt: int, elapsed: float
     ) -> RetryDecision | None:
-        """Whether to retry after a transport ``error``."""
+        """Whether to retry after a transport ``error``; never after one that every attempt
+        would meet again (an unknown host name, plain HTTP answering https)."""
+        if is_permanent(error):
+            return None
         if isinstance(error, _NOT_SENT):
             pass  # never reached the server: safe for every method
         elif not (isinstance(error, _TRANSIENT) and method.upper() in IDEMPOTENT_METHODS):
