@@ -29,6 +29,7 @@ class OperationTally:
 class RunReport:
     target: str
     examples: int
+    seed: int | None = None
     started: float = field(default_factory=time.monotonic)
     operations: dict[str, OperationTally] = field(
         default_factory=lambda: defaultdict(OperationTally)
@@ -104,6 +105,8 @@ class RunReport:
         seconds = time.monotonic() - self.started
         lines = [
             f"# Contract run against `{self.target}`",
+            "",
+            f"Seed {self.seed}: `CONTRACT_SEED={self.seed}` repeats this run case for case.",
             "",
             f"{len(self.operations)} operations, {self.cases} cases "
             f"({self.examples} examples per phase), {self.failed_operations} operations with "
