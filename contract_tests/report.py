@@ -1,6 +1,8 @@
 """The contract run's markdown summary: per operation the cases, the 429 answers met and the
-failures by check, per scenario the result. Written to ``reports/contract-summary.md`` at the
-end of a run.
+failures by check, per scenario the result. Written at the end of a run to
+``reports/contract-summary.md`` for the in-process mock and to
+``reports/contract-summary-<target>.md`` for the others (``-live``, ``-mock-server``), so that a
+live run does not overwrite the mock run's summary.
 
 Under pytest-xdist each worker keeps its own report; :meth:`RunReport.as_dict` and
 :meth:`RunReport.merge` carry them to the controller, which writes the one summary.
@@ -16,6 +18,11 @@ from typing import Any
 
 #: The status the service answers when a client goes over its rate limits.
 RATE_LIMITED = 429
+
+
+def summary_name(target: str) -> str:
+    """The summary's file name for a target: the mock's is the plain one."""
+    return "contract-summary.md" if target == "mock" else f"contract-summary-{target}.md"
 
 
 @dataclass
@@ -128,6 +135,6 @@ class RunReport:
 
     def write(self, folder: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "contract-summary.md"
+        path = folder / summary_name(self.target)
         path.write_text(self.markdown(), encoding="utf-8")
         return path
