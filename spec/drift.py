@@ -386,8 +386,8 @@ def summary(changes: list[Change], base_ops: int, other_ops: int) -> JSON:
         return sum(1 for c in changes if c.kind == kind)
 
     found = rows(changes)
-    changed_ops = {c.operation for c in changes if not c.kind.startswith("operation-")}
-    changed_ops |= {c.operation for c in changes if c.kind in ("operation-deprecated",)}
+    listed = ("operation-added", "operation-removed")
+    changed_ops = {c.operation for c in changes if c.kind not in listed}
     return {
         "base_operations": base_ops,
         "other_operations": other_ops,
