@@ -86,6 +86,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         path = _report.write(REPORTS)
         tr = session.config.pluginmanager.get_plugin("terminalreporter")
         if tr is not None:
+            # again at the end: the header is not shown under -q
+            tr.write_line(pytest_report_header(session.config))
             tr.write_line(f"contract summary: {path}")
 
 

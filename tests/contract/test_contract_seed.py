@@ -100,7 +100,7 @@ def _run(tmp: Path, seed: str) -> tuple[str, str]:
         "CONTRACT_SEED": seed,
     }
     cmd = [sys.executable, "-m", "pytest", "contract_tests", "-c", "contract_tests/pytest.ini"]
-    cmd += [f"--rootdir={REPO}", "-n", "2", "-p", "xdist"]
+    cmd += [f"--rootdir={REPO}", "-n", "2", "-q"]  # -q: no header, the seed is printed anyway
     proc = subprocess.run(  # noqa: S603 - our own interpreter and suite
         cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S
     )
