@@ -29,7 +29,7 @@ export HYPOTHESIS_STORAGE_DIRECTORY := $(abspath .tool-cache/hypothesis)
 unexport PYTHONDONTWRITEBYTECODE
 export PYTHONPYCACHEPREFIX := $(abspath .tool-cache/pycache)
 
-.PHONY: help install spec spec-update spec-drift regenerate test lint format typecheck pytest contract \
+.PHONY: help install spec spec-update spec-drift regenerate generated-digest test lint format typecheck pytest contract \
         contract-server contract-live mock node-sdk bench dist clean
 
 help: ## list the targets
@@ -70,6 +70,10 @@ $(GEN_PKG)/__init__.py: $(NORMALISED) spec/generator.yaml spec/generate.py $(wil
 regenerate: spec $(INSTALLED) ## rebuild generated/ from the pinned spec (fails on any generator warning)
 	@$(PYTHON) -m spec.normalise $(SPEC) $(NORMALISED)
 	$(BIN)/python -m spec.generate $(NORMALISED) $(GEN_PKG)
+
+# After a deliberate change to the generated code: the digest the generation test compares with
+generated-digest: regenerate ## rewrite spec/generated.sha256 from a fresh generated/ (commit it with the change)
+	$(BIN)/python -m spec.tree_digest --write $(GEN_PKG)
 
 lint: $(INSTALLED) ## ruff lint and format check, workflow files against GitHub's schema
 	$(BIN)/ruff check .

@@ -1,0 +1,76 @@
+"""openapi-python-client's ``generate`` with this project's namespaces handed to the templates.
+
+``python -m spec.render SPEC OUTPUT CONFIG TEMPLATES`` does what the generator's command line
+does (read the document, parse it, render every template, run the post hooks, report) with
+one step between parsing and rendering: :mod:`spec.namespaces` turns the parse into the
+namespaces the templates lay out, given to them as the ``namespaces`` global and the
+``namespace`` filter. The command line offers no such step, so this module builds the
+generator's ``Project`` itself from the library's own pieces; the report is the command
+line's (``handle_errors``), so :mod:`spec.generate` reads its output as before.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import typer
+from openapi_python_client import Project, _get_document
+from openapi_python_client.cli import handle_errors
+from openapi_python_client.config import Config, ConfigFile, MetaType
+from openapi_python_client.parser import GeneratorData
+from openapi_python_client.parser.errors import GeneratorError
+from openapi_python_client.parser.openapi import EndpointCollection
+
+from spec import namespaces
+
+
+def install(project: Project) -> None:
+    """Give the project's templates the namespaces of its parse."""
+    prefix = project.config.field_prefix
+    views = namespaces.namespaces(project.openapi.endpoint_collections_by_tag.values(), prefix)
+    by_tag = {view.tag: view for view in views}
+
+    def namespace(collection: EndpointCollection) -> namespaces.Namespace:
+        return by_tag[collection.tag]
+
+    project.env.globals["namespaces"] = views
+    project.env.filters["namespace"] = namespace
+
+
+def render(spec: Path, output: Path, config_path: Path, templates: Path) -> list[GeneratorError]:
+    """Generate the package from ``spec`` into ``output``; the generator's errors, if any."""
+    config = Config.from_sources(
+        ConfigFile.load_from_path(path=config_path),
+        MetaType.NONE,
+        spec,
+        "utf-8",
+        False,
+        output_path=output,
+    )
+    document = _get_document(source=config.document_source, timeout=config.http_timeout)
+    if isinstance(document, GeneratorError):
+        return [document]
+    parsed = GeneratorData.from_dict(document, config=config)
+    if isinstance(parsed, GeneratorError):
+        return [parsed]
+    project = Project(openapi=parsed, config=config, custom_template_path=templates)
+    install(project)
+    return list(project.build())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    for name in ("spec", "output", "config", "templates"):
+        parser.add_argument(name, type=Path)
+    args = parser.parse_args(argv)
+    errors = render(args.spec, args.output, args.config, args.templates)
+    try:
+        handle_errors(errors, fail_on_warning=True)
+    except typer.Exit as exit_:
+        return exit_.exit_code
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
