@@ -330,3 +330,14 @@ def namespaces(collections: Iterable[EndpointCollection], field_prefix: str) -> 
     its folder's name)."""
     ordered = sorted(collections, key=lambda collection: collection.tag.lower())
     return [Namespace.of(collection, field_prefix) for collection in ordered]
+
+
+def operation_calls(collections: Iterable[EndpointCollection], field_prefix: str) -> dict[str, str]:
+    """Each operation's client call, ``namespace.method``, by its method name."""
+    return {
+        str(PythonIdentifier(endpoint.name, field_prefix)): (
+            f"{names_of(collection.tag)[0]}.{PythonIdentifier(endpoint.name, field_prefix)}"
+        )
+        for collection in collections
+        for endpoint in collection.endpoints
+    }

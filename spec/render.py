@@ -2,7 +2,8 @@
 
 ``python -m spec.render SPEC OUTPUT CONFIG TEMPLATES`` does what the generator's command line
 does (read the document, parse it, render every template, run the post hooks, report) with
-one step between parsing and rendering: :mod:`spec.namespaces` turns the parse into the
+steps between parsing and rendering: the operations' descriptions lose their dead in-page
+links (:mod:`spec.doc_links`), and :mod:`spec.namespaces` turns the parse into the
 namespaces the templates lay out, given to them as the ``namespaces`` global and the
 ``namespace`` filter. The command line offers no such step, so this module builds the
 generator's ``Project`` itself from the library's own pieces; the report is the command
@@ -12,6 +13,7 @@ line's (``handle_errors``), so :mod:`spec.generate` reads its output as before.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable
 from pathlib import Path
 
 import typer
@@ -21,14 +23,30 @@ from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
 from openapi_python_client.parser.openapi import EndpointCollection
+from openapi_python_client.schema.untrusted_string import UntrustedString
 
 from spec import namespaces
+from spec.doc_links import link_operations
+
+
+def link_descriptions(collections: Iterable[EndpointCollection], field_prefix: str) -> None:
+    """Make the in-page links of every operation's summary and description plain text that
+    names the client's calls (:mod:`spec.doc_links`), for every template that writes them."""
+    collections = list(collections)
+    calls = namespaces.operation_calls(collections, field_prefix)
+    for collection in collections:
+        for endpoint in collection.endpoints:
+            for field in ("summary", "description"):
+                text = getattr(endpoint, field).get_untrusted_value()
+                setattr(endpoint, field, UntrustedString(link_operations(text, calls)))
 
 
 def install(project: Project) -> None:
-    """Give the project's templates the namespaces of its parse."""
+    """Give the project's templates the namespaces of its parse, with plain links."""
     prefix = project.config.field_prefix
-    views = namespaces.namespaces(project.openapi.endpoint_collections_by_tag.values(), prefix)
+    collections = project.openapi.endpoint_collections_by_tag.values()
+    link_descriptions(collections, prefix)
+    views = namespaces.namespaces(collections, prefix)
     by_tag = {view.tag: view for view in views}
 
     def namespace(collection: EndpointCollection) -> namespaces.Namespace:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
+from openapi_python_client.parser.openapi import EndpointCollection
 
 from spec import namespaces
 from spec.namespaces import Namespace, Operation, Paging
@@ -101,14 +102,19 @@ DOCUMENT: dict[str, Any] = {
 }
 
 
-@pytest.fixture(scope="module")
-def parsed() -> dict[str, Namespace]:
+def _parse() -> tuple[list[EndpointCollection], str]:
+    """The generator's parse of ``DOCUMENT``: its collections and the field prefix."""
     config = Config.from_sources(
         ConfigFile(), MetaType.NONE, Path("doc.json"), "utf-8", False, output_path=None
     )
     data = GeneratorData.from_dict(DOCUMENT, config=config)
     assert isinstance(data, GeneratorData)
-    views = namespaces.namespaces(data.endpoint_collections_by_tag.values(), config.field_prefix)
+    return list(data.endpoint_collections_by_tag.values()), config.field_prefix
+
+
+@pytest.fixture(scope="module")
+def parsed() -> dict[str, Namespace]:
+    views = namespaces.namespaces(*_parse())
     return {view.tag: view for view in views}
 
 
@@ -232,3 +238,12 @@ def test_wrap_keeps_line_breaks_and_wraps_long_lines() -> None:
     assert lines[0] == "first line"
     assert all(len(line) <= 20 for line in lines)
     assert " ".join(lines[1:]).split() == ["word"] * 30
+
+
+def test_operation_calls_name_the_namespace_users_call() -> None:
+    assert namespaces.operation_calls(*_parse()) == {
+        "get_wrapped": "settings.get_wrapped",
+        "create_thing": "things.create_thing",
+        "delete_thing": "things.delete_thing",
+        "list_things": "things.list_things",
+    }
