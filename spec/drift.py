@@ -347,14 +347,14 @@ def to_markdown(changes: list[Change], s: JSON, base: str, other: str) -> str:
         lines.append(f"## {label} ({len(rows)})")
         lines += [f"- `{c.operation}` {c.detail}".rstrip() for c in rows] or ["- none"]
         lines.append("")
-    rows = group(changes)
-    lines.append(f"## Changes in operations present in both ({len(rows)} distinct)")
+    groups = group(changes)
+    lines.append(f"## Changes in operations present in both ({len(groups)} distinct)")
     lines.append("")
-    if rows:
+    if groups:
         lines.append("| breaking | change | where | detail | operations |")
         lines.append("| --- | --- | --- | --- | --- |")
-        reasons = sorted({g.why for g in rows if g.why})
-        for g in rows:
+        reasons = sorted({g.why for g in groups if g.why})
+        for g in groups:
             mark = "**yes**" if g.breaking else "no"
             if g.why:
                 mark += f" [{reasons.index(g.why) + 1}]"
