@@ -15,6 +15,8 @@ EXTRAS      ?= mock,contract,dev,workflows
 PYTEST_ARGS ?=
 # pytest-xdist processes for the contract suite against a mock (auto: one per core)
 CONTRACT_WORKERS ?= auto
+# and for make test-fast
+FAST_WORKERS ?= auto
 DRIFT_AGAINST ?= https://api.configcat.com/docs/v1/swagger.json
 HOST        ?= 127.0.0.1
 PORT        ?= 8080
@@ -29,7 +31,7 @@ export HYPOTHESIS_STORAGE_DIRECTORY := $(abspath .tool-cache/hypothesis)
 unexport PYTHONDONTWRITEBYTECODE
 export PYTHONPYCACHEPREFIX := $(abspath .tool-cache/pycache)
 
-.PHONY: help install spec spec-update spec-drift regenerate generated-digest test lint format typecheck pytest contract \
+.PHONY: help install spec spec-update spec-drift regenerate generated-digest test test-fast lint format typecheck pytest contract \
         contract-server contract-live mock node-sdk bench dist clean
 
 help: ## list the targets
@@ -91,6 +93,12 @@ pytest: $(INSTALLED) $(GEN_PKG)/__init__.py
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest ## ruff, mypy and the unit tests (bootstraps .venv and generated/)
+
+# The loop of a change: every test not marked slow (generation, packaging, pyright, node,
+# browsers, suites and kill loops in subprocesses, sweeps over every operation or schema of the
+# spec), on every core. `make test` runs them all.
+test-fast: $(INSTALLED) $(GEN_PKG)/__init__.py ## the tests not marked slow, on every core (about a minute)
+	$(BIN)/pytest -m "not slow" -q -n $(FAST_WORKERS) $(PYTEST_ARGS)
 
 CONTRACT_PYTEST = $(BIN)/pytest contract_tests -c contract_tests/pytest.ini --rootdir=. --junitxml=reports/contract-junit.xml
 

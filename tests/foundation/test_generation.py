@@ -88,6 +88,7 @@ def test_every_operation_has_an_endpoint_module(pinned_doc: dict[str, object]) -
     assert expected - modules == set()
 
 
+@pytest.mark.slow
 def test_generation_failure_keeps_previous_package(tmp_path: Path) -> None:
     from spec.generate import GenerationError
 
