@@ -15,6 +15,8 @@ EXTRAS      ?= mock,contract,dev,workflows
 PYTEST_ARGS ?=
 # pytest-xdist processes for the contract suite against a mock (auto: one per core)
 CONTRACT_WORKERS ?= auto
+# and for make test-fast
+FAST_WORKERS ?= auto
 DRIFT_AGAINST ?= https://api.configcat.com/docs/v1/swagger.json
 # the browser the browser tests drive (Debian's package; `make browser` installs it)
 CHROMIUM    ?= /usr/bin/chromium
@@ -34,8 +36,8 @@ export HYPOTHESIS_STORAGE_DIRECTORY := $(abspath .tool-cache/hypothesis)
 unexport PYTHONDONTWRITEBYTECODE
 export PYTHONPYCACHEPREFIX := $(abspath .tool-cache/pycache)
 
-.PHONY: help install spec spec-update spec-drift regenerate test lint deadcode format typecheck pytest contract \
-        contract-server contract-live mock node-sdk browser bench dist clean
+.PHONY: help install spec spec-update spec-drift regenerate generated-digest test test-fast lint deadcode format \
+        typecheck pytest contract contract-server contract-live mock node-sdk browser bench dist clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -76,6 +78,10 @@ regenerate: spec $(INSTALLED) ## rebuild generated/ from the pinned spec (fails 
 	@$(PYTHON) -m spec.normalise $(SPEC) $(NORMALISED)
 	$(BIN)/python -m spec.generate $(NORMALISED) $(GEN_PKG)
 
+# After a deliberate change to the generated code: the digest the generation test compares with
+generated-digest: regenerate ## rewrite spec/generated.sha256 from a fresh generated/ (commit it with the change)
+	$(BIN)/python -m spec.tree_digest --write $(GEN_PKG)
+
 lint: $(INSTALLED) deadcode ## ruff lint and format check, dead code, workflow files against GitHub's schema
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -101,6 +107,12 @@ pytest: $(INSTALLED) $(GEN_PKG)/__init__.py browser
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest ## ruff, mypy and the unit tests (bootstraps .venv and generated/)
+
+# The loop of a change: every test not marked slow (generation, packaging, pyright, node,
+# browsers, suites and kill loops in subprocesses, sweeps over every operation or schema of the
+# spec), on every core. `make test` runs them all.
+test-fast: $(INSTALLED) $(GEN_PKG)/__init__.py ## the tests not marked slow, on every core (about a minute)
+	$(BIN)/pytest -m "not slow" -q -n $(FAST_WORKERS) $(PYTEST_ARGS)
 
 # each target writes reports/contract-junit[-TARGET].xml and contract-summary[-TARGET].md, so a
 # live run after a mock run (as the nightly does) keeps both

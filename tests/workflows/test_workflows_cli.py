@@ -66,6 +66,7 @@ def test_bad_document_exits_1_with_its_path(served: Org, tmp_path: Path) -> None
     assert json.loads(text)["path"] == "configs[0].settings[0].values.Staging"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [[], ["export"], ["plan"], ["apply"], ["diff"], ["promote"]])
 def test_help_on_every_subcommand(command: list[str]) -> None:
     done = subprocess.run(  # noqa: S603 - our own interpreter and module

@@ -190,6 +190,7 @@ def test_concurrency_below_one_is_refused(source: Org, bad: int) -> None:
         wf.apply(source.cc, full_document(), source.product(), concurrency=bad)
 
 
+@pytest.mark.slow
 def test_ctrl_c_with_writes_in_flight_lets_them_finish(
     source: Org, served: str, tmp_path: Path
 ) -> None:
