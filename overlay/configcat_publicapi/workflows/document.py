@@ -311,18 +311,15 @@ def _yaml() -> Any:
     return yaml
 
 
-def loads(text: str, *, fmt: str = "auto") -> Any:
-    """Parse a document (``fmt`` is ``json``, ``yaml`` or ``auto``: JSON when it looks like it)."""
-    if fmt == "json" or (fmt == "auto" and text.lstrip().startswith("{")):
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise DocumentError("", f"not JSON: {exc}") from exc
-    yaml = _yaml()
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise DocumentError("", f"not YAML: {exc}") from exc
+def loads(text: str, *, fmt: str = "auto", source: str = "<document>") -> Any:
+    """Parse a document (``fmt`` is ``json``, ``yaml`` or ``auto``: JSON when it looks like it).
+
+    Reading is bounded (nesting, YAML aliases, repeated keys: see :mod:`.reading`); an error
+    names ``source`` and the line and column.
+    """
+    from configcat_publicapi.workflows.reading import parse
+
+    return parse(text, source, fmt=fmt)
 
 
 def dumps(document: Document, *, fmt: str = "yaml") -> str:
@@ -335,6 +332,9 @@ def dumps(document: Document, *, fmt: str = "yaml") -> str:
 
 def load(path: str | Path) -> Document:
     """Read and check a document file (``.json``, else YAML)."""
+    from configcat_publicapi.workflows.reading import decode
+
     p = Path(path)
     fmt = "json" if p.suffix.lower() == ".json" else "auto"
-    return check_document(loads(p.read_text(encoding="utf-8"), fmt=fmt))
+    text = decode(p.read_bytes(), str(path))
+    return check_document(loads(text, fmt=fmt, source=str(path)))
