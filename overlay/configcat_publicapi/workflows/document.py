@@ -15,6 +15,9 @@ and are imported only when used, so JSON export works with the core install.
 from __future__ import annotations
 
 import json
+import math
+import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from importlib import resources
@@ -42,12 +45,14 @@ class DocumentError(ConfigCatError):
 
 
 def schema() -> dict[str, Any]:
-    """The document's JSON Schema (draft 2020-12), as published in the package."""
+    """The document's JSON Schema (draft 2020-12): the package's file with the service's
+    lengths and ranges read from its OpenAPI spec (:mod:`.limits`)."""
     return dict(_schema())
 
 
 @cache
-def _schema() -> Mapping[str, Any]:
+def published_schema() -> Mapping[str, Any]:
+    """``product.schema.json`` as the package holds it (no limits read from the spec)."""
     text = (
         resources.files("configcat_publicapi.workflows")
         .joinpath(SCHEMA_FILE)
@@ -55,6 +60,53 @@ def _schema() -> Mapping[str, Any]:
     )
     loaded: dict[str, Any] = json.loads(text)
     return loaded
+
+
+@cache
+def _schema() -> Mapping[str, Any]:
+    from configcat_publicapi.workflows.limits import bounded, service_spec
+
+    return bounded(published_schema(), service_spec())
+
+
+@cache
+def _key_pattern() -> re.Pattern[str]:
+    """The schema's key pattern, matched whole (a JSON Schema ``$`` lets a final newline by)."""
+    pattern = str(published_schema()["$defs"]["setting"]["properties"]["key"]["pattern"])
+    return re.compile(pattern.removeprefix("^").removesuffix("$"))
+
+
+def shown(value: Any) -> str:
+    """``value``'s repr, cut short: an error message stays one readable line."""
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:59]}…"
+
+
+def _key_message(key: str) -> str:
+    """Why ``key`` is no flag key, naming the first character the service would refuse."""
+    rule = "a key starts with a letter (A-Z, a-z) and holds only letters, digits, '_' and '-'"
+    for index, char in enumerate(key):
+        allowed = char.isascii() and (char.isalpha() or (index > 0 and char in "_-0123456789"))
+        if not allowed:
+            name = unicodedata.name(char, "a control character")
+            return f"{rule}; character {index + 1} is U+{ord(char):04X} ({name})"
+    return rule
+
+
+def _message(error: Any) -> str:
+    """One short line for a schema error: never the whole value (a key may be 50 MB)."""
+    instance, bound = error.instance, error.validator_value
+    if error.validator == "maxLength":
+        return f"{len(instance):,} characters long; the service takes at most {bound:,}"
+    if error.validator == "minLength":
+        return f"{len(instance):,} characters long; the service needs at least {bound:,}"
+    if error.validator in ("maximum", "minimum"):
+        schema = error.schema
+        return f"{instance} is outside {schema['minimum']:,}..{schema['maximum']:,}"
+    if error.validator == "pattern":
+        return _key_message(instance)
+    text = " ".join(str(error.message).split())
+    return text if len(text) <= 200 else f"{text[:199]}…"
 
 
 def _path(parts: Iterable[str | int]) -> str:
@@ -75,7 +127,7 @@ def validate_schema(document: Any) -> None:
     errors = sorted(validator.iter_errors(document), key=lambda e: (len(e.absolute_path), e.path))
     if errors:
         best = jsonschema.exceptions.best_match(errors)
-        raise DocumentError(_path(best.absolute_path), best.message)
+        raise DocumentError(_path(best.absolute_path), _message(best))
 
 
 def _dupes(items: Iterable[tuple[int, str]], where: str, what: str) -> Iterator[DocumentError]:
@@ -146,9 +198,23 @@ def _scope_problems(document: Document) -> Iterator[DocumentError]:
             )
 
 
+def _number_problems(document: Document) -> Iterator[DocumentError]:
+    """Numbers JSON cannot carry (YAML's ``.inf`` and ``.nan``)."""
+    stack: list[tuple[str, Any]] = [("", document)]
+    while stack:
+        where, item = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            yield DocumentError(where, f"{item} is not a number the service can hold")
+        elif isinstance(item, Mapping):
+            stack += [(f"{where}.{k}" if where else str(k), v) for k, v in item.items()]
+        elif isinstance(item, list):
+            stack += [(f"{where}[{i}]", v) for i, v in enumerate(item)]
+
+
 def problems(document: Document) -> list[DocumentError]:
     """Every reference or version mistake of a schema-valid document (empty when it is sound)."""
-    out: list[DocumentError] = list(_scope_problems(document))
+    out: list[DocumentError] = list(_number_problems(document))
+    out += _scope_problems(document)
     envs = [e["name"] for e in document.get("environments", [])]
     tags = {t["name"] for t in document.get("tags", [])}
     segments = {s["name"] for s in document.get("segments", [])}
@@ -166,6 +232,8 @@ def problems(document: Document) -> list[DocumentError]:
         out += _dupes(((i, s["key"]) for i, s in enumerate(settings)), f"{here}.settings", "key")
         for si, setting in enumerate(settings):
             at = f"{here}.settings[{si}]"
+            if not _key_pattern().fullmatch(setting["key"]):
+                out.append(DocumentError(f"{at}.key", _key_message(setting["key"])))
             for ti, tag in enumerate(setting.get("tags", [])):
                 if tag not in tags:
                     out.append(DocumentError(f"{at}.tags[{ti}]", f"tag {tag!r} is not defined"))
@@ -289,8 +357,15 @@ def _type_problems(setting_type: str, value: Mapping[str, Any], at: str) -> Iter
         bad_bool = isinstance(scalar, bool) and setting_type != "boolean"
         if bad_bool or not isinstance(scalar, kinds):
             yield DocumentError(
-                f"{at}.{where}", f"a flag of type {setting_type} takes no {scalar!r}"
+                f"{at}.{where}", f"a flag of type {setting_type} takes no {shown(scalar)}"
             )
+        elif setting_type == "int":
+            span = _schema()["$defs"]["literal"]["properties"]["intValue"]
+            if not span.get("minimum", scalar) <= scalar <= span.get("maximum", scalar):
+                yield DocumentError(
+                    f"{at}.{where}",
+                    f"{scalar} is outside {span['minimum']:,}..{span['maximum']:,}",
+                )
 
 
 def check_document(document: Any) -> Document:

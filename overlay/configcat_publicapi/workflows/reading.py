@@ -24,14 +24,12 @@ import json
 import re
 from typing import Any, NoReturn
 
-from configcat_publicapi.workflows.document import EXTRA_HINT, DocumentError
+from configcat_publicapi.workflows.document import EXTRA_HINT, DocumentError, shown
 
 MAX_DEPTH = 64
 """The deepest nesting of lists and mappings a document may have."""
 MAX_ALIASED_VALUES = 100_000
 """How many values YAML aliases may repeat in one document, all aliases together."""
-_SHOWN = 60
-"""How many characters of a value an error message quotes."""
 
 # a JSON string (escapes included) or one bracket: enough to measure nesting outside strings
 _JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[{]|[\]}]')
@@ -46,12 +44,6 @@ class SourceError(DocumentError):
         self.column = column
         where = source if line is None else f"{source}:{line}:{column}"
         super().__init__(where, message)
-
-
-def shown(value: Any) -> str:
-    """``value``'s repr, cut short: error messages stay one readable line."""
-    text = repr(value)
-    return text if len(text) <= _SHOWN else f"{text[: _SHOWN - 1]}…"
 
 
 def _place(text: str, offset: int) -> tuple[int, int]:
