@@ -401,8 +401,29 @@ def dumps(document: Document, *, fmt: str = "yaml") -> str:
     """The document as YAML (keys in document order) or as indented JSON."""
     if fmt == "json":
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    text: str = _yaml().safe_dump(document, sort_keys=False, allow_unicode=True)
+    text: str = _yaml().dump(document, Dumper=_dumper(), sort_keys=False, allow_unicode=True)
     return text
+
+
+_YAML_BREAKS = ("\x85", "\u2028", "\u2029", "\ufeff")
+"""Characters YAML 1.1 reads as line breaks (or a byte order mark), which PyYAML writes bare
+in plain and single-quoted text, so that they come back as spaces: such text is double-quoted,
+where PyYAML escapes them."""
+
+
+@cache
+def _dumper() -> Any:
+    yaml = _yaml()
+
+    class Dumper(yaml.SafeDumper):  # type: ignore[misc, name-defined]
+        pass
+
+    def text(dumper: Any, value: str) -> Any:
+        style = '"' if any(ch in value for ch in _YAML_BREAKS) else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    Dumper.add_representer(str, text)
+    return Dumper
 
 
 def load(path: str | Path) -> Document:
