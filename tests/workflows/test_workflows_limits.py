@@ -119,6 +119,15 @@ def test_names_lengths_and_int_range() -> None:
     wf.check_document(doc)
 
 
+def test_names_are_one_when_their_case_folds_alike() -> None:
+    doc = full_document()
+    doc["tags"] = [{"name": "Maße"}, {"name": "MASSE"}]
+    doc["configs"][0]["settings"][0]["tags"] = ["Maße"]
+    with pytest.raises(wf.DocumentError, match="tag 'MASSE' appears twice") as caught:
+        wf.check_document(doc)
+    assert caught.value.path == "tags[1]"
+
+
 def test_infinite_numbers_are_refused() -> None:
     doc = full_document()
     doc["configs"][0]["settings"][1]["values"]["Production"]["targetingRules"][1]["conditions"][0][

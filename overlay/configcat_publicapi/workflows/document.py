@@ -133,9 +133,9 @@ def validate_schema(document: Any) -> None:
 def _dupes(items: Iterable[tuple[int, str]], where: str, what: str) -> Iterator[DocumentError]:
     seen: set[str] = set()
     for i, name in items:
-        if name.lower() in seen:
-            yield DocumentError(f"{where}[{i}]", f"{what} {name!r} appears twice")
-        seen.add(name.lower())
+        if name.casefold() in seen:  # the service's sameness: "Maße" is "MASSE"
+            yield DocumentError(f"{where}[{i}]", f"{what} {shown(name)} appears twice")
+        seen.add(name.casefold())
 
 
 def covers(document: Document) -> set[str] | None:
