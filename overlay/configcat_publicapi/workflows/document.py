@@ -18,7 +18,7 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -95,16 +95,9 @@ def _key_message(key: str) -> str:
 
 def _message(error: Any) -> str:
     """One short line for a schema error: never the whole value (a key may be 50 MB)."""
-    instance, bound = error.instance, error.validator_value
-    if error.validator == "maxLength":
-        return f"{len(instance):,} characters long; the service takes at most {bound:,}"
-    if error.validator == "minLength":
-        return f"{len(instance):,} characters long; the service needs at least {bound:,}"
     if error.validator in ("maximum", "minimum"):
         schema = error.schema
-        return f"{instance} is outside {schema['minimum']:,}..{schema['maximum']:,}"
-    if error.validator == "pattern":
-        return _key_message(instance)
+        return f"{error.instance} is outside {schema['minimum']:,}..{schema['maximum']:,}"
     text = " ".join(str(error.message).split())
     return text if len(text) <= 200 else f"{text[:199]}…"
 
@@ -116,6 +109,36 @@ def _path(parts: Iterable[str | int]) -> str:
     return out
 
 
+@cache
+def _validator_class(jsonschema: Any) -> Any:
+    """Draft 2020-12, with the string keywords' errors saying lengths, never the whole value.
+
+    jsonschema's own messages hold the value's repr: a 50 MB key would be copied into one.
+    """
+
+    def length(keyword: str, too: Callable[[int, int], bool], what: str) -> Any:
+        def check(validator: Any, bound: int, instance: Any, schema: Any) -> Iterator[Any]:
+            if validator.is_type(instance, "string") and too(len(instance), bound):
+                yield jsonschema.ValidationError(
+                    f"{len(instance):,} characters long; the service takes {what} {bound:,}"
+                )
+
+        return check
+
+    def pattern(validator: Any, regex: str, instance: Any, schema: Any) -> Iterator[Any]:
+        if validator.is_type(instance, "string") and not re.search(regex, instance):
+            yield jsonschema.ValidationError(_key_message(instance))
+
+    return jsonschema.validators.extend(
+        jsonschema.Draft202012Validator,
+        {
+            "maxLength": length("maxLength", int.__gt__, "at most"),
+            "minLength": length("minLength", int.__lt__, "at least"),
+            "pattern": pattern,
+        },
+    )
+
+
 def validate_schema(document: Any) -> None:
     """Raise :class:`DocumentError` for the first schema failure (the deepest, most precise)."""
     try:
@@ -123,7 +146,7 @@ def validate_schema(document: Any) -> None:
         import jsonschema.exceptions  # type: ignore[import-untyped]
     except ImportError as exc:  # pragma: no cover - the extra is installed in development
         raise ImportError(f"checking a document needs jsonschema: {EXTRA_HINT}") from exc
-    validator = jsonschema.Draft202012Validator(_schema())
+    validator = _validator_class(jsonschema)(_schema())
     errors = sorted(validator.iter_errors(document), key=lambda e: (len(e.absolute_path), e.path))
     if errors:
         best = jsonschema.exceptions.best_match(errors)
@@ -428,9 +451,14 @@ def _dumper() -> Any:
 
 def load(path: str | Path) -> Document:
     """Read and check a document file (``.json``, else YAML)."""
-    from configcat_publicapi.workflows.reading import decode
+    from configcat_publicapi.workflows.reading import decode, parse_json, parse_yaml
 
     p = Path(path)
-    fmt = "json" if p.suffix.lower() == ".json" else "auto"
-    text = decode(p.read_bytes(), str(path))
-    return check_document(loads(text, fmt=fmt, source=str(path)))
+    data = p.read_bytes()
+    text = decode(data, str(path))
+    # one copy of a large file in memory: JSON is parsed from the text, YAML from the bytes
+    if p.suffix.lower() == ".json" or text.lstrip().startswith("{"):
+        del data
+        return check_document(parse_json(text, str(path)))
+    del text
+    return check_document(parse_yaml(data, str(path)))

@@ -232,8 +232,12 @@ def _loader_class(*, pure: bool = False) -> type[Any]:
 _LOADER: list[type[Any]] = []
 
 
-def parse_yaml(text: str, source: str) -> Any:
-    """YAML (one document), bounded as the module says; errors as one line with the place."""
+def parse_yaml(text: str | bytes, source: str) -> Any:
+    """YAML (one document), bounded as the module says; errors as one line with the place.
+
+    ``text`` may be the file's UTF-8 bytes (checked by :func:`decode` first): libyaml reads
+    them as they are, without a second copy of a large file.
+    """
     yaml = _yaml()
     if not _LOADER:
         _LOADER.append(_loader_class())
@@ -249,10 +253,13 @@ def parse_yaml(text: str, source: str) -> Any:
         raise SourceError(source, mark.line + 1, mark.column + 1, f"not YAML: {problem}") from None
     except yaml.reader.ReaderError as exc:
         # libyaml counts the offset in UTF-8 bytes, PyYAML's own reader in characters
-        offset = exc.position
-        if loader is not None and not hasattr(loader, "peek"):
-            offset = len(text.encode("utf-8")[:offset].decode("utf-8", "replace"))
-        line, column = _place(text, offset)
+        if loader is None or hasattr(loader, "peek"):
+            chars = text if isinstance(text, str) else text.decode("utf-8")
+            head = chars[: exc.position]
+        else:
+            data = text if isinstance(text, bytes) else text.encode("utf-8")
+            head = data[: exc.position].decode("utf-8", "replace")
+        line, column = _place(head, len(head))
         char = exc.character if isinstance(exc.character, int) else ord(exc.character)
         message = f"not YAML: the character U+{char:04X} is not allowed"
         raise SourceError(source, line, column, message) from None
