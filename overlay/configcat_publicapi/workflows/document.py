@@ -109,12 +109,23 @@ def _path(parts: Iterable[str | int]) -> str:
     return out
 
 
+def _jsonschema() -> Any:
+    try:
+        import jsonschema  # type: ignore[import-untyped]
+        import jsonschema.exceptions  # type: ignore[import-untyped]
+        import jsonschema.validators  # type: ignore[import-untyped]
+    except ImportError as exc:  # pragma: no cover - the extra is installed in development
+        raise ImportError(f"checking a document needs jsonschema: {EXTRA_HINT}") from exc
+    return jsonschema
+
+
 @cache
-def _validator_class(jsonschema: Any) -> Any:
+def _validator_class() -> Any:
     """Draft 2020-12, with the string keywords' errors saying lengths, never the whole value.
 
     jsonschema's own messages hold the value's repr: a 50 MB key would be copied into one.
     """
+    jsonschema = _jsonschema()
 
     def length(keyword: str, too: Callable[[int, int], bool], what: str) -> Any:
         def check(validator: Any, bound: int, instance: Any, schema: Any) -> Iterator[Any]:
@@ -141,12 +152,8 @@ def _validator_class(jsonschema: Any) -> Any:
 
 def validate_schema(document: Any) -> None:
     """Raise :class:`DocumentError` for the first schema failure (the deepest, most precise)."""
-    try:
-        import jsonschema  # type: ignore[import-untyped]
-        import jsonschema.exceptions  # type: ignore[import-untyped]
-    except ImportError as exc:  # pragma: no cover - the extra is installed in development
-        raise ImportError(f"checking a document needs jsonschema: {EXTRA_HINT}") from exc
-    validator = _validator_class(jsonschema)(_schema())
+    jsonschema = _jsonschema()
+    validator = _validator_class()(_schema())
     errors = sorted(validator.iter_errors(document), key=lambda e: (len(e.absolute_path), e.path))
     if errors:
         best = jsonschema.exceptions.best_match(errors)

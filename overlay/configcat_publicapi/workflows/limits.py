@@ -100,6 +100,10 @@ def bounded(schema: Mapping[str, Any], spec: Mapping[str, Any]) -> dict[str, Any
 @cache
 def service_spec() -> Mapping[str, Any]:
     """The OpenAPI document the package carries (or the checkout's pinned one)."""
-    from configcat_mock.spec_source import find_spec, read_document
+    # the fake's finder is standard library only; the wheel carries it with the spec
+    from configcat_mock.spec_source import (  # pyright: ignore[reportMissingImports]
+        find_spec,
+        read_document,
+    )
 
     return read_document(find_spec())

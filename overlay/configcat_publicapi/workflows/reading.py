@@ -148,7 +148,8 @@ def _loader_class(*, pure: bool = False) -> type[Any]:
             raise SourceError(self.source, mark.line + 1, mark.column + 1, message)
 
         def compose_node(self, parent: Any, index: Any) -> Any:
-            event = self.peek_event()
+            loader: Any = self  # a loader: the parser's methods are on the class beside this
+            event = loader.peek_event()
             if isinstance(event, yaml.AliasEvent):
                 node = self.anchors.get(event.anchor)
                 if node is not None:
@@ -167,15 +168,15 @@ def _loader_class(*, pure: bool = False) -> type[Any]:
             self.depth += 1
             if self.depth > MAX_DEPTH:
                 self._refuse(event.start_mark, f"nested deeper than {MAX_DEPTH} levels")
-            node = super().compose_node(parent, index)
+            composed: Any = super().compose_node(parent, index)
             self.depth -= 1
             size = 1
-            if isinstance(node.value, list):
-                for item in node.value:
+            if isinstance(composed.value, list):
+                for item in composed.value:
                     for child in item if isinstance(item, tuple) else (item,):
                         size += self.sizes[id(child)]
-            self.sizes[id(node)] = size
-            return node
+            self.sizes[id(composed)] = size
+            return composed
 
     class UniqueKeys(SafeConstructor):  # type: ignore[misc]
         def construct_mapping(self, node: Any, deep: bool = False) -> Any:
@@ -192,7 +193,8 @@ def _loader_class(*, pure: bool = False) -> type[Any]:
                     if repeated:
                         mark = key_node.start_mark
                         message = f"key {shown(key)} appears twice in one mapping"
-                        raise SourceError(self.source, mark.line + 1, mark.column + 1, message)
+                        loader: Any = self  # a loader: the composer keeps the source
+                        raise SourceError(loader.source, mark.line + 1, mark.column + 1, message)
                     seen.add(key)
             return super().construct_mapping(node, deep=deep)
 
