@@ -307,3 +307,31 @@ def test_an_empty_list_item_survives(fake: ConfigCatClient) -> None:
         "conditions"
     ][0]["userCondition"]["comparisonValue"] == {"listValue": items}
     wf.check_document(wf.loads(wf.dumps(exported)))
+
+
+def test_int32_ends_survive_in_a_v1_config(fake: ConfigCatClient) -> None:
+    """The fake refused the int32 minimum as a v1 value."""
+    low, high = -(2**31), 2**31 - 1
+    setting = {
+        "key": "limit",
+        "name": "Limit",
+        "settingType": "int",
+        "values": {
+            "Production": {"value": low, "rolloutRules": [
+                {"comparisonAttribute": "Plan", "comparator": "isOneOf", "comparisonValue": "",
+                 "value": high},
+            ]},
+            "Staging": {"value": high},
+        },
+    }  # fmt: skip
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "product": {"name": "Shop"},
+        "environments": [{"name": env} for env in ENVIRONMENTS],
+        "configs": [{"name": "Legacy", "evaluationVersion": "v1", "settings": [setting]}],
+    }
+    with _product(fake) as product:
+        wf.apply(fake, document, product)
+        exported = wf.export(fake, product)
+    assert exported["configs"] == document["configs"]
