@@ -113,7 +113,9 @@ class _Names:
             cv = u["comparisonValue"]
             if cv.get("listValue") is not None:
                 value: dict[str, Any] = {
-                    "listValue": [_text(item, "value", "hint") for item in cv["listValue"]]
+                    "listValue": [
+                        {"value": item["value"]} | _text(item, "hint") for item in cv["listValue"]
+                    ]
                 }
             elif cv.get("doubleValue") is not None:
                 value = {"doubleValue": cv["doubleValue"]}
