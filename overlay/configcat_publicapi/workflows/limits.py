@@ -3,7 +3,7 @@
 ``product.schema.json`` says what a document may hold; how long a key, a name or a hint may
 be and which whole numbers an int flag takes are the service's to say, and its OpenAPI spec
 says them (``maxLength``, ``minLength``, ``format: int32``). They are read from the spec the
-package carries (found as the fake finds it: :func:`configcat_mock.spec_source.find_spec`),
+package carries (found as the fake finds it: :func:`configcat_mock.api.spec_source.find_spec`),
 never copied here, so a new pin brings its own limits. Kept here is only where each document
 field goes in the service's requests (:data:`LENGTHS`, :data:`RANGES`); a field the spec does
 not bound stays unbounded.
@@ -101,7 +101,7 @@ def bounded(schema: Mapping[str, Any], spec: Mapping[str, Any]) -> dict[str, Any
 def service_spec() -> Mapping[str, Any]:
     """The OpenAPI document the package carries (or the checkout's pinned one)."""
     # the fake's finder is standard library only; the wheel carries it with the spec
-    from configcat_mock.spec_source import (  # pyright: ignore[reportMissingImports]
+    from configcat_mock.api.spec_source import (  # pyright: ignore[reportMissingImports]
         find_spec,
         read_document,
     )
