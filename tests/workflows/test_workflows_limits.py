@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from configcat_mock.server import LoopbackServer
 from configcat_mock.api.spec_source import find_spec, read_document
+from configcat_mock.http.server import LoopbackServer
 from configcat_publicapi import workflows as wf
 from configcat_publicapi.workflows import limits
 from configcat_publicapi.workflows.document import published_schema
