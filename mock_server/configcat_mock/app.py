@@ -29,6 +29,7 @@ from starlette.routing import Mount, Route
 from configcat_mock import passwords, permissions
 from configcat_mock.backend import Backend, ValueChange
 from configcat_mock.context import Call, Reply
+from configcat_mock.delivery.protocol_routes import is_protocol_path
 from configcat_mock.delivery.routes import is_delivery_path
 from configcat_mock.errors import MockHTTPError, NotImplementedByMock, Unauthorized
 from configcat_mock.faults import Fault, FaultInjector
@@ -105,12 +106,15 @@ class MockApp:
         missing = [op.operation_id for op in spec.operations if op.operation_id not in HANDLERS]
         self.unimplemented = missing
         from configcat_mock.control import control_routes
+        from configcat_mock.delivery.protocol_routes import protocol_routes
         from configcat_mock.delivery.routes import delivery_routes
 
         self.asgi = Starlette(
             routes=[
                 # flag delivery (SDK config JSON, public config, /_mock/delivery), ahead of the rest
                 *delivery_routes(self),
+                # OFREP, the Proxy's API and streams, proxy profiles' config
+                *protocol_routes(self),
                 Mount(CONTROL_PREFIX, routes=control_routes(self)),
                 Route("/{path:path}", self.endpoint, methods=_METHODS),
             ],
@@ -137,7 +141,8 @@ class MockApp:
                 scope, receive, send
             )
             return
-        if not control and not is_delivery_path(path):  # delivery: its own routes in self.asgi
+        if not control and not is_delivery_path(path) and not is_protocol_path(path):
+            # delivery and its protocols have their own routes in self.asgi
             response = await self.endpoint(Request(scope, receive))
             await response(scope, receive, send)
         else:

@@ -307,6 +307,26 @@ class FlagSet:
     def __repr__(self) -> str:
         return f"FlagSet({sorted(self.setting_ids)}, version={self.version!r})"
 
+    @property
+    def ofrep_url(self) -> str:
+        """The base URL an OpenFeature OFREP provider is given (``/ofrep/v1/...`` below it);
+        it names the flag set by ``X-ConfigCat-SdkKey: <sdk_key>`` or one of the other forms
+        (see :mod:`configcat_mock.delivery.ofrep`)."""
+        return self.base_url
+
+    @property
+    def proxy_url(self) -> str:
+        """Where the ConfigCat Proxy's API (``/api/{sdk_id}/...``), streams (``/sse/...``)
+        and CDN path are served."""
+        return self.base_url
+
+    @property
+    def sdk_id(self) -> str:
+        """The flag set's SDK id for the Proxy's routes (its SDK key's last segment)."""
+        from configcat_mock.delivery.sdk_registry import implicit_sdk_id
+
+        return implicit_sdk_id(self.sdk_key)
+
     def set(self, key: str, spec: FlagSpec) -> None:
         """Create or change a flag; SDKs see it on their next refresh."""
         flag_ = _as_flag(spec)

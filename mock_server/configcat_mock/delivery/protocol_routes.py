@@ -1,0 +1,26 @@
+"""The routes of every remote-evaluation protocol, for the app to mount ahead of its catch-all.
+
+OFREP (:mod:`.ofrep`), the ConfigCat Proxy's ``/api`` and ``/sse`` (:mod:`.proxy_api`,
+:mod:`.streams`), the proxy profiles' config endpoint (:mod:`.proxy_profiles`) and the
+``/_mock/delivery/protocols`` settings.
+"""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from configcat_mock.delivery.ofrep import ofrep_routes
+from configcat_mock.delivery.protocol_http import Host
+
+_PREFIXES = ("/ofrep/", "/sse/", "/v1/proxy/config/")
+
+
+def is_protocol_path(path: str) -> bool:
+    """Whether ``path`` belongs to one of these protocols (not to the management API)."""
+    return path.startswith(_PREFIXES) or (
+        path.startswith("/api/") and not path.startswith("/api/v1/public-config")
+    )
+
+
+def protocol_routes(host: Host) -> list[BaseRoute]:
+    return [*ofrep_routes(host)]
