@@ -533,6 +533,13 @@ class FlagServer:
         done = self.mock.import_config_json(source, sdk_key=sdk_key, name=name)
         return attrs.evolve(done, base_url=self.base_url)
 
+    def add_proxy_sdk(self, sdk_id: str, sdk_key: str) -> None:
+        """Serve ``sdk_key`` under the SDK id ``sdk_id`` on the Proxy's routes, as
+        ``configcat-mock serve --proxy-sdk ID=SDK_KEY`` does."""
+        from configcat_mock.delivery.sdk_registry import settings_for
+
+        settings_for(self.mock.backend).add_proxy_sdk(sdk_id, sdk_key)
+
     def remove(self, imported: ImportedConfig) -> None:
         """Remove an import (its product) from the fake."""
         _ok(self._api.delete(f"/v1/products/{imported.product_id}"))

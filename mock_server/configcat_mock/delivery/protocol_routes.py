@@ -11,6 +11,7 @@ from starlette.routing import BaseRoute
 
 from configcat_mock.delivery.ofrep import ofrep_routes
 from configcat_mock.delivery.protocol_http import Host
+from configcat_mock.delivery.proxy_api import proxy_routes
 
 _PREFIXES = ("/ofrep/", "/sse/", "/v1/proxy/config/")
 
@@ -23,4 +24,4 @@ def is_protocol_path(path: str) -> bool:
 
 
 def protocol_routes(host: Host) -> list[BaseRoute]:
-    return [*ofrep_routes(host)]
+    return [*ofrep_routes(host), *proxy_routes(host)]

@@ -163,3 +163,15 @@ def evaluators_for(backend: Backend) -> Evaluators:
     if evaluators is None:
         evaluators = _EVALUATORS[backend] = Evaluators()
     return evaluators
+
+
+PROXY_CDN_PREFIX = "configcat-proxy/"
+
+
+def proxy_cdn_sdk_key(backend: Backend, path_key: str) -> str:
+    """The SDK key of a CDN path: ``configcat-proxy/{sdkId}`` names an SDK by its id, as the
+    Proxy's CDN path does; anything else is the SDK key itself (lock held)."""
+    if not path_key.startswith(PROXY_CDN_PREFIX):
+        return path_key
+    found = find_by_id(backend, path_key.removeprefix(PROXY_CDN_PREFIX))
+    return found.sdk_key if found is not None else path_key
