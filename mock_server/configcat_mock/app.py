@@ -29,7 +29,7 @@ from starlette.routing import Mount, Route
 from configcat_mock import passwords, permissions
 from configcat_mock.backend import Backend, ValueChange
 from configcat_mock.context import Call, Reply
-from configcat_mock.delivery.protocol_routes import is_protocol_path
+from configcat_mock.delivery.protocol_routes import after_request, is_protocol_path
 from configcat_mock.delivery.routes import is_delivery_path
 from configcat_mock.errors import MockHTTPError, NotImplementedByMock, Unauthorized
 from configcat_mock.faults import Fault, FaultInjector
@@ -112,9 +112,9 @@ class MockApp:
         self.asgi = Starlette(
             routes=[
                 # flag delivery (SDK config JSON, public config, /_mock/delivery), ahead of the rest
-                *delivery_routes(self),
-                # OFREP, the Proxy's API and streams, proxy profiles' config
+                # OFREP, the Proxy's API and streams, proxy profiles' config, their settings
                 *protocol_routes(self),
+                *delivery_routes(self),
                 Mount(CONTROL_PREFIX, routes=control_routes(self)),
                 Route("/{path:path}", self.endpoint, methods=_METHODS),
             ],
@@ -147,6 +147,7 @@ class MockApp:
             await response(scope, receive, send)
         else:
             await self.asgi(scope, receive, send)
+        after_request(self, scope["method"], path)  # a write wakes the open streams
 
     # -- the pipeline ----------------------------------------------------------------------
 
