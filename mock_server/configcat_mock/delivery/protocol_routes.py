@@ -13,6 +13,7 @@ from configcat_mock.delivery.ofrep import ofrep_routes
 from configcat_mock.delivery.protocol_control import protocol_control_routes
 from configcat_mock.delivery.protocol_http import Host
 from configcat_mock.delivery.proxy_api import proxy_routes
+from configcat_mock.delivery.proxy_profiles import proxy_profile_routes
 from configcat_mock.delivery.streams import notify_change, stream_routes
 
 _PREFIXES = ("/ofrep/", "/sse/", "/v1/proxy/config/")
@@ -33,6 +34,7 @@ def protocol_routes(host: Host) -> list[BaseRoute]:
         *ofrep_routes(host),
         *proxy_routes(host),
         *stream_routes(host),
+        *proxy_profile_routes(host),
     ]
 
 

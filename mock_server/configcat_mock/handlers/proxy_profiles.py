@@ -223,3 +223,10 @@ def generate_proxy_profile_secret(c: Call) -> Any:
     profile.secret = c.backend.token(40)
     _audit(c, profile, "proxyConfigurationSecretRegenerated")
     return {"secretToken": profile.secret}
+
+
+def selected_sdk_keys(b: Backend, profile: m.ProxyProfile) -> list[dict[str, Any]]:
+    """The SDK keys a profile selects, as the SDK-keys operation lists them (the proxy
+    profiles' config endpoint serves them to a Proxy)."""
+    items: list[dict[str, Any]] = _selected(b, profile)["items"]
+    return items
