@@ -300,6 +300,7 @@ class FlagSet:
         self.config_id = config_id
         self.version: ConfigVersion = version
         self.sdk_key = sdk_key
+        self.named_sdk_id: str | None = None
         self.setting_ids: dict[str, int] = {}
         self.segment_ids: dict[str, str] = {}
         self._types: dict[str, str] = {}
@@ -322,10 +323,11 @@ class FlagSet:
 
     @property
     def sdk_id(self) -> str:
-        """The flag set's SDK id for the Proxy's routes (its SDK key's last segment)."""
+        """The flag set's SDK id for the Proxy's routes: the one given to
+        :meth:`FlagServer.flags`, else its SDK key's last segment."""
         from configcat_mock.delivery.sdk_registry import implicit_sdk_id
 
-        return implicit_sdk_id(self.sdk_key)
+        return self.named_sdk_id or implicit_sdk_id(self.sdk_key)
 
     def set(self, key: str, spec: FlagSpec) -> None:
         """Create or change a flag; SDKs see it on their next refresh."""
@@ -488,8 +490,10 @@ class FlagServer:
         *,
         version: ConfigVersion = "v2",
         segments: Mapping[str, UserCondition] | None = None,
+        sdk_id: str | None = None,
     ) -> FlagSet:
-        """A new config holding ``flags`` (in order, so prerequisites come first)."""
+        """A new config holding ``flags`` (in order, so prerequisites come first);
+        ``sdk_id`` also serves it under that id on the Proxy's routes."""
         n = next(self._names)
         product = _ok(
             self._api.post(
@@ -515,6 +519,9 @@ class FlagServer:
             version,
             str(keys["primary"]),
         )
+        if sdk_id is not None:
+            self.add_proxy_sdk(sdk_id, flag_set.sdk_key)
+            flag_set.named_sdk_id = sdk_id
         for name, condition in (segments or {}).items():
             flag_set.add_segment(name, condition)
         for key, spec in flags.items():
@@ -536,9 +543,7 @@ class FlagServer:
     def add_proxy_sdk(self, sdk_id: str, sdk_key: str) -> None:
         """Serve ``sdk_key`` under the SDK id ``sdk_id`` on the Proxy's routes, as
         ``configcat-mock serve --proxy-sdk ID=SDK_KEY`` does."""
-        from configcat_mock.delivery.sdk_registry import settings_for
-
-        settings_for(self.mock.backend).add_proxy_sdk(sdk_id, sdk_key)
+        self.mock.protocols.add_proxy_sdk(sdk_id, sdk_key)
 
     def remove(self, imported: ImportedConfig) -> None:
         """Remove an import (its product) from the fake."""
