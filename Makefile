@@ -30,7 +30,7 @@ unexport PYTHONDONTWRITEBYTECODE
 export PYTHONPYCACHEPREFIX := $(abspath .tool-cache/pycache)
 
 .PHONY: help install spec spec-update spec-drift regenerate test lint format typecheck pytest contract \
-        contract-server contract-live mock node-sdk bench dist clean
+        contract-server contract-live mock node-sdk node-ofrep bench dist clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -113,6 +113,9 @@ mock: $(INSTALLED) $(GEN_PKG)/__init__.py ## run the mock server on HOST:PORT (d
 
 node-sdk: ## install the official Node SDK under .tool-cache/node (the import proof's second SDK)
 	npm install --no-audit --no-fund --prefix .tool-cache/node configcat-node@11
+
+node-ofrep: ## install OpenFeature's Node OFREP provider under .tool-cache/ofrep-node (the OFREP proof)
+	npm install --no-audit --no-fund --prefix .tool-cache/ofrep-node @openfeature/ofrep-provider@0.1.3 @openfeature/server-sdk@1
 
 bench: $(INSTALLED) $(GEN_PKG)/__init__.py ## run the benchmarks in bench/ and print their ratios
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
