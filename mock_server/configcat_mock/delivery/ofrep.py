@@ -40,7 +40,13 @@ from starlette.routing import BaseRoute, Route
 from configcat_mock.delivery.cors import cors_headers, preflight
 from configcat_mock.delivery.etag import matches
 from configcat_mock.delivery.evaluation import Evaluation, InvalidUser, user_from_context
-from configcat_mock.delivery.protocol_http import Host, fault_answer, json_response, record
+from configcat_mock.delivery.protocol_http import (
+    Host,
+    dumps,
+    fault_answer,
+    json_response,
+    record,
+)
 from configcat_mock.delivery.sdk_registry import (
     DEFAULT_INACTIVITY_DELAY,
     Target,
@@ -226,30 +232,37 @@ def ofrep_routes(host: Host) -> list[BaseRoute]:
                 prepare()
                 target = select_sdk(host, request)
                 store = store_for(host.backend)
-                built, evaluator = evaluators_for(host.backend).get(store, target.slot)
+                evaluators = evaluators_for(host.backend)
+                built, evaluator = evaluators.get(store, target.slot)
                 streams = settings.ofrep_event_streams
                 etag = bulk_etag(target, built.version, context, streams)
                 headers = {**cors, "ETag": etag}
                 if matches(etag, request.headers.get("if-none-match")):
                     return record(host, request, name, Response(None, 304, headers), started)
-                evaluations = evaluator.evaluate_all(user)
-            has_key = _has_targeting_key(context)
-            flags = []
-            for evaluation in evaluations:
-                failure = _failure(evaluation, has_key)
-                flags.append(
-                    success(evaluation) if failure is None else failure.body(evaluation.key)
-                )
-            body: dict[str, Any] = {"flags": flags}
-            if streams:
-                body["eventStreams"] = [
-                    {
-                        "type": "sse",
-                        "url": event_stream_url(request, target),
-                        "inactivityDelaySec": DEFAULT_INACTIVITY_DELAY,
-                    }
-                ]
-            response = json_response(200, body, headers)
+                stream_url = event_stream_url(request, target) if streams else None
+
+                def compute() -> bytes:
+                    has_key = _has_targeting_key(context)
+                    flags = []
+                    for evaluation in evaluator.evaluate_all(user):
+                        failure = _failure(evaluation, has_key)
+                        flags.append(
+                            success(evaluation) if failure is None else failure.body(evaluation.key)
+                        )
+                    body: dict[str, Any] = {"flags": flags}
+                    if stream_url is not None:
+                        body["eventStreams"] = [
+                            {
+                                "type": "sse",
+                                "url": stream_url,
+                                "inactivityDelaySec": DEFAULT_INACTIVITY_DELAY,
+                            }
+                        ]
+                    return dumps(body)
+
+                # the ETag names the config's version, the context and the streams setting
+                answer = evaluators.answer(("ofrep-bulk", etag, stream_url), compute)
+            response = Response(answer, 200, headers, media_type="application/json")
         except OfrepError as exc:
             response = json_response(exc.status, exc.body(None), cors)
         except LookupError:

@@ -17,6 +17,7 @@ server, not the state.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import attrs
@@ -135,11 +136,29 @@ def find_by_id(backend: Backend, sdk_id: str) -> Target | None:
     return None
 
 
+#: Evaluated answers kept (:meth:`Evaluators.answer`) before the oldest half is dropped.
+ANSWERS_KEPT = 1024
+
+
 class Evaluators:
-    """The parsed config of each config+environment, kept while its build stays current."""
+    """The parsed config of each config+environment, kept while its build stays current, and
+    recent answers by what determines them (the SDK's evaluator takes about 50 µs a flag, so
+    a client polling with the same context gets the answer computed for it once)."""
 
     def __init__(self) -> None:
         self._cache: dict[tuple[str, str], tuple[Built, ConfigEvaluator]] = {}
+        self._answers: dict[Hashable, bytes] = {}
+
+    def answer(self, key: Hashable, compute: Callable[[], bytes]) -> bytes:
+        """``compute()``, or what it gave before for ``key``: a key must name everything the
+        answer depends on (the config's built version among them). Lock held."""
+        found = self._answers.get(key)
+        if found is None:
+            if len(self._answers) >= ANSWERS_KEPT:
+                for old in list(self._answers)[: ANSWERS_KEPT // 2]:
+                    del self._answers[old]
+            found = self._answers[key] = compute()
+        return found
 
     def get(self, store: DeliveryStore, slot: tuple[str, str]) -> tuple[Built, ConfigEvaluator]:
         """Lock held; ``LookupError`` when the config or environment is gone."""
