@@ -29,7 +29,8 @@ REASON_SPLIT = "SPLIT"
 
 BUILT_IN_ATTRIBUTES = ("Identifier", "Email", "Country")
 LOGGER_NAME = "configcat_mock.evaluation"
-"""The SDK evaluator's warnings (a missing user, an attribute of the wrong type) go here."""
+"""The SDK evaluator's messages go here; its warnings (a missing user, an attribute of the
+wrong type) only once this logger's level is set lower than ``ERROR``."""
 
 
 class InvalidUser(ValueError):
@@ -178,6 +179,10 @@ def _sdk_logger() -> Any:
         from configcatclient.configcatoptions import Hooks
         from configcatclient.logger import Logger
 
-        logging.getLogger(LOGGER_NAME).addHandler(logging.NullHandler())
+        logger = logging.getLogger(LOGGER_NAME)
+        logger.addHandler(logging.NullHandler())
+        if logger.level == logging.NOTSET:  # the SDK's notes on users are for apps, not the
+            logger.setLevel(logging.ERROR)  # fake's log; set a level to see them
+
         _LOGGER = Logger(LOGGER_NAME, Hooks())  # type: ignore[no-untyped-call]
     return _LOGGER
