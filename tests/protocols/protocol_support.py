@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import configcatclient
@@ -13,6 +16,23 @@ from configcatclient.user import User
 from configcat_mock.flags import Flag, FlagSet, flag, segment, user, when
 
 Make = Callable[..., FlagSet]
+
+
+@dataclass(frozen=True)
+class NodeProvider:
+    """Node.js and the directory OpenFeature's OFREP provider is installed under."""
+
+    node: str
+    modules: Path
+
+
+@dataclass(frozen=True)
+class Served:
+    """A ``configcat-mock serve`` child process and its URL."""
+
+    url: str
+    process: subprocess.Popen[str]
+
 
 #: users as (targetingKey, email, country, custom attributes)
 USERS: list[tuple[str, str, str | None, dict[str, Any]]] = [

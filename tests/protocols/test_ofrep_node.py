@@ -4,50 +4,21 @@ ConfigCat SDK computes for the same users."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from protocol_support import KEYS, USERS, Make, context_of, official, targeted_flags
+from protocol_support import (
+    KEYS,
+    USERS,
+    Make,
+    NodeProvider,
+    context_of,
+    official,
+    targeted_flags,
+)
 
-REPO = Path(__file__).resolve().parents[2]
-NODE_MODULES = REPO / ".tool-cache" / "ofrep-node"
-NODE_PACKAGES = ["@openfeature/ofrep-provider@0.1.3", "@openfeature/server-sdk@1"]
 SCRIPT = Path(__file__).with_name("node") / "ofrep.js"
-
-
-@dataclass(frozen=True)
-class NodeProvider:
-    node: str
-    modules: Path
-
-
-@pytest.fixture(scope="session")
-def node_ofrep() -> NodeProvider:
-    """The provider, installed by npm under the git-ignored .tool-cache/ on first use
-    (``make node-ofrep`` does the same)."""
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        pytest.skip("Node.js and npm are needed for the Node OFREP provider proof")
-    if not (NODE_MODULES / "node_modules" / "@openfeature" / "ofrep-provider").is_dir():
-        NODE_MODULES.mkdir(parents=True, exist_ok=True)
-        subprocess.run(  # noqa: S603 - npm found on PATH, fixed packages
-            [
-                npm,
-                "install",
-                "--no-audit",
-                "--no-fund",
-                "--prefix",
-                str(NODE_MODULES),
-                *NODE_PACKAGES,
-            ],
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )
-    return NodeProvider(node, NODE_MODULES)
 
 
 @pytest.mark.slow

@@ -4,15 +4,12 @@ errors and CORS."""
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
-import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
-from protocol_support import KEYS, USERS, Make, official, targeted_flags
+from protocol_support import KEYS, USERS, Make, Served, official, targeted_flags
 
 from configcat_mock.cli import build_parser
 from configcat_mock.delivery.sdk_registry import DEFAULT_MAX_STREAMS, settings_for
@@ -143,40 +140,20 @@ def test_the_proxy_style_cdn_path(configcat_flags: Make) -> None:
     )
 
 
-def test_serve_proxy_sdk_names_an_sdk_id(tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_serve_proxy_sdk_names_an_sdk_id(tmp_path: Path, serve_fake: Callable[..., Served]) -> None:
     """``configcat-mock serve --config-json FILE --sdk-key KEY --proxy-sdk web=KEY``, as another
     language's test suite starts it."""
     config = tmp_path / "flags.json"
     config.write_text(json.dumps({"flags": {"banner": "Hello"}}))
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    args = ["--config-json", str(config), "--sdk-key", SDK_KEY, "--proxy-sdk", f"web={SDK_KEY}"]
-    proc = subprocess.Popen(  # noqa: S603 - our own interpreter, fixed arguments
-        [sys.executable, "-m", "configcat_mock", "serve", "--port", str(port), *args],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/_mock/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                assert proc.poll() is None, proc.communicate()[1]
-                assert time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.1)
-        answer = httpx.post(f"{base}/api/web/eval", json={"key": "banner"})
-        assert answer.json()["value"] == "Hello"
-        settings = httpx.get(f"{base}/_mock/delivery/protocols").json()
-        assert settings["proxySdks"] == {"web": SDK_KEY}
-        assert settings["maxStreams"] == DEFAULT_MAX_STREAMS
-    finally:
-        proc.terminate()
-        proc.communicate(timeout=30)
+    base = serve_fake(
+        "--config-json", str(config), "--sdk-key", SDK_KEY, "--proxy-sdk", f"web={SDK_KEY}"
+    ).url
+    answer = httpx.post(f"{base}/api/web/eval", json={"key": "banner"})
+    assert answer.json()["value"] == "Hello"
+    settings = httpx.get(f"{base}/_mock/delivery/protocols").json()
+    assert settings["proxySdks"] == {"web": SDK_KEY}
+    assert settings["maxStreams"] == DEFAULT_MAX_STREAMS
 
 
 def test_proxy_sdk_must_be_id_equals_key(capsys: pytest.CaptureFixture[str]) -> None:
