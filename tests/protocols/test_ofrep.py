@@ -152,3 +152,21 @@ def test_bad_input(configcat_flags: Make) -> None:
         f"{flags.ofrep_url}/ofrep/v1/evaluate/flags/banner", json={"context": {}}
     )
     assert anonymous.status_code == 401
+
+
+def test_bodies_past_the_limit_and_injected_rate_limits() -> None:
+    from configcat_mock.faults import FaultRule
+    from configcat_mock.flags import FlagServer
+    from configcat_mock.mock import MockConfigCat
+
+    rules = [FaultRule(route="ofrep-evaluate-flag", rate_429=1.0)]
+    mock = MockConfigCat(rate_limits=False, body_limit=4096, faults=rules)
+    with FlagServer(mock) as server:
+        flags = server.flags({"banner": "Hello"})
+        big = {"context": {"targetingKey": "u", "padding": "x" * 5000}}
+        too_large = post(flags, "", big)
+        assert too_large.status_code == 413
+        limited = post(flags, "/banner", {"context": {"targetingKey": "u"}})
+        assert (limited.status_code, limited.headers["retry-after"]) == (429, "1")
+        assert post(flags, "", {"context": {"targetingKey": "u"}}).status_code == 200
+    mock.close()
