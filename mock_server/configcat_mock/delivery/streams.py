@@ -354,15 +354,12 @@ def stream_routes(host: Host) -> list[BaseRoute]:
                     _, evaluator, _ = current(target)
                 except StreamClosed:
                     return refuse(404, "could not identify a configured SDK")
-                if (single and not isinstance(key, str)) or (single and not key):
+                if single and (not isinstance(key, str) or not key):
                     return refuse(400, "'key' must be set")
                 if single and not evaluator.has_key(key):
                     return refuse(400, f"feature flag or setting with key '{key}' not found")
-            request_id = (
-                json.dumps([key, attributes], sort_keys=True)
-                if single
-                else json.dumps(["*", attributes], sort_keys=True)
-            )
+            # what the payload depends on besides the config's version
+            request_id = json.dumps([key if single else "*", attributes], sort_keys=True)
             hub = hub_for(backend)
 
             def compute() -> tuple[bytes, bytes]:

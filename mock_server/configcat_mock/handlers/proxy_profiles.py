@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import fnmatch
 from typing import Any
 
 from configcat_mock import models as m
-from configcat_mock.backend import Backend
 from configcat_mock.context import Call
 from configcat_mock.errors import BadRequest
 from configcat_mock.handlers._common import apply_patch, require_name
 from configcat_mock.operations import handles
+from configcat_mock.rules.proxy_profiles import profile_pairs, selected_sdk_keys
 
 
 def view(p: m.ProxyProfile) -> dict[str, Any]:
@@ -121,70 +120,16 @@ def delete_proxy_profile(c: Call) -> Any:
     return None
 
 
-def _pairs(b: Backend, org_id: str) -> list[tuple[m.Product, m.Config, m.Environment]]:
-    out: list[Any] = []
-    for product in b.products.where(organization_id=org_id):
-        envs = b.environments.where(product_id=product.product_id)
-        for config in b.configs.where(product_id=product.product_id):
-            out.extend((product, config, env) for env in envs)
-    return out
-
-
-def _rule_matches(rule: dict[str, Any], p: m.Product, c: m.Config, e: m.Environment) -> bool:
-    checks = (
-        ("productIdFilter", p.product_id, False),
-        ("configIdFilter", c.config_id, False),
-        ("environmentIdFilter", e.environment_id, False),
-        ("productNameMatchFilter", p.name, True),
-        ("configNameMatchFilter", c.name, True),
-        ("environmentNameMatchFilter", e.name, True),
-    )
-    for key, actual, pattern in checks:
-        want = rule.get(key)
-        if want is None:
-            continue
-        if pattern and not fnmatch.fnmatchcase(actual.lower(), str(want).lower()):
-            return False
-        if not pattern and actual != want:
-            return False
-    return True
-
-
-def _selected(b: Backend, profile: m.ProxyProfile) -> Any:
-    """Selection rules in order, then the explicit select / deselect calls on top."""
-    chosen: dict[tuple[str, str], bool] = {}
-    pairs = _pairs(b, profile.organization_id)
-    for rule in profile.selection_rules:
-        for product, config, env in pairs:
-            if _rule_matches(rule, product, config, env):
-                chosen[(config.config_id, env.environment_id)] = rule.get("kind") == "include"
-    for override in profile.sdk_keys:
-        chosen[(override["configId"], override["environmentId"])] = bool(override["selected"])
-    items = []
-    for _, config, env in pairs:
-        if chosen.get((config.config_id, env.environment_id)):
-            key = b.ensure_sdk_keys(config.config_id, env.environment_id)
-            items.append(
-                {
-                    "primarySdkKey": key.primary,
-                    "secondarySdkKey": key.secondary,
-                    "sdkId": key.primary.rsplit("/", 1)[-1],
-                    "configId": config.config_id,
-                    "environmentId": env.environment_id,
-                }
-            )
-    return {"items": items}
-
-
 @handles("get-proxy-profile-sdk-keys")
 def get_proxy_profile_sdk_keys(c: Call) -> Any:
     profile = c.backend.proxy_profile(c.path["proxyProfileId"], c.user)
-    return _selected(c.backend, profile)
+    return {"items": selected_sdk_keys(c.backend, profile)}
 
 
 def _requested(c: Call, profile: m.ProxyProfile) -> list[dict[str, str]]:
     pairs = {
-        (x.config_id, y.environment_id) for _, x, y in _pairs(c.backend, profile.organization_id)
+        (x.config_id, y.environment_id)
+        for _, x, y in profile_pairs(c.backend, profile.organization_id)
     }
     out: list[Any] = []
     for i, item in enumerate(c.body.get("items") or []):
@@ -204,7 +149,7 @@ def _override(c: Call, selected: bool) -> Any:
         *[{**p, "selected": selected} for p in requested],
     ]
     _audit(c, profile, "proxyConfigurationChanged")
-    return _selected(c.backend, profile)
+    return {"items": selected_sdk_keys(c.backend, profile)}
 
 
 @handles("select-proxy-profile-sdk-keys")
@@ -223,10 +168,3 @@ def generate_proxy_profile_secret(c: Call) -> Any:
     profile.secret = c.backend.token(40)
     _audit(c, profile, "proxyConfigurationSecretRegenerated")
     return {"secretToken": profile.secret}
-
-
-def selected_sdk_keys(b: Backend, profile: m.ProxyProfile) -> list[dict[str, Any]]:
-    """The SDK keys a profile selects, as the SDK-keys operation lists them (the proxy
-    profiles' config endpoint serves them to a Proxy)."""
-    items: list[dict[str, Any]] = _selected(b, profile)["items"]
-    return items
