@@ -114,8 +114,9 @@ mock: $(INSTALLED) $(GEN_PKG)/__init__.py ## run the mock server on HOST:PORT (d
 node-sdk: ## install the official Node SDK under .tool-cache/node (the import proof's second SDK)
 	npm install --no-audit --no-fund --prefix .tool-cache/node configcat-node@11
 
-node-ofrep: ## install OpenFeature's Node OFREP provider under .tool-cache/ofrep-node (the OFREP proof)
+node-ofrep: ## install OpenFeature's OFREP providers for Node and the web under .tool-cache/ (the OFREP proofs)
 	npm install --no-audit --no-fund --prefix .tool-cache/ofrep-node @openfeature/ofrep-provider@0.1.3 @openfeature/server-sdk@1
+	npm install --no-audit --no-fund --prefix .tool-cache/ofrep-web @openfeature/ofrep-web-provider@0.4.3 @openfeature/web-sdk@1 eventsource@3
 
 bench: $(INSTALLED) $(GEN_PKG)/__init__.py ## run the benchmarks in bench/ and print their ratios
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done

@@ -17,32 +17,38 @@ from protocol_support import NodeProvider, Served
 REPO = Path(__file__).resolve().parents[2]
 NODE_MODULES = REPO / ".tool-cache" / "ofrep-node"
 NODE_PACKAGES = ["@openfeature/ofrep-provider@0.1.3", "@openfeature/server-sdk@1"]
+WEB_MODULES = REPO / ".tool-cache" / "ofrep-web"
+WEB_PACKAGES = ["@openfeature/ofrep-web-provider@0.4.3", "@openfeature/web-sdk@1", "eventsource@3"]
 
 
-@pytest.fixture(scope="session")
-def node_ofrep() -> NodeProvider:
-    """The provider, installed by npm under the git-ignored .tool-cache/ on first use
-    (``make node-ofrep`` does the same)."""
+def _npm_install(prefix: Path, packages: list[str], marker: str) -> NodeProvider:
+    """Node.js and ``packages`` installed by npm under ``prefix`` (git-ignored .tool-cache/),
+    on first use."""
     node, npm = shutil.which("node"), shutil.which("npm")
     if node is None or npm is None:
-        pytest.skip("Node.js and npm are needed for the Node OFREP provider proof")
-    if not (NODE_MODULES / "node_modules" / "@openfeature" / "ofrep-provider").is_dir():
-        NODE_MODULES.mkdir(parents=True, exist_ok=True)
+        pytest.skip("Node.js and npm are needed for the Node OFREP provider proofs")
+    if not (prefix / "node_modules" / marker).is_dir():
+        prefix.mkdir(parents=True, exist_ok=True)
         subprocess.run(  # noqa: S603 - npm found on PATH, fixed packages
-            [
-                npm,
-                "install",
-                "--no-audit",
-                "--no-fund",
-                "--prefix",
-                str(NODE_MODULES),
-                *NODE_PACKAGES,
-            ],
+            [npm, "install", "--no-audit", "--no-fund", "--prefix", str(prefix), *packages],
             check=True,
             capture_output=True,
             timeout=600,
         )
-    return NodeProvider(node, NODE_MODULES)
+    return NodeProvider(node, prefix)
+
+
+@pytest.fixture(scope="session")
+def node_ofrep() -> NodeProvider:
+    """OpenFeature's OFREP provider for Node (``make node-ofrep`` installs the same)."""
+    return _npm_install(NODE_MODULES, NODE_PACKAGES, "@openfeature/ofrep-provider")
+
+
+@pytest.fixture(scope="session")
+def node_ofrep_web() -> NodeProvider:
+    """OpenFeature's OFREP provider for the web, run in Node with the ``eventsource`` package
+    as its EventSource (``make node-ofrep`` installs the same)."""
+    return _npm_install(WEB_MODULES, WEB_PACKAGES, "@openfeature/ofrep-web-provider")
 
 
 @pytest.fixture
