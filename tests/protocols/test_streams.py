@@ -202,3 +202,10 @@ def test_the_server_stops_with_streams_open(server: FlagServer) -> None:
         assert stopped.is_set()
         assert not own.server.thread.is_alive()
         http.close()
+
+
+def test_delivery_names_the_connection_extension_as_the_server_does() -> None:
+    from configcat_mock import protocol
+    from configcat_mock.delivery import protocol_http
+
+    assert protocol_http.CONNECTION_EXTENSION == protocol.CONNECTION_EXTENSION

@@ -19,10 +19,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from configcat_mock.backend import Backend
-from configcat_mock.faults import Fault, FaultInjector
-from configcat_mock.guards import ClientDisconnected
+from configcat_mock.errors import MockHTTPError
 from configcat_mock.journal import Entry, Journal
-from configcat_mock.protocol import CONNECTION_EXTENSION
+
+CONNECTION_EXTENSION = "configcat_mock.connection"
+"""The scope extension the fake's server protocol and in-process transports put in each request
+(``abort``: cut the connection; ``on_shutdown``: callbacks for when the server stops). Named
+here, not imported, because delivery does not import the HTTP layer; a test checks the two
+names agree."""
 
 #: Route name -> path template, for fault rules and the journal's ``operation_id``.
 ROUTE_NAMES = {
@@ -39,6 +43,25 @@ ROUTE_NAMES = {
 }
 
 
+class Fault(Protocol):
+    """A fault the injector drew (see the fault injector): read only."""
+
+    @property
+    def status(self) -> int | None: ...
+
+    @property
+    def latency_ms(self) -> float: ...
+
+    @property
+    def drop(self) -> bool: ...
+
+
+class Faults(Protocol):
+    """The mock app's fault injector, as these routes use it."""
+
+    def draw(self, operation_id: str, path_template: str) -> Fault | None: ...
+
+
 class Host(Protocol):
     """What the routes need from the mock app."""
 
@@ -49,7 +72,7 @@ class Host(Protocol):
     def journal(self) -> Journal: ...
 
     @property
-    def faults(self) -> FaultInjector: ...
+    def faults(self) -> Faults: ...
 
 
 def dumps(body: Any) -> bytes:
@@ -109,7 +132,7 @@ async def drop_connection(request: Request) -> None:
     if connection is None:
         raise RuntimeError("a dropped connection needs configcat-mock serve's protocol")
     connection["abort"]()
-    with contextlib.suppress(ClientDisconnected):
+    with contextlib.suppress(MockHTTPError):  # the body guard's "client went away"
         while (await request.receive())["type"] != "http.disconnect":
             pass
 

@@ -55,6 +55,7 @@ from configcat_mock.backend import Backend
 from configcat_mock.delivery.cors import cors_headers, preflight
 from configcat_mock.delivery.evaluation import InvalidUser, user_from_attributes
 from configcat_mock.delivery.protocol_http import (
+    CONNECTION_EXTENSION,
     Host,
     draw_fault,
     dumps,
@@ -70,7 +71,6 @@ from configcat_mock.delivery.sdk_registry import (
     settings_for,
 )
 from configcat_mock.delivery.store import store_for
-from configcat_mock.protocol import CONNECTION_EXTENSION
 from configcat_mock.rules.change_requests import apply_due
 
 HEARTBEAT = b": heartbeat\n\n"
