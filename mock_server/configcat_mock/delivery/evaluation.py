@@ -50,21 +50,12 @@ class Evaluation:
 
 @attrs.frozen
 class UserAttributes:
-    """A user as the SDK's ``User`` takes it: ``None`` identifier means no user at all."""
+    """A user as the SDK's ``User`` takes it (``identifier`` is ``None`` when none was given)."""
 
     identifier: str | None
     email: str | None = None
     country: str | None = None
     custom: Mapping[str, Any] = attrs.field(factory=dict)
-
-    @property
-    def empty(self) -> bool:
-        return (
-            self.identifier is None
-            and self.email is None
-            and self.country is None
-            and not (self.custom)
-        )
 
 
 def _attribute_value(name: str, value: Any) -> Any:

@@ -135,7 +135,3 @@ async def drop_connection(request: Request) -> None:
     with contextlib.suppress(MockHTTPError):  # the body guard's "client went away"
         while (await request.receive())["type"] != "http.disconnect":
             pass
-
-
-async def read_body(request: Request) -> bytes:
-    return await request.body()

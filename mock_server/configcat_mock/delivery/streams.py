@@ -96,8 +96,6 @@ class StreamHub:
         self._lock = threading.Lock()
         self._subscriptions: set[Subscription] = set()
         self._memo: dict[tuple[Any, ...], bytes] = {}
-        self.notified = 0
-        """How many times :meth:`changed` ran (for tests and the bench)."""
 
     @property
     def open(self) -> int:
@@ -119,7 +117,6 @@ class StreamHub:
 
     def changed(self) -> None:
         """Wake every open stream (from any thread)."""
-        self.notified += 1
         self._signal(close=False)
 
     def close_all(self) -> int:
