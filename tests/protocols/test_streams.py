@@ -209,3 +209,12 @@ def test_delivery_names_the_connection_extension_as_the_server_does() -> None:
     from configcat_mock.delivery import protocol_http
 
     assert protocol_http.CONNECTION_EXTENSION == protocol.CONNECTION_EXTENSION
+
+
+def test_a_stream_preflight(server: FlagServer) -> None:
+    flags = server.flags({"banner": "Hello"})
+    url = f"{flags.proxy_url}/sse/{flags.sdk_id}/eval/{data(key='banner')}"
+    answer = httpx.options(url, headers={"Origin": "http://app.example"})
+    assert answer.status_code == 204
+    assert answer.headers["access-control-allow-methods"] == "GET,OPTIONS"
+    assert answer.headers["access-control-allow-origin"] == "http://app.example"

@@ -227,7 +227,8 @@ async def _events(
         while not subscription.closed:
             beat = False
             try:
-                await asyncio.wait_for(subscription.wake.wait(), heartbeat)
+                async with asyncio.timeout(heartbeat):  # no task per wait, unlike wait_for
+                    await subscription.wake.wait()
             except TimeoutError:
                 beat = True
             subscription.wake.clear()
