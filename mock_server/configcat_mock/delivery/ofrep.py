@@ -176,6 +176,7 @@ def ofrep_routes(host: Host) -> list[BaseRoute]:
                 apply_due(backend)
 
     async def evaluate_flag(request: Request) -> Response:
+        """OFREP: one flag for a context, ``{key, value, reason, variant}``."""
         started = time.perf_counter()
         name = "ofrep-evaluate-flag"
         cors = cors_headers(request)
@@ -212,6 +213,7 @@ def ofrep_routes(host: Host) -> list[BaseRoute]:
         return record(host, request, name, response, started)
 
     async def evaluate_flags(request: Request) -> Response:
+        """OFREP: every flag for a context, with an ``ETag`` (``304`` while unchanged)."""
         started = time.perf_counter()
         name = "ofrep-evaluate-flags"
         cors = cors_headers(request)

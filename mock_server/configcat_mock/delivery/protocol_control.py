@@ -25,9 +25,11 @@ PREFIX = "/_mock/delivery"
 
 def protocol_control_routes(host: Host) -> list[BaseRoute]:
     async def get_settings(request: Request) -> Response:
+        """The remote-evaluation settings: SDK ids, OFREP event streams, stream bound, heartbeat."""
         return json_response(200, settings_for(host.backend).to_json())
 
     async def put_settings(request: Request) -> Response:
+        """Change the remote-evaluation settings (any subset of the fields)."""
         try:
             body = json.loads(await request.body() or b"null")
             settings_for(host.backend).update_json(body)
@@ -36,10 +38,12 @@ def protocol_control_routes(host: Host) -> list[BaseRoute]:
         return json_response(200, settings_for(host.backend).to_json())
 
     async def get_streams(request: Request) -> Response:
+        """How many event streams are open, and the bound."""
         limit = settings_for(host.backend).max_streams
         return json_response(200, {"open": hub_for(host.backend).open, "maxStreams": limit})
 
     async def close_streams(request: Request) -> Response:
+        """End every open event stream now."""
         return json_response(200, {"closed": hub_for(host.backend).close_all()})
 
     return [

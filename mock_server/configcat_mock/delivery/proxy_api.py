@@ -104,7 +104,7 @@ def proxy_routes(host: Host) -> list[BaseRoute]:
             with backend.tracked():
                 apply_due(backend)
 
-    def handler(name: str, method: str, answer: Any) -> Any:
+    def handler(name: str, method: str, answer: Any, doc: str) -> Any:
         async def endpoint(request: Request) -> Response:
             started = time.perf_counter()
             if request.method == "OPTIONS":
@@ -133,6 +133,7 @@ def proxy_routes(host: Host) -> list[BaseRoute]:
                 response = text_response(exc.status, str(exc), cors)
             return record(host, request, name, response, started)
 
+        endpoint.__doc__ = doc
         return endpoint
 
     def evaluate(evaluator: Any, parsed: Any, cors: dict[str, str]) -> Response:
@@ -156,17 +157,31 @@ def proxy_routes(host: Host) -> list[BaseRoute]:
         return Response(None, 200, cors)
 
     async def coffee(request: Request) -> Response:
+        """The Proxy's teapot: ``418``."""
         return Response(None, 418)
 
+    by = "by the SDK id in the path, or by ``X-ConfigCat-SdkKey`` without one"
     endpoints = [
-        ("eval", "proxy-eval", "POST", evaluate),
-        ("eval-all", "proxy-eval-all", "POST", evaluate_all),
-        ("keys", "proxy-keys", "GET", keys),
-        ("refresh", "proxy-refresh", "POST", refresh),
+        (
+            "eval",
+            "proxy-eval",
+            "POST",
+            evaluate,
+            f"The Proxy: one flag, ``{{value, variationId}}``, {by}.",
+        ),
+        ("eval-all", "proxy-eval-all", "POST", evaluate_all, f"The Proxy: every flag, {by}."),
+        ("keys", "proxy-keys", "GET", keys, f"The Proxy: the flags' keys, {by}."),
+        (
+            "refresh",
+            "proxy-refresh",
+            "POST",
+            refresh,
+            f"The Proxy: ``200`` (the fake is always current), {by}.",
+        ),
     ]
     routes: list[BaseRoute] = [Route("/api/icanhascoffee", coffee, methods=["GET"])]
-    for path, name, method, answer in endpoints:
-        endpoint = handler(name, method, answer)
+    for path, name, method, answer, doc in endpoints:
+        endpoint = handler(name, method, answer, doc)
         routes.append(Route(f"/api/{path}", endpoint, methods=[method, "OPTIONS"]))
         routes.append(Route(f"/api/{{sdk_id}}/{path}", endpoint, methods=[method, "OPTIONS"]))
     return routes

@@ -46,6 +46,8 @@ def profile_config(items: list[dict[str, Any]], poll_interval: int) -> dict[str,
 
 def proxy_profile_routes(host: Host) -> list[BaseRoute]:
     async def config(request: Request) -> Response:
+        """A proxy profile as a ConfigCat Proxy in auto-configuration reads it: Bearer secret,
+        ``ETag`` and ``304``."""
         started = time.perf_counter()
         name = "proxy-profile-config"
         faulted = await fault_answer(host, request, name, {})

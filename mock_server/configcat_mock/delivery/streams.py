@@ -4,7 +4,8 @@
 GET         /sse/{sdkId}/eval/{data}                    one flag: ``data: {value, variationId}``
 GET         /sse/{sdkId}/eval-all/{data}                every flag: ``data: {key: {...}, ...}``
 GET         /sse/{sdkId}/eval-all                       every flag, no user
-GET         /sse/eval/k/{data}, /sse/eval-all/k/{data}  the SDK key inside ``data`` (``sdkKey``)
+GET         /sse/eval/k/{data}                          one flag, the SDK key in ``data``
+GET         /sse/eval-all/k/{data}                      every flag, the SDK key in ``data``
 GET         /ofrep/v1/event-stream/{sdkId}              ``refetchEvaluation`` events (ADR-0008)
 ==========  ==========================================  =========================================
 
@@ -312,6 +313,7 @@ def stream_routes(host: Host) -> list[BaseRoute]:
 
     def proxy_stream(name: str, single: bool, key_in_data: bool) -> Any:
         async def endpoint(request: Request) -> Response:
+            """The Proxy's stream: the value on connect, again when it changes."""
             started = time.perf_counter()
             if request.method == "OPTIONS":
                 return preflight(request, ["GET"])
@@ -383,9 +385,15 @@ def stream_routes(host: Host) -> list[BaseRoute]:
 
             return open_stream(request, name, compute, cors, started, send_first=True)
 
+        what = "one flag's ``{value, variationId}``" if single else "every flag's values"
+        where = "the SDK key in ``data``" if key_in_data else "the SDK by its id"
+        endpoint.__doc__ = (
+            f"The Proxy's stream of {what} ({where}): sent on connect, again when it changes."
+        )
         return endpoint
 
     async def ofrep_stream(request: Request) -> Response:
+        """OFREP's event stream: ``refetchEvaluation`` when the config changes."""
         started = time.perf_counter()
         name = "ofrep-event-stream"
         if request.method == "OPTIONS":
