@@ -144,6 +144,23 @@ class StreamHub:
         return found
 
 
+class EventStreamResponse(StreamingResponse):
+    """A streaming response that lets go of its subscription however it ends, also when the
+    client left before the first event (the generator's own ``finally`` never runs then)."""
+
+    _on_end: Callable[[], None] = staticmethod(lambda: None)
+
+    def ending(self, on_end: Callable[[], None]) -> EventStreamResponse:
+        self._on_end = on_end
+        return self
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self._on_end()
+
+
 def _wake(subscriptions: list[Subscription], close: bool) -> None:
     for subscription in subscriptions:
         if close:
@@ -308,7 +325,9 @@ def stream_routes(host: Host) -> list[BaseRoute]:
             delay_ms=fault.latency_ms if fault else 0.0,
             drop=bool(fault and fault.drop),
         )
-        response = StreamingResponse(events, 200, headers, media_type="text/event-stream")
+        response = EventStreamResponse(events, 200, headers, media_type="text/event-stream").ending(
+            lambda: hub_for(backend).unsubscribe(subscription)
+        )
         return record(host, request, name, response, started)
 
     def proxy_stream(name: str, single: bool, key_in_data: bool) -> Any:
