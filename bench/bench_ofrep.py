@@ -176,6 +176,7 @@ async def streams(port: int, pid: int, sdk_id: str, env: str, count: int) -> dic
         await asyncio.wait_for(asyncio.gather(*waiters), timeout=30)
         for _, writer in opened[1:]:
             writer.close()
+        await asyncio.sleep(2.0)  # the server lets go of the 999 closed streams first
         # one stream, one change at a time: from each write's answer to its event
         reader, writer = opened[0]
         single: list[float] = []
