@@ -12,7 +12,11 @@ import pytest
 from protocol_support import KEYS, USERS, Make, Served, official, targeted_flags
 
 from configcat_mock.cli import build_parser
-from configcat_mock.delivery.sdk_registry import DEFAULT_MAX_STREAMS, settings_for
+from configcat_mock.delivery.sdk_registry import (
+    DEFAULT_HEARTBEAT_SECONDS,
+    DEFAULT_MAX_STREAMS,
+    settings_for,
+)
 from configcat_mock.flags import FlagServer, FlagSet
 
 SDK_KEY = "configcat-sdk-1/PKDVCLf-Hq-h-kCzMp-L7Q/proxy-sdk-test-key0001"
@@ -152,8 +156,16 @@ def test_serve_proxy_sdk_names_an_sdk_id(tmp_path: Path, serve_fake: Callable[..
     answer = httpx.post(f"{base}/api/web/eval", json={"key": "banner"})
     assert answer.json()["value"] == "Hello"
     settings = httpx.get(f"{base}/_mock/delivery/protocols").json()
-    assert settings["proxySdks"] == {"web": SDK_KEY}
-    assert settings["maxStreams"] == DEFAULT_MAX_STREAMS
+    assert settings == {
+        "proxySdks": {"web": SDK_KEY},
+        "ofrepEventStreams": False,
+        "maxStreams": DEFAULT_MAX_STREAMS,
+        "heartbeatSeconds": DEFAULT_HEARTBEAT_SECONDS,
+    }
+    tuned = serve_fake("--ofrep-event-streams", "--max-streams", "5", "--heartbeat", "2.5").url
+    settings = httpx.get(f"{tuned}/_mock/delivery/protocols").json()
+    assert settings["ofrepEventStreams"] is True
+    assert (settings["maxStreams"], settings["heartbeatSeconds"]) == (5, 2.5)
 
 
 def test_proxy_sdk_must_be_id_equals_key(capsys: pytest.CaptureFixture[str]) -> None:
