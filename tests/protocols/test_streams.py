@@ -218,3 +218,20 @@ def test_a_stream_preflight(server: FlagServer) -> None:
     assert answer.status_code == 204
     assert answer.headers["access-control-allow-methods"] == "GET,OPTIONS"
     assert answer.headers["access-control-allow-origin"] == "http://app.example"
+
+
+def test_the_protocol_settings_refuse_bad_values(server: FlagServer) -> None:
+    url = f"{server.base_url}/_mock/delivery/protocols"
+    before = httpx.get(url).json()
+    for bad in (
+        {"maxStreams": -1},
+        {"heartbeatSeconds": 0},
+        {"ofrepEventStreams": "yes"},
+        {"proxySdks": {"a/b": "key"}},
+        {"proxySdks": ["web"]},
+        [],
+    ):
+        answer = httpx.put(url, json=bad)
+        assert answer.status_code == 400, bad
+        assert "protocols" in answer.json()
+    assert httpx.get(url).json() == before  # nothing changed by a refused one
