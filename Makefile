@@ -114,7 +114,7 @@ contract-live: $(INSTALLED) $(GEN_PKG)/__init__.py ## the contract suite against
 mock: $(INSTALLED) $(GEN_PKG)/__init__.py ## run the mock server on HOST:PORT (default 127.0.0.1:8080)
 	$(BIN)/configcat-mock serve --host $(HOST) --port $(PORT)
 
-node-sdk: ## install the official Node SDK under .tool-cache/node (the import proof's second SDK)
+node-sdk: ## install the official Node SDK under .tool-cache/node (the import and OFREP proofs' second SDK)
 	npm install --no-audit --no-fund --prefix .tool-cache/node configcat-node@11
 
 node-ofrep: ## install OpenFeature's OFREP providers for Node and the web under .tool-cache/ (the OFREP proofs)

@@ -17,6 +17,7 @@ from protocol_support import NodeProvider, Served
 REPO = Path(__file__).resolve().parents[2]
 NODE_MODULES = REPO / ".tool-cache" / "ofrep-node"
 NODE_PACKAGES = ["@openfeature/ofrep-provider@0.1.3", "@openfeature/server-sdk@1"]
+SDK_MODULES = REPO / ".tool-cache" / "node"
 WEB_MODULES = REPO / ".tool-cache" / "ofrep-web"
 WEB_PACKAGES = ["@openfeature/ofrep-web-provider@0.4.3", "@openfeature/web-sdk@1", "eventsource@3"]
 
@@ -42,6 +43,12 @@ def _npm_install(prefix: Path, packages: list[str], marker: str) -> NodeProvider
 def node_ofrep() -> NodeProvider:
     """OpenFeature's OFREP provider for Node (``make node-ofrep`` installs the same)."""
     return _npm_install(NODE_MODULES, NODE_PACKAGES, "@openfeature/ofrep-provider")
+
+
+@pytest.fixture(scope="session")
+def node_configcat_sdk() -> NodeProvider:
+    """The official ConfigCat SDK for Node (``make node-sdk`` installs the same)."""
+    return _npm_install(SDK_MODULES, ["configcat-node@11"], "configcat-node")
 
 
 @pytest.fixture(scope="session")
