@@ -45,8 +45,8 @@ def serve(port: int, streams: int, ttl: float) -> None:
     """The child process: the mock with the bench config; gone with its parent or after ttl."""
     import uvicorn
 
+    from configcat_mock import MockConfigCat
     from configcat_mock.delivery.sdk_registry import implicit_sdk_id
-    from configcat_mock.mock import MockConfigCat
     from configcat_mock.serving import uvicorn_config
 
     parent = os.getppid()

@@ -12,9 +12,9 @@ import httpx
 import pytest
 from httpx_sse import EventSource, connect_sse
 
+from configcat_mock import MockConfigCat
 from configcat_mock.faults import FaultRule
 from configcat_mock.flags import Flag, FlagServer, FlagSet, user, when
-from configcat_mock.mock import MockConfigCat
 
 READ = httpx.Timeout(10.0)
 
