@@ -47,7 +47,7 @@ def serve(port: int, streams: int, ttl: float) -> None:
 
     from configcat_mock import MockConfigCat
     from configcat_mock.delivery.sdk_registry import implicit_sdk_id
-    from configcat_mock.serving import uvicorn_config
+    from configcat_mock.http.serving import uvicorn_config
 
     parent = os.getppid()
 

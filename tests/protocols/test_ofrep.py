@@ -156,8 +156,8 @@ def test_bad_input(configcat_flags: Make) -> None:
 
 def test_bodies_past_the_limit_and_injected_rate_limits() -> None:
     from configcat_mock import MockConfigCat
-    from configcat_mock.faults import FaultRule
     from configcat_mock.flags import FlagServer
+    from configcat_mock.http.faults import FaultRule
 
     rules = [FaultRule(route="ofrep-evaluate-flag", rate_429=1.0)]
     mock = MockConfigCat(rate_limits=False, body_limit=4096, faults=rules)

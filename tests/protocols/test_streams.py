@@ -13,8 +13,8 @@ import pytest
 from httpx_sse import EventSource, connect_sse
 
 from configcat_mock import MockConfigCat
-from configcat_mock.faults import FaultRule
 from configcat_mock.flags import Flag, FlagServer, FlagSet, user, when
+from configcat_mock.http.faults import FaultRule
 
 READ = httpx.Timeout(10.0)
 
@@ -205,8 +205,8 @@ def test_the_server_stops_with_streams_open(server: FlagServer) -> None:
 
 
 def test_delivery_names_the_connection_extension_as_the_server_does() -> None:
-    from configcat_mock import protocol
     from configcat_mock.delivery import protocol_http
+    from configcat_mock.http import protocol
 
     assert protocol_http.CONNECTION_EXTENSION == protocol.CONNECTION_EXTENSION
 

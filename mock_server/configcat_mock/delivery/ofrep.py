@@ -37,6 +37,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from configcat_mock.api.rules.change_requests import apply_due
 from configcat_mock.delivery.cors import cors_headers, preflight
 from configcat_mock.delivery.etag import matches
 from configcat_mock.delivery.evaluation import Evaluation, InvalidUser, user_from_context
@@ -56,7 +57,6 @@ from configcat_mock.delivery.sdk_registry import (
     settings_for,
 )
 from configcat_mock.delivery.store import store_for
-from configcat_mock.rules.change_requests import apply_due
 
 PREFIX = "/ofrep/v1"
 SDK_ID_HEADER = "X-ConfigCat-SdkId"

@@ -18,9 +18,9 @@ from typing import Any, Protocol
 from starlette.requests import Request
 from starlette.responses import Response
 
-from configcat_mock.backend import Backend
 from configcat_mock.errors import MockHTTPError
-from configcat_mock.journal import Entry, Journal
+from configcat_mock.state.backend import Backend
+from configcat_mock.state.journal import Entry, Journal
 
 CONNECTION_EXTENSION = "configcat_mock.connection"
 """The scope extension the fake's server protocol and in-process transports put in each request

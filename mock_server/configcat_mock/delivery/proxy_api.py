@@ -25,6 +25,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from configcat_mock.api.rules.change_requests import apply_due
 from configcat_mock.delivery.cors import cors_headers, preflight
 from configcat_mock.delivery.evaluation import (
     Evaluation,
@@ -42,7 +43,6 @@ from configcat_mock.delivery.protocol_http import (
 )
 from configcat_mock.delivery.sdk_registry import Target, evaluators_for, find_by_id, find_by_key
 from configcat_mock.delivery.store import store_for
-from configcat_mock.rules.change_requests import apply_due
 
 SDK_KEY_HEADER = "X-ConfigCat-SdkKey"
 

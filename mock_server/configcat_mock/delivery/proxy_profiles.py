@@ -22,10 +22,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from configcat_mock.api.rules.proxy_profiles import selected_sdk_keys
 from configcat_mock.delivery.etag import matches
 from configcat_mock.delivery.protocol_http import Host, dumps, fault_answer, record
 from configcat_mock.delivery.sdk_registry import implicit_sdk_id
-from configcat_mock.rules.proxy_profiles import selected_sdk_keys
 
 PATH = "/v1/proxy/config/{profile_key}"
 DATA_GOVERNANCE = "global"

@@ -22,9 +22,9 @@ from typing import Any
 
 import attrs
 
-from configcat_mock.backend import Backend
 from configcat_mock.delivery.evaluation import ConfigEvaluator
 from configcat_mock.delivery.store import Built, DeliveryStore, store_for
+from configcat_mock.state.backend import Backend
 
 #: Open streams (SSE of the Proxy and OFREP together) a server holds at most; 503 past it.
 DEFAULT_MAX_STREAMS = 1000

@@ -52,7 +52,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
-from configcat_mock.backend import Backend
+from configcat_mock.api.rules.change_requests import apply_due
 from configcat_mock.delivery.cors import cors_headers, preflight
 from configcat_mock.delivery.evaluation import InvalidUser, user_from_attributes
 from configcat_mock.delivery.protocol_http import (
@@ -72,7 +72,7 @@ from configcat_mock.delivery.sdk_registry import (
     settings_for,
 )
 from configcat_mock.delivery.store import store_for
-from configcat_mock.rules.change_requests import apply_due
+from configcat_mock.state.backend import Backend
 
 HEARTBEAT = b": heartbeat\n\n"
 _MEMO_LIMIT = 4096
