@@ -37,7 +37,7 @@ unexport PYTHONDONTWRITEBYTECODE
 export PYTHONPYCACHEPREFIX := $(abspath .tool-cache/pycache)
 
 .PHONY: help install spec spec-update spec-drift regenerate generated-digest test test-fast lint deadcode format \
-        typecheck pytest contract contract-server contract-live mock node-sdk browser bench dist clean
+        typecheck pytest contract contract-server contract-live mock node-sdk node-ofrep browser bench dist clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -139,8 +139,12 @@ contract-live: $(INSTALLED) $(GEN_PKG)/__init__.py ## the contract suite against
 mock: $(INSTALLED) $(GEN_PKG)/__init__.py ## run the mock server on HOST:PORT (default 127.0.0.1:8080)
 	$(BIN)/configcat-mock serve --host $(HOST) --port $(PORT)
 
-node-sdk: ## install the official Node SDK under .tool-cache/node (the import proof's second SDK)
+node-sdk: ## install the official Node SDK under .tool-cache/node (the import and OFREP proofs' second SDK)
 	npm install --no-audit --no-fund --prefix .tool-cache/node configcat-node@11
+
+node-ofrep: ## install OpenFeature's OFREP providers for Node and the web under .tool-cache/ (the OFREP proofs)
+	npm install --no-audit --no-fund --prefix .tool-cache/ofrep-node @openfeature/ofrep-provider@0.1.3 @openfeature/server-sdk@1
+	npm install --no-audit --no-fund --prefix .tool-cache/ofrep-web @openfeature/ofrep-web-provider@0.4.3 @openfeature/web-sdk@1 eventsource@3
 
 # Debian's chromium, driven by Playwright with executable_path (never `playwright install`):
 # installed with apt-get as root (or through password-less sudo, as on CI runners). Where it

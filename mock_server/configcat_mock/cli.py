@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from configcat_mock.api.spec_source import SPEC_ENV, SpecNotFoundError
+from configcat_mock.delivery.sdk_registry import DEFAULT_HEARTBEAT_SECONDS, DEFAULT_MAX_STREAMS
 from configcat_mock.http.faults import FaultInjector
 from configcat_mock.http.guards import (
     CONTROL_TOKEN_ENV,
@@ -87,6 +88,20 @@ def _whole_seconds(value: str) -> int:
     number = int(value)
     if number < 1:
         raise argparse.ArgumentTypeError("must be a positive whole number of seconds")
+    return number
+
+
+def _proxy_sdk(value: str) -> tuple[str, str]:
+    sdk_id, sep, sdk_key = value.partition("=")
+    if not sep or not sdk_id or not sdk_key or "/" in sdk_id:
+        raise argparse.ArgumentTypeError("is ID=SDK_KEY (an id without '/', then the key)")
+    return sdk_id, sdk_key
+
+
+def _count(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError("must be a whole number, 0 or more")
     return number
 
 
@@ -235,6 +250,35 @@ def build_parser() -> argparse.ArgumentParser:
         help="the SDK key of the --config-json before it (default: a new key, printed)",
     )
     serve.add_argument(
+        "--proxy-sdk",
+        action="append",
+        type=_proxy_sdk,
+        metavar="ID=SDK_KEY",
+        help="serve SDK_KEY under the SDK id ID on the ConfigCat Proxy's routes (/api/ID/..., "
+        "/sse/ID/..., X-ConfigCat-SdkId: ID); repeat. Without it an SDK key's last segment "
+        "is its id",
+    )
+    serve.add_argument(
+        "--ofrep-event-streams",
+        action="store_true",
+        help="offer OFREP eventStreams (server-sent refetchEvaluation events) in bulk answers",
+    )
+    serve.add_argument(
+        "--max-streams",
+        type=_count,
+        default=DEFAULT_MAX_STREAMS,
+        metavar="N",
+        help=f"open event streams at most, 503 past it (default {DEFAULT_MAX_STREAMS})",
+    )
+    serve.add_argument(
+        "--heartbeat",
+        type=_seconds,
+        default=DEFAULT_HEARTBEAT_SECONDS,
+        metavar="S",
+        help="seconds between heartbeat comments on an idle event stream "
+        f"(default {DEFAULT_HEARTBEAT_SECONDS:g})",
+    )
+    serve.add_argument(
         "--webhook-allow-host",
         action="append",
         metavar="HOST",
@@ -298,6 +342,12 @@ def serve(args: argparse.Namespace) -> int:
         if seed and "delivery" in seed:
             state["delivery"] = seed["delivery"]
         mock.backend.reseed(state)
+    protocols = mock.protocols
+    for sdk_id, key in args.proxy_sdk or []:
+        protocols.add_proxy_sdk(sdk_id, key)
+    protocols.ofrep_event_streams = args.ofrep_event_streams
+    protocols.max_streams = args.max_streams
+    protocols.heartbeat_seconds = args.heartbeat
     if args.faults:
         injector: FaultInjector = mock.app.faults
         injector.configure_json(_json_arg(args.faults))

@@ -32,6 +32,7 @@ from configcat_mock.api.operations import Handler, operation_table
 from configcat_mock.api.rules.change_requests import apply_due
 from configcat_mock.api.spec import Operation, Spec
 from configcat_mock.api.validation import parse_body, parse_parameters
+from configcat_mock.delivery.protocol_routes import after_request, is_protocol_path, protocol_routes
 from configcat_mock.delivery.routes import delivery_routes, is_delivery_path
 from configcat_mock.errors import MockHTTPError, NotImplementedByMock, Unauthorized
 from configcat_mock.http.control import control_routes
@@ -100,6 +101,8 @@ class MockApp:
         self.asgi = Starlette(
             routes=[
                 # flag delivery (SDK config JSON, public config, /_mock/delivery), ahead of the rest
+                # OFREP, the Proxy's API and streams, proxy profiles' config, their settings
+                *protocol_routes(self),
                 *delivery_routes(self),
                 Mount(CONTROL_PREFIX, routes=control_routes(self)),
                 Route("/{path:path}", self.endpoint, methods=_METHODS),
@@ -127,11 +130,13 @@ class MockApp:
                 scope, receive, send
             )
             return
-        if not control and not is_delivery_path(path):  # delivery: its own routes in self.asgi
+        if not control and not is_delivery_path(path) and not is_protocol_path(path):
+            # delivery and its protocols have their own routes in self.asgi
             response = await self.endpoint(Request(scope, receive))
             await response(scope, receive, send)
         else:
             await self.asgi(scope, receive, send)
+        after_request(self, scope["method"], path)  # a write wakes the open streams
 
     # -- the pipeline ----------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from configcat_mock.state.journal import Journal
 from configcat_mock.state.seed import DEMO_PASSWORD, DEMO_USERNAME
 
 if TYPE_CHECKING:
+    from configcat_mock.delivery.sdk_registry import ProtocolSettings
     from configcat_mock.http.transport import AsyncASGITransport, SyncASGITransport
     from configcat_mock.testkit.config_import import ImportedConfig
 
@@ -107,6 +108,14 @@ class MockConfigCat:
             body_limits=BodyLimits(body_limit, control_body_limit),
             webhooks=WebhookSender(allow_hosts=webhook_allow_hosts),
         )
+
+    @property
+    def protocols(self) -> ProtocolSettings:
+        """The remote-evaluation settings: SDK ids of the Proxy's routes, OFREP event streams,
+        the bound on open streams, heartbeats (see :mod:`configcat_mock.delivery.sdk_registry`)."""
+        from configcat_mock.delivery.sdk_registry import settings_for
+
+        return settings_for(self.backend)
 
     @cached_property
     def transport(self) -> SyncASGITransport:
