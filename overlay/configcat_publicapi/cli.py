@@ -431,6 +431,13 @@ def _explain(args: argparse.Namespace, exc: Exception) -> tuple[int, dict[str, A
     from configcat_publicapi._exceptions import ConfigCatError
 
     name = type(exc).__name__
+    if isinstance(exc, UnicodeDecodeError):
+        where = getattr(args, "document", None) or getattr(args, "file", None) or "the file"
+        return EXIT_ERROR, {
+            "error": "document",
+            "message": f"{where}: not UTF-8 text (byte {exc.object[exc.start]:#04x}"
+            f" at offset {exc.start})",
+        }
     if not isinstance(exc, (ConfigCatError, OSError, ImportError)):
         return EXIT_ERROR, {
             "error": "unexpected",

@@ -196,3 +196,13 @@ def test_diff_shows_an_evaluation_version_and_a_type(served_env: Served, shop: s
         "~ flag legacyLimit (config Legacy)",
         "    ~ type: double → int",
     ]
+
+
+def test_a_document_that_is_not_utf8_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(b"product:\n  name: Caf\xe9\n")
+    done = run_piped({"CONFIGCAT_API_USER": "u", "CONFIGCAT_API_PASS": "p"}, "plan", str(path), "x")
+    assert (done.returncode, done.stderr) == (
+        1,
+        f"configcat-publicapi: {path}: not UTF-8 text (byte 0xe9 at offset 20)\n",
+    )
