@@ -36,6 +36,7 @@ from configcat_publicapi._ratelimit import RateLimiter
 from configcat_publicapi._redact import scrub_exception
 from configcat_publicapi._response import RawResponse
 from configcat_publicapi._retry import RetryPolicy
+from configcat_publicapi._tls import verify_for
 from configcat_publicapi_client.api import AsyncNamespaces
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ class AsyncConfigCatClient(ClientBase, AsyncNamespaces):
             settings=settings,
             timeout=resolved_timeout,
             headers=merged,
-            inner=transport or httpx.AsyncHTTPTransport(),
+            inner=transport or httpx.AsyncHTTPTransport(verify=verify_for(settings.base_url)),
             owns_inner=True,
             retry=policy,
             limiter=limiter,

@@ -38,6 +38,7 @@ from configcat_publicapi._response import RawResponse
 from configcat_publicapi._retry import RetryPolicy
 from configcat_publicapi._sync.sdk_keys import SdkKeyScope
 from configcat_publicapi._sync.transport import PolicyTransport
+from configcat_publicapi._tls import verify_for
 from configcat_publicapi_client.api import Namespaces
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ class ConfigCatClient(ClientBase, Namespaces):
             settings=settings,
             timeout=resolved_timeout,
             headers=merged,
-            inner=transport or httpx.HTTPTransport(),
+            inner=transport or httpx.HTTPTransport(verify=verify_for(settings.base_url)),
             owns_inner=True,
             retry=policy,
             limiter=limiter,
