@@ -11,8 +11,8 @@ from uuid import UUID
 import pytest
 
 from configcat_mock import MockConfigCat
-from configcat_mock.seed import DEFAULT_SEED
-from configcat_mock.server import LoopbackServer
+from configcat_mock.http.server import LoopbackServer
+from configcat_mock.state.seed import DEFAULT_SEED
 from configcat_publicapi import ConfigCatClient, __version__
 from configcat_publicapi import workflows as wf
 from configcat_publicapi_client.models import CreateProductRequest
