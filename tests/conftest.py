@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from loopback_http import LoopbackFiles, serve_files
 
-from contract_tests.operation_items import one_id_per_operation
+from contract_tests.public import one_id_per_operation
+from tests.loopback_http import LoopbackFiles, serve_files
 
 # the plugin's own behaviour (leak guard, fixtures) is tested by running pytest inside a test;
 # browser_support gives the browser tests their ``browser_session`` fixture
-pytest_plugins = ["pytester", "browser_support"]
+pytest_plugins = ["pytester", "tests.browser_support"]
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -3,8 +3,9 @@ environment + config + flag, and the list of every scenario.
 
 The scenarios are plain pytest tests, one module per resource group
 (``contract_tests/scenarios/test_<group>.py``), each a function of an overlay client and an
-organization id. The unit tests of the mock import :func:`scenarios` and run the very same
-functions in-process; the list is derived from the modules, so there is nothing to keep.
+organization id. The unit tests of the mock import :func:`scenarios` (through
+``contract_tests.public``) and run the very same functions in-process; the list is derived from
+the modules, so there is nothing to keep.
 """
 
 from __future__ import annotations

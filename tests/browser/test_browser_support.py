@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from browser_support import BrowserSession, is_loopback_host
-from loopback_http import LoopbackFiles
+from tests.browser_support import BrowserSession, is_loopback_host
+from tests.loopback_http import LoopbackFiles
 
 # 192.0.2.0/24 is reserved for documentation (RFC 5737): were the guard to let it through,
 # the request would still go nowhere

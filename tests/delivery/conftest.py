@@ -7,13 +7,13 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from delivery_support import Manager
 
 from configcat_mock.http.app import MockApp
 from configcat_mock.http.server import LoopbackServer
 from configcat_mock.state.seed import DEMO_PASSWORD, DEMO_USERNAME
 from configcat_mock.testkit.mock import MockConfigCat
 from configcat_publicapi import ConfigCatClient
+from tests.delivery.delivery_support import Manager
 
 
 @pytest.fixture

@@ -5,10 +5,10 @@ from __future__ import annotations
 import attrs
 import httpx
 import pytest
-from delivery_support import Manager
 
 from configcat_mock.delivery.store import store_for
 from configcat_mock.testkit.mock import MockConfigCat
+from tests.delivery.delivery_support import Manager
 
 
 @attrs.define

@@ -7,10 +7,10 @@ from typing import Any
 import attrs
 import httpx
 import pytest
-from delivery_support import Manager
 
 from configcat_mock.delivery.client_keys import ClientKeys
 from configcat_mock.testkit.mock import MockConfigCat
+from tests.delivery.delivery_support import Manager
 
 PUBLIC = "/api/v1/public-config"
 UNAUTHORIZED = {"error": "Invalid or unauthorized client key"}

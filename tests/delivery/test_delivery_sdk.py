@@ -18,10 +18,10 @@ import pytest
 from configcatclient import ConfigCatClient as SdkClient
 from configcatclient import ConfigCatOptions, PollingMode
 from configcatclient.user import User
-from delivery_support import Manager
 
 from configcat_mock.http.app import MockApp
 from configcat_mock.http.server import LoopbackServer
+from tests.delivery.delivery_support import Manager
 
 SdkFactory = Callable[[str], SdkClient]
 

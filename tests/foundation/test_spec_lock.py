@@ -14,7 +14,6 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-from loopback_http import LoopbackFiles
 
 from spec.lockfile import (
     DEFAULT_LOCK,
@@ -28,6 +27,7 @@ from spec.lockfile import (
     operation_keys,
     yaml_to_json,
 )
+from tests.loopback_http import LoopbackFiles
 
 PINNED_SHA = "4a7150ae81cd706d0a8884d7a654c896f53fb271e2cce947d1539bd535412778"
 OLDER_SHA = "f60017b6236de42a127a9378400c2b4a5b55350d0b28ec16e0a7802f118cf3d6"

@@ -8,12 +8,12 @@ from typing import Any
 
 import httpx
 import pytest
-from spec_paths import concrete_path
-from world import OTHER_ORG, build_demo_world, two_org_seed
 
 from configcat_mock import MockConfigCat
 from configcat_mock.api.spec import Spec
 from configcat_mock.state.seed import DEMO_ORGANIZATION_ID
+from tests.mock.spec_paths import concrete_path
+from tests.mock.world import OTHER_ORG, build_demo_world, two_org_seed
 
 SPEC = Spec.load()
 OPERATIONS = sorted(SPEC.operations, key=lambda o: o.operation_id)

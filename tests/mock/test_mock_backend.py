@@ -19,7 +19,7 @@ from configcat_mock.state.seed import DEMO_ORGANIZATION_ID
 from configcat_mock.state.table import Table, field
 from configcat_mock.testkit.mock import load_spec_cached
 from configcat_publicapi import ConfigCatClient
-from contract_tests.scenarios.support import scenarios
+from contract_tests.public import scenarios
 
 SCENARIOS = scenarios()
 

@@ -18,11 +18,11 @@ import httpx
 import pytest
 import schemathesis
 from schemathesis.config import SchemathesisConfig
-from spec_paths import is_field_errors
-from world import build_demo_world, two_org_seed
 
 from configcat_mock import MockConfigCat
 from configcat_mock.api.spec import find_spec
+from tests.mock.spec_paths import is_field_errors
+from tests.mock.world import build_demo_world, two_org_seed
 
 EXAMPLES = 4
 

@@ -1,6 +1,6 @@
 """Lifecycle scenarios against the mock, through the overlay client.
 
-The contract suite's scenarios (:func:`contract_tests.scenarios.support.scenarios`) run here
+The contract suite's scenarios (:func:`contract_tests.public.scenarios`) run here
 in-process, and every answer of every scenario is checked against the spec's response schema
 from the request journal, independently of the mock's own shaping.
 """
@@ -23,7 +23,7 @@ from configcat_publicapi_client.models import (
     CreateProductRequest,
     UpdatePreferencesRequest,
 )
-from contract_tests.scenarios.support import (
+from contract_tests.public import (
     Scenario,
     environment_and_config,
     flag,

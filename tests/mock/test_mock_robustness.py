@@ -16,11 +16,11 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from spec_paths import is_field_errors
 
 from configcat_mock import MockConfigCat
 from configcat_mock.api.spec import Operation, Spec
 from configcat_mock.state.seed import DEMO_ORGANIZATION_ID
+from tests.mock.spec_paths import is_field_errors
 
 SPEC = Spec.load()
 OPERATIONS = sorted(SPEC.operations, key=lambda o: o.operation_id)

@@ -13,12 +13,12 @@ from typing import Any
 
 import httpx
 import pytest
-from world import http
 
 from configcat_mock import MockConfigCat
 from configcat_mock.state.seed import DEMO_ORGANIZATION_ID
 from configcat_publicapi import ConfigCatClient
-from contract_tests.scenarios.support import scenarios
+from contract_tests.public import scenarios
+from tests.mock.world import http
 
 CLI = [sys.executable, "-m", "configcat_mock"]
 

@@ -20,13 +20,13 @@ from typing import Any
 
 import httpx
 import pytest
-from world import http
 
 from configcat_mock import MockConfigCat
 from configcat_mock.state.seed import DEMO_ORGANIZATION_ID
 from configcat_mock.state.state_file import StateFile, StateFileError
 from configcat_publicapi import ConfigCatClient
-from contract_tests.scenarios.support import scenarios
+from contract_tests.public import scenarios
+from tests.mock.world import http
 
 SCENARIOS = scenarios()
 

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 import respx
-from overlay_support import BASE
 
 from configcat_publicapi import _transport
+from tests.overlay.overlay_support import BASE
 
 
 @pytest.fixture

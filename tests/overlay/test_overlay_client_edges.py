@@ -13,11 +13,11 @@ from collections.abc import Iterator
 import httpx
 import pytest
 import respx
-from overlay_support import PASSWORD, PRODUCT, PRODUCT_ID
 
 from configcat_publicapi import APIConnectionError, AsyncConfigCatClient, ConfigCatClient
 from configcat_publicapi._config import normalise_base_url
 from configcat_publicapi._redact import RedactingFilter, install_log_redaction, redact_text
+from tests.overlay.overlay_support import PASSWORD, PRODUCT, PRODUCT_ID
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import httpx
 import pytest
 import respx
-from overlay_support import BASE, PASSWORD, PRODUCT, PRODUCT_ID
 
 from configcat_publicapi import (
     APIConnectionError,
@@ -24,6 +23,7 @@ from configcat_publicapi import (
     PlanLimitError,
     RateLimitError,
 )
+from tests.overlay.overlay_support import BASE, PASSWORD, PRODUCT, PRODUCT_ID
 
 PRODUCT_URL = f"/v1/products/{PRODUCT_ID}"
 

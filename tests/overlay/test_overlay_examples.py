@@ -7,9 +7,9 @@ from typing import Any
 
 import httpx
 import pytest
-from overlay_support import EXAMPLES, PASSWORD, PRODUCT, PRODUCT_ID, load
 
 from configcat_publicapi import AsyncConfigCatClient, ConfigCatClient
+from tests.overlay.overlay_support import EXAMPLES, PASSWORD, PRODUCT, PRODUCT_ID, load
 
 CONFIG_ID = "11111111-2222-3333-4444-555555555555"
 ENV_ID = "66666666-7777-8888-9999-000000000000"

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from overlay_support import load
 
 from configcat_publicapi import ConfigCatClient, is_known
 from configcat_publicapi_client import models
+from tests.overlay.overlay_support import load
 
 ROOT = Path(__file__).resolve().parents[2]
 NORMALISED = ROOT / "spec" / "build" / "normalised.json"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from loopback_http import LoopbackFiles
 
 from configcat_publicapi import APIConnectionError, ConfigCatClient
+from tests.loopback_http import LoopbackFiles
 
 
 @pytest.fixture

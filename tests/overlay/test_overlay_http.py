@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from overlay_support import PASSWORD
 
 from configcat_publicapi import AsyncConfigCatClient, ConfigCatClient
 from configcat_publicapi._http import SkippingCookies
+from tests.overlay.overlay_support import PASSWORD
 
 
 def _handler(request: httpx.Request) -> httpx.Response:

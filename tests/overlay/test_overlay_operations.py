@@ -14,7 +14,6 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from overlay_support import PASSWORD, PRODUCT, PRODUCT_ID
 
 from configcat_publicapi import (
     AsyncConfigCatClient,
@@ -24,6 +23,7 @@ from configcat_publicapi import (
 )
 from configcat_publicapi._namespace import AsyncOperation, Operation
 from configcat_publicapi_client.api import NAMESPACES
+from tests.overlay.overlay_support import PASSWORD, PRODUCT, PRODUCT_ID
 
 REPO = Path(__file__).resolve().parents[2]
 LOCK = REPO / "spec" / "spec.lock.json"

@@ -7,9 +7,9 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from overlay_support import PASSWORD, PRODUCT_ID
 
 from configcat_publicapi import AsyncConfigCatClient, ConfigCatClient, NotFoundError
+from tests.overlay.overlay_support import PASSWORD, PRODUCT_ID
 
 AUDIT_URL = f"/v2/products/{PRODUCT_ID}/auditlogs"
 ORG = "3a8a4b8e-1111-4c4e-9d8f-000000000001"

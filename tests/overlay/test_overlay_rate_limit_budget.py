@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 import respx
-from overlay_support import PASSWORD, PRODUCT, PRODUCT_ID
 
 from configcat_publicapi import (
     ConfigCatClient,
@@ -22,6 +21,7 @@ from configcat_publicapi import (
     _transport,
 )
 from configcat_publicapi._headers import rate_limit_wait
+from tests.overlay.overlay_support import PASSWORD, PRODUCT, PRODUCT_ID
 
 PRODUCT_URL = f"/v1/products/{PRODUCT_ID}"
 ORG = "3a8a4b8e-1111-4c4e-9d8f-000000000001"

@@ -9,9 +9,9 @@ import time
 
 import httpx
 import pytest
-from overlay_support import PASSWORD, PRODUCT, PRODUCT_ID
 
 from configcat_publicapi import AsyncConfigCatClient, ConfigCatClient, RateLimiter
+from tests.overlay.overlay_support import PASSWORD, PRODUCT, PRODUCT_ID
 
 
 class FakeClock:

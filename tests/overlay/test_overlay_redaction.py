@@ -11,11 +11,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 import respx
-from overlay_support import BASE as BASE_URL
-from overlay_support import LEGACY_SDK_KEY, PASSWORD, PRODUCT_ID, SDK_KEY
 
 from configcat_publicapi import APIConnectionError, ConfigCatClient, ConfigCatError
 from configcat_publicapi._redact import redact_headers, redact_text, redact_url
+from tests.overlay.overlay_support import BASE as BASE_URL
+from tests.overlay.overlay_support import LEGACY_SDK_KEY, PASSWORD, PRODUCT_ID, SDK_KEY
 
 TOKEN = base64.b64encode(f"alice:{PASSWORD}".encode()).decode()
 

@@ -10,7 +10,6 @@ from email.utils import format_datetime
 import httpx
 import pytest
 import respx
-from overlay_support import PASSWORD, PRODUCT, PRODUCT_ID
 
 from configcat_publicapi import (
     APIConnectionError,
@@ -22,6 +21,7 @@ from configcat_publicapi import (
     _transport,
 )
 from configcat_publicapi._headers import parse_reset, parse_retry_after
+from tests.overlay.overlay_support import PASSWORD, PRODUCT, PRODUCT_ID
 
 PRODUCT_URL = f"/v1/products/{PRODUCT_ID}"
 ORG = "3a8a4b8e-1111-4c4e-9d8f-000000000001"

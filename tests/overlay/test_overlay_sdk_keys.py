@@ -8,7 +8,6 @@ import logging
 import httpx
 import pytest
 import respx
-from overlay_support import LEGACY_SDK_KEY, PASSWORD, SDK_KEY
 
 from configcat_publicapi import (
     AsyncConfigCatClient,
@@ -21,6 +20,7 @@ from configcat_publicapi import (
     check_sdk_key,
 )
 from configcat_publicapi.patch import SettingValuePatch, SettingValueV2Patch
+from tests.overlay.overlay_support import LEGACY_SDK_KEY, PASSWORD, SDK_KEY
 
 
 def client() -> ConfigCatClient:

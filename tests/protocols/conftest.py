@@ -12,7 +12,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from protocol_support import NodeProvider, Served
+
+from tests.protocols.protocol_support import NodeProvider, Served
 
 REPO = Path(__file__).resolve().parents[2]
 NODE_MODULES = REPO / ".tool-cache" / "ofrep-node"

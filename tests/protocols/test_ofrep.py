@@ -12,9 +12,9 @@ from openfeature.client import OpenFeatureClient
 from openfeature.contrib.provider.ofrep import OFREPProvider
 from openfeature.evaluation_context import EvaluationContext
 from openfeature.flag_evaluation import FlagEvaluationDetails, Reason
-from protocol_support import KEYS, Make, context_of, official, targeted_flags
 
 from configcat_mock.flags import Flag, FlagSet, user, when
+from tests.protocols.protocol_support import KEYS, Make, context_of, official, targeted_flags
 
 _DOMAINS = itertools.count()
 

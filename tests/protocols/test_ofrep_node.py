@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from protocol_support import (
+
+from configcat_mock.flags import FlagSet
+from tests.protocols.protocol_support import (
     KEYS,
     USERS,
     Make,
@@ -18,8 +20,6 @@ from protocol_support import (
     official,
     targeted_flags,
 )
-
-from configcat_mock.flags import FlagSet
 
 SCRIPT = Path(__file__).with_name("node") / "ofrep.js"
 NODE_SDK_SCRIPT = Path(__file__).parents[1] / "testkit" / "node" / "evaluate.js"

@@ -11,7 +11,9 @@ from typing import Any
 
 import httpx
 import pytest
-from protocol_support import (
+
+from configcat_mock.flags import FlagServer, FlagSet
+from tests.protocols.protocol_support import (
     KEYS,
     USERS,
     Make,
@@ -20,8 +22,6 @@ from protocol_support import (
     official,
     targeted_flags,
 )
-
-from configcat_mock.flags import FlagServer, FlagSet
 
 SCRIPT = Path(__file__).with_name("node") / "ofrep_web.js"
 DEFAULTS = {"isBeta": False, "discount": -1, "plan": "", "banner": "", "ratio": -1.0}

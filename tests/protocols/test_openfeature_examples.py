@@ -9,7 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from protocol_support import NodeProvider, Served
+
+from tests.protocols.protocol_support import NodeProvider, Served
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "openfeature"
 SDK_KEY = "configcat-sdk-1/example-example-exampl/openfeature-example-00"

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from protocol_support import KEYS, USERS, Make, Served, official, targeted_flags
 
 from configcat_mock.cli import build_parser
 from configcat_mock.delivery.sdk_registry import (
@@ -18,6 +17,7 @@ from configcat_mock.delivery.sdk_registry import (
     settings_for,
 )
 from configcat_mock.flags import FlagServer, FlagSet
+from tests.protocols.protocol_support import KEYS, USERS, Make, Served, official, targeted_flags
 
 SDK_KEY = "configcat-sdk-1/PKDVCLf-Hq-h-kCzMp-L7Q/proxy-sdk-test-key0001"
 

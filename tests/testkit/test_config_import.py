@@ -26,7 +26,6 @@ import pytest
 from configcatclient import ConfigCatClient as SdkClient
 from configcatclient import ConfigCatOptions, PollingMode
 from configcatclient.user import User
-from loopback_http import LoopbackFiles
 
 from configcat_mock.cli import build_parser, main
 from configcat_mock.delivery.hashing import sensitive_affix_hash, sensitive_hash
@@ -34,6 +33,7 @@ from configcat_mock.flags import ConfigVersion, Flag, FlagServer, flag, segment,
 from configcat_mock.state import comparators as cmp
 from configcat_mock.testkit.config_import import ConfigImportError
 from configcat_mock.testkit.mock import MockConfigCat
+from tests.loopback_http import LoopbackFiles
 
 REPO = Path(__file__).resolve().parents[2]
 NODE_MODULES = REPO / ".tool-cache" / "node"

@@ -7,10 +7,10 @@ import threading
 
 import httpx
 import pytest
-from loopback_http import LoopbackFiles
 
 from configcat_mock.testkit import leak_guard
 from configcat_mock.testkit.leak_guard import ConfigCatConnectionBlocked, guard, is_configcat_host
+from tests.loopback_http import LoopbackFiles
 
 
 @pytest.mark.parametrize(

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from loopback_http import LoopbackFiles
 
 from configcat_mock import MockConfigCat, patch_configcat
 from configcat_mock.testkit.leak_guard import guard
 from configcat_publicapi import AsyncConfigCatClient, ConfigCatClient
+from tests.loopback_http import LoopbackFiles
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from configcat_mock.http.server import LoopbackServer
-from tests.workflows.conftest import Org
+from tests.workflows.workflows_support import Org
 
 COMMAND = str(Path(sys.executable).parent / "configcat-publicapi")
 TIMEOUT_S = 120

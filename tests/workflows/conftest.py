@@ -3,29 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from uuid import UUID
 
 import pytest
 
 from configcat_mock import MockConfigCat
-from configcat_mock.state.seed import DEMO_ORGANIZATION_ID
 from configcat_publicapi import ConfigCatClient
 from configcat_publicapi import workflows as wf
-from configcat_publicapi_client.models import CreateProductRequest
-from tests.workflows.workflows_support import full_document
-
-
-@dataclass
-class Org:
-    mock: MockConfigCat
-    cc: ConfigCatClient
-
-    def product(self, name: str = "Shop") -> UUID:
-        made = self.cc.products.create_product(
-            UUID(DEMO_ORGANIZATION_ID), body=CreateProductRequest(name=name)
-        )
-        return made.product_id
+from tests.workflows.workflows_support import Org, full_document
 
 
 def _org() -> Iterator[Org]:

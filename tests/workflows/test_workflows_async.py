@@ -12,8 +12,7 @@ from configcat_mock import MockConfigCat
 from configcat_publicapi import AsyncConfigCatClient
 from configcat_publicapi import workflows as wf
 from configcat_publicapi.workflows.plan import Change
-from tests.workflows.conftest import Org
-from tests.workflows.workflows_support import full_document
+from tests.workflows.workflows_support import Org, full_document
 
 TWINS = sorted(name[len("async_") :] for name in wf.__all__ if name.startswith("async_"))
 

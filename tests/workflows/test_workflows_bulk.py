@@ -7,8 +7,7 @@ import pytest
 from configcat_mock.http.faults import FaultRule
 from configcat_publicapi import ConfigCatClient
 from configcat_publicapi import workflows as wf
-from tests.workflows.conftest import Org
-from tests.workflows.workflows_support import full_document
+from tests.workflows.workflows_support import Org, full_document
 
 
 @pytest.fixture

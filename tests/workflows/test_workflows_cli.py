@@ -14,8 +14,7 @@ import pytest
 from configcat_mock.http.server import LoopbackServer
 from configcat_publicapi import workflows as wf
 from configcat_publicapi.cli import main
-from tests.workflows.conftest import Org
-from tests.workflows.workflows_support import full_document
+from tests.workflows.workflows_support import Org, full_document
 
 
 @pytest.fixture

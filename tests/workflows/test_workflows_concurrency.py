@@ -20,9 +20,8 @@ from configcat_publicapi import APIStatusError, AsyncConfigCatClient, ConfigCatC
 from configcat_publicapi import workflows as wf
 from configcat_publicapi.workflows.plan import Change
 from configcat_publicapi.workflows.schedule import dependencies
-from tests.workflows.conftest import Org
 from tests.workflows.test_workflows_interrupt import assert_converged
-from tests.workflows.workflows_support import full_document
+from tests.workflows.workflows_support import Org, full_document
 
 WRITE_LATENCY = FaultRule("*", latency_ms=15)
 

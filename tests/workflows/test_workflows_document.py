@@ -11,8 +11,7 @@ import pytest
 
 from configcat_publicapi import workflows as wf
 from configcat_publicapi_client.models import RolloutRuleComparator, UserComparator
-from tests.workflows.conftest import Org
-from tests.workflows.workflows_support import full_document
+from tests.workflows.workflows_support import Org, full_document
 
 Edit = Callable[[dict[str, Any]], None]
 

@@ -7,8 +7,7 @@ from typing import Any
 import pytest
 
 from configcat_publicapi import workflows as wf
-from tests.workflows.conftest import Org
-from tests.workflows.workflows_support import full_document
+from tests.workflows.workflows_support import Org, full_document
 
 
 def _layout(doc: dict[str, Any]) -> dict[str, Any]:

@@ -16,7 +16,6 @@ from configcat_publicapi import ConfigCatClient, ConfigCatError, RetryPolicy
 from configcat_publicapi import workflows as wf
 from configcat_publicapi.cli import EXIT_INTERRUPTED
 from configcat_publicapi.workflows.plan import Change
-from tests.workflows.conftest import Org
 from tests.workflows.kill_harness import (
     RESUME_MESSAGE,
     KillPoint,
@@ -25,7 +24,7 @@ from tests.workflows.kill_harness import (
     kill_points,
     killed_and_rerun,
 )
-from tests.workflows.workflows_support import full_document
+from tests.workflows.workflows_support import Org, full_document
 
 TOTAL = 31  # changes of the full document against an empty product
 

@@ -21,8 +21,7 @@ from configcat_mock.http.server import LoopbackServer
 from configcat_publicapi import workflows as wf
 from configcat_publicapi.workflows import limits
 from configcat_publicapi.workflows.document import published_schema
-from tests.workflows.conftest import Org
-from tests.workflows.workflows_support import full_document
+from tests.workflows.workflows_support import Org, full_document
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,7 @@ import pytest
 from configcat_publicapi import workflows as wf
 from configcat_publicapi.workflows.guards import unique_names
 from configcat_publicapi_client.models import CreateConfigRequest, CreateTagModel
-from tests.workflows.conftest import Org
-from tests.workflows.workflows_support import full_document
+from tests.workflows.workflows_support import Org, full_document
 
 
 def _writes(org: Org) -> list[str]:

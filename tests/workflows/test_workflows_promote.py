@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from configcat_publicapi import workflows as wf
-from tests.workflows.conftest import Org
+from tests.workflows.workflows_support import Org
 
 
 def test_diff_environments_lists_the_flags_that_differ(source: Org, shop: str) -> None:

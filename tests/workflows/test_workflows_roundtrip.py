@@ -13,8 +13,7 @@ from configcatclient.user import User
 
 from configcat_mock.http.server import LoopbackServer
 from configcat_publicapi import workflows as wf
-from tests.workflows.conftest import Org
-from tests.workflows.workflows_support import full_document
+from tests.workflows.workflows_support import Org, full_document
 
 EMAILS = ["a@example.com", "beta.joe@x.io", "vip@example.com", "night@owl.io", "a@corp.io", ""]
 COUNTRIES = ["HU", "DE", "US"]

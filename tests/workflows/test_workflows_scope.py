@@ -8,8 +8,7 @@ import pytest
 
 from configcat_publicapi import workflows as wf
 from configcat_publicapi_client.models import CreateEnvironmentModel, CreateTagModel
-from tests.workflows.conftest import Org
-from tests.workflows.workflows_support import full_document
+from tests.workflows.workflows_support import Org, full_document
 
 
 def test_an_export_of_chosen_configs_records_its_scope(source: Org, shop: str) -> None:

@@ -1,10 +1,31 @@
-"""A product that holds every value and rule shape, built through the client from a document."""
+"""What the workflow tests share: an organization of the fake with a client on it, and a
+product that holds every value and rule shape, built through the client from a document."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
+from configcat_mock import MockConfigCat
+from configcat_mock.state.seed import DEMO_ORGANIZATION_ID
+from configcat_publicapi import ConfigCatClient
 from configcat_publicapi.workflows import FORMAT, VERSION
+from configcat_publicapi_client.models import CreateProductRequest
+
+
+@dataclass
+class Org:
+    """The fake's demo organization and a client on it (the ``source`` and ``target`` fixtures)."""
+
+    mock: MockConfigCat
+    cc: ConfigCatClient
+
+    def product(self, name: str = "Shop") -> UUID:
+        made = self.cc.products.create_product(
+            UUID(DEMO_ORGANIZATION_ID), body=CreateProductRequest(name=name)
+        )
+        return made.product_id
 
 
 def _user(attribute: str, comparator: str, **value: Any) -> dict[str, Any]:

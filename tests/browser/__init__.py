@@ -1,0 +1,1 @@
+"""Tests of the browser helper the browser tests share."""

@@ -1,0 +1,1 @@
+"""Tests of the typed client over the generated one."""

@@ -1,0 +1,1 @@
+"""Tests of the wheel as a user installs it."""

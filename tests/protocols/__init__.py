@@ -1,0 +1,1 @@
+"""Tests of the fake's delivery protocols: OFREP, the Proxy's API, streams."""
