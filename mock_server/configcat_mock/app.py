@@ -16,6 +16,7 @@ import asyncio
 import base64
 import binascii
 import contextlib
+import functools
 import json
 import time
 import traceback
@@ -29,6 +30,7 @@ from starlette.routing import Mount, Route
 from configcat_mock import passwords, permissions
 from configcat_mock.backend import Backend, ValueChange
 from configcat_mock.context import Call, Reply
+from configcat_mock.dashboard import is_dashboard_path
 from configcat_mock.delivery.routes import is_delivery_path
 from configcat_mock.errors import MockHTTPError, NotImplementedByMock, Unauthorized
 from configcat_mock.faults import Fault, FaultInjector
@@ -126,10 +128,11 @@ class MockApp:
             await self.asgi(scope, receive, send)
             return
         control = path.startswith(CONTROL_PREFIX)
+        dashboard = not control and is_dashboard_path(path)
         try:
             if control:
                 check_control_access(scope, self.control_token)
-            limit = self.body_limits.control if control else self.body_limits.api
+            limit = self.body_limits.control if control or dashboard else self.body_limits.api
             receive = limit_body(scope, receive, limit)
         except MockHTTPError as exc:  # before one byte of the body is read
             close = {"Connection": "close"} if exc.status == 413 else {}
@@ -137,11 +140,20 @@ class MockApp:
                 scope, receive, send
             )
             return
-        if not control and not is_delivery_path(path):  # delivery: its own routes in self.asgi
+        if dashboard:  # its own access rules (the control API's, with a login cookie)
+            await self.dashboard(scope, receive, send)
+        elif not control and not is_delivery_path(path):  # delivery: its own routes
             response = await self.endpoint(Request(scope, receive))
             await response(scope, receive, send)
         else:
             await self.asgi(scope, receive, send)
+
+    @functools.cached_property
+    def dashboard(self) -> Any:
+        """The browser dashboard (:mod:`configcat_mock.dashboard`), made on its first request."""
+        from configcat_mock.dashboard.pages import Dashboard
+
+        return Dashboard(self)
 
     # -- the pipeline ----------------------------------------------------------------------
 

@@ -70,11 +70,7 @@ def control_routes(app: MockApp) -> list[Route]:
         }
 
     async def reset(request: Request) -> Any:
-        app.backend.reset()
-        app.limiter.reset()
-        app.journal.clear()
-        app.faults.restart()
-        app.webhooks.clear()
+        reset_mock(app)
         return None
 
     async def get_state(request: Request) -> Any:
@@ -155,6 +151,16 @@ def control_routes(app: MockApp) -> list[Route]:
         Route("/webhook-deliveries", guarded(get_deliveries), methods=["GET"]),
         Route("/webhook-deliveries", guarded(clear_deliveries), methods=["DELETE"]),
     ]
+
+
+def reset_mock(app: MockApp) -> None:
+    """Back to the start state: the state, rate windows, journal, webhook record, and the
+    faults' sequences (``POST /_mock/reset``, the dashboard's reset)."""
+    app.backend.reset()
+    app.limiter.reset()
+    app.journal.clear()
+    app.faults.restart()
+    app.webhooks.clear()
 
 
 def load_json_file(path: str) -> Any:
