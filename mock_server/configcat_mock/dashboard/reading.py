@@ -62,13 +62,12 @@ def products(backend: Backend) -> list[ProductSummary]:
 
 @attrs.frozen
 class Cell:
-    """One flag in one environment."""
+    """One flag in one environment, with what its toggle sends (``setting|environment|value``)."""
 
     environment: m.Environment
-    value: object
     text: str  # the default value as shown
     rules: int  # targeting rules (percentage options count as one)
-    is_bool: bool
+    toggle: str  # empty unless the flag is a boolean
 
 
 @attrs.frozen
@@ -106,10 +105,13 @@ def grid(backend: Backend, config: m.Config, search: str = "") -> Grid:
         for environment in environments:
             value = values.get((setting.setting_id, environment.environment_id))
             if value is None:  # not in a consistent state; shown rather than failing
-                cells.append(Cell(environment, None, "(no value)", 0, False))
+                cells.append(Cell(environment, "(no value)", 0, ""))
                 continue
             served = default_value(value)
-            cells.append(Cell(environment, served, value_text(served), rule_count(value), is_bool))
+            toggle = ""
+            if is_bool:
+                toggle = f"{setting.setting_id}|{environment.environment_id}|{not served}".lower()
+            cells.append(Cell(environment, value_text(served), rule_count(value), toggle))
         rows.append(Row(setting, cells))
     return Grid(
         product=product,
