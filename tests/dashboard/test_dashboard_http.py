@@ -506,3 +506,21 @@ def test_hostile_names_are_text_everywhere(browser: httpx.Client, api: httpx.Cli
         page = browser.get(path).text
         assert HOSTILE not in page, path
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page, path
+
+
+def test_unknown_pages_are_the_dashboards_own_404(browser: httpx.Client) -> None:
+    for path in ("/_dashboard/nope", "/_dashboard/configs/unknown", "/_dashboard/values/9/x"):
+        response = browser.get(path)
+        assert response.status_code == 404, path
+        assert "content-security-policy" in response.headers
+        assert "<h1>Not found</h1>" in response.text
+    assert browser.delete("/_dashboard/audit").status_code == 405
+
+
+def test_the_dashboards_requests_are_not_in_the_journal(
+    mock: MockConfigCat, browser: httpx.Client, shop: Product
+) -> None:
+    mock.app.journal.clear()
+    assert _toggle(browser, shop, "darkMode", "Production").status_code == 303
+    browser.get("/_dashboard/journal")
+    assert [entry.path for entry in mock.app.journal.entries] == []

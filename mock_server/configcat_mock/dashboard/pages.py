@@ -126,6 +126,7 @@ class Dashboard:
                 Route(prefix + "/state.json", self._page(self.state_json), methods=["GET", "HEAD"]),
                 Route(prefix + "/api", self._page(self.api_index), methods=["GET", "HEAD"]),
             ],
+            exception_handlers={404: self._not_found, 405: self._not_allowed},
         )
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
@@ -188,7 +189,8 @@ class Dashboard:
         return response
 
     def _error_page(self, request: Request, status: int, message: str) -> HTMLResponse:
-        return self.render(request, "error.html", status, title="Refused", message=message)
+        title = {404: "Not found", 405: "Not allowed"}.get(status, "Refused")
+        return self.render(request, "error.html", status, title=title, message=message)
 
     @staticmethod
     def _form(request: Request) -> FormData:
@@ -211,6 +213,12 @@ class Dashboard:
         if body is None:
             body = self._assets[name] = path.read_bytes()
         return Response(body, media_type=media_type)
+
+    async def _not_found(self, request: Request, exc: Exception) -> Response:
+        return self._error_page(request, 404, "There is no such page in the dashboard.")
+
+    async def _not_allowed(self, request: Request, exc: Exception) -> Response:
+        return self._error_page(request, 405, "This page does not take that method.")
 
     async def _root(self, request: Request) -> Response:
         return RedirectResponse(DASHBOARD_PREFIX + "/", 303)
