@@ -524,3 +524,29 @@ def test_the_dashboards_requests_are_not_in_the_journal(
     assert _toggle(browser, shop, "darkMode", "Production").status_code == 303
     browser.get("/_dashboard/journal")
     assert [entry.path for entry in mock.app.journal.entries] == []
+
+
+def test_a_flag_server_serves_the_dashboard_of_its_flag_sets() -> None:
+    from configcat_mock import flags
+
+    with flags.FlagServer() as server:
+        flag_set = server.flags(
+            {
+                "darkMode": flags.Flag(
+                    False,
+                    rules=[
+                        flags.when(flags.user("Email").contains_any_of("@example.com")).then(True)
+                    ],
+                )
+            },
+            version="v1",
+        )
+        with httpx.Client(base_url=server.base_url, timeout=10) as browser:
+            assert "flags-1" in browser.get("/", follow_redirects=True).text
+            grid = browser.get(f"/_dashboard/configs/{flag_set.config_id}").text
+            assert 'aria-label="Toggle darkMode in Test"' in grid
+            page = browser.get(
+                f"/_dashboard/values/{flag_set.setting_ids['darkMode']}/{flag_set.environment_id}"
+            ).text
+            assert "1. If Email contains any of [@example.com], serve true." in page
+            assert "Otherwise: serve false." in page
