@@ -11,6 +11,7 @@ from dashboard_support import Product, csrf_token, management_client, ok
 from loopback_http import LoopbackFiles
 
 from configcat_mock import MockConfigCat
+from configcat_mock.server import LoopbackServer
 
 TOKEN = "dashboard-control-token"
 HOSTILE = "<script>alert(1)</script>"
@@ -550,3 +551,19 @@ def test_a_flag_server_serves_the_dashboard_of_its_flag_sets() -> None:
             ).text
             assert "1. If Email contains any of [@example.com], serve true." in page
             assert "Otherwise: serve false." in page
+
+
+def test_over_a_loopback_socket_another_host_name_is_refused() -> None:
+    with MockConfigCat() as mock, LoopbackServer(mock.app) as server:
+        port = server.port
+        for host, status in [
+            (f"127.0.0.1:{port}", 200),
+            (f"localhost:{port}", 200),
+            (f"[::1]:{port}", 200),
+            (f"rebound.example:{port}", 403),
+            ("attacker.test", 403),
+        ]:
+            response = httpx.get(server.url + "/_dashboard/", headers={"Host": host}, timeout=10)
+            assert response.status_code == status, host
+        rebound = httpx.get(server.url + "/_dashboard/", headers={"Host": "evil.test"}, timeout=10)
+        assert "not this machine" in rebound.text

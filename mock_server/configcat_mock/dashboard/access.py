@@ -6,6 +6,10 @@ first logs in with the token, which is then kept in an HttpOnly, ``SameSite=Stri
 (a browser cannot send ``Authorization: Bearer``). Static assets are served to anyone who may
 reach the server at all, so the login page has its style.
 
+Without a token, a request that came over a loopback socket must also name a loopback host
+(``Host: 127.0.0.1:8080``, ``localhost``): a site whose name was made to resolve to 127.0.0.1
+(DNS rebinding) is refused.
+
 Every state-changing form carries a CSRF token: an HMAC, under a key made when the dashboard
 starts, of a random browser id kept in another HttpOnly, ``SameSite=Strict`` cookie. A post
 without the cookie, without the token or with another browser's token is refused (403), and
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,7 +30,7 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 from starlette.responses import Response
 
-from configcat_mock.guards import reached_off_loopback, token_matches
+from configcat_mock.guards import is_loopback, reached_off_loopback, token_matches
 
 TOKEN_COOKIE = "configcat_mock_control"  # noqa: S105 - a cookie name
 BROWSER_COOKIE = "configcat_mock_browser"
@@ -54,11 +59,19 @@ class Access:
 
     def refusal(self, scope: Any) -> Refused | None:
         """Why a request may not reach the dashboard at all (None: it may)."""
-        if self.control_token is None and reached_off_loopback(scope):
+        if self.control_token is not None:
+            return None
+        if reached_off_loopback(scope):
             return Refused(
                 403,
                 "Without a control token the dashboard answers on loopback only "
                 "(configcat-mock serve --control-token).",
+            )
+        if _named_off_loopback(scope):
+            return Refused(
+                403,
+                "The page was asked for under a name that is not this machine's: open it as "
+                "http://127.0.0.1:PORT/ or http://localhost:PORT/.",
             )
         return None
 
@@ -102,6 +115,31 @@ class Access:
                 "The form's CSRF token is missing or not this browser's: "
                 "reload the page and send the form again.",
             )
+
+
+def _named_off_loopback(scope: Any) -> bool:
+    """A request that came over a loopback socket for a host name that is not loopback: a
+    page of another site whose name was made to resolve to 127.0.0.1 (DNS rebinding) would
+    otherwise read the dashboard as its own. In-process transports have no socket address
+    and any name."""
+    server = scope.get("server")
+    if not server or not _is_address(server[0]):
+        return False
+    host = ""
+    for key, value in scope.get("headers", ()):
+        if key == b"host":
+            host = value.decode("latin-1")
+            break
+    name = urlsplit(f"//{host}").hostname or ""
+    return not (is_loopback(name) or name.endswith(".localhost"))
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 def new_browser_id() -> str:
