@@ -155,3 +155,41 @@ def test_a_phone_sized_screen_shows_the_grid(fake: str, api: httpx.Client) -> No
         assert width <= 390  # the grid scrolls inside its box, not the page
         session.screenshot("dashboard-grid-phone", full_page=False)
         _clean(session)
+
+
+UNNAMED_CONTROLS = """() => [...document.querySelectorAll(
+    'button, input:not([type=hidden]), select, textarea, a[href]')]
+  .filter(el => !el.hidden && el.getAttribute('aria-hidden') !== 'true')
+  .filter(el => {
+    const byFor = el.id ? document.querySelector(`label[for="${el.id}"]`) : null;
+    const name = el.getAttribute('aria-label') || (byFor && byFor.textContent)
+      || (el.closest('label') && el.closest('label').textContent) || el.textContent;
+    return !name || !name.trim();
+  })
+  .map(el => el.outerHTML.slice(0, 160))"""
+
+
+def test_every_control_on_every_page_has_a_name(
+    fake: str, api: httpx.Client, browser_session: BrowserSession
+) -> None:
+    shop = Product.create(api, "Named shop", reason_required=True)
+    shop.flag("darkMode")
+    shop.flag("bannerText", "string")
+    shop.sdk_key("Production")
+    setting, environment = shop.flags["bannerText"], shop.environments["Production"]
+    page = browser_session.page
+    for path in (
+        "/_dashboard/",
+        f"/_dashboard/configs/{shop.config_id}",
+        f"/_dashboard/values/{setting}/{environment}",
+        "/_dashboard/audit",
+        "/_dashboard/journal?live=0",
+        "/_dashboard/webhooks",
+        "/_dashboard/faults",
+        "/_dashboard/state",
+        "/_dashboard/api",
+    ):
+        page.goto(fake + path)
+        assert page.evaluate(UNNAMED_CONTROLS) == [], path
+        assert page.locator("h1").count() == 1, path
+    _clean(browser_session)
