@@ -16,11 +16,10 @@ import asyncio
 import base64
 import binascii
 import contextlib
-import functools
 import json
 import time
 import traceback
-from typing import Any
+from typing import Any, Protocol
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -30,7 +29,6 @@ from starlette.routing import Mount, Route
 from configcat_mock import passwords, permissions
 from configcat_mock.backend import Backend, ValueChange
 from configcat_mock.context import Call, Reply
-from configcat_mock.dashboard import is_dashboard_path
 from configcat_mock.delivery.routes import is_delivery_path
 from configcat_mock.errors import MockHTTPError, NotImplementedByMock, Unauthorized
 from configcat_mock.faults import Fault, FaultInjector
@@ -72,6 +70,15 @@ async def _error_response(request: Request, exc: Exception) -> Response:
     return json_response(exc.status, exc.body, exc.headers)
 
 
+class Site(Protocol):
+    """Pages served beside the API by another package (the dashboard): which paths are its
+    own, and the ASGI app that answers them. Set as :attr:`MockApp.site`."""
+
+    def handles(self, path: str) -> bool: ...
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None: ...
+
+
 class MockApp:
     """The mock's request pipeline around one :class:`Backend` and one :class:`Spec`."""
 
@@ -93,6 +100,8 @@ class MockApp:
         self.webhooks = webhooks or WebhookSender()
         """Sends the webhooks of value changes (see :mod:`configcat_mock.webhook_sender`)."""
         self.control_token = control_token
+        self.site: Site | None = None
+        """Pages answered ahead of the API (``MockConfigCat`` sets the dashboard here)."""
         self.body_limits = body_limits or BodyLimits()
         self.enforce_permissions = enforce_permissions
         self.spec = spec
@@ -128,11 +137,13 @@ class MockApp:
             await self.asgi(scope, receive, send)
             return
         control = path.startswith(CONTROL_PREFIX)
-        dashboard = not control and is_dashboard_path(path)
+        site = (
+            self.site if self.site is not None and not control and self.site.handles(path) else None
+        )
         try:
             if control:
                 check_control_access(scope, self.control_token)
-            limit = self.body_limits.control if control or dashboard else self.body_limits.api
+            limit = self.body_limits.control if control or site else self.body_limits.api
             receive = limit_body(scope, receive, limit)
         except MockHTTPError as exc:  # before one byte of the body is read
             close = {"Connection": "close"} if exc.status == 413 else {}
@@ -140,20 +151,13 @@ class MockApp:
                 scope, receive, send
             )
             return
-        if dashboard:  # its own access rules (the control API's, with a login cookie)
-            await self.dashboard(scope, receive, send)
+        if site is not None:  # its own access rules (the dashboard: the control API's)
+            await site(scope, receive, send)
         elif not control and not is_delivery_path(path):  # delivery: its own routes
             response = await self.endpoint(Request(scope, receive))
             await response(scope, receive, send)
         else:
             await self.asgi(scope, receive, send)
-
-    @functools.cached_property
-    def dashboard(self) -> Any:
-        """The browser dashboard (:mod:`configcat_mock.dashboard`), made on its first request."""
-        from configcat_mock.dashboard.pages import Dashboard
-
-        return Dashboard(self)
 
     # -- the pipeline ----------------------------------------------------------------------
 

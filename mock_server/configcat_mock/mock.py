@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from configcat_mock.app import MockApp
 from configcat_mock.audit_log import DEFAULT_AUDIT_LOG_LIMIT
 from configcat_mock.backend import Backend
+from configcat_mock.dashboard import DashboardSite
 from configcat_mock.faults import FaultInjector, FaultRule
 from configcat_mock.guards import DEFAULT_BODY_LIMIT, DEFAULT_CONTROL_BODY_LIMIT, BodyLimits
 from configcat_mock.journal import Journal
@@ -107,6 +108,7 @@ class MockConfigCat:
             body_limits=BodyLimits(body_limit, control_body_limit),
             webhooks=WebhookSender(allow_hosts=webhook_allow_hosts),
         )
+        self.app.site = DashboardSite(self.app)
 
     @cached_property
     def transport(self) -> SyncASGITransport:
