@@ -22,7 +22,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from configcat_mock import models as m
-from configcat_mock.dashboard import DASHBOARD_PREFIX, reading
+from configcat_mock.dashboard import reading
 from configcat_mock.dashboard.access import (
     CSRF_FIELD,
     TOKEN_COOKIE,
@@ -32,6 +32,7 @@ from configcat_mock.dashboard.access import (
     set_cookie,
 )
 from configcat_mock.dashboard.changes import ChangeRefused, error_text, parse_value, set_value
+from configcat_mock.dashboard.paths import DASHBOARD_PREFIX
 from configcat_mock.dashboard.wording import (
     comparator_words,
     default_value,
