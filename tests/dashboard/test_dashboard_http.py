@@ -567,3 +567,19 @@ def test_over_a_loopback_socket_another_host_name_is_refused() -> None:
             assert response.status_code == status, host
         rebound = httpx.get(server.url + "/_dashboard/", headers={"Host": "evil.test"}, timeout=10)
         assert "not this machine" in rebound.text
+
+
+def test_a_state_of_several_megabytes_is_reviewed_from_the_text_field(
+    browser: httpx.Client, api: httpx.Client
+) -> None:
+    Product.create(api, "Large")
+    state = ok(api.get("/_mock/state"))
+    state["tables"]["products"][0]["description"] = "x" * 3_000_000
+    token = csrf_token(browser.get("/_dashboard/state"))
+    review = browser.post(
+        "/_dashboard/state",
+        data={"csrf_token": token, "action": "load"},
+        files={"document": (None, json.dumps(state).encode())},  # a multipart text field
+    )
+    assert review.status_code == 200, review.text[:300]
+    assert "Load this state?" in review.text

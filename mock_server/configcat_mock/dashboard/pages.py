@@ -24,6 +24,7 @@ from starlette.routing import Route
 from configcat_mock import models as m
 from configcat_mock.dashboard import reading
 from configcat_mock.dashboard.access import (
+    BROWSER_COOKIE,
     CSRF_FIELD,
     TOKEN_COOKIE,
     Access,
@@ -34,7 +35,6 @@ from configcat_mock.dashboard.access import (
 from configcat_mock.dashboard.changes import ChangeRefused, error_text, parse_value, set_value
 from configcat_mock.dashboard.paths import DASHBOARD_PREFIX
 from configcat_mock.dashboard.wording import (
-    comparator_words,
     default_value,
     describe,
     segment_text,
@@ -80,8 +80,7 @@ def _templates() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.globals.update(prefix=DASHBOARD_PREFIX, value_text=value_text)
-    environment.filters["comparator"] = comparator_words
+    environment.globals.update(prefix=DASHBOARD_PREFIX)
     environment.filters["pretty_json"] = lambda data: json.dumps(
         data, indent=2, ensure_ascii=False, sort_keys=False
     )
@@ -157,7 +156,8 @@ class Dashboard:
                     f"{DASHBOARD_PREFIX}/login?{urlencode({'next': target})}", 303
                 )
             if request.method == "POST":
-                form = await request.form()
+                # a state to load is a form field too: as large as the control API takes
+                form = await request.form(max_part_size=self.app.body_limits.control)
                 try:
                     self.access.check_post(request, form.get(CSRF_FIELD))
                 except Refused as refused:
@@ -184,8 +184,6 @@ class Dashboard:
         )
         response = HTMLResponse(text, status)
         if fresh:
-            from configcat_mock.dashboard.access import BROWSER_COOKIE
-
             set_cookie(response, BROWSER_COOKIE, browser)
         return response
 
