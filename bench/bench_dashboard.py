@@ -20,7 +20,7 @@ import time
 import httpx
 
 from configcat_mock import MockConfigCat
-from configcat_mock.seed import DEMO_ORGANIZATION_ID
+from configcat_mock.state.seed import DEMO_ORGANIZATION_ID
 
 TARGET_MS = 300.0
 

@@ -14,10 +14,13 @@ from contract_tests.operation_items import defer_cases, one_id_per_operation
 from contract_tests.report import RunReport
 from contract_tests.safety import Sandbox, sandbox, sweep
 from contract_tests.targets import (
+    SEED_ENV,
     Target,
+    contract_seed,
     live_credentials_missing,
     max_examples,
     open_target,
+    resolve_random_seed,
     target_name,
 )
 
@@ -25,6 +28,18 @@ REPO = Path(__file__).resolve().parents[1]
 REPORTS = Path(os.environ.get("CONTRACT_REPORTS", REPO / "reports"))
 _report = RunReport(target=target_name(), examples=max_examples())
 _WORKER_REPORT = "contract_report"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # the controlling process draws a random seed before pytest-xdist starts its workers,
+    # which inherit the environment and so the seed
+    resolve_random_seed()
+    _report.seed = contract_seed()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    seed = contract_seed()
+    return f"contract seed: {seed} ({SEED_ENV}={seed} repeats this run case for case)"
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -71,6 +86,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         path = _report.write(REPORTS)
         tr = session.config.pluginmanager.get_plugin("terminalreporter")
         if tr is not None:
+            # again at the end: the header is not shown under -q
+            tr.write_line(pytest_report_header(session.config))
             tr.write_line(f"contract summary: {path}")
 
 

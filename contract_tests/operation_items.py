@@ -12,11 +12,17 @@ pytest's public ``from_parent``; ids that are already distinct are left alone.
 coverage-phase case, while collecting: three quarters of the suite's collection, paid again
 by every pytest-xdist worker although each runs only its share of the operations.
 :class:`DeferredCases` collects the same items with a stand-in that builds the very same test
-(``build_operation_test``, same settings, seed and feedback) on its first call. One
-difference: the probes with a method a path does not declare go out once per path and
-process, so a path whose operations run on two workers is probed twice. It relies on
+(``build_operation_test``, same settings, seed and feedback) on its first call. It relies on
 schemathesis internals (``SchemathesisCase``), which ``pyproject.toml`` pins to one version;
 ``tests/contract`` checks that the cases are the same.
+
+**Method probes, once per path.** The coverage phase also sends each path the methods it does
+not declare (``PATCH /v1/me``), once per path: schemathesis gives the probes to whichever
+operation of the path is built first in the process. Under pytest-xdist that depends on how
+the operations were spread over the workers, so a path was probed once or twice and two runs
+with the same seed counted different cases. :func:`own_method_probes` gives each path's probes
+to one operation chosen from the spec alone (the first of the path's selected operations by
+method name), whatever process builds it.
 """
 
 from __future__ import annotations
@@ -75,6 +81,39 @@ def _built_on_first_call(build: Callable[[], Callable[..., Any]], test: Callable
     return deferred
 
 
+#: Every method the coverage phase may probe a path with.
+_PROBE_METHODS = ("delete", "get", "head", "options", "patch", "post", "put", "query", "trace")
+#: id(schema) -> {path: the label of the operation that owns the path's method probes}
+_PROBE_OWNERS: dict[int, dict[str, str]] = {}
+
+
+def _probe_owners(schema: Any) -> dict[str, str]:
+    owners = _PROBE_OWNERS.get(id(schema))
+    if owners is None:
+        by_path: dict[str, list[Any]] = {}
+        for result in schema.get_all_operations():
+            if isinstance(result, Ok):
+                operation = result.ok()
+                by_path.setdefault(operation.path, []).append(operation)
+        owners = {
+            path: min(operations, key=lambda op: op.method.upper()).label
+            for path, operations in by_path.items()
+        }
+        _PROBE_OWNERS[id(schema)] = owners
+    return owners
+
+
+def own_method_probes(schema: Any, operation: Any) -> None:
+    """Before ``operation``'s cases are built: let it send its path's method probes if it
+    owns them, and mark them sent if another operation does."""
+    seen: set[tuple[str, str]] = operation.schema.coverage_unexpected_methods_seen
+    keys = {(operation.path, method) for method in _PROBE_METHODS}
+    if _probe_owners(schema).get(operation.path) == operation.label:
+        seen.difference_update(keys)
+    else:
+        seen.update(keys)
+
+
 class DeferredCases(SchemathesisCase):  # type: ignore[misc]
     """schemathesis' collector, with each operation's test built when it first runs."""
 
@@ -87,14 +126,18 @@ class DeferredCases(SchemathesisCase):  # type: ignore[misc]
             return
         load_all_checks()
         operation = result.ok()
-        build = functools.partial(
-            build_operation_test,
-            config=self.schema.config,
-            operation=operation,
-            test_func=self.test_function,
-            given_kwargs=self.given_kwargs,
-            feedback=feedback,
-        )
+        schema = self.schema
+
+        def build() -> Callable[..., Any]:
+            own_method_probes(schema, operation)
+            return build_operation_test(  # type: ignore[no-any-return]
+                config=schema.config,
+                operation=operation,
+                test_func=self.test_function,
+                given_kwargs=self.given_kwargs,
+                feedback=feedback,
+            )
+
         funcobj = _built_on_first_call(build, self.test_function)
         name = self._get_test_name(operation)
         yield from self._make_items(funcobj, name, operation.label, operation.tags)

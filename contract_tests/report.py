@@ -1,6 +1,8 @@
 """The contract run's markdown summary: per operation the cases, the 429 answers met and the
-failures by check, per scenario the result. Written to ``reports/contract-summary.md`` at the
-end of a run.
+failures by check, per scenario the result. Written at the end of a run to
+``reports/contract-summary.md`` for the in-process mock and to
+``reports/contract-summary-<target>.md`` for the others (``-live``, ``-mock-server``), so that a
+live run does not overwrite the mock run's summary.
 
 Under pytest-xdist each worker keeps its own report; :meth:`RunReport.as_dict` and
 :meth:`RunReport.merge` carry them to the controller, which writes the one summary.
@@ -18,6 +20,11 @@ from typing import Any
 RATE_LIMITED = 429
 
 
+def summary_name(target: str) -> str:
+    """The summary's file name for a target: the mock's is the plain one."""
+    return "contract-summary.md" if target == "mock" else f"contract-summary-{target}.md"
+
+
 @dataclass
 class OperationTally:
     cases: int = 0
@@ -29,6 +36,7 @@ class OperationTally:
 class RunReport:
     target: str
     examples: int
+    seed: int | None = None
     started: float = field(default_factory=time.monotonic)
     operations: dict[str, OperationTally] = field(
         default_factory=lambda: defaultdict(OperationTally)
@@ -105,6 +113,8 @@ class RunReport:
         lines = [
             f"# Contract run against `{self.target}`",
             "",
+            f"Seed {self.seed}: `CONTRACT_SEED={self.seed}` repeats this run case for case.",
+            "",
             f"{len(self.operations)} operations, {self.cases} cases "
             f"({self.examples} examples per phase), {self.failed_operations} operations with "
             f"failures; stateful phase: {self.stateful}, {sum(self.stateful_calls.values())} "
@@ -125,6 +135,6 @@ class RunReport:
 
     def write(self, folder: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "contract-summary.md"
+        path = folder / summary_name(self.target)
         path.write_text(self.markdown(), encoding="utf-8")
         return path

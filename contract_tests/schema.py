@@ -17,6 +17,7 @@ from contract_tests import decisions
 from contract_tests.safety import allowed
 from contract_tests.targets import (
     base_url_for,
+    contract_seed,
     credentials,
     live_write,
     max_examples,
@@ -41,6 +42,7 @@ def load_spec(path: Path = SPEC) -> dict[str, Any]:
 
 def build_config(name: str, examples: int, username: str, password: str) -> SchemathesisConfig:
     data: dict[str, Any] = tomllib.loads(CONFIG.read_text(encoding="utf-8"))
+    data["seed"] = contract_seed()
     data.setdefault("generation", {})["max-examples"] = examples
     data.setdefault("checks", {}).update(decisions.check_overrides())
     data["generation"].update(decisions.generation_overrides())

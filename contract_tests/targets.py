@@ -8,7 +8,9 @@
   API), ``CONFIGCAT_API_USER`` and ``CONFIGCAT_API_PASS``. Read-only unless
   ``CONTRACT_WRITE=1``; see :mod:`contract_tests.safety`.
 
-``CONTRACT_EXAMPLES`` sets the examples per phase and operation (default 4),
+``CONTRACT_SEED`` sets the run's seed (default :data:`DEFAULT_SEED`; ``random`` draws one): the
+same seed, spec and code give the same cases, and the seed is printed at the start of a run
+and in its summary. ``CONTRACT_EXAMPLES`` sets the examples per phase and operation (default 4),
 ``CONTRACT_INCLUDE`` a regular expression on ``METHOD /path`` that narrows the operations, and
 ``CONTRACT_MOCK_RATE_LIMITS=1`` turns the mock's own rate limits on (the service's 20/s and
 500/min per endpoint), to see the suite hold on a target that answers 429.
@@ -24,6 +26,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 DEFAULT_EXAMPLES = 4
+#: The seed of a run that names none: fixed, so that runs on different days compare.
+DEFAULT_SEED = 20260825
+SEED_ENV = "CONTRACT_SEED"
 LIVE_ENV = ("CONFIGCAT_API_USER", "CONFIGCAT_API_PASS")
 
 
@@ -76,6 +81,29 @@ def max_examples() -> int:
     return int(os.environ.get("CONTRACT_EXAMPLES", DEFAULT_EXAMPLES))
 
 
+def contract_seed() -> int:
+    """The run's seed: ``CONTRACT_SEED`` (a whole number), else :data:`DEFAULT_SEED`.
+
+    ``CONTRACT_SEED=random`` is resolved to a number once, by the controlling process
+    (:func:`resolve_random_seed`), before pytest-xdist starts its workers, which inherit it.
+    """
+    text = os.environ.get(SEED_ENV, "").strip()
+    if not text:
+        return DEFAULT_SEED
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"{SEED_ENV} must be a whole number or 'random', not {text!r}") from None
+
+
+def resolve_random_seed() -> None:
+    """Turn ``CONTRACT_SEED=random`` into a number in this process's environment."""
+    if os.environ.get(SEED_ENV, "").strip().lower() == "random":
+        import secrets
+
+        os.environ[SEED_ENV] = str(secrets.randbelow(2**32))
+
+
 def live_credentials_missing() -> list[str]:
     return [var for var in LIVE_ENV if not os.environ.get(var)]
 
@@ -115,7 +143,7 @@ def mock_rate_limits() -> bool:
 @functools.cache
 def shared_server() -> Any:
     """A loopback server for the shared mock; its port is bound now, it serves once entered."""
-    from configcat_mock.server import LoopbackServer
+    from configcat_mock.http.server import LoopbackServer
 
     return LoopbackServer(shared_mock().app)
 

@@ -3,7 +3,10 @@
 ``python -m spec.drift --base spec/swagger.json --other URL-or-file`` lists operations added
 and removed, and for operations in both the parameters, request bodies and responses that
 changed, each classified ``breaking`` or ``non-breaking`` for a client generated from the
-pinned spec. It writes markdown and JSON.
+pinned spec. It writes markdown and JSON: a summary first, then one row per changed place,
+grouped by the named schema it is in (once, however many operations use the schema, in
+requests or responses) or else by operation. ``--fail-on-breaking`` exits 3 after writing the
+report when anything breaks, and names each breaking change on stderr.
 
 Written here rather than taken from a library: the maintained OpenAPI diff tools are Go or
 Node programs (oasdiff, openapi-diff) that the package registries this project installs
@@ -39,6 +42,10 @@ class Change:
     breaking: bool
     #: Why a change that would break a plainly generated client does not break this one.
     why: str = ""
+    #: The named component schema the location is in ("" when it is not in one).
+    schema: str = ""
+    #: "request" or "response" for a change inside a schema, "" for the others.
+    direction: str = ""
 
 
 #: Why an enum value added to a response does not break this client.
@@ -115,6 +122,7 @@ def _compare_schema(
     request: bool,
     out: list[Change],
     depth: int = 0,
+    schema: str = "",
 ) -> None:
     """Compare two schemas; ``request`` says which direction data flows.
 
@@ -123,40 +131,45 @@ def _compare_schema(
     """
     ref = _ref_name(old)
     if ref:
-        where = ref
+        where = schema = ref
+    direction = "request" if request else "response"
+
+    def change(kind: str, at: str, detail: str, breaking: bool, why: str = "") -> None:
+        out.append(Change(op, kind, at, detail, breaking, why, schema, direction))
+
     old, new = rold(old), rnew(new)
     if depth > MAX_DEPTH or not isinstance(old, dict) or not isinstance(new, dict):
         return
     if _type_of(old) != _type_of(new):
-        out.append(Change(op, "type-changed", where, f"{_type_of(old)} -> {_type_of(new)}", True))
+        change("type-changed", where, f"{_type_of(old)} -> {_type_of(new)}", True)
         return
     old_enum, new_enum = set(map(str, old.get("enum", []))), set(map(str, new.get("enum", [])))
     if old_enum or new_enum:
         added, removed = sorted(new_enum - old_enum), sorted(old_enum - new_enum)
         if added:
             why = "" if request else KEPT_ENUM_VALUES
-            out.append(Change(op, "enum-values-added", where, ", ".join(added), False, why))
+            change("enum-values-added", where, ", ".join(added), False, why)
         if removed:
-            out.append(Change(op, "enum-values-removed", where, ", ".join(removed), request))
+            change("enum-values-removed", where, ", ".join(removed), request)
     if old.get("nullable", False) != new.get("nullable", False):
         became = bool(new.get("nullable"))
         breaking = not request and became
-        out.append(Change(op, "nullable-changed", where, f"nullable -> {became}", breaking))
+        change("nullable-changed", where, f"nullable -> {became}", breaking)
     old_props, new_props = old.get("properties", {}), new.get("properties", {})
     old_req, new_req = set(old.get("required", [])), set(new.get("required", []))
     for name in sorted(set(new_props) - set(old_props)):
         required = name in new_req
         breaking = request and required
         detail = "required" if required else "optional"
-        out.append(Change(op, "property-added", f"{where}/{name}", detail, breaking))
+        change("property-added", f"{where}/{name}", detail, breaking)
     for name in sorted(set(old_props) - set(new_props)):
         breaking = (not request) and name in old_req
-        out.append(Change(op, "property-removed", f"{where}/{name}", "", breaking))
+        change("property-removed", f"{where}/{name}", "", breaking)
     for name in sorted(set(old_props) & set(new_props)):
         if name in new_req and name not in old_req:
-            out.append(Change(op, "property-now-required", f"{where}/{name}", "", request))
+            change("property-now-required", f"{where}/{name}", "", request)
         elif name in old_req and name not in new_req:
-            out.append(Change(op, "property-now-optional", f"{where}/{name}", "", not request))
+            change("property-now-optional", f"{where}/{name}", "", not request)
         _compare_schema(
             old_props[name],
             new_props[name],
@@ -167,6 +180,7 @@ def _compare_schema(
             request=request,
             out=out,
             depth=depth + 1,
+            schema=schema,
         )
     if "items" in old or "items" in new:
         _compare_schema(
@@ -179,6 +193,7 @@ def _compare_schema(
             request=request,
             out=out,
             depth=depth + 1,
+            schema=schema,
         )
 
 
@@ -264,27 +279,91 @@ def compare(old: JSON, new: JSON) -> list[Change]:
     return out
 
 
-@dataclass(frozen=True)
-class Group:
-    """One change and every operation it reaches."""
+#: How each kind of change reads in a row.
+_READS = {
+    "type-changed": "type {detail}",
+    "enum-values-added": "enum values added: {detail}",
+    "enum-values-removed": "enum values removed: {detail}",
+    "nullable-changed": "{detail}",
+    "property-added": "added ({detail})",
+    "property-removed": "removed",
+    "property-now-required": "now required",
+    "property-now-optional": "now optional",
+    "parameter-added": "parameter added ({detail})",
+    "parameter-removed": "parameter removed",
+    "parameter-now-required": "parameter now required",
+    "request-body-added": "request body added",
+    "request-body-removed": "request body removed",
+    "response-added": "response added",
+    "response-removed": "response removed",
+    "operation-deprecated": "operation deprecated",
+    "operation-id-changed": "operationId {detail}",
+}
 
-    kind: str
-    where: str
-    detail: str
+
+#: Enum values a row names before it says how many more there are.
+_SHOWN_VALUES = 8
+
+
+def _reads(kind: str, detail: str) -> str:
+    if kind.startswith("enum-values-"):
+        values = detail.split(", ")
+        if len(values) > _SHOWN_VALUES:
+            detail = ", ".join(values[:_SHOWN_VALUES]) + f" and {len(values) - _SHOWN_VALUES} more"
+    return _READS[kind].format(detail=detail)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One changed place: a property, parameter, body or response of a named schema or of an
+    operation, with everything that changed there and every operation it reaches.
+
+    A schema shared by requests and responses is compared once per direction and per
+    operation; its row says it once, breaking when either direction breaks.
+    """
+
+    owner: str  # the schema's name, or the operation ("GET /v1/products")
+    in_schema: bool
+    where: str  # the place inside the owner ("" for the owner itself)
+    kinds: tuple[str, ...]
+    change: str  # what changed, in words
     breaking: bool
+    directions: tuple[str, ...]
     operations: tuple[str, ...]
     why: str = ""
 
 
-def group(changes: list[Change]) -> list[Group]:
-    """Fold the changes that read the same into one row listing the operations."""
-    ops: dict[tuple[str, str, str, bool, str], list[str]] = {}
+def rows(changes: list[Change]) -> list[Row]:
+    """One row per changed place (operations added and removed are listed on their own)."""
+    places: dict[tuple[str, str], list[Change]] = {}
     for c in changes:
         if c.kind in ("operation-added", "operation-removed"):
             continue
-        ops.setdefault((c.kind, c.where, c.detail, c.breaking, c.why), []).append(c.operation)
-    rows = [Group(k, w, d, b, tuple(sorted(set(o))), why) for (k, w, d, b, why), o in ops.items()]
-    return sorted(rows, key=lambda g: (not g.breaking, g.where, g.kind))
+        owner = c.schema or c.operation
+        places.setdefault((owner, c.where), []).append(c)
+    out = []
+    for (owner, where), found in places.items():
+        in_schema = bool(found[0].schema)
+        kinds: dict[tuple[str, str], None] = {}
+        for c in found:
+            kinds.setdefault((c.kind, c.detail), None)
+        breaking = any(c.breaking for c in found)
+        whys = sorted({c.why for c in found if c.why})
+        inner = where.removeprefix(owner).lstrip("/") if in_schema else where
+        out.append(
+            Row(
+                owner=owner,
+                in_schema=in_schema,
+                where=inner,
+                kinds=tuple(dict.fromkeys(kind for kind, _ in kinds)),
+                change="; ".join(_reads(kind, detail) for kind, detail in kinds),
+                breaking=breaking,
+                directions=tuple(sorted({c.direction for c in found if c.direction})),
+                operations=tuple(sorted({c.operation for c in found})),
+                why="" if breaking else "; ".join(whys),
+            )
+        )
+    return sorted(out, key=lambda r: (not r.in_schema, r.owner, r.where))
 
 
 def compare_with_lock(operations: tuple[str, ...], other: JSON) -> list[Change]:
@@ -306,67 +385,121 @@ def summary(changes: list[Change], base_ops: int, other_ops: int) -> JSON:
     def count(kind: str) -> int:
         return sum(1 for c in changes if c.kind == kind)
 
-    changed_ops = {c.operation for c in changes if not c.kind.startswith("operation-")}
+    found = rows(changes)
+    listed = ("operation-added", "operation-removed")
+    changed_ops = {c.operation for c in changes if c.kind not in listed}
     return {
         "base_operations": base_ops,
         "other_operations": other_ops,
         "operations_added": count("operation-added"),
         "operations_removed": count("operation-removed"),
         "operations_changed": len(changed_ops),
-        "changes": len(changes),
-        "distinct_changes": len(group(changes)),
-        "breaking": sum(1 for c in changes if c.breaking),
-        "non_breaking": sum(1 for c in changes if not c.breaking),
-        "distinct_breaking": sum(1 for g in group(changes) if g.breaking),
+        "schemas_changed": len({r.owner for r in found if r.in_schema}),
+        "changes": len(found),
+        "breaking": sum(1 for r in found if r.breaking),
+        "non_breaking": sum(1 for r in found if not r.breaking),
+        "per_operation": len(changes),
     }
+
+
+def breaking_count(s: JSON) -> int:
+    """Breaking changes, operations removed included."""
+    return int(s["breaking"]) + int(s["operations_removed"])
 
 
 def headline(s: JSON) -> str:
     return (
         f"{s['other_operations']} operations against {s['base_operations']} pinned: "
         f"{s['operations_added']} added, {s['operations_removed']} removed, "
-        f"{s['operations_changed']} changed; {s['distinct_changes']} distinct changes "
-        f"({s['distinct_breaking']} breaking), {s['breaking']} breaking of "
-        f"{s['changes']} per operation"
+        f"{s['operations_changed']} changed; {s['changes']} changes in "
+        f"{s['schemas_changed']} schemas and the operations, {s['breaking']} of them breaking"
     )
 
 
+def _operations_cell(operations: tuple[str, ...], limit: int = 3) -> str:
+    shown = ", ".join(f"`{o}`" for o in operations[:limit])
+    more = f" and {len(operations) - limit} more" if len(operations) > limit else ""
+    return shown + more
+
+
 def to_markdown(changes: list[Change], s: JSON, base: str, other: str) -> str:
+    found = rows(changes)
+    reasons = sorted({r.why for r in found if r.why})
+    verdict = (
+        f"**Breaking: {breaking_count(s)}** "
+        f"({s['operations_removed']} operations removed, {s['breaking']} changes)"
+        if breaking_count(s)
+        else "**No breaking change.**"
+    )
     lines = [
         "# Spec drift",
         "",
         f"Pinned: `{base}`  ",
         f"Other: `{other}`",
         "",
-        f"**{headline(s)}**",
+        "## Summary",
+        "",
+        verdict,
+        "",
+        "| | count |",
+        "| --- | ---: |",
+        f"| operations in the pinned spec | {s['base_operations']} |",
+        f"| operations in the other | {s['other_operations']} |",
+        f"| operations added | {s['operations_added']} |",
+        f"| operations removed | {s['operations_removed']} |",
+        f"| operations changed | {s['operations_changed']} |",
+        f"| schemas changed | {s['schemas_changed']} |",
+        f"| changes (one row each below) | {s['changes']} |",
+        f"| of them breaking | {s['breaking']} |",
         "",
     ]
-    for title, kind in (("Operations added", "operation-added"), ("removed", "operation-removed")):
-        rows = [c for c in changes if c.kind == kind]
-        label = title if title[0].isupper() else f"Operations {title}"
-        lines.append(f"## {label} ({len(rows)})")
-        lines += [f"- `{c.operation}` {c.detail}".rstrip() for c in rows] or ["- none"]
+    for title, kind in (("added", "operation-added"), ("removed", "operation-removed")):
+        listed = [c for c in changes if c.kind == kind]
+        lines.append(f"## Operations {title} ({len(listed)})")
+        lines += [f"- `{c.operation}` {c.detail}".rstrip() for c in listed] or ["- none"]
         lines.append("")
-    rows = group(changes)
-    lines.append(f"## Changes in operations present in both ({len(rows)} distinct)")
-    lines.append("")
-    if rows:
-        lines.append("| breaking | change | where | detail | operations |")
-        lines.append("| --- | --- | --- | --- | --- |")
-        reasons = sorted({g.why for g in rows if g.why})
-        for g in rows:
-            mark = "**yes**" if g.breaking else "no"
-            if g.why:
-                mark += f" [{reasons.index(g.why) + 1}]"
-            shown = ", ".join(f"`{o}`" for o in g.operations[:3])
-            more = f" and {len(g.operations) - 3} more" if len(g.operations) > 3 else ""
-            lines.append(f"| {mark} | {g.kind} | `{g.where}` | {g.detail} | {shown}{more} |")
-        if reasons:
-            lines.append("")
-            lines += [f"[{n}] Not breaking: {why}." for n, why in enumerate(reasons, 1)]
-    else:
-        lines.append("none")
-    return "\n".join(lines) + "\n"
+
+    def table(owned: list[Row], label: str) -> None:
+        lines.append(f"| breaking | {label} | change |")
+        lines.append("| --- | --- | --- |")
+        for row in owned:
+            mark = "**yes**" if row.breaking else "no"
+            if row.why:
+                mark += f" [{reasons.index(row.why) + 1}]"
+            sides = f" ({' and '.join(row.directions)})" if len(row.directions) > 1 else ""
+            lines.append(f"| {mark} | `{row.where or '(the schema)'}` | {row.change}{sides} |")
+        lines.append("")
+
+    by_schema: dict[str, list[Row]] = {}
+    by_operation: dict[str, list[Row]] = {}
+    for row in found:
+        (by_schema if row.in_schema else by_operation).setdefault(row.owner, []).append(row)
+    count = sum(len(v) for v in by_schema.values())
+    lines += [f"## Changes by schema ({len(by_schema)} schemas, {count} changes)", ""]
+    for name, owned in by_schema.items():
+        reach = tuple(sorted({o for row in owned for o in row.operations}))
+        lines += [f"### `{name}`", "", f"Used by {_operations_cell(reach)}.", ""]
+        table(owned, "property")
+    count = sum(len(v) for v in by_operation.values())
+    lines += [f"## Changes by operation ({len(by_operation)} operations, {count} changes)", ""]
+    for name, owned in by_operation.items():
+        lines += [f"### `{name}`", ""]
+        table(owned, "where")
+    if not found:
+        lines += ["none", ""]
+    if reasons:
+        lines += [f"[{n}] Not breaking: {why}." for n, why in enumerate(reasons, 1)]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def breaking_lines(changes: list[Change]) -> list[str]:
+    """The breaking changes, one line each, for a log."""
+    out = [f"operation removed: {c.operation}" for c in changes if c.kind == "operation-removed"]
+    for row in rows(changes):
+        if row.breaking:
+            at = f"{row.owner}/{row.where}" if row.where else row.owner
+            out.append(f"{at}: {row.change}")
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -381,7 +514,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--other", required=True, help="file path or URL to compare with")
     parser.add_argument("--out", type=Path, default=Path("reports"), help="report folder")
     parser.add_argument(
-        "--fail-on-breaking", action="store_true", help="exit 3 when a breaking change is found"
+        "--fail-on-breaking",
+        action="store_true",
+        help="exit 3 when a breaking change is found (the report is written first)",
     )
     args = parser.parse_args(argv)
     try:
@@ -411,12 +546,17 @@ def main(argv: list[str] | None = None) -> int:
         "summary": s,
         "operations_added": [c.operation for c in changes if c.kind == "operation-added"],
         "operations_removed": [c.operation for c in changes if c.kind == "operation-removed"],
-        "changes": [asdict(g) for g in group(changes)],
+        "changes": [asdict(row) for row in rows(changes)],
     }
     (args.out / "spec-drift.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     print(f"spec-drift: {headline(s)}")
     print(f"spec-drift: wrote {args.out / 'spec-drift.md'} and {args.out / 'spec-drift.json'}")
-    return 3 if args.fail_on_breaking and s["breaking"] else 0
+    if args.fail_on_breaking and breaking_count(s):
+        print(f"spec-drift: {breaking_count(s)} breaking changes:", file=sys.stderr)
+        for line in breaking_lines(changes):
+            print(f"  {line}", file=sys.stderr)
+        return 3
+    return 0
 
 
 if __name__ == "__main__":

@@ -20,9 +20,16 @@ class Settings:
     base_url: str
 
 
+#: The API's version segment: every operation's path starts with it, so a base URL copied with
+#: it (``https://api.configcat.com/v1``, as the API's documentation writes the host) would
+#: double it (``/v1/v1/...``); it is taken off.
+_VERSION_SEGMENT = "/v1"
+
+
 def normalise_base_url(host: str) -> str:
-    """Turn ``api.configcat.com``, ``https://api.configcat.com/`` or ``http://127.0.0.1:8080``
-    into a base URL without a trailing slash; raise on anything else."""
+    """Turn ``api.configcat.com``, ``https://api.configcat.com/``, ``.../v1`` or
+    ``http://127.0.0.1:8080`` into the API's root URL without a trailing slash; raise on
+    anything else."""
     text = host.strip()
     if not text:
         raise ValueError("it is empty")
@@ -39,7 +46,10 @@ def normalise_base_url(host: str) -> str:
         parts.port  # noqa: B018 - raises ValueError on a malformed port
     except ValueError as exc:
         raise ValueError(f"the port is not valid ({exc})") from None
-    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+    path = parts.path.rstrip("/")
+    if path.lower().endswith(_VERSION_SEGMENT):
+        path = path[: -len(_VERSION_SEGMENT)]
+    return f"{parts.scheme}://{parts.netloc}{path}"
 
 
 def resolve_settings(

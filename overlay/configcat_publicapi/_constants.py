@@ -17,19 +17,19 @@ DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 #: Headers whose values never reach a log line, a repr or an exception message.
 SENSITIVE_HEADERS = frozenset({"authorization", "x-configcat-sdkkey", "proxy-authorization"})
 
-#: The header that names config and environment by SDK key.
-SDK_KEY_HEADER = "X-CONFIGCAT-SDKKEY"
-
 # --- retries -------------------------------------------------------------------------------
 
-#: Retries after the first attempt; 0 disables retrying.
+#: Retries after the first attempt for 408, 5xx and connection failures (a 429 is retried
+#: within the time budget instead, however often); 0 disables retrying altogether.
 DEFAULT_MAX_RETRIES = 3
 #: Exponential backoff: base * 2**attempt seconds, capped, with full jitter.
 DEFAULT_BACKOFF_BASE = 0.5
 DEFAULT_BACKOFF_MAX = 8.0
 #: The longest single wait a 429 may ask for (Retry-After or X-Rate-Limit-Reset).
 DEFAULT_MAX_RATE_LIMIT_WAIT = 60.0
-#: No retry starts once the call has spent this long (seconds) waiting and retrying.
+#: The time budget: no retry starts that would end after the call has spent this long
+#: (seconds) waiting and retrying. Two minute-windows of the service's rate limit, so that a
+#: call that meets an exhausted window still gets through when many callers share it.
 DEFAULT_TOTAL_RETRY_TIME = 120.0
 #: Methods that are safe to send twice.
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})

@@ -71,9 +71,18 @@ def parse_reset(value: str | None, now: float | None = None) -> float | None:
 
 
 def rate_limit_wait(headers: Mapping[str, str], now: float | None = None) -> float | None:
-    """What a 429 asks for: ``Retry-After``, else the time left until ``X-Rate-Limit-Reset``."""
-    wait = parse_retry_after(headers.get(HEADER_RETRY_AFTER), now)
-    return wait if wait is not None else parse_reset(headers.get(HEADER_RESET), now)
+    """What a 429 asks for: the time left until ``X-Rate-Limit-Reset`` or ``Retry-After``,
+    whichever is sooner when both are there.
+
+    ``Retry-After`` is whole seconds (RFC 9110), so it rounds the window's rest up; the reset
+    names the moment itself. Waking at the reset instead of up to a second later is what lets
+    callers sharing a credential use the whole of each window.
+    """
+    after = parse_retry_after(headers.get(HEADER_RETRY_AFTER), now)
+    reset = parse_reset(headers.get(HEADER_RESET), now)
+    if after is None or reset is None:
+        return after if reset is None else reset
+    return min(after, reset)
 
 
 def exhausted_for(headers: Mapping[str, str], now: float | None = None) -> float | None:

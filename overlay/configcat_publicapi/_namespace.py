@@ -5,7 +5,8 @@ from ``spec/templates/endpoint_init.py.jinja`` into each tag folder of the gener
 (``configcat_publicapi_client.api.products``), with the operation's real parameters, return
 type and documentation; nothing here or in the clients lists an operation. The classes below
 hold what every generated operation shares: the client it calls through, its name for
-messages, and clear ``TypeError``\\ s for arguments that do not fit its signature.
+messages, and clear ``TypeError``\\ s for arguments that do not fit its signature, a plain
+``dict`` given as a request body among them.
 
 A namespace module is imported when its client attribute is first used, so that
 ``import configcat_publicapi`` loads no endpoint or model module.
@@ -14,7 +15,7 @@ A namespace module is imported when its client attribute is first used, so that
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 #: The wrapped entry points of an operation: a ``TypeError`` raised while binding their
@@ -37,9 +38,38 @@ def _describe(name: str, entry: str, fn: Callable[..., Any], exc: TypeError) -> 
     return TypeError(f"{label}() {rest if sep else detail}; it takes {shown}")
 
 
+def _body_error(name: str, entry: str, fn: Callable[..., Any], body: Any) -> TypeError | None:
+    """A ``TypeError`` naming the model when ``body`` is a mapping (or a list of them) where
+    the operation takes a model; ``None`` when it is not.
+
+    A dict is refused rather than turned into the model: the generated ``from_dict`` keeps
+    unknown keys as additional properties and does not check types, so a misspelt field would
+    be sent as it is and the service would ignore it silently.
+    """
+    if isinstance(body, Mapping):
+        given = "dict"
+    elif isinstance(body, list) and any(isinstance(item, Mapping) for item in body):
+        given = "list of dicts"
+    else:
+        return None
+    wanted = str(fn.__annotations__.get("body", "a model")).replace(" | Unset", "")
+    model = wanted.removeprefix("list[").removesuffix("]")
+    label = name if entry == "__call__" else f"{name}.{entry}"
+    build = f"{model}.from_dict({{...}})"
+    if wanted.startswith("list["):
+        build = f"[{build}, ...]"
+    return TypeError(
+        f"{label}(): body must be {wanted}, not a {given}; build it with {build} "
+        f"(from configcat_publicapi_client.models import {model})"
+    )
+
+
 def _with_named_errors(fn: Callable[..., Any], name: str, entry: str) -> Callable[..., Any]:
     @functools.wraps(fn)
     def entry_point(self: Any, *args: Any, **kwargs: Any) -> Any:
+        body = kwargs.get("body")
+        if body is not None and (error := _body_error(name, entry, fn, body)) is not None:
+            raise error
         try:
             return fn(self, *args, **kwargs)
         except TypeError as exc:

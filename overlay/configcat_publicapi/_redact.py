@@ -4,11 +4,13 @@ Basic auth travels in a header; SDK keys travel in the ``X-CONFIGCAT-SDKKEY`` he
 also show up inside a URL or a response text. Every message, repr and log line the overlay
 writes goes through :func:`redact_text` or :func:`redact_url` first. httpx logs every
 request URL itself, so the clients also put :class:`RedactingFilter` on the ``httpx`` and
-``httpcore`` loggers: a key that a caller puts into a raw request's URL is hidden there too.
+``httpcore`` loggers (and on this package's own): a key that a caller puts into a raw
+request's URL, or a ``user:password@`` URL handed to a log call as an argument, is hidden there
+too.
 
 A logger's filters see only the records logged on that very logger, not those of its
 children, and httpcore logs on ``httpcore.http11``, ``httpcore.connection`` and the like: the
-filter therefore goes on every logger of the two libraries that exists when a client is built
+filter therefore goes on every logger of these packages that exists when a client is built
 (httpcore creates its loggers when it is imported, which httpx does) and on the children
 httpcore is known to use, should one of them be created later.
 """
@@ -38,8 +40,16 @@ SDK_KEY_IN_TEXT = re.compile(
 )
 
 
+#: The user info of a URL inside a text (``https://user:password@host``): scheme, then
+#: everything up to an ``@`` that comes before the host's end (``/``, ``?``, ``#``, a space).
+URL_USER_INFO = re.compile(r"(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]*://)[^/?#\s@]*@")
+
+
 def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
-    """Replace every SDK-key-shaped substring and every given secret by ``[redacted]``."""
+    """Drop the user info of every URL in ``text`` and replace every SDK-key-shaped substring
+    and every given secret by ``[redacted]``."""
+    if "@" in text:
+        text = URL_USER_INFO.sub(r"\1", text)
     for secret in secrets:
         if len(secret) >= MIN_SECRET_LENGTH:
             text = text.replace(secret, REDACTED)
@@ -91,7 +101,7 @@ def _safe_arg(arg: object) -> object:
     return arg if safe == text else safe
 
 
-_FILTERED_ROOTS = ("httpx", "httpcore")
+_FILTERED_ROOTS = ("httpx", "httpcore", "configcat_publicapi")
 #: httpcore's loggers (``httpcore._trace`` names them after the module that logs).
 _KNOWN_CHILDREN = (
     "httpcore.connection",

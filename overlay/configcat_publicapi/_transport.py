@@ -87,19 +87,34 @@ class PolicyCore:
         request: httpx.Request,
         response: httpx.Response,
         attempt: int,
+        rate_limited: int,
         started: float,
     ) -> RetryDecision | None:
         """The policy's word on a response: a retry, or ``None`` when it is the final one."""
         self._observe(key, response)
-        return self.policy.after_response(request.method, response, attempt, _clock() - started)
+        elapsed = _clock() - started
+        return self.policy.after_response(request.method, response, attempt, elapsed, rate_limited)
 
-    def _log_retry(self, request: httpx.Request, decision: RetryDecision, attempt: int) -> None:
+    def _log_retry(
+        self,
+        request: httpx.Request,
+        decision: RetryDecision,
+        attempt: int,
+        rate_limited: int,
+        started: float,
+    ) -> None:
+        if decision.rate_limited:
+            spent = _clock() - started
+            budget = f", {spent:.1f} s of the {self.policy.total_time:g} s budget spent"
+        else:
+            budget = f" of {self.policy.max_retries}"
+            attempt -= rate_limited
         logger.info(
-            "Retrying %s %s in %.2f s (retry %d of %d): %s",
+            "Retrying %s %s in %.2f s (retry %d%s): %s",
             request.method,
             redact_url(request.url),
             decision.wait,
             attempt + 1,
-            self.policy.max_retries,
+            budget,
             redact_text(decision.reason),
         )

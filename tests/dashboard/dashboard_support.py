@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from configcat_mock.seed import DEMO_ORGANIZATION_ID, DEMO_PASSWORD, DEMO_USERNAME
+from configcat_mock.state.seed import DEMO_ORGANIZATION_ID, DEMO_PASSWORD, DEMO_USERNAME
 
 ENVIRONMENTS = ("Development", "Staging", "Production")
 

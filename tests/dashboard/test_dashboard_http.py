@@ -11,7 +11,7 @@ from dashboard_support import Product, csrf_token, management_client, ok
 from loopback_http import LoopbackFiles
 
 from configcat_mock import MockConfigCat
-from configcat_mock.server import LoopbackServer
+from configcat_mock.http.server import LoopbackServer
 
 TOKEN = "dashboard-control-token"
 HOSTILE = "<script>alert(1)</script>"

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from spec.drift import KEPT_ENUM_VALUES, compare, group, main, summary, to_markdown
+from spec.drift import KEPT_ENUM_VALUES, compare, main, rows, summary, to_markdown
 
 
 @pytest.fixture(scope="module")
@@ -29,11 +29,12 @@ def test_2024_10_against_the_pin(pinned_doc: dict[str, Any], older: dict[str, An
     # the reverse direction sees the same operations as added
     back = summary(compare(older, pinned_doc), 91, 123)
     assert (back["operations_added"], back["operations_removed"]) == (32, 0)
-    # a response enum that grew is reported, not breaking for this client, and says why
-    # (and harmless where the enum is a query parameter the client sends)
-    rows = {(g.kind, g.where, g.breaking, g.why) for g in group(compare(older, pinned_doc))}
-    assert ("enum-values-added", "AuditLogType", False, KEPT_ENUM_VALUES) in rows
-    assert ("enum-values-added", "AuditLogType", False, "") in rows
+    # an enum used in requests and responses that grew is one row, breaking because values
+    # the pinned spec accepts in a request were removed
+    found = [r for r in rows(compare(older, pinned_doc)) if r.owner == "AuditLogType"]
+    assert len(found) == 1
+    assert found[0].kinds == ("enum-values-added", "enum-values-removed")
+    assert found[0].directions == ("request", "response") and found[0].breaking
 
 
 def test_identical_documents_have_no_drift(pinned_doc: dict[str, Any]) -> None:
@@ -114,7 +115,7 @@ def test_without_the_pinned_document_the_lock_gives_operation_drift(
     assert "0 added, 32 removed" in out
     md = (tmp_path / "spec-drift.md").read_text()
     assert "operations only" in md
-    assert "## Changes in operations present in both (0 distinct)" in md
+    assert "## Changes by schema (0 schemas, 0 changes)" in md
 
 
 def test_an_added_response_enum_value_is_reported_with_why_it_does_not_break() -> None:
@@ -125,5 +126,43 @@ def test_an_added_response_enum_value_is_reported_with_why_it_does_not_break() -
         ("enum-values-added", "b", False, KEPT_ENUM_VALUES)
     ]
     report = to_markdown(changes, summary(changes, 1, 1), "old", "new")
-    assert "| no [1] | enum-values-added |" in report
+    assert "| no [1] | `response 200` | enum values added: b |" in report
     assert f"[1] Not breaking: {KEPT_ENUM_VALUES}." in report
+
+
+def test_one_row_per_changed_place_grouped_by_schema_and_operation(
+    pinned_doc: dict[str, Any], older: dict[str, Any]
+) -> None:
+    """The 2024-10 document against the pin: a property that became optional and nullable is
+    one row, a schema shared by requests and responses is listed once."""
+    for old, new in ((older, pinned_doc), (pinned_doc, older)):
+        found = rows(compare(old, new))
+        places = [(r.owner, r.where) for r in found]
+        assert len(places) == len(set(places))
+    found = rows(compare(pinned_doc, older))
+    target = next(r for r in found if (r.owner, r.where) == ("AuditLogItemModel", "actionTarget"))
+    assert target.change == "now optional; nullable -> True" and target.in_schema
+    assert target.operations == (
+        "GET /v1/organizations/{organizationId}/auditlogs",
+        "GET /v1/products/{productId}/auditlogs",
+    )
+    s = summary(compare(pinned_doc, older), 123, 91)
+    assert s["changes"] == len(found) < s["per_operation"]
+    md = to_markdown(compare(pinned_doc, older), s, "pin", "2024-10")
+    assert md.index("## Summary") < md.index("## Operations added") < md.index("## Changes by")
+    assert md.count("### `AuditLogItemModel`") == 1
+    assert md.count("| `actionTarget` |") == 1
+
+
+def test_fail_on_breaking_exits_3_after_writing_the_report(
+    tmp_path: Path, older_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = Path(__file__).resolve().parents[2] / "spec" / "swagger.json"
+    args = ["--other", str(older_path), "--out", str(tmp_path), "--fail-on-breaking"]
+    assert main(["--base", str(older_path), *args]) == 0  # no drift, nothing breaks
+    assert main(["--base", str(base), *args]) == 3
+    err = capsys.readouterr().err
+    assert "breaking changes:" in err
+    assert "operation removed: POST /v2/change-requests/{changeRequestId}/approve" in err
+    assert "AuditLogItemModel/modelVersion: removed" in err
+    assert (tmp_path / "spec-drift.md").is_file()

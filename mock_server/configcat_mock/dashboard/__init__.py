@@ -9,6 +9,10 @@ call would. Access follows the control API's rules: see :mod:`.access`.
 
 Jinja2 is imported only when the first dashboard request arrives, so the API starts as fast
 without it.
+
+May import :mod:`configcat_mock.state`, :mod:`configcat_mock.api`,
+:mod:`configcat_mock.delivery` and :mod:`configcat_mock.http`; never
+:mod:`configcat_mock.testkit`, which sets it up.
 """
 
 from __future__ import annotations

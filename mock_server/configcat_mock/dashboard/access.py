@@ -1,6 +1,6 @@
 """Who may use the dashboard, and which posts are the dashboard's own.
 
-The control API's rules hold here too (:mod:`configcat_mock.guards`): without a control token
+The control API's rules hold here too (:mod:`configcat_mock.http.guards`): without a control token
 the dashboard answers only requests that reached the server on loopback; with one, a browser
 first logs in with the token, which is then kept in an HttpOnly, ``SameSite=Strict`` cookie
 (a browser cannot send ``Authorization: Bearer``). Static assets are served to anyone who may
@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 from starlette.responses import Response
 
-from configcat_mock.guards import is_loopback, reached_off_loopback, token_matches
+from configcat_mock.http.guards import is_loopback, reached_off_loopback, token_matches
 
 TOKEN_COOKIE = "configcat_mock_control"  # noqa: S105 - a cookie name
 BROWSER_COOKIE = "configcat_mock_browser"

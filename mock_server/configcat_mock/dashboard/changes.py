@@ -19,18 +19,18 @@ from urllib.parse import urlencode
 
 from starlette.requests import Request
 
-from configcat_mock import models as m
 from configcat_mock.errors import MockHTTPError
+from configcat_mock.state import records
 
 if TYPE_CHECKING:
-    from configcat_mock.app import MockApp
+    from configcat_mock.http.app import MockApp
 
 
 class ChangeRefused(Exception):
     """The change was not made; the message says why, in the API's words."""
 
 
-def acting_user(app: MockApp, organization_id: str) -> m.User:
+def acting_user(app: MockApp, organization_id: str) -> records.User:
     """An admin of the organization (else any member): who the audit log names."""
     members = sorted(
         app.backend.memberships.where(organization_id=organization_id),
@@ -43,7 +43,7 @@ def acting_user(app: MockApp, organization_id: str) -> m.User:
     raise ChangeRefused("The organization has no member to make the change as.")
 
 
-def parse_value(setting: m.Setting, text: str) -> Any:
+def parse_value(setting: records.Setting, text: str) -> Any:
     """The form's text as a value of the flag's type; :class:`ChangeRefused` if it is not one."""
     kind = setting.setting_type
     if kind == "boolean":
@@ -78,8 +78,8 @@ _V2_FIELD = {
 
 def set_value(
     app: MockApp,
-    setting: m.Setting,
-    environment: m.Environment,
+    setting: records.Setting,
+    environment: records.Environment,
     value: Any,
     *,
     reason: str = "",
@@ -112,7 +112,7 @@ def set_value(
 
 
 def _run(
-    app: MockApp, user: m.User, method: str, path: str, query: dict[str, str], body: Any
+    app: MockApp, user: records.User, method: str, path: str, query: dict[str, str], body: Any
 ) -> None:
     """One operation through the router and :meth:`MockApp.handle`, as a request would go."""
     scope = {

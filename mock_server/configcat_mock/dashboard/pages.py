@@ -21,7 +21,6 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from configcat_mock import models as m
 from configcat_mock.dashboard import reading
 from configcat_mock.dashboard.access import (
     BROWSER_COOKIE,
@@ -41,9 +40,11 @@ from configcat_mock.dashboard.wording import (
     value_text,
 )
 from configcat_mock.errors import MockHTTPError
+from configcat_mock.http import control
+from configcat_mock.state import records
 
 if TYPE_CHECKING:
-    from configcat_mock.app import MockApp
+    from configcat_mock.http.app import MockApp
 
 HERE = Path(__file__).parent
 AUDIT_PAGE_SIZE = 50
@@ -306,7 +307,9 @@ class Dashboard:
             error=error,
         )
 
-    def _toggle_target(self, config: m.Config, given: str) -> tuple[m.Setting, m.Environment, bool]:
+    def _toggle_target(
+        self, config: records.Config, given: str
+    ) -> tuple[records.Setting, records.Environment, bool]:
         """``<setting id>|<environment id>|<true or false>``: the value the button sets."""
         parts = given.split("|")
         backend = self.app.backend
@@ -498,8 +501,6 @@ class Dashboard:
 
     async def state(self, request: Request) -> Response:
         """Reset and seed, each in two steps: the form, then a page to confirm it on."""
-        from configcat_mock.control import reset_mock
-
         app = self.app
         backend = app.backend
         step, error, status, review = "", "", 200, None
@@ -510,7 +511,7 @@ class Dashboard:
             if action == "reset":
                 step = "confirm-reset"
             elif action == "reset-confirmed":
-                reset_mock(app)
+                await control.reset(app, request)
                 return RedirectResponse(request.url.path + "?done=reset", 303)
             elif action in ("seed", "load"):
                 document = await self._seed_text(form)

@@ -11,9 +11,9 @@ from typing import Protocol, TypeVar
 
 import attrs
 
-from configcat_mock import models as m
-from configcat_mock.backend import Backend
 from configcat_mock.dashboard.wording import default_value, rule_count, value_text
+from configcat_mock.state import records
+from configcat_mock.state.backend import Backend
 
 
 class _Named(Protocol):
@@ -31,11 +31,11 @@ def _ordered_by_name(rows: list[N]) -> list[N]:
 
 @attrs.frozen
 class ProductSummary:
-    product: m.Product
+    product: records.Product
     organization: str
-    environments: list[m.Environment]
-    configs: list[tuple[m.Config, int]]  # each with its number of flags
-    segments: list[m.Segment]
+    environments: list[records.Environment]
+    configs: list[tuple[records.Config, int]]  # each with its number of flags
+    segments: list[records.Segment]
 
 
 def products(backend: Backend) -> list[ProductSummary]:
@@ -64,7 +64,7 @@ def products(backend: Backend) -> list[ProductSummary]:
 class Cell:
     """One flag in one environment, with what its toggle sends (``setting|environment|value``)."""
 
-    environment: m.Environment
+    environment: records.Environment
     text: str  # the default value as shown
     rules: int  # targeting rules (percentage options count as one)
     toggle: str  # empty unless the flag is a boolean
@@ -72,22 +72,22 @@ class Cell:
 
 @attrs.frozen
 class Row:
-    setting: m.Setting
+    setting: records.Setting
     cells: list[Cell]
 
 
 @attrs.frozen
 class Grid:
-    product: m.Product
-    config: m.Config
-    environments: list[m.Environment]
+    product: records.Product
+    config: records.Config
+    environments: list[records.Environment]
     rows: list[Row]
     total: int  # flags in the config (rows: those the filter kept)
     reason_required: bool  # by the product or any of its environments
     approval_required: bool
 
 
-def grid(backend: Backend, config: m.Config, search: str = "") -> Grid:
+def grid(backend: Backend, config: records.Config, search: str = "") -> Grid:
     product = backend.products[config.product_id]
     environments = _ordered_by_name(backend.environments.where(product_id=product.product_id))
     settings = _ordered_by_name(backend.settings.where(config_id=config.config_id))
@@ -124,6 +124,6 @@ def grid(backend: Backend, config: m.Config, search: str = "") -> Grid:
     )
 
 
-def reason_required(backend: Backend, environment: m.Environment) -> bool:
+def reason_required(backend: Backend, environment: records.Environment) -> bool:
     product = backend.products[environment.product_id]
     return product.reason_required or environment.reason_required

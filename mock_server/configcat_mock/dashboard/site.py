@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 from configcat_mock.dashboard.paths import is_dashboard_path
 
 if TYPE_CHECKING:
-    from configcat_mock.app import MockApp
     from configcat_mock.dashboard.pages import Dashboard
+    from configcat_mock.http.app import MockApp
 
 
 class DashboardSite:

@@ -13,9 +13,9 @@ from typing import Any
 
 import attrs
 
-from configcat_mock import models as m
-from configcat_mock.backend import Backend
-from configcat_mock.formulas import v1_as_v2
+from configcat_mock.api.formulas import v1_as_v2
+from configcat_mock.state import records
+from configcat_mock.state.backend import Backend
 
 _VALUE_FIELDS = ("boolValue", "stringValue", "intValue", "doubleValue")
 
@@ -74,14 +74,14 @@ def model_value(model: Any) -> Any:
     return None
 
 
-def default_value(value: m.SettingValue) -> Any:
+def default_value(value: records.SettingValue) -> Any:
     """The value served when no rule matches."""
     if "defaultValue" in value.formula:
         return model_value(value.formula["defaultValue"])
     return value.formula.get("value")
 
 
-def rule_count(value: m.SettingValue) -> int:
+def rule_count(value: records.SettingValue) -> int:
     """Targeting rules, with percentage options counted as one rule (as in v2)."""
     formula = value.formula
     if "defaultValue" in formula:
@@ -98,7 +98,7 @@ class Described:
     segments: list[str]  # the segments the rules name, each with its condition
 
 
-def describe(backend: Backend, setting: m.Setting, value: m.SettingValue) -> Described:
+def describe(backend: Backend, setting: records.Setting, value: records.SettingValue) -> Described:
     formula = value.formula
     if "defaultValue" not in formula:
         formula = v1_as_v2(setting.setting_type, formula)
@@ -132,7 +132,7 @@ def describe(backend: Backend, setting: m.Setting, value: m.SettingValue) -> Des
     )
 
 
-def segment_text(segment: m.Segment) -> str:
+def segment_text(segment: records.Segment) -> str:
     return (
         f"{segment.comparison_attribute} {comparator_words(segment.comparator)} "
         f"{segment.comparison_value}"

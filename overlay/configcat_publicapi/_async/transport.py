@@ -37,6 +37,7 @@ class AsyncPolicyTransport(httpx.AsyncBaseTransport, core.PolicyCore):
         key = core.endpoint_key(request)
         started = core._clock()
         attempt = 0
+        rate_limited = 0  # how many of the retries followed a 429
         while True:
             await self._throttle(key)
             request.extensions[core.ATTEMPTS_EXTENSION] = attempt + 1
@@ -44,17 +45,20 @@ class AsyncPolicyTransport(httpx.AsyncBaseTransport, core.PolicyCore):
                 response = await self.inner.handle_async_request(request)
             except httpx.TransportError as exc:
                 elapsed = core._clock() - started
-                decision = self.policy.after_error(request.method, exc, attempt, elapsed)
+                decision = self.policy.after_error(
+                    request.method, exc, attempt, elapsed, rate_limited
+                )
                 if decision is None:
                     raise
             else:
-                decision = self._judge(key, request, response, attempt, started)
+                decision = self._judge(key, request, response, attempt, rate_limited, started)
                 if decision is None:
                     return response
                 await response.aclose()
-            self._log_retry(request, decision, attempt)
+            self._log_retry(request, decision, attempt, rate_limited, started)
             await core._async_sleep(decision.wait)
             attempt += 1
+            rate_limited += decision.rate_limited
 
     async def aclose(self) -> None:
         if self.owns_inner:

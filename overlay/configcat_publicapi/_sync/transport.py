@@ -39,6 +39,7 @@ class PolicyTransport(httpx.BaseTransport, core.PolicyCore):
         key = core.endpoint_key(request)
         started = core._clock()
         attempt = 0
+        rate_limited = 0  # how many of the retries followed a 429
         while True:
             self._throttle(key)
             request.extensions[core.ATTEMPTS_EXTENSION] = attempt + 1
@@ -46,17 +47,20 @@ class PolicyTransport(httpx.BaseTransport, core.PolicyCore):
                 response = self.inner.handle_request(request)
             except httpx.TransportError as exc:
                 elapsed = core._clock() - started
-                decision = self.policy.after_error(request.method, exc, attempt, elapsed)
+                decision = self.policy.after_error(
+                    request.method, exc, attempt, elapsed, rate_limited
+                )
                 if decision is None:
                     raise
             else:
-                decision = self._judge(key, request, response, attempt, started)
+                decision = self._judge(key, request, response, attempt, rate_limited, started)
                 if decision is None:
                     return response
                 response.close()
-            self._log_retry(request, decision, attempt)
+            self._log_retry(request, decision, attempt, rate_limited, started)
             core._sleep(decision.wait)
             attempt += 1
+            rate_limited += decision.rate_limited
 
     def close(self) -> None:
         if self.owns_inner:
