@@ -19,7 +19,7 @@ import contextlib
 import json
 import time
 import traceback
-from typing import Any
+from typing import Any, Protocol
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -61,6 +61,15 @@ async def _error_response(request: Request, exc: Exception) -> Response:
     return json_response(exc.status, exc.body, exc.headers)
 
 
+class Site(Protocol):
+    """Pages served beside the API by another package (the dashboard): which paths are its
+    own, and the ASGI app that answers them. Set as :attr:`MockApp.site`."""
+
+    def handles(self, path: str) -> bool: ...
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None: ...
+
+
 class MockApp:
     """The mock's request pipeline around one :class:`Backend` and one :class:`Spec`."""
 
@@ -82,6 +91,8 @@ class MockApp:
         self.webhooks = webhooks or WebhookSender()
         """Sends the webhooks of value changes (see :mod:`configcat_mock.http.webhook_sender`)."""
         self.control_token = control_token
+        self.site: Site | None = None
+        """Pages answered ahead of the API (``MockConfigCat`` sets the dashboard here)."""
         self.body_limits = body_limits or BodyLimits()
         self.enforce_permissions = enforce_permissions
         self.spec = spec
@@ -119,10 +130,13 @@ class MockApp:
             await self.asgi(scope, receive, send)
             return
         control = path.startswith(CONTROL_PREFIX)
+        site = (
+            self.site if self.site is not None and not control and self.site.handles(path) else None
+        )
         try:
             if control:
                 check_control_access(scope, self.control_token)
-            limit = self.body_limits.control if control else self.body_limits.api
+            limit = self.body_limits.control if control or site else self.body_limits.api
             receive = limit_body(scope, receive, limit)
         except MockHTTPError as exc:  # before one byte of the body is read
             close = {"Connection": "close"} if exc.status == 413 else {}
@@ -130,7 +144,9 @@ class MockApp:
                 scope, receive, send
             )
             return
-        if not control and not is_delivery_path(path) and not is_protocol_path(path):
+        if site is not None:  # its own access rules (the dashboard: the control API's)
+            await site(scope, receive, send)
+        elif not control and not is_delivery_path(path) and not is_protocol_path(path):
             # delivery and its protocols have their own routes in self.asgi
             response = await self.endpoint(Request(scope, receive))
             await response(scope, receive, send)

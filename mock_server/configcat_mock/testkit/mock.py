@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from configcat_mock.api.spec import Spec
+from configcat_mock.dashboard import DashboardSite
 from configcat_mock.http.app import MockApp
 from configcat_mock.http.faults import FaultInjector, FaultRule
 from configcat_mock.http.guards import DEFAULT_BODY_LIMIT, DEFAULT_CONTROL_BODY_LIMIT, BodyLimits
@@ -108,6 +109,7 @@ class MockConfigCat:
             body_limits=BodyLimits(body_limit, control_body_limit),
             webhooks=WebhookSender(allow_hosts=webhook_allow_hosts),
         )
+        self.app.site = DashboardSite(self.app)
 
     @property
     def protocols(self) -> ProtocolSettings:

@@ -12,7 +12,8 @@ import jsonpointer
 
 from configcat_mock.errors import BadRequest
 
-SETTING_KEY = re.compile(r"^[a-zA-Z]+[a-zA-Z0-9_-]*$")
+#: a flag key, matched whole (``fullmatch``: ``$`` would let a trailing newline through)
+SETTING_KEY = re.compile(r"[a-zA-Z][a-zA-Z0-9_-]*")
 
 
 def is_blank(value: Any) -> bool:
