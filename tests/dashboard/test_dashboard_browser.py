@@ -11,11 +11,12 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from browser_support import BrowserSession, chromium_session
 from configcatclient import ConfigCatClient as SdkClient
 from configcatclient import ConfigCatOptions, PollingMode
-from dashboard_support import Product, management_client, served_fake
-from loopback_http import LoopbackFiles
+
+from tests.browser_support import BrowserSession, chromium_session
+from tests.dashboard.dashboard_support import Product, management_client, served_fake
+from tests.loopback_http import LoopbackFiles
 
 HOSTILE = "<script>alert(1)</script>"
 

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from dashboard_support import Product, csrf_token, management_client, ok
-from loopback_http import LoopbackFiles
 
 from configcat_mock import MockConfigCat
 from configcat_mock.http.server import LoopbackServer
+from tests.dashboard.dashboard_support import Product, csrf_token, management_client, ok
+from tests.loopback_http import LoopbackFiles
 
 TOKEN = "dashboard-control-token"
 HOSTILE = "<script>alert(1)</script>"

@@ -1,0 +1,1 @@
+"""Tests of the fake's browser dashboard, over HTTP and in a browser."""
