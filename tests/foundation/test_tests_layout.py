@@ -2,6 +2,8 @@
 
 - Every folder of ``tests/`` that holds Python modules is a package, so a module has one name
   however pytest is started (and two helpers of the same file name cannot shadow each other).
+- Helpers are imported by their package name (``tests.mock.world``), never as a top-level
+  module (``world``), which only resolves when pytest puts their folder on ``sys.path``.
 - No module imports a ``conftest``: pytest imports conftest files itself, and a second import
   by name can make a second copy of the module. Fixtures live in conftest files; what tests
   share besides fixtures lives in a helpers module (``*_support.py``).
@@ -66,6 +68,17 @@ def test_no_module_imports_a_conftest() -> None:
         for path in _modules()
         for line, name in _imported(path)
         if "conftest" in name.split(".")
+    ]
+    assert found == []
+
+
+def test_helpers_are_imported_by_their_package_name() -> None:
+    helpers = {path.stem for path in _modules()} - {"__init__", "conftest"}
+    found = [
+        f"{_where(path, line)} imports {name}"
+        for path in _modules()
+        for line, name in _imported(path)
+        if name.split(".")[0] in helpers
     ]
     assert found == []
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from world import build_demo_world, http
 
 from configcat_mock import MockConfigCat
+from tests.mock.world import build_demo_world, http
 
 
 @pytest.mark.parametrize("key", ["isOn\n", "isOn\r\n", "1st", "has space", "dot.key", ""])

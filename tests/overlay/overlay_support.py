@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+import httpx
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -36,3 +39,46 @@ PRODUCT: dict[str, Any] = {
     "reasonRequired": False,
     "approveRequired": False,
 }
+
+
+def audit_item(n: int) -> dict[str, Any]:
+    """Audit log item ``n``, as the API sends it."""
+    return {
+        "auditLogId": n,
+        "auditLogDateTime": "2026-01-02T03:04:05+00:00",
+        "auditLogTypeEnum": "productCreated",
+        "truncated": False,
+        "modelVersion": 1,
+        "auditLogType": "Product created",
+        "userEmail": "a@example.com",
+        "userName": "A",
+        "where": "Checkout",
+        "why": "",
+        "actionTarget": "",
+        "details": "",
+    }
+
+
+def paged_server(
+    total: int, seen: list[tuple[int, int]]
+) -> Callable[[httpx.Request], httpx.Response]:
+    """A handler serving ``total`` audit items in the pages the request asks for."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params["pageNumber"])
+        size = int(request.url.params["pageSize"])
+        seen.append((page, size))
+        start = (page - 1) * size
+        items = [audit_item(n) for n in range(start, min(start + size, total))]
+        pages = -(-total // size)
+        paging = {
+            "currentPage": page,
+            "totalPages": pages,
+            "pageSize": size,
+            "totalCount": total,
+            "hasPrevious": page > 1,
+            "hasNext": page < pages,
+        }
+        return httpx.Response(200, json={"paging": paging, "data": items})
+
+    return handler

@@ -9,7 +9,14 @@ import httpx
 import pytest
 
 from configcat_publicapi import AsyncConfigCatClient, ConfigCatClient
-from tests.overlay.overlay_support import EXAMPLES, PASSWORD, PRODUCT, PRODUCT_ID, load
+from tests.overlay.overlay_support import (
+    EXAMPLES,
+    PASSWORD,
+    PRODUCT,
+    PRODUCT_ID,
+    load,
+    paged_server,
+)
 
 CONFIG_ID = "11111111-2222-3333-4444-555555555555"
 ENV_ID = "66666666-7777-8888-9999-000000000000"
@@ -81,8 +88,6 @@ def test_bulk_update_value_parsing(text: str, value: object) -> None:
 
 
 def test_export_audit_log_example_streams_every_page() -> None:
-    from test_overlay_pagination import paged_server
-
     seen: list[tuple[int, int]] = []
     serve = paged_server(230, seen)
     transport = httpx.MockTransport(serve)

@@ -2,57 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import httpx
 import pytest
 import respx
 
 from configcat_publicapi import AsyncConfigCatClient, ConfigCatClient, NotFoundError
-from tests.overlay.overlay_support import PASSWORD, PRODUCT_ID
+from tests.overlay.overlay_support import PASSWORD, PRODUCT_ID, paged_server
 
 AUDIT_URL = f"/v2/products/{PRODUCT_ID}/auditlogs"
 ORG = "3a8a4b8e-1111-4c4e-9d8f-000000000001"
-
-
-def audit_item(n: int) -> dict[str, Any]:
-    return {
-        "auditLogId": n,
-        "auditLogDateTime": "2026-01-02T03:04:05+00:00",
-        "auditLogTypeEnum": "productCreated",
-        "truncated": False,
-        "modelVersion": 1,
-        "auditLogType": "Product created",
-        "userEmail": "a@example.com",
-        "userName": "A",
-        "where": "Checkout",
-        "why": "",
-        "actionTarget": "",
-        "details": "",
-    }
-
-
-def paged_server(total: int, seen: list[tuple[int, int]]):  # type: ignore[no-untyped-def]
-    """A handler serving ``total`` audit items in the pages the request asks for."""
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        page = int(request.url.params["pageNumber"])
-        size = int(request.url.params["pageSize"])
-        seen.append((page, size))
-        start = (page - 1) * size
-        items = [audit_item(n) for n in range(start, min(start + size, total))]
-        pages = -(-total // size)
-        paging = {
-            "currentPage": page,
-            "totalPages": pages,
-            "pageSize": size,
-            "totalCount": total,
-            "hasPrevious": page > 1,
-            "hasNext": page < pages,
-        }
-        return httpx.Response(200, json={"paging": paging, "data": items})
-
-    return handler
 
 
 def test_sync_pagination_across_three_pages_is_lazy(router: respx.Router) -> None:
