@@ -100,7 +100,7 @@ format: $(INSTALLED) ## apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-typecheck: $(INSTALLED) $(GEN_PKG)/__init__.py ## mypy --strict on the handwritten packages
+typecheck: $(INSTALLED) $(GEN_PKG)/__init__.py ## mypy --strict on the handwritten code, tests included
 	$(BIN)/mypy
 
 pytest: $(INSTALLED) $(GEN_PKG)/__init__.py browser

@@ -296,7 +296,8 @@ def main() -> int:
         print("spec/swagger.json is missing: run `make spec` first")
         return 2
     started: list[tuple[Server, httpx.Client, dict[str, Any]]] = []
-    for server in (Ours(), OursWithStateFile(), Prism(), WireMock()):
+    candidates: tuple[Server, ...] = (Ours(), OursWithStateFile(), Prism(), WireMock())
+    for server in candidates:
         try:
             server.start()
             http = httpx.Client(base_url=server.base, auth=AUTH, timeout=30)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -59,7 +60,7 @@ def main() -> None:
         mock = MockConfigCat(rate_limits=False, validate_responses=validate)
         h, ids = build(mock, args.settings)
         sides[name] = (mock, h, ids)
-    requests = {
+    requests: dict[str, Callable[[httpx.Client, dict[str, Any]], httpx.Response]] = {
         f"GET settings ({args.settings} items)": lambda h, i: h.get(
             f"/v1/configs/{i['cid']}/settings"
         ),

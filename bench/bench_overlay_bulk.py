@@ -28,6 +28,7 @@ import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+from uuid import UUID
 
 from _loopback import free_port, start_child
 
@@ -133,7 +134,7 @@ async def run_async(base: str, limits: list[tuple[int, float]] | None, total: in
                 setting_id = queue.get_nowait()
                 try:
                     await acc.setting_values_v2.update_setting_value_v2(
-                        ENVIRONMENT, setting_id, body=body
+                        UUID(ENVIRONMENT), setting_id, body=body
                     )
                 except RateLimitError:
                     failed[0] += 1
@@ -153,7 +154,9 @@ def run_sync(base: str, limits: list[tuple[int, float]], total: int) -> int:
 
         def update(setting_id: int) -> int:
             try:
-                cc.setting_values_v2.update_setting_value_v2(ENVIRONMENT, setting_id, body=body)
+                cc.setting_values_v2.update_setting_value_v2(
+                    UUID(ENVIRONMENT), setting_id, body=body
+                )
             except RateLimitError:
                 return 1
             return 0

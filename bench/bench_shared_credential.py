@@ -27,6 +27,7 @@ import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 from _loopback import free_port, start_child
 
@@ -44,13 +45,15 @@ def worker(base_url: str, product_id: str, index: int, calls: int, start_at: flo
 
     outcome: dict[str, Any] = {"ok": 0, "rate_limited": 0, "other": [], "failed": []}
     with ConfigCatClient("demo", "demo", base_url=base_url) as cc:
-        cc.tags.get_tags(product_id)  # imports and connects before the start, on another endpoint
+        cc.tags.get_tags(
+            UUID(product_id)
+        )  # imports and connects before the start, on another endpoint
         time.sleep(max(0.0, start_at - time.monotonic()))
         outcome["began"] = time.monotonic()
         for number in range(calls):
             name = f"w{index}-{number}"
             try:
-                cc.tags.create_tag(product_id, body=CreateTagModel(name=name))
+                cc.tags.create_tag(UUID(product_id), body=CreateTagModel(name=name))
                 outcome["ok"] += 1
                 continue
             except RateLimitError:
@@ -124,7 +127,7 @@ def main() -> None:
             out, _ = child.communicate(timeout=RUN_TIMEOUT_S)
             outcomes.append(json.loads(out.decode().strip().splitlines()[-1]))
         with ConfigCatClient("demo", "demo", base_url=base_url) as cc:
-            names = [tag.name for tag in cc.tags.get_tags(product_id)]
+            names = [tag.name for tag in cc.tags.get_tags(UUID(product_id))]
     finally:
         server.terminate()
         server.wait(10)

@@ -63,17 +63,17 @@ class _SameThreadAdapter(HTTPAdapter):
             raise RuntimeError(f"the app sent no response to {scope['method']} {scope['path']}")
         return start["status"], list(start.get("headers", [])), b"".join(chunks)
 
-    def send(  # type: ignore[override]
+    def send(
         self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
     ) -> requests.Response:
         url = urlsplit(str(request.url))
         body = request.body or b""
         if isinstance(body, str):
             body = body.encode("utf-8")
+        if not isinstance(body, bytes):
+            raise TypeError("a streamed request body cannot be sent in-process")
         headers = [(b"host", (url.netloc or "localhost").encode("latin-1"))]
-        headers += [
-            (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in request.headers.items()
-        ]
+        headers += [(k.lower().encode("latin-1"), _latin1(v)) for k, v in request.headers.items()]
         scope = {
             "type": "http",
             "asgi": {"version": "3.0"},
@@ -91,7 +91,9 @@ class _SameThreadAdapter(HTTPAdapter):
         status, raw_headers, content = self._loop.run_until_complete(self._call(scope, body))
         raw = urllib3.HTTPResponse(
             body=io.BytesIO(b"" if request.method == "HEAD" else content),
-            headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in raw_headers],
+            headers=urllib3.HTTPHeaderDict(
+                [(k.decode("latin-1"), v.decode("latin-1")) for k, v in raw_headers]
+            ),
             status=status,
             reason=_reason(status),
             preload_content=False,
@@ -104,7 +106,7 @@ class _SameThreadAdapter(HTTPAdapter):
         self._loop.close()
 
 
-class InProcessSession(ASGIClient):  # type: ignore[misc]
+class InProcessSession(ASGIClient):
     """``session.get("/v1/me")`` answered by ``app`` in this thread.
 
     An ``ASGIClient`` to schemathesis, which then sends a case with it as it is, while its
@@ -118,3 +120,7 @@ class InProcessSession(ASGIClient):  # type: ignore[misc]
         adapter = _SameThreadAdapter(app)
         self.mount("http://", adapter)
         self.mount("https://", adapter)
+
+
+def _latin1(value: str | bytes) -> bytes:
+    return value if isinstance(value, bytes) else value.encode("latin-1")

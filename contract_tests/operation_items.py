@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from typing import Any
 
 import pytest
@@ -114,10 +114,10 @@ def own_method_probes(schema: Any, operation: Any) -> None:
         seen.update(keys)
 
 
-class DeferredCases(SchemathesisCase):  # type: ignore[misc]
+class DeferredCases(SchemathesisCase):
     """schemathesis' collector, with each operation's test built when it first runs."""
 
-    def _gen_items(self, result: Any, feedback: Any) -> Iterator[Any]:
+    def _gen_items(self, result: Any, feedback: Any) -> Generator[Any, None, None]:
         from schemathesis.checks import load_all_checks
         from schemathesis.pytest._test_builder import build_operation_test
 
@@ -130,7 +130,7 @@ class DeferredCases(SchemathesisCase):  # type: ignore[misc]
 
         def build() -> Callable[..., Any]:
             own_method_probes(schema, operation)
-            return build_operation_test(  # type: ignore[no-any-return]
+            return build_operation_test(
                 config=schema.config,
                 operation=operation,
                 test_func=self.test_function,

@@ -12,6 +12,8 @@ from typing import Any
 
 import schemathesis
 from schemathesis.config import SchemathesisConfig
+from schemathesis.schemas import BaseSchema
+from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from contract_tests import decisions
 from contract_tests.safety import allowed
@@ -64,7 +66,7 @@ def build_config(name: str, examples: int, username: str, password: str) -> Sche
 
 
 @functools.cache
-def root_schema() -> Any:
+def root_schema() -> OpenApiSchema:
     """The amended pinned spec with this run's configuration, every operation in it."""
     name = target_name()
     username, password = credentials(name)
@@ -81,7 +83,7 @@ def root_schema() -> Any:
 
 
 @functools.cache
-def collection_schema() -> Any:
+def collection_schema() -> BaseSchema:
     """The schema the property tests are parametrised with, built at collection time.
 
     The target itself is a session fixture: each case is sent with ``app=`` (in-process) or

@@ -40,7 +40,7 @@ SCHEMA = schemathesis.openapi.from_path(
         }
     ),
 )
-SCHEMA.base_url = "http://mock"
+SCHEMA.config.update(base_url="http://mock")
 
 
 class _CurrentMock:

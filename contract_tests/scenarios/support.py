@@ -50,7 +50,7 @@ def unique(prefix: str) -> str:
 def sandbox_product(cc: ConfigCatClient, organization_id: str) -> Iterator[ProductModel]:
     """A product with a unique name for the block, deleted however the block ends."""
     product = cc.products.create_product(
-        organization_id, body=CreateProductRequest(name=unique("sandbox"))
+        UUID(organization_id), body=CreateProductRequest(name=unique("sandbox"))
     )
     try:
         yield product

@@ -34,6 +34,7 @@ def test_change_request_lifecycle(cc: ConfigCatClient, organization_id: str) -> 
         assert cr.setting_values[0].proposed_evaluation_formula.default_value.bool_value is True
         assert cc.setting_values_v2.get_setting_value_v2(eid, sid).change_request_count == 1
         listed = crs.get_change_requests(pid).change_requests.data
+        assert listed is not None
         assert [c.change_request_id for c in listed] == [crid]
         proposed = crs.get_change_request_proposed_changes(crid)
         assert proposed.proposed_changes[0].default_value.bool_value is True

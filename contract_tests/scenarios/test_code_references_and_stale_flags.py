@@ -35,7 +35,8 @@ def test_code_references_and_stale_flags(cc: ConfigCatClient, organization_id: s
         refs.upload_code_references(body=CodeReferenceRequest.from_dict(report))
         found = refs.get_code_references(sid)
         assert [(r.repository, r.branch) for r in found] == [("shop", "main")]
-        assert found[0].references[0].reference_line.line_number == 7
+        references = found[0].references
+        assert references is not None and references[0].reference_line.line_number == 7
         refs.delete_code_reference_reports(
             body=DeleteRepositoryReportsRequest(config_id=cid, repository="shop")
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 import pytest
 
 from configcat_publicapi import BadRequestError, ConfigCatClient, NotFoundError
@@ -47,8 +49,10 @@ def test_members_and_permissions(cc: ConfigCatClient, organization_id: str) -> N
         me = cc.me.get_me()
         assert me.email
         assert [m.email for m in cc.members.get_product_members(pid)] == [me.email]
-        assert me.email in [u.email for u in cc.members.get_organization_members(organization_id)]
-        v2 = cc.members.get_organization_members_v2(organization_id)
+        assert me.email in [
+            u.email for u in cc.members.get_organization_members(UUID(organization_id))
+        ]
+        v2 = cc.members.get_organization_members_v2(UUID(organization_id))
         assert me.email in [u.email for u in v2.members]
         email = f"{unique('invitee')}@example.com".lower()
         cc.members.invite_member(
@@ -56,7 +60,9 @@ def test_members_and_permissions(cc: ConfigCatClient, organization_id: str) -> N
         )
         invitations = cc.members.get_pending_invitations(pid)
         assert [(i.email, i.permission_group_id) for i in invitations] == [(email, gid)]
-        assert email in [i.email for i in cc.members.get_pending_invitations_org(organization_id)]
+        assert email in [
+            i.email for i in cc.members.get_pending_invitations_org(UUID(organization_id))
+        ]
         cc.members.delete_invitation(invitations[0].invitation_id)
         assert cc.members.get_pending_invitations(pid) == []
         with pytest.raises(BadRequestError):

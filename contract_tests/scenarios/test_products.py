@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from uuid import UUID
 
 import pytest
 
@@ -20,7 +21,7 @@ from contract_tests.scenarios.support import environment_and_config, flag, uniqu
 def test_product_lifecycle(cc: ConfigCatClient, organization_id: str) -> None:
     name = unique("Shop")
     created = cc.products.create_product(
-        organization_id, body=CreateProductRequest(name=name, description="d", order=2)
+        UUID(organization_id), body=CreateProductRequest(name=name, description="d", order=2)
     )
     pid = created.product_id
     try:
@@ -30,7 +31,7 @@ def test_product_lifecycle(cc: ConfigCatClient, organization_id: str) -> None:
         assert pid in [p.product_id for p in cc.products.get_products()]
         with pytest.raises(BadRequestError) as refused:  # names are unique ignoring case
             cc.products.create_product(
-                organization_id, body=CreateProductRequest(name=name.upper())
+                UUID(organization_id), body=CreateProductRequest(name=name.upper())
             )
         assert refused.value.status_code == 400
         updated = cc.products.update_product(
@@ -59,7 +60,7 @@ def test_deleting_a_product_deletes_what_is_in_it(
     cc: ConfigCatClient, organization_id: str
 ) -> None:
     product = cc.products.create_product(
-        organization_id, body=CreateProductRequest(name=unique("Cascade"))
+        UUID(organization_id), body=CreateProductRequest(name=unique("Cascade"))
     )
     pid = product.product_id
     env, config = environment_and_config(cc, pid)

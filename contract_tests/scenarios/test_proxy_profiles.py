@@ -4,6 +4,7 @@ secrets, delete."""
 from __future__ import annotations
 
 import uuid
+from uuid import UUID
 
 import pytest
 
@@ -20,7 +21,7 @@ def test_proxy_profile_lifecycle(cc: ConfigCatClient, organization_id: str) -> N
     proxies = cc.proxy_profiles
     with sandbox_config(cc, organization_id) as (pid, eid, cid):
         profile = proxies.create_proxy_profile(
-            organization_id,
+            UUID(organization_id),
             body=CreateOrUpdateProxyProfileRequest.from_dict(
                 {
                     "name": unique("proxy"),
@@ -32,7 +33,8 @@ def test_proxy_profile_lifecycle(cc: ConfigCatClient, organization_id: str) -> N
         try:
             assert isinstance(ppid, uuid.UUID)
             assert ppid in [
-                p.proxy_profile_id for p in proxies.get_proxy_profiles(organization_id).profiles
+                p.proxy_profile_id
+                for p in proxies.get_proxy_profiles(UUID(organization_id)).profiles
             ]
             items = proxies.get_proxy_profile_sdk_keys(ppid).items
             assert [(i.config_id, i.environment_id) for i in items] == [(cid, eid)]

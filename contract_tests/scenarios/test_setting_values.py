@@ -11,6 +11,7 @@ import pytest
 from configcat_publicapi import BadRequestError, ConfigCatClient, NotFoundError
 from configcat_publicapi.patch import SettingValuePatch
 from configcat_publicapi_client.models import (
+    AuditLogType,
     UpdateEvaluationFormulaModel,
     UpdatePreferencesRequest,
     UpdateSettingValueModel,
@@ -18,6 +19,8 @@ from configcat_publicapi_client.models import (
 )
 from contract_tests.scenarios import support
 from contract_tests.scenarios.support import flag, sandbox_config
+
+VALUE_CHANGED = AuditLogType("settingValueChanged")
 
 
 def _value(body: dict[str, Any]) -> UpdateSettingValueModel:
@@ -67,7 +70,7 @@ def test_values_v1(cc: ConfigCatClient, organization_id: str) -> None:
                 values.replace_setting_value(eid, sid, body=_value(bad))
         # JSON Patch; a patch that changes nothing answers 204
         patched = values.update_setting_value(eid, sid, body=SettingValuePatch().value(11).build())
-        assert patched.value == 11
+        assert patched is not None and patched.value == 11
         assert patched.rollout_rules == got.rollout_rules
         same = values.update_setting_value.raw(eid, sid, body=SettingValuePatch().value(11).build())
         assert same.status_code == 204
@@ -81,7 +84,8 @@ def test_values_v1(cc: ConfigCatClient, organization_id: str) -> None:
             scope.get_value("nope")
         with pytest.raises(NotFoundError):
             cc.sdk_key_values.get_setting_value_by_sdkkey("limit")
-        assert scope.update_value("limit", SettingValuePatch().value(12)).value == 12
+        updated = scope.update_value("limit", SettingValuePatch().value(12))
+        assert updated is not None and updated.value == 12
         # the whole config
         listed = values.get_setting_values(cid, eid)
         assert [v.value for v in listed.setting_values] == [12]
@@ -124,11 +128,11 @@ def test_reason_required(cc: ConfigCatClient, organization_id: str) -> None:
             cc.setting_values.replace_setting_value(eid, sid, body=on, reason="launch").value
             is True
         )
-        entries = cc.audit_logs.get_auditlogs(pid, audit_log_type="settingValueChanged")
+        entries = cc.audit_logs.get_auditlogs(pid, audit_log_type=VALUE_CHANGED)
         assert [e.why for e in entries] == ["launch"]
         # a client made with a reason sends it on every call that takes one
         with cc.with_options(reason="weekly") as reasoned:
             off = UpdateSettingValueModel(value=False)
             assert reasoned.setting_values.replace_setting_value(eid, sid, body=off).value is False
-        entries = cc.audit_logs.get_auditlogs(pid, audit_log_type="settingValueChanged")
+        entries = cc.audit_logs.get_auditlogs(pid, audit_log_type=VALUE_CHANGED)
         assert [e.why for e in entries] == ["weekly", "launch"]

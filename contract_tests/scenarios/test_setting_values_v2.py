@@ -74,9 +74,12 @@ def test_values_v2(cc: ConfigCatClient, organization_id: str) -> None:
         rules = got.targeting_rules
         assert got.default_value.string_value == "off"
         condition = rules[0].conditions[0].user_condition
+        assert condition is not None and condition.comparison_value.list_value is not None
         assert condition.comparison_value.list_value[0].value == "HU"
-        assert rules[1].conditions[0].segment_condition.segment_id == segment
-        assert rules[2].conditions[0].prerequisite_flag_condition.prerequisite_setting_id == base
+        segment_condition = rules[1].conditions[0].segment_condition
+        assert segment_condition is not None and segment_condition.segment_id == segment
+        prerequisite = rules[2].conditions[0].prerequisite_flag_condition
+        assert prerequisite is not None and prerequisite.prerequisite_setting_id == base
         assert [o.percentage for o in rules[3].percentage_options] == [30, 70]
         assert got.percentage_evaluation_attribute == "Identifier"
         assert values.get_setting_value_v2(eid, base).setting_ids_where_prerequisite == [sid]
@@ -138,7 +141,7 @@ def test_values_v2(cc: ConfigCatClient, organization_id: str) -> None:
         # patch, no-op patch (204), stale version
         on = JsonPatch().replace("/defaultValue/stringValue", "on").build()
         patched = values.update_setting_value_v2(eid, sid, body=on)
-        assert patched.default_value.string_value == "on"
+        assert patched is not None and patched.default_value.string_value == "on"
         assert patched.last_version_id != version
         assert values.update_setting_value_v2.raw(eid, sid, body=on).status_code == 204
         stale = JsonPatch().replace("/defaultValue/stringValue", "x").build()

@@ -18,7 +18,8 @@ def checkout_price(client: configcatclient.ConfigCatClient, email: str, price: f
     who = User(email, email=email)
     if not client.get_value("isCheckoutV2Enabled", False, who):
         return price
-    return price * (100 - client.get_value("discountPercent", 0, who)) / 100
+    discount: int = client.get_value("discountPercent", 0, who)
+    return price * (100 - discount) / 100
 
 
 def test_checkout_discount(configcat_flags):  # type: ignore[no-untyped-def]

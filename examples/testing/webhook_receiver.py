@@ -21,7 +21,7 @@ def make_server(port: int, keys: list[str], host: str = "127.0.0.1") -> Threadin
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             try:
-                hook = verify(self.headers, body, keys)
+                hook = verify(dict(self.headers.items()), body, keys)
             except WebhookVerificationError as exc:
                 self._answer(400, {"refused": str(exc)})
                 return

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 import schemathesis
+from schemathesis.core.result import Ok
 
 from configcat_mock import MockConfigCat
 from configcat_mock.state.seed import DEMO_ORGANIZATION_ID
@@ -149,7 +150,11 @@ def fresh_schema(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch
 def _selected() -> list[str]:
     from contract_tests.schema import collection_schema
 
-    return sorted(result.ok().label for result in collection_schema().get_all_operations())
+    labels = []
+    for result in collection_schema().get_all_operations():
+        assert isinstance(result, Ok), result
+        labels.append(result.ok().label)
+    return sorted(labels)
 
 
 @pytest.mark.parametrize("write", ["0", "1"])

@@ -8,6 +8,7 @@ refresh. Every page is checked for requests off loopback and for errors in the c
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
@@ -17,6 +18,9 @@ from configcatclient import ConfigCatOptions, PollingMode
 from tests.browser_support import BrowserSession, chromium_session
 from tests.dashboard.dashboard_support import Product, management_client, served_fake
 from tests.loopback_http import LoopbackFiles
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Dialog
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -35,7 +39,8 @@ def api(fake: str) -> Iterator[httpx.Client]:
 
 def _sdk(fake: str, sdk_key: str) -> SdkClient:
     options = ConfigCatOptions(base_url=fake, polling_mode=PollingMode.manual_poll())
-    return SdkClient.get(sdk_key, options)
+    client: SdkClient = SdkClient.get(sdk_key, options)
+    return client
 
 
 def _clean(session: BrowserSession) -> None:
@@ -110,7 +115,12 @@ def test_hostile_names_show_as_text(
     api.put(f"/v1/settings/{shop.flags['hostile']}", json={"name": HOSTILE, "hint": HOSTILE})
     dialogs: list[str] = []
     page = browser_session.page
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
     page.goto(f"{fake}/_dashboard/configs/{shop.config_id}")
     assert page.get_by_text(HOSTILE, exact=True).first.is_visible()
     page.goto(fake + "/_dashboard/")

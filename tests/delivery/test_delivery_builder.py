@@ -62,7 +62,9 @@ def test_config_salt_is_stable_and_per_config() -> None:
     assert config_salt("a") == config_salt("a") != config_salt("b")
 
 
-def flag(key: str, formula: dict[str, Any], setting_type: str = "string", **kw: Any) -> FlagSource:
+def flag(
+    key: str, formula: dict[str, Any] | None, setting_type: str = "string", **kw: Any
+) -> FlagSource:
     return FlagSource(setting_id=kw.pop("setting_id", 1), key=key, setting_type=setting_type,
                       formula=formula, **kw)  # fmt: skip
 

@@ -119,6 +119,12 @@ def look(api: httpx.Client, sdk_key: str, pub: str) -> Seen:
     )
 
 
+def bumped(seen: Seen) -> int:
+    """The public document's next version after ``seen`` (which must have served one)."""
+    assert seen.public_version is not None
+    return seen.public_version + 1
+
+
 def banner(seen: Seen) -> Any:
     """The public document's ``banner`` value (``None``: not listed)."""
     flag = seen.public["doc"]["flags"].get("banner")
@@ -225,7 +231,7 @@ def test_every_value_write_path_is_seen(api: httpx.Client, mock: MockConfigCat) 
         after = look(api, w.sdk_key, w.pub)
         assert after.v6_etag != before.v6_etag, name
         assert after.v6["f"]["banner"]["v"] == {"s": "new"}, name
-        assert after.public_version == before.public_version + 1, name
+        assert after.public_version == bumped(before), name
         assert banner(after) == "new", name
         assert look(api, w.other_sdk_key, w.other_pub) == other, name
         # back to "" for the next path, itself a change
@@ -241,13 +247,13 @@ def test_setting_tags_and_delete(api: httpx.Client, world: World) -> None:
         api, "PATCH", f"/v1/settings/{w.flag_id}", [{"op": "replace", "path": "/tags", "value": []}]
     )
     untagged = look(api, w.sdk_key, w.pub)
-    assert banner(untagged) is None and untagged.public_version == before.public_version + 1
+    assert banner(untagged) is None and untagged.public_version == bumped(before)
     assert "banner" in untagged.v6["f"]
     call(api, "DELETE", f"/v1/settings/{w.flag_id}")
     deleted = look(api, w.sdk_key, w.pub)
     assert deleted.v6_etag != untagged.v6_etag and "banner" not in deleted.v6["f"]
     # a change of the config+environment, though not of the listed flags: the version moves
-    assert deleted.public_version == untagged.public_version + 1
+    assert deleted.public_version == bumped(untagged)
     assert look(api, w.other_sdk_key, w.other_pub) == other
 
 
@@ -258,7 +264,7 @@ def test_tag_rename_reaches_every_config_of_the_product(api: httpx.Client, world
     after = look(api, w.sdk_key, w.pub), look(api, w.other_sdk_key, w.other_pub)
     for was, now in zip((before, other), after, strict=True):
         assert banner(was) == "" and banner(now) is None
-        assert now.public_version == was.public_version + 1
+        assert now.public_version == bumped(was)
 
 
 def test_segment_change(api: httpx.Client, world: World) -> None:
@@ -348,4 +354,5 @@ def test_a_state_dump_of_both_sections_loads_back(
     assert (after.v6, after.v6_etag, banner(after)) == (before.v6, before.v6_etag, banner(before))
     assert after.public_version == before.public_version  # same content, same version
     assert call(api, "GET", "/_mock/delivery/state") == keys
-    assert store_for(mock.backend).client_keys.get(w.pub).monthly_quota == 50
+    key = store_for(mock.backend).client_keys.get(w.pub)
+    assert key is not None and key.monthly_quota == 50

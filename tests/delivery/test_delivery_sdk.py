@@ -32,7 +32,7 @@ def sdk(live: LoopbackServer) -> Iterator[SdkFactory]:
 
     def make(sdk_key: str) -> SdkClient:
         options = ConfigCatOptions(base_url=live.url, polling_mode=PollingMode.manual_poll())
-        client = SdkClient.get(sdk_key, options)
+        client: SdkClient = SdkClient.get(sdk_key, options)
         clients.append(client)
         client.force_refresh()
         return client
@@ -43,7 +43,7 @@ def sdk(live: LoopbackServer) -> Iterator[SdkFactory]:
 
 
 def user_cond(attribute: str, comparator: str, **value: Any) -> dict[str, Any]:
-    cv = {"stringValue": None, "doubleValue": None, "listValue": None}
+    cv: dict[str, Any] = {"stringValue": None, "doubleValue": None, "listValue": None}
     if "items" in value:
         cv["listValue"] = [{"value": v, "hint": None} for v in value.pop("items")]
     cv.update(value)

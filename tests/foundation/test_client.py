@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import logging
+from typing import Any
 
 import httpx
 import pytest
@@ -87,7 +88,7 @@ def test_default_host_and_timeouts(monkeypatch: pytest.MonkeyPatch) -> None:
     ],
 )
 def test_missing_credentials_name_what_to_set(
-    monkeypatch: pytest.MonkeyPatch, kwargs: dict[str, str], env: dict[str, str], names: list[str]
+    monkeypatch: pytest.MonkeyPatch, kwargs: dict[str, Any], env: dict[str, str], names: list[str]
 ) -> None:
     for key, value in env.items():
         monkeypatch.setenv(key, value)

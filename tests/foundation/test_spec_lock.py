@@ -177,8 +177,8 @@ def test_tampered_document_is_refused_with_summary(
     tmp_path: Path, lock: Path, pinned_doc: dict[str, object]
 ) -> None:
     doc = json.loads(json.dumps(pinned_doc))
-    del doc["paths"]["/v1/me"]  # type: ignore[index]
-    doc["paths"]["/v1/extra"] = {"get": {"responses": {"200": {"description": "ok"}}}}  # type: ignore[index]
+    del doc["paths"]["/v1/me"]
+    doc["paths"]["/v1/extra"] = {"get": {"responses": {"200": {"description": "ok"}}}}
     source = tmp_path / "tampered.json"
     source.write_text(json.dumps(doc))
     out = tmp_path / "swagger.json"

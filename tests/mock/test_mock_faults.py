@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
 from configcat_mock import MockConfigCat
@@ -79,6 +81,7 @@ def test_malformed_fault_settings_are_refused() -> None:
         MockConfigCat(rate_limits=False) as m,
         httpx.Client(transport=m.transport, base_url="http://m", auth=("demo", "demo")) as h,
     ):
+        bad: Any
         for bad in (
             {"rules": 5},
             {"rules": [{"route": 5, "rate_500": 1}]},

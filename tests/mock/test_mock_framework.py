@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from uuid import UUID
 
 import httpx
 import pytest
@@ -17,7 +18,9 @@ from configcat_publicapi_client.models import CreateProductRequest
 
 def test_generated_client_round_trip(configcat_client: ConfigCatClient) -> None:
     created = create_product.sync_detailed(
-        DEMO_ORGANIZATION_ID, client=configcat_client.api, body=CreateProductRequest(name="Shop")
+        UUID(DEMO_ORGANIZATION_ID),
+        client=configcat_client.api,
+        body=CreateProductRequest(name="Shop"),
     )
     assert created.status_code == 201
     listed = get_products.sync_detailed(client=configcat_client.api)

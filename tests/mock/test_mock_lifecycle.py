@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from uuid import UUID
 
 import pytest
 
@@ -123,10 +124,10 @@ def _turn_on(flag_id: int, **extra: object) -> CreateChangeRequestModel:
     )
 
 
-def _product_with_flag(cc: ConfigCatClient) -> tuple[object, object, object, int]:
+def _product_with_flag(cc: ConfigCatClient) -> tuple[UUID, UUID, UUID, int]:
     """A new product, its environment, a v2 config and boolean flag ``f``."""
     pid = cc.products.create_product(
-        DEMO_ORGANIZATION_ID, body=CreateProductRequest(name="S")
+        UUID(DEMO_ORGANIZATION_ID), body=CreateProductRequest(name="S")
     ).product_id
     env, config = environment_and_config(cc, pid, "v2")
     return pid, env.environment_id, config.config_id, flag(cc, config.config_id, "f")
@@ -188,7 +189,7 @@ def test_past_schedule_applies_on_the_next_request(cc: ConfigCatClient) -> None:
 
 def test_deleting_a_config_or_environment_clears_references(cc: ConfigCatClient) -> None:
     pid = cc.products.create_product(
-        DEMO_ORGANIZATION_ID, body=CreateProductRequest(name="R")
+        UUID(DEMO_ORGANIZATION_ID), body=CreateProductRequest(name="R")
     ).product_id
     env, config = environment_and_config(cc, pid)
     integration = cc.integrations.create_integration(

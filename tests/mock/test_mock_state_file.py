@@ -47,7 +47,7 @@ def held(path: Path) -> dict[str, Any]:
 
 def same(state: dict[str, Any]) -> dict[str, Any]:
     """``state`` as JSON, without its empty tables (a file holds none)."""
-    out = json.loads(json.dumps(state))
+    out: dict[str, Any] = json.loads(json.dumps(state))
     out["tables"] = {k: v for k, v in out["tables"].items() if v}
     return out
 

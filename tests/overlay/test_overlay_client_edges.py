@@ -9,6 +9,7 @@ import socket
 import ssl
 import threading
 from collections.abc import Iterator
+from uuid import UUID
 
 import httpx
 import pytest
@@ -39,7 +40,7 @@ def test_a_call_through_a_v1_base_url_reaches_the_documented_path() -> None:
         route = router.get(f"/v1/products/{PRODUCT_ID}").respond(200, json=PRODUCT)
         with ConfigCatClient("u", "p", base_url="https://api.configcat.com/v1/") as cc:
             assert cc.base_url == "https://api.configcat.com"
-            assert str(cc.products.get_product(PRODUCT_ID).product_id) == PRODUCT_ID
+            assert str(cc.products.get_product(UUID(PRODUCT_ID)).product_id) == PRODUCT_ID
     assert route.calls.last.request.url.path == f"/v1/products/{PRODUCT_ID}"
 
 
@@ -122,7 +123,7 @@ def test_a_host_name_that_does_not_resolve_fails_at_once(
     transport = httpx.MockTransport(handler)
     cc = ConfigCatClient("u", "p", base_url="https://api.confgcat.example", transport=transport)
     with cc, pytest.raises(APIConnectionError) as err:
-        cc.products.get_product(PRODUCT_ID)
+        cc.products.get_product(UUID(PRODUCT_ID))
     assert len(calls) == 1 and sleeps == [] and err.value.attempts == 1
     text = str(err.value)
     assert "api.confgcat.example" in text and "does not resolve" in text
@@ -212,8 +213,9 @@ def test_a_list_of_dicts_for_a_patch_body_is_refused_naming_the_item_model(
     router: respx.Router,
 ) -> None:
     with ConfigCatClient("u", "p") as cc, pytest.raises(TypeError) as err:
-        cc.settings.update_setting(  # type: ignore[list-item]
-            1, body=[{"op": "replace", "path": "/name", "value": "x"}]
+        cc.settings.update_setting(
+            1,
+            body=[{"op": "replace", "path": "/name", "value": "x"}],  # type: ignore[list-item]
         )
     assert "JsonPatchOperation" in str(err.value)
     assert not router.calls

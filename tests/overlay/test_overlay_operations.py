@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import httpx
 import pytest
@@ -129,12 +130,12 @@ async def test_operation_is_reachable_from_both_clients(op_id: str, method: str,
     name = op_id.replace("-", "_")
     namespace = _namespace_of(name)
     seen: list[httpx.Request] = []
-    options = {"rate_limit": None, "max_retries": 0}
+    options: dict[str, Any] = {"rate_limit": None, "max_retries": 0}
     with ConfigCatClient(
         "u", PASSWORD, transport=httpx.MockTransport(_recorder(seen)), **options
     ) as cc:
         op = getattr(getattr(cc, namespace), name)
-        assert isinstance(op, Operation)
+        assert isinstance(op, Operation) and callable(op)
         args, kwargs = _arguments(op)
         with pytest.raises(NotFoundError):
             op(*args, **kwargs)
@@ -142,7 +143,7 @@ async def test_operation_is_reachable_from_both_clients(op_id: str, method: str,
         "u", PASSWORD, transport=httpx.MockTransport(_recorder(seen)), **options
     ) as acc:
         aop = getattr(getattr(acc, namespace), name)
-        assert isinstance(aop, AsyncOperation)
+        assert isinstance(aop, AsyncOperation) and callable(aop)
         with pytest.raises(NotFoundError):
             await aop(*args, **kwargs)
     assert [r.method for r in seen] == [method, method]
@@ -188,29 +189,32 @@ def test_a_wrong_keyword_names_the_operation_and_its_parameters() -> None:
     with pytest.raises(TypeError, match=r"configs\.get_configs\(\) missing 1 required"):
         cc.configs.get_configs()  # type: ignore[call-arg]
     with pytest.raises(TypeError, match=r"audit_logs\.get_auditlogs_v2\.paginate\(\) got an"):
-        cc.audit_logs.get_auditlogs_v2.paginate(PRODUCT_ID, page=2)  # type: ignore[call-arg]
+        cc.audit_logs.get_auditlogs_v2.paginate(UUID(PRODUCT_ID), page=2)  # type: ignore[call-arg]
     with pytest.raises(TypeError, match=r"it takes \(setting_id: int, \*, body: "):
         cc.settings.replace_setting.raw()  # type: ignore[call-arg]
     acc = AsyncConfigCatClient("u", PASSWORD)
     with pytest.raises(TypeError, match=r"^settings\.delete_setting\(\) got an unexpected"):
-        acc.settings.delete_setting(1, reasn="x")  # type: ignore[call-arg]
+        acc.settings.delete_setting(1, reasn="x")  # type: ignore[call-arg, unused-coroutine]
 
 
 def test_default_reason_and_per_call_reason(router: respx.Router) -> None:
-    route = router.put("/v1/environments/e/settings/5/value").respond(404)
+    environment = UUID("0e0e0e0e-0000-4000-8000-00000000000e")
+    route = router.put(f"/v1/environments/{environment}/settings/5/value").respond(404)
     router.get(f"/v1/products/{PRODUCT_ID}").respond(200, json=PRODUCT)
     from configcat_publicapi_client.models import UpdateSettingValueModel
 
     body = UpdateSettingValueModel(value=True)
     with ConfigCatClient("u", PASSWORD, reason="default why", max_retries=0) as cc:
         with pytest.raises(NotFoundError):
-            cc.setting_values.replace_setting_value("e", 5, body=body)
+            cc.setting_values.replace_setting_value(environment, 5, body=body)
         with pytest.raises(NotFoundError):
-            cc.setting_values.replace_setting_value("e", 5, body=body, reason="this call")
+            cc.setting_values.replace_setting_value(environment, 5, body=body, reason="this call")
         with pytest.raises(NotFoundError):
-            cc.with_options(reason=None).setting_values.replace_setting_value("e", 5, body=body)
+            cc.with_options(reason=None).setting_values.replace_setting_value(
+                environment, 5, body=body
+            )
         # operations without a reason parameter are left alone
-        assert cc.products.get_product(PRODUCT_ID).name == "Checkout"
+        assert cc.products.get_product(UUID(PRODUCT_ID)).name == "Checkout"
     reasons = [c.request.url.params.get("reason") for c in route.calls]
     assert reasons == ["default why", "this call", None]
 
@@ -248,7 +252,7 @@ def test_generated_functions_work_with_api(router: respx.Router) -> None:
     from configcat_publicapi_client.api.products import get_product
 
     with ConfigCatClient("u", PASSWORD) as cc:
-        assert get_product.sync(PRODUCT_ID, client=cc.api).name == "Checkout"  # type: ignore[union-attr]
+        assert get_product.sync(UUID(PRODUCT_ID), client=cc.api).name == "Checkout"  # type: ignore[union-attr]
         assert cc.api.get_httpx_client() is cc.http
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 import pytest
 import respx
 
@@ -29,7 +31,7 @@ def test_default_page_size_is_the_maximum(router: respx.Router) -> None:
     seen: list[tuple[int, int]] = []
     router.get(AUDIT_URL).mock(side_effect=paged_server(250, seen))
     with ConfigCatClient("u", PASSWORD, rate_limit=None) as cc:
-        ids = [i.audit_log_id for i in cc.audit_logs.get_auditlogs_v2.paginate(PRODUCT_ID)]
+        ids = [i.audit_log_id for i in cc.audit_logs.get_auditlogs_v2.paginate(UUID(PRODUCT_ID))]
     assert ids == list(range(250))
     assert seen == [(1, 100), (2, 100), (3, 100)]
 
@@ -71,20 +73,20 @@ def test_an_empty_list_makes_one_request(router: respx.Router) -> None:
     seen: list[tuple[int, int]] = []
     router.get(AUDIT_URL).mock(side_effect=paged_server(0, seen))
     with ConfigCatClient("u", PASSWORD, rate_limit=None) as cc:
-        assert list(cc.audit_logs.get_auditlogs_v2.paginate(PRODUCT_ID)) == []
+        assert list(cc.audit_logs.get_auditlogs_v2.paginate(UUID(PRODUCT_ID))) == []
     assert seen == [(1, 100)]
 
 
 def test_errors_surface_during_iteration(router: respx.Router) -> None:
     router.get(AUDIT_URL).respond(404)
     with ConfigCatClient("u", PASSWORD, rate_limit=None) as cc, pytest.raises(NotFoundError):
-        list(cc.audit_logs.get_auditlogs_v2.paginate(PRODUCT_ID))
+        list(cc.audit_logs.get_auditlogs_v2.paginate(UUID(PRODUCT_ID)))
 
 
 def test_only_paged_operations_paginate() -> None:
     with ConfigCatClient("u", PASSWORD) as cc:
         with pytest.raises(TypeError, match="not a paged list operation"):
-            cc.paginate(cc.products.get_products)
+            cc.paginate(cc.products.get_products)  # type: ignore[arg-type]
         with pytest.raises(ValueError, match="page_size"):
             cc.paginate(cc.audit_logs.get_auditlogs_v2, PRODUCT_ID, page_size=101)
         paged = sorted(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
+from uuid import UUID
 
 import httpx
 import pytest
@@ -60,7 +61,7 @@ def test_many_429s_are_retried_beyond_max_retries(router: respx.Router, clock: l
     route.side_effect = [*(too_many() for _ in range(12)), httpx.Response(200, json=PRODUCT)]
     with client() as cc:
         assert cc.retry.max_retries == 3
-        assert cc.products.get_product(PRODUCT_ID).name == "Checkout"
+        assert cc.products.get_product(UUID(PRODUCT_ID)).name == "Checkout"
     assert route.call_count == 13 and clock[1:] == [1.0] * 12
 
 
@@ -72,7 +73,7 @@ def test_a_post_answered_429_many_times_is_applied_once(
     route = router.post(CREATE_URL)
     route.side_effect = [*(too_many("2") for _ in range(6)), httpx.Response(201, json=PRODUCT)]
     with client() as cc:
-        cc.products.create_product(ORG, body=CreateProductRequest(name="New"))
+        cc.products.create_product(UUID(ORG), body=CreateProductRequest(name="New"))
     statuses = [call.response.status_code for call in route.calls]
     assert statuses == [429] * 6 + [201]
 
@@ -80,7 +81,7 @@ def test_a_post_answered_429_many_times_is_applied_once(
 def test_429s_stop_when_the_budget_is_spent(router: respx.Router, clock: list[float]) -> None:
     route = router.get(PRODUCT_URL).mock(return_value=too_many("7"))
     with client(retry=RetryPolicy(total_time=60.0)) as cc, pytest.raises(RateLimitError) as err:
-        cc.products.get_product(PRODUCT_ID)
+        cc.products.get_product(UUID(PRODUCT_ID))
     # eight waits of 7 s end at 56 s; a ninth would end at 63 s, past the 60 s budget
     assert clock[1:] == [7.0] * 8 and route.call_count == 9
     assert err.value.attempts == 9 and "(after 9 attempts)" in str(err.value)
@@ -89,7 +90,7 @@ def test_429s_stop_when_the_budget_is_spent(router: respx.Router, clock: list[fl
 def test_the_budget_is_configurable(router: respx.Router, clock: list[float]) -> None:
     route = router.get(PRODUCT_URL).mock(return_value=too_many("7"))
     with client(retry=RetryPolicy(total_time=300.0)) as cc, pytest.raises(RateLimitError):
-        cc.products.get_product(PRODUCT_ID)
+        cc.products.get_product(UUID(PRODUCT_ID))
     assert route.call_count == 43  # 42 waits of 7 s = 294 s
 
 
@@ -104,7 +105,7 @@ def test_a_5xx_after_429s_still_has_its_own_retries(
         httpx.Response(200, json=PRODUCT),
     ]
     with client(max_retries=2) as cc:
-        cc.products.get_product(PRODUCT_ID)
+        cc.products.get_product(UUID(PRODUCT_ID))
     assert route.call_count == 8
 
 
@@ -112,7 +113,7 @@ def test_other_failures_keep_their_count(router: respx.Router, clock: list[float
     route = router.get(PRODUCT_URL)
     route.side_effect = [too_many(), *(httpx.Response(503) for _ in range(5))]
     with client(max_retries=2) as cc, pytest.raises(InternalServerError):
-        cc.products.get_product(PRODUCT_ID)
+        cc.products.get_product(UUID(PRODUCT_ID))
     assert route.call_count == 4  # the 429's retry, then two for the 503s
 
 
@@ -133,7 +134,7 @@ def test_a_429_without_headers_backs_off(router: respx.Router, clock: list[float
         httpx.Response(200, json=PRODUCT)
     ]
     with client(retry=RetryPolicy(backoff_base=0.5, backoff_max=4.0)) as cc:
-        cc.products.get_product(PRODUCT_ID)
+        cc.products.get_product(UUID(PRODUCT_ID))
     ceilings = [0.5, 1.0, 2.0, 4.0, 4.0, 4.0]
     assert len(clock[1:]) == 6
     for wait, ceiling in zip(clock[1:], ceilings, strict=True):
@@ -147,6 +148,6 @@ def test_a_429_retry_logs_the_budget(
     route.side_effect = [too_many("5"), too_many("5"), httpx.Response(200, json=PRODUCT)]
     caplog.set_level(logging.INFO, logger="configcat_publicapi")
     with client() as cc:
-        cc.products.get_product(PRODUCT_ID)
+        cc.products.get_product(UUID(PRODUCT_ID))
     lines = [r.getMessage() for r in caplog.records if r.name == "configcat_publicapi"]
     assert "(retry 2, 5.0 s of the 120 s budget spent)" in lines[1]

@@ -6,6 +6,7 @@ import asyncio
 import itertools
 import threading
 import time
+from uuid import UUID
 
 import httpx
 import pytest
@@ -163,7 +164,7 @@ def test_other_endpoints_are_not_slowed() -> None:
     with ConfigCatClient("u", PASSWORD, transport=transport, rate_limit=[(1, 5.0)]) as cc:
         started = time.monotonic()
         cc.products.get_products()
-        cc.products.get_product(PRODUCT_ID)
+        cc.products.get_product(UUID(PRODUCT_ID))
         cc.me.get_me.raw()
         assert time.monotonic() - started < 2.0  # three endpoints, one request each
 
@@ -240,8 +241,8 @@ def test_namespace_calls_bucket_by_method_and_path_template() -> None:
         by_key = cc.sdk_key_values.get_setting_value_by_sdkkey
         for flag in ("is_enabled", "dark mode/v2", 42):
             assert by_key.raw(str(flag), x_configcat_sdkkey=sdk_key).status_code == 200
-        cc.products.get_product(PRODUCT_ID)
-        cc.products.get_product(product_id=PRODUCT_ID)
+        cc.products.get_product(UUID(PRODUCT_ID))
+        cc.products.get_product(product_id=UUID(PRODUCT_ID))
         cc.http.get("/v1/products/3a8a4b8e-1111-4c4e-9d8f-000000000001")
         get_product.sync(PRODUCT_ID, client=cc.api)  # type: ignore[arg-type]
     buckets = {key: len(stamps[0]) for key, stamps in limiter._stamps.items()}

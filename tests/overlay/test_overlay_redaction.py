@@ -7,6 +7,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from uuid import UUID
 
 import httpx
 import pytest
@@ -139,7 +140,7 @@ def test_a_logged_traceback_holds_no_secret(
     with ConfigCatClient("alice", PASSWORD, rate_limit=None, max_retries=0) as cc:
         for call in (
             lambda: cc.for_sdk_key(SDK_KEY).get_value("f"),
-            lambda: cc.audit_logs.get_auditlogs(PRODUCT_ID),
+            lambda: cc.audit_logs.get_auditlogs(UUID(PRODUCT_ID)),
         ):
             try:
                 call()

@@ -6,6 +6,7 @@ import logging
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from uuid import UUID
 
 import httpx
 import pytest
@@ -36,7 +37,7 @@ def client(**kwargs: object) -> ConfigCatClient:
 def create(cc: ConfigCatClient) -> object:
     from configcat_publicapi_client.models import CreateProductRequest
 
-    return cc.products.create_product(ORG, body=CreateProductRequest(name="New"))
+    return cc.products.create_product(UUID(ORG), body=CreateProductRequest(name="New"))
 
 
 def test_retry_after_seconds_is_obeyed(router: respx.Router, sleeps: list[float]) -> None:
@@ -46,7 +47,7 @@ def test_retry_after_seconds_is_obeyed(router: respx.Router, sleeps: list[float]
         httpx.Response(200, json=PRODUCT),
     ]
     with client() as cc:
-        assert cc.products.get_product(PRODUCT_ID).name == "Checkout"
+        assert cc.products.get_product(UUID(PRODUCT_ID)).name == "Checkout"
     assert route.call_count == 2
     assert sleeps == [3.0]
 
@@ -59,7 +60,7 @@ def test_retry_after_http_date_is_obeyed(router: respx.Router, sleeps: list[floa
         httpx.Response(200, json=PRODUCT),
     ]
     with client() as cc:
-        cc.products.get_product(PRODUCT_ID)
+        cc.products.get_product(UUID(PRODUCT_ID))
     assert len(sleeps) == 1 and 18.0 <= sleeps[0] <= 20.0
 
 
@@ -72,7 +73,7 @@ def test_rate_limit_reset_used_without_retry_after(
         httpx.Response(200, json=PRODUCT),
     ]
     with client() as cc:
-        cc.products.get_product(PRODUCT_ID)
+        cc.products.get_product(UUID(PRODUCT_ID))
     assert len(sleeps) == 1 and 8.0 <= sleeps[0] <= 10.0
 
 
@@ -83,7 +84,7 @@ def test_rate_limit_wait_is_capped(router: respx.Router, sleeps: list[float]) ->
         httpx.Response(200, json=PRODUCT),
     ]
     with client(retry=RetryPolicy(max_rate_limit_wait=5.0)) as cc:
-        cc.products.get_product(PRODUCT_ID)
+        cc.products.get_product(UUID(PRODUCT_ID))
     assert sleeps == [5.0]
 
 
@@ -119,7 +120,7 @@ def test_get_gives_up_on_a_dead_host_after_its_retries(
 ) -> None:
     route = router.get(PRODUCT_URL).mock(side_effect=httpx.ConnectError("refused"))
     with client(max_retries=2) as cc, pytest.raises(APIConnectionError) as err:
-        cc.products.get_product(PRODUCT_ID)
+        cc.products.get_product(UUID(PRODUCT_ID))
     assert route.call_count == 3 and len(sleeps) == 2
     assert err.value.attempts == 3 and "(after 3 attempts)" in str(err.value)
 
@@ -141,7 +142,7 @@ def test_get_is_retried_on_transient_statuses(
     route = router.get(PRODUCT_URL)
     route.side_effect = [httpx.Response(status), httpx.Response(200, json=PRODUCT)]
     with client() as cc:
-        cc.products.get_product(PRODUCT_ID)
+        cc.products.get_product(UUID(PRODUCT_ID))
     assert route.call_count == 2
 
 
@@ -151,7 +152,7 @@ def test_permanent_server_errors_are_not_retried(
 ) -> None:
     route = router.get(PRODUCT_URL).respond(status)
     with client() as cc, pytest.raises(InternalServerError):
-        cc.products.get_product(PRODUCT_ID)
+        cc.products.get_product(UUID(PRODUCT_ID))
     assert route.call_count == 1 and sleeps == []
 
 
@@ -165,9 +166,9 @@ def test_idempotent_writes_are_retried_on_timeouts(
         if method == "put":
             from configcat_publicapi_client.models import UpdateProductRequest
 
-            cc.products.update_product(PRODUCT_ID, body=UpdateProductRequest(name="x"))
+            cc.products.update_product(UUID(PRODUCT_ID), body=UpdateProductRequest(name="x"))
         else:
-            cc.products.delete_product(PRODUCT_ID)
+            cc.products.delete_product(UUID(PRODUCT_ID))
     assert route.call_count == 2
 
 
@@ -177,7 +178,7 @@ def test_gives_up_after_max_retries_with_bounded_backoff(
     route = router.get(PRODUCT_URL).respond(503)
     policy = RetryPolicy(max_retries=4, backoff_base=0.5, backoff_max=2.0)
     with client(retry=policy) as cc, pytest.raises(InternalServerError) as err:
-        cc.products.get_product(PRODUCT_ID)
+        cc.products.get_product(UUID(PRODUCT_ID))
     assert route.call_count == 5
     assert err.value.attempts == 5 and "(after 5 attempts)" in str(err.value)
     ceilings = [0.5, 1.0, 2.0, 2.0]
@@ -198,7 +199,7 @@ def test_backoff_stays_within_its_bounds() -> None:
 def test_max_retries_zero_disables(router: respx.Router, sleeps: list[float]) -> None:
     route = router.get(PRODUCT_URL).respond(429, headers={"Retry-After": "1"})
     with client(max_retries=0) as cc, pytest.raises(RateLimitError):
-        cc.products.get_product(PRODUCT_ID)
+        cc.products.get_product(UUID(PRODUCT_ID))
     assert route.call_count == 1 and sleeps == []
 
 
@@ -217,7 +218,7 @@ def test_total_time_cap_stops_retrying(
     route = router.get(PRODUCT_URL).respond(429, headers={"Retry-After": "4"})
     policy = RetryPolicy(max_retries=10, total_time=10.0)
     with client(retry=policy) as cc, pytest.raises(RateLimitError):
-        cc.products.get_product(PRODUCT_ID)
+        cc.products.get_product(UUID(PRODUCT_ID))
     # 4 s + 4 s fit into 10 s; a third wait would end at 12 s
     assert waits == [4.0, 4.0] and route.call_count == 3
 
@@ -227,7 +228,7 @@ def test_a_single_wait_beyond_the_cap_is_not_taken(
 ) -> None:
     route = router.get(PRODUCT_URL).respond(429, headers={"Retry-After": "30"})
     with client(retry=RetryPolicy(total_time=20.0)) as cc, pytest.raises(RateLimitError) as err:
-        cc.products.get_product(PRODUCT_ID)
+        cc.products.get_product(UUID(PRODUCT_ID))
     assert route.call_count == 1 and sleeps == [] and err.value.retry_after == 30.0
 
 
@@ -242,7 +243,7 @@ def test_each_retry_is_logged_with_wait_and_reason(
     ]
     caplog.set_level(logging.INFO, logger="configcat_publicapi")
     with client() as cc:
-        cc.products.get_product(PRODUCT_ID)
+        cc.products.get_product(UUID(PRODUCT_ID))
     lines = [r.getMessage() for r in caplog.records if r.name == "configcat_publicapi"]
     assert len(lines) == 2
     assert "in 2.00 s" in lines[0] and "429 Too Many Requests" in lines[0]
@@ -263,7 +264,9 @@ async def test_async_client_retries_429_then_succeeds(
     from configcat_publicapi_client.models import CreateProductRequest
 
     async with AsyncConfigCatClient("alice", PASSWORD, rate_limit=None) as acc:
-        product = await acc.products.create_product(ORG, body=CreateProductRequest(name="New"))
+        product = await acc.products.create_product(
+            UUID(ORG), body=CreateProductRequest(name="New")
+        )
     assert product.name == "Checkout" and sleeps == [2.0] and route.call_count == 2
 
 
@@ -273,7 +276,7 @@ async def test_async_post_not_retried_on_502(router: respx.Router, sleeps: list[
 
     async with AsyncConfigCatClient("alice", PASSWORD, rate_limit=None) as acc:
         with pytest.raises(InternalServerError):
-            await acc.products.create_product(ORG, body=CreateProductRequest(name="New"))
+            await acc.products.create_product(UUID(ORG), body=CreateProductRequest(name="New"))
     assert route.call_count == 1 and sleeps == []
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
 import pytest
 
@@ -64,7 +66,9 @@ def sent(mock: MockConfigCat, operation_id: str) -> int:
 
 
 def make_product(cc: ConfigCatClient, name: str = "P") -> str:
-    return str(cc.products.create_product(ORG, body=CreateProductRequest(name=name)).product_id)
+    return str(
+        cc.products.create_product(UUID(ORG), body=CreateProductRequest(name=name)).product_id
+    )
 
 
 # -- the plain client: raised, never resent ---------------------------------------------------
@@ -84,17 +88,17 @@ def test_a_post_whose_answer_is_lost_is_raised_once(rule: FaultRule, error: type
         cc = client(mock)
         pid = make_product(cc)
         with pytest.raises(error) as raised:
-            cc.tags.create_tag(pid, body=CreateTagModel(name="beta"))
+            cc.tags.create_tag(UUID(pid), body=CreateTagModel(name="beta"))
         assert is_ambiguous(raised.value)
         assert sent(mock, "create-tag") == 1  # never sent again
-        assert [t.name for t in cc.tags.get_tags(pid)] == ["beta"]  # and it was applied
+        assert [t.name for t in cc.tags.get_tags(UUID(pid))] == ["beta"]  # and it was applied
 
 
 def test_a_patch_whose_answer_is_lost_is_raised_once() -> None:
     with MockConfigCat(rate_limits=False) as mock:
         cc = client(mock)
         pid = make_product(cc)
-        cid = cc.configs.create_config(pid, body=CreateConfigRequest(name="C")).config_id
+        cid = cc.configs.create_config(UUID(pid), body=CreateConfigRequest(name="C")).config_id
         setting = cc.settings.create_setting(
             cid,
             body=CreateSettingInitialValues(name="F", key="f", setting_type=SettingType.BOOLEAN),
@@ -111,8 +115,8 @@ def test_a_put_whose_answer_is_lost_is_sent_again() -> None:
     with MockConfigCat(rate_limits=False) as mock:
         cc = client(mock)
         pid = make_product(cc)
-        eid = cc.environments.create_environment(pid, body=CreateEnvironmentModel(name="E"))
-        cid = cc.configs.create_config(pid, body=CreateConfigRequest(name="C")).config_id
+        eid = cc.environments.create_environment(UUID(pid), body=CreateEnvironmentModel(name="E"))
+        cid = cc.configs.create_config(UUID(pid), body=CreateConfigRequest(name="C")).config_id
         sid = cc.settings.create_setting(
             cid, body=CreateSettingInitialValues(name="F", key="f", setting_type=SettingType.STRING)
         ).setting_id
@@ -134,12 +138,14 @@ def test_a_safe_create_returns_what_landed_and_sends_once() -> None:
         cc = client(mock)
         pid = make_product(cc)
         mock.app.faults.configure([])
-        old = cc.tags.create_tag(pid, body=CreateTagModel(name="beta"))  # a namesake
+        old = cc.tags.create_tag(UUID(pid), body=CreateTagModel(name="beta"))  # a namesake
         mock.app.faults.configure([rule])
         tag = SafeCreates(cc).tag(pid, body=CreateTagModel(name="beta"))
         assert tag.tag_id != old.tag_id  # the new one, not the namesake that was there
         assert sent(mock, "create-tag") == 2
-        assert sorted(t.tag_id for t in cc.tags.get_tags(pid)) == sorted([old.tag_id, tag.tag_id])
+        assert sorted(t.tag_id for t in cc.tags.get_tags(UUID(pid))) == sorted(
+            [old.tag_id, tag.tag_id]
+        )
 
 
 def first_seed_failing_once(operation_id: str, share: float) -> int:
@@ -156,7 +162,7 @@ def test_a_safe_create_sends_again_when_nothing_landed() -> None:
     rules = [FaultRule("create-setting", rate_503=0.5)]  # before the handler: nothing applied
     with MockConfigCat(rate_limits=False, faults=rules, fault_seed=seed) as mock:
         cc = client(mock)
-        cid = cc.configs.create_config(make_product(cc), body=CreateConfigRequest(name="C"))
+        cid = cc.configs.create_config(UUID(make_product(cc)), body=CreateConfigRequest(name="C"))
         body = CreateSettingInitialValues(name="F", key="f", setting_type=SettingType.BOOLEAN)
         setting = SafeCreates(cc).setting(cid.config_id, body=body)
         assert setting.key == "f"
@@ -172,7 +178,7 @@ def test_a_safe_create_gives_up_after_its_attempts() -> None:
         with pytest.raises(InternalServerError):
             SafeCreates(cc, attempts=2).tag(pid, body=CreateTagModel(name="t"))
         assert sent(m, "create-tag") == 2
-        assert cc.tags.get_tags(pid) == []
+        assert cc.tags.get_tags(UUID(pid)) == []
 
 
 def test_a_refusal_is_raised_at_once() -> None:
@@ -216,7 +222,7 @@ async def test_async_safe_creates() -> None:
             rate_limit=None,
             retry=RETRY,
         ) as acc:
-            pid = await acc.products.create_product(ORG, body=CreateProductRequest(name="P"))
+            pid = await acc.products.create_product(UUID(ORG), body=CreateProductRequest(name="P"))
             mock.app.faults.configure(rules)
             safe = AsyncSafeCreates(acc)
             product_id = pid.product_id
@@ -257,13 +263,14 @@ def workload(mock: MockConfigCat, create: str) -> int:
         nonlocal raised
         if create == "safe":
             return getattr(safe, kind)(parent, body=body)
-        plain = {
+        creates: dict[str, Callable[..., Any]] = {
             "environment": cc.environments.create_environment,
             "tag": cc.tags.create_tag,
             "segment": cc.segments.create_segment,
             "config": cc.configs.create_config,
             "setting": cc.settings.create_setting,
-        }[kind]
+        }
+        plain = creates[kind]
         while True:
             try:
                 return plain(parent, body=body)
@@ -291,8 +298,10 @@ def workload(mock: MockConfigCat, create: str) -> int:
             ),
         )
         make("config", pid, CreateConfigRequest(name=f"config{i}"))
-    environments = sorted(str(e.environment_id) for e in cc.environments.get_environments(pid))
-    configs = sorted({str(c.config_id): c.name for c in cc.configs.get_configs(pid)}.items())
+    environments = sorted(
+        str(e.environment_id) for e in cc.environments.get_environments(UUID(pid))
+    )
+    configs = sorted({str(c.config_id): c.name for c in cc.configs.get_configs(UUID(pid))}.items())
     for i in range(80):
         config_id = configs[i % len(configs)][0]
         body = CreateSettingInitialValues(
@@ -300,11 +309,11 @@ def workload(mock: MockConfigCat, create: str) -> int:
         )
         make("setting", config_id, body)
     settings = sorted(
-        (s.setting_id for c, _ in configs for s in cc.settings.get_settings(c)),
+        (s.setting_id for c, _ in configs for s in cc.settings.get_settings(UUID(c))),
     )
     for i in range(300):
         cc.setting_values.replace_setting_value(
-            environments[i // len(settings) % len(environments)],
+            UUID(environments[i // len(settings) % len(environments)]),
             settings[i % len(settings)],
             body=UpdateSettingValueModel(value=f"value {i}"),
         )

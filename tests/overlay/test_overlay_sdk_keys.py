@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from uuid import UUID
 
 import httpx
 import pytest
@@ -115,9 +116,9 @@ def test_scope_from_config_and_environment(router: respx.Router) -> None:
     )
     route = router.get("/v1/settings/f/value").respond(404)
     with client() as cc:
-        keys = cc.sdk_keys.get_sdk_keys(config, env)
+        keys = cc.sdk_keys.get_sdk_keys(UUID(config), UUID(env))
         assert (keys.primary, keys.secondary) == (SDK_KEY, LEGACY_SDK_KEY)
-        scope = cc.for_config_environment(config, env, secondary=True)
+        scope = cc.for_config_environment(UUID(config), UUID(env), secondary=True)
         with pytest.raises(NotFoundError):
             scope.get_value("f")
     assert route.calls.last.request.headers["X-CONFIGCAT-SDKKEY"] == LEGACY_SDK_KEY
@@ -131,7 +132,7 @@ async def test_async_scope_sends_header(router: respx.Router) -> None:
     )
     route = router.patch("/v2/settings/flag/value").respond(204)
     async with AsyncConfigCatClient("u", PASSWORD, rate_limit=None) as acc:
-        scope = await acc.for_config_environment(config, env)
+        scope = await acc.for_config_environment(UUID(config), UUID(env))
         await scope.update_value_v2("flag", SettingValueV2Patch().default_value(False))
         with pytest.raises(SdkKeyFormatError):
             acc.for_sdk_key("nope")
@@ -156,10 +157,10 @@ def test_sdk_key_never_logged_or_in_errors(
         with pytest.raises(BadRequestError) as err:
             scope.get_value("f")
     assert route.call_count == 2
-    for text in (caplog.text, str(err.value), repr(err.value), err.value.text, repr(scope)):  # type: ignore[attr-defined]
+    for text in (caplog.text, str(err.value), repr(err.value), err.value.text, repr(scope)):
         assert SDK_KEY not in text
         assert "AbCdEfGhIjKlMnOpQrStUv" not in text
-    assert err.value.field_errors == {"sdkKey": ["[redacted] is revoked"]}  # type: ignore[attr-defined]
+    assert err.value.field_errors == {"sdkKey": ["[redacted] is revoked"]}
 
 
 def test_scope_without_a_secondary_key_fails_clearly(router: respx.Router) -> None:
@@ -169,5 +170,5 @@ def test_scope_without_a_secondary_key_fails_clearly(router: respx.Router) -> No
     )
     with client() as cc:
         with pytest.raises(ConfigCatError, match="no secondary SDK key"):
-            cc.for_config_environment(config, env, secondary=True)
-        assert isinstance(cc.for_config_environment(config, env), SdkKeyScope)
+            cc.for_config_environment(UUID(config), UUID(env), secondary=True)
+        assert isinstance(cc.for_config_environment(UUID(config), UUID(env)), SdkKeyScope)

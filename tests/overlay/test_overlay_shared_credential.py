@@ -15,6 +15,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 
@@ -101,7 +102,7 @@ def test_processes_on_one_credential_meet_no_429_and_write_once(served_fake: str
     assert [o["rate_limited"] for o in outcomes] == [0] * PROCESSES
     assert [o["other"] for o in outcomes] == [[]] * PROCESSES
     with ConfigCatClient("demo", "demo", base_url=served_fake) as cc:
-        names = Counter(tag.name for tag in cc.tags.get_tags(product_id))
+        names = Counter(tag.name for tag in cc.tags.get_tags(UUID(product_id)))
     acknowledged = {name for o in outcomes for name in o["ok"]}
     assert len(acknowledged) == PROCESSES * CALLS
     assert set(names) == acknowledged and set(names.values()) == {1}

@@ -168,7 +168,7 @@ def test_faults_drop_a_stream_and_refuse_with_429() -> None:
         flags = server.flags({"banner": "Hello"})
         url = f"{flags.proxy_url}/sse/{flags.sdk_id}/eval/{data(key='banner')}"
         with httpx.Client(timeout=READ) as http:
-            events = []
+            events: list[Any] = []
             with (
                 connect_sse(http, "GET", url) as source,
                 pytest.raises(httpx.RemoteProtocolError),
@@ -223,6 +223,7 @@ def test_a_stream_preflight(server: FlagServer) -> None:
 def test_the_protocol_settings_refuse_bad_values(server: FlagServer) -> None:
     url = f"{server.base_url}/_mock/delivery/protocols"
     before = httpx.get(url).json()
+    bad: Any
     for bad in (
         {"maxStreams": -1},
         {"heartbeatSeconds": 0},

@@ -97,7 +97,7 @@ def test_after_commit_faults_are_set_over_the_control_api_and_follow_the_seed() 
                 ],
             }
             pid = h.post(PRODUCTS, json={"name": "P"}).json()["productId"]
-            outcomes = []
+            outcomes: list[httpx.Response | None] = []
             for i in range(40):
                 try:
                     outcomes.append(h.post(f"/v1/products/{pid}/tags", json={"name": f"t{i}"}))

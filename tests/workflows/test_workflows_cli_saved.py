@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from uuid import UUID
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]
 import pytest
 
 from configcat_publicapi import workflows as wf

@@ -124,7 +124,7 @@ def test_schema_comparators_are_the_generated_enums() -> None:
 
 
 def test_the_schema_is_valid_and_packaged() -> None:
-    import jsonschema
+    import jsonschema  # type: ignore[import-untyped]
 
     jsonschema.Draft202012Validator.check_schema(wf.schema())
 

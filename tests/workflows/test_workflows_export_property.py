@@ -51,12 +51,13 @@ def named(prefix: str) -> st.SearchStrategy[str]:
 
 
 def literal(setting_type: str) -> st.SearchStrategy[dict[str, Any]]:
-    return {
+    kinds: dict[str, st.SearchStrategy[dict[str, Any]]] = {
         "boolean": st.booleans().map(lambda v: {"boolValue": v}),
         "string": texts.map(lambda v: {"stringValue": v}),
         "int": st.integers(-(2**31), 2**31 - 1).map(lambda v: {"intValue": v}),
         "double": doubles.map(lambda v: {"doubleValue": v}),
-    }[setting_type]
+    }
+    return kinds[setting_type]
 
 
 def scalar(setting_type: str) -> st.SearchStrategy[Any]:
@@ -141,7 +142,8 @@ def v1_value(draw: st.DrawFn, setting_type: str, segments: list[str]) -> dict[st
     out: dict[str, Any] = {"value": draw(scalar(setting_type))}
     rules = []
     for _ in range(draw(st.integers(0, 2))):
-        if segments and draw(st.booleans()):
+        targeted = draw(st.booleans()) if segments else False
+        if targeted:
             rules.append(
                 {
                     "segment": draw(st.sampled_from(segments)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from uuid import UUID
 
 import pytest
 
@@ -32,8 +33,8 @@ def test_an_export_of_chosen_configs_records_its_scope(source: Org, shop: str) -
 def test_prune_with_a_partial_document_stays_inside_its_scope(source: Org, shop: str) -> None:
     # the target holds more than the document: another environment and tag, a segment,
     # and the other config, which the document does not cover
-    source.cc.tags.create_tag(shop, body=CreateTagModel(name="spare"))
-    source.cc.environments.create_environment(shop, body=CreateEnvironmentModel(name="Dev"))
+    source.cc.tags.create_tag(UUID(shop), body=CreateTagModel(name="spare"))
+    source.cc.environments.create_environment(UUID(shop), body=CreateEnvironmentModel(name="Dev"))
     before = wf.export(source.cc, shop)
     doc = wf.export(source.cc, shop, configs=["Legacy"])
     del doc["configs"][0]["settings"][1]  # legacyLimit

@@ -120,9 +120,9 @@ class ConfigEvaluator:
         from configcatclient.rolloutevaluator import RolloutEvaluator
 
         self.config: dict[str, Any] = json.loads(encoded)
-        fixup_config_salt_and_segments(self.config)  # type: ignore[no-untyped-call]
+        fixup_config_salt_and_segments(self.config)
         self.settings: dict[str, Any] = self.config.get("f") or {}
-        self._evaluator = RolloutEvaluator(_sdk_logger())  # type: ignore[no-untyped-call]
+        self._evaluator = RolloutEvaluator(_sdk_logger())
 
     def keys(self) -> list[str]:
         return list(self.settings)
@@ -140,7 +140,7 @@ class ConfigEvaluator:
         sdk_user = None
         if user is not None:
             custom = dict(user.custom) or None
-            sdk_user = User(user.identifier, user.email, user.country, custom)  # type: ignore[no-untyped-call]
+            sdk_user = User(user.identifier, user.email, user.country, custom)
         evaluate: Any = self._evaluator.evaluate
         value, variation_id, rule, option, error = evaluate(
             key, sdk_user, None, None, self.config, None
@@ -175,5 +175,5 @@ def _sdk_logger() -> Any:
         if logger.level == logging.NOTSET:  # the SDK's notes on users are for apps, not the
             logger.setLevel(logging.ERROR)  # fake's log; set a level to see them
 
-        _LOGGER = Logger(LOGGER_NAME, Hooks())  # type: ignore[no-untyped-call]
+        _LOGGER = Logger(LOGGER_NAME, Hooks())
     return _LOGGER
