@@ -11,7 +11,7 @@ SPEC        := spec/swagger.json
 NORMALISED  := spec/build/normalised.json
 GEN_PKG     := generated/configcat_publicapi_client
 INSTALLED   := $(VENV)/.installed
-EXTRAS      ?= mock,contract,dev,workflows
+EXTRAS      ?= mock,contract,dev,workflows,docs
 PYTEST_ARGS ?=
 # pytest-xdist processes for the contract suite against a mock (auto: one per core)
 CONTRACT_WORKERS ?= auto
@@ -29,6 +29,7 @@ export HYPOTHESIS_STORAGE_DIRECTORY := $(abspath .tool-cache/hypothesis)
 unexport PYTHONDONTWRITEBYTECODE
 export PYTHONPYCACHEPREFIX := $(abspath .tool-cache/pycache)
 
+.PHONY: docs docs-serve
 .PHONY: help install spec spec-update spec-drift regenerate test lint format typecheck pytest contract \
         contract-server contract-live mock node-sdk bench dist clean
 
@@ -117,6 +118,16 @@ node-sdk: ## install the official Node SDK under .tool-cache/node (the import pr
 bench: $(INSTALLED) $(GEN_PKG)/__init__.py ## run the benchmarks in bench/ and print their ratios
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
 
+# The notices some MkDocs plugins print about MkDocs' future are not build output.
+DOCS_ENV := NO_MKDOCS_2_WARNING=1 DISABLE_MKDOCS_2_WARNING=true
+DOCS_PORT ?= 8000
+
+docs: $(INSTALLED) $(GEN_PKG)/__init__.py ## build the documentation site into site/ (any warning, broken link or anchor fails)
+	$(DOCS_ENV) $(BIN)/mkdocs build --strict
+
+docs-serve: $(INSTALLED) $(GEN_PKG)/__init__.py ## serve the documentation on 127.0.0.1:DOCS_PORT (default 8000), rebuilt on change
+	$(DOCS_ENV) $(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:$(DOCS_PORT)
+
 # python -m build makes the sdist, then the wheel from it: the sdist is proven to build it.
 dist: $(INSTALLED) ## build the sdist and the wheel into dist/ and check them
 	rm -rf dist
@@ -125,5 +136,5 @@ dist: $(INSTALLED) ## build the sdist and the wheel into dist/ and check them
 	$(BIN)/twine check --strict dist/*
 
 clean: ## remove the virtualenv, generated code, spec copies and caches
-	rm -rf $(VENV) $(GEN_PKG) $(SPEC) spec/build mock_server/configcat_mock/_spec dist reports .tool-cache .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(GEN_PKG) $(SPEC) spec/build mock_server/configcat_mock/_spec dist site reports .tool-cache .pytest_cache .mypy_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

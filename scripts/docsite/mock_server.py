@@ -1,0 +1,156 @@
+"""The fake's HTTP surface besides the Management API: the control API and flag delivery.
+
+Walked from the route table of a real ``MockConfigCat`` (its Starlette app), so a route added
+to the fake appears here by itself. A route's text is its handler's docstring, else the line
+for it in the route table its module's docstring keeps; ``undescribed_routes()`` names the
+routes that have neither (the test suite fails on them). Who may call what is the fake's
+access check's own documentation (``check_control_access``'s module).
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+import sys
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from starlette.routing import BaseRoute, Mount, Route
+
+PAGE = "reference/mock-http.md"
+_SKIPPED_METHODS = {"HEAD"}
+_CONTROL_PREFIX = "/_mock"
+
+
+@dataclass(frozen=True)
+class HttpRoute:
+    """One method and path the fake answers besides the Management API."""
+
+    method: str
+    path: str
+    handler: Any
+
+    @property
+    def control(self) -> bool:
+        """Whether it is a control route (``/_mock/*``)."""
+        return self.path.startswith(_CONTROL_PREFIX)
+
+
+def _walk(routes: list[BaseRoute], prefix: str = "") -> list[HttpRoute]:
+    found: list[HttpRoute] = []
+    for route in routes:
+        if isinstance(route, Mount):
+            found += _walk(list(route.routes), prefix + route.path)
+        elif isinstance(route, Route):
+            if "{path:path}" in route.path:  # the Management API's catch-all
+                continue
+            methods = sorted((route.methods or set()) - _SKIPPED_METHODS)
+            if len(methods) > 4:  # a delivery endpoint that answers every method (405s)
+                methods = [m for m in methods if m in {"GET"}] or methods[:1]
+            found += [HttpRoute(method, prefix + route.path, route.endpoint) for method in methods]
+    return found
+
+
+@cache
+def routes() -> tuple[HttpRoute, ...]:
+    """Every control and delivery route of a fake built with its defaults."""
+    from configcat_mock import MockConfigCat
+
+    with MockConfigCat() as mock:
+        asgi = mock.app.asgi
+        return tuple(_walk(list(asgi.routes)))
+
+
+def _handler_modules(route: HttpRoute) -> list[Any]:
+    names = {getattr(route.handler, "__module__", "")}
+    modules = [sys.modules[name] for name in names if name in sys.modules]
+    return modules
+
+
+@cache
+def _table_lines(module_name: str) -> tuple[tuple[tuple[str, ...], str, str], ...]:
+    """The rows of a module docstring's route table: (methods, path, text)."""
+    module = importlib.import_module(module_name)
+    rows: list[tuple[tuple[str, ...], str, str]] = []
+    method_words = r"(?:GET|PUT|POST|PATCH|DELETE)(?:/(?:GET|PUT|POST|PATCH|DELETE))*"
+    for line in (module.__doc__ or "").splitlines():
+        match = re.match(rf"^({method_words})\s+(/\S+)\s*(.*)$", line.strip())
+        if match:
+            rows.append((tuple(match.group(1).split("/")), match.group(2), match.group(3)))
+        elif rows and line.startswith(" ") and line.strip() and not line.strip().startswith("="):
+            methods, path, text = rows[-1]
+            rows[-1] = (methods, path, f"{text} {line.strip()}".strip())
+    return tuple(rows)
+
+
+def describe(route: HttpRoute) -> str:
+    """What a route does: its handler's docstring, else its module's route table."""
+    doc = inspect.getdoc(route.handler)
+    if doc and route.handler.__module__ != "starlette.routing":
+        return " ".join(doc.split())
+    for module in _handler_modules(route):
+        for methods, path, text in _table_lines(module.__name__):
+            if route.method in methods and (route.path == path or route.path.endswith(path)):
+                return text.replace("``", "`")
+    return ""
+
+
+def undescribed_routes() -> list[str]:
+    """``METHOD /path`` of each route that has no description."""
+    return [f"{route.method} {route.path}" for route in routes() if not describe(route)]
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _rst(text: str) -> str:
+    return re.sub(r":(?:mod|class|func|meth):`~?([^`]+)`", r"`\1`", text)
+
+
+def render() -> str:
+    """The page: access rules, the control routes, the delivery endpoints."""
+    from configcat_mock import guards
+
+    control = [route for route in routes() if route.control]
+    delivery = [route for route in routes() if not route.control]
+    lines = [
+        "# The fake's HTTP endpoints",
+        "",
+        "Besides the Management API (every operation of the "
+        "[client reference](operations/index.md), answered under `/v1` and `/v2`), a served "
+        "fake (`configcat-mock serve`, the [command](mock-cli.md)) or an in-process "
+        "`MockConfigCat` answers the routes below.",
+        "",
+        "## Who may call the control API",
+        "",
+        _rst((guards.__doc__ or "").strip()),
+        "",
+        f"## Control API ({len(control)} routes)",
+        "",
+        "| method | path | what it does |",
+        "| --- | --- | --- |",
+    ]
+    lines += [f"| `{r.method}` | `{r.path}` | {_cell(describe(r))} |" for r in control]
+    lines += [
+        "",
+        "Bodies are JSON; `GET /_mock/state` gives the shape `PUT /_mock/state` and "
+        "`POST /_mock/seed` take (`configcat-mock seed` prints the default one).",
+        "",
+        f"## Flag delivery ({len(delivery)} endpoints)",
+        "",
+        "What ConfigCat's SDKs and client-side apps download, computed from the fake's state. "
+        "No Basic auth: the SDK key (or the `pub_` client key) is the credential.",
+        "",
+        "| method | path | what it serves |",
+        "| --- | --- | --- |",
+    ]
+    lines += [f"| `{r.method}` | `{r.path}` | {_cell(describe(r))} |" for r in delivery]
+    return "\n".join(lines) + "\n"
+
+
+def pages() -> dict[str, str]:
+    """The fake's HTTP page."""
+    return {PAGE: render()}
