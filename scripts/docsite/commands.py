@@ -82,7 +82,23 @@ def example(command: Command, name: str, sub: argparse.ArgumentParser) -> str:
     if "$ " in epilog:
         return epilog.strip()
     found = _examples_file().get(command.name, {}).get(name, "")
+    if isinstance(found, dict):
+        found = found.get("text", "")
     return str(found).strip()
+
+
+def examples() -> list[tuple[str, str, str | None]]:
+    """(``command subcommand``, console text, why it is not run or None) for every example."""
+    found = []
+    listed = _examples_file()
+    for command in COMMANDS:
+        for name, sub in subcommands(parser_of(command)).items():
+            text = example(command, name, sub)
+            entry = listed.get(command.name, {}).get(name)
+            skip = entry.get("skip") if isinstance(entry, dict) else None
+            if text:
+                found.append((f"{command.name} {name}", text, skip))
+    return found
 
 
 def missing_examples() -> list[str]:
@@ -165,7 +181,9 @@ def render(command: Command) -> str:
     }
     if codes:
         lines += ["## Exit codes", "", "| code | constant |", "| --- | --- |"]
-        lines += [f"| `{value}` | `{name}` |" for name, value in sorted(codes.items(), key=_by_value)]
+        lines += [
+            f"| `{value}` | `{name}` |" for name, value in sorted(codes.items(), key=_by_value)
+        ]
         lines.append("")
     top = options_table(parser)
     if top:

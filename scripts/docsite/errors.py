@@ -90,7 +90,7 @@ def render_errors() -> str:
         "",
         "Every error the client and the workflows raise is a `ConfigCatError`; a non-2xx "
         "answer raises the `APIStatusError` subclass of its status, with `status_code`, "
-        "`method`, `url`, `text` and `field_errors` (the service's `{\"Field\": [\"message\"]}` "
+        '`method`, `url`, `text` and `field_errors` (the service\'s `{"Field": ["message"]}` '
         "validation messages). Every message is redacted: no password, SDK key or "
         "`Authorization` value. The [message index](error-messages.md) lists every message "
         "the code raises; [Troubleshooting](../guides/troubleshooting.md) says what to do.",
@@ -103,11 +103,10 @@ def render_errors() -> str:
             continue
         lines.append(f"{'    ' * _depth(cls)}- [`{cls.__name__}`](#{cls.__name__.lower()})")
     lines += ["", "The fake's own, met in tests and shells:", ""]
-    lines += [
-        f"- [`{cls.__name__}`](#{cls.__name__.lower()}) ({', '.join(b.__name__ for b in cls.__bases__)})"
-        for cls in classes
-        if cls.__module__.startswith("configcat_mock")
-    ]
+    for cls in classes:
+        if cls.__module__.startswith("configcat_mock"):
+            bases = ", ".join(base.__name__ for base in cls.__bases__)
+            lines.append(f"- [`{cls.__name__}`](#{cls.__name__.lower()}) ({bases})")
     lines.append("")
     for cls in classes:
         doc = inspect.getdoc(cls) or ""
@@ -279,4 +278,3 @@ def pages() -> dict[str, str]:
         SETTINGS_PAGE: render_settings(),
         MESSAGES_PAGE: render_messages(),
     }
-

@@ -64,36 +64,70 @@ def routes() -> tuple[HttpRoute, ...]:
 
 
 def _handler_modules(route: HttpRoute) -> list[Any]:
-    names = {getattr(route.handler, "__module__", "")}
-    modules = [sys.modules[name] for name in names if name in sys.modules]
-    return modules
+    name = getattr(route.handler, "__module__", "")
+    return [sys.modules[name]] if name in sys.modules else []
+
+
+_METHOD_WORDS = r"(?:GET|PUT|POST|PATCH|DELETE)"
 
 
 @cache
 def _table_lines(module_name: str) -> tuple[tuple[tuple[str, ...], str, str], ...]:
-    """The rows of a module docstring's route table: (methods, path, text)."""
+    """The rows of a module docstring's route table: (methods, path, text).
+
+    A row's text may name another method of the same path after a semicolon
+    (``...; DELETE clears it``): that part becomes a row of its own.
+    """
     module = importlib.import_module(module_name)
     rows: list[tuple[tuple[str, ...], str, str]] = []
-    method_words = r"(?:GET|PUT|POST|PATCH|DELETE)(?:/(?:GET|PUT|POST|PATCH|DELETE))*"
     for line in (module.__doc__ or "").splitlines():
-        match = re.match(rf"^({method_words})\s+(/\S+)\s*(.*)$", line.strip())
+        match = re.match(rf"^({_METHOD_WORDS}(?:/{_METHOD_WORDS})*)\s+(/\S+)\s*(.*)$", line.strip())
         if match:
             rows.append((tuple(match.group(1).split("/")), match.group(2), match.group(3)))
         elif rows and line.startswith(" ") and line.strip() and not line.strip().startswith("="):
             methods, path, text = rows[-1]
             rows[-1] = (methods, path, f"{text} {line.strip()}".strip())
-    return tuple(rows)
+    split: list[tuple[tuple[str, ...], str, str]] = []
+    for methods, path, text in rows:
+        head, *others = re.split(rf";\s+(?={_METHOD_WORDS}\s)", text)
+        split.append((methods, path, head))
+        for other in others:
+            method, _, rest = other.partition(" ")
+            split.append(((method,), path, rest))
+    return tuple(split)
+
+
+def _same_path(route_path: str, table_path: str) -> bool:
+    def shape(path: str) -> str:
+        return re.sub(r"{[^}]*}", "{}", path)
+
+    return shape(route_path) == shape(table_path) or shape(route_path).endswith(shape(table_path))
+
+
+def _table_text(route: HttpRoute) -> str:
+    for module in _handler_modules(route):
+        for methods, path, text in _table_lines(module.__name__):
+            if route.method in methods and _same_path(route.path, path):
+                return text.replace("``", "`")
+    return ""
 
 
 def describe(route: HttpRoute) -> str:
-    """What a route does: its handler's docstring, else its module's route table."""
+    """What a route does: its handler's docstring, else its module's route table.
+
+    A handler that serves several methods (``PUT`` and ``POST``) is described once for all.
+    """
     doc = inspect.getdoc(route.handler)
-    if doc and route.handler.__module__ != "starlette.routing":
+    if doc:
         return " ".join(doc.split())
-    for module in _handler_modules(route):
-        for methods, path, text in _table_lines(module.__name__):
-            if route.method in methods and (route.path == path or route.path.endswith(path)):
-                return text.replace("``", "`")
+    text = _table_text(route)
+    if text:
+        return text
+    for other in routes():
+        if other.handler is route.handler and other is not route:
+            text = _table_text(other)
+            if text:
+                return text
     return ""
 
 
@@ -108,6 +142,24 @@ def _cell(text: str) -> str:
 
 def _rst(text: str) -> str:
     return re.sub(r":(?:mod|class|func|meth):`~?([^`]+)`", r"`\1`", text)
+
+
+def _rows(group: list[HttpRoute]) -> list[str]:
+    """One row per path and handler, its methods together (``PUT``, ``POST``)."""
+    merged: dict[tuple[str, int], list[HttpRoute]] = {}
+    for route in group:
+        merged.setdefault((route.path, id(route.handler)), []).append(route)
+    rows = []
+    for same in merged.values():
+        methods = ", ".join(f"`{route.method}`" for route in _by_usual_order(same))
+        path = re.sub(r":path}", "}", same[0].path)
+        rows.append(f"| {methods} | `{path}` | {_cell(describe(same[0]))} |")
+    return rows
+
+
+def _by_usual_order(group: list[HttpRoute]) -> list[HttpRoute]:
+    order = ["GET", "PUT", "POST", "PATCH", "DELETE"]
+    return sorted(group, key=lambda route: order.index(route.method))
 
 
 def render() -> str:
@@ -133,7 +185,7 @@ def render() -> str:
         "| method | path | what it does |",
         "| --- | --- | --- |",
     ]
-    lines += [f"| `{r.method}` | `{r.path}` | {_cell(describe(r))} |" for r in control]
+    lines += _rows(control)
     lines += [
         "",
         "Bodies are JSON; `GET /_mock/state` gives the shape `PUT /_mock/state` and "
@@ -147,7 +199,7 @@ def render() -> str:
         "| method | path | what it serves |",
         "| --- | --- | --- |",
     ]
-    lines += [f"| `{r.method}` | `{r.path}` | {_cell(describe(r))} |" for r in delivery]
+    lines += _rows(delivery)
     return "\n".join(lines) + "\n"
 
 

@@ -45,12 +45,14 @@ def _module_table(module: Any) -> dict[str, str]:
     rows: dict[str, str] = {}
     current = ""
     for line in (module.__doc__ or "").splitlines():
-        match = re.match(r"^``(\w+)``\s+(.*)$", line)
+        match = re.match(r"^``(\w+)``\s{2,}(.*)$", line)  # a column gap, not a sentence
         if match:
             current = match.group(1)
             rows[current] = match.group(2).strip()
         elif current and line.startswith("   ") and line.strip():
             rows[current] += " " + line.strip()
+        elif rows and not line.strip():
+            break  # the table ends at the first blank line after it
         else:
             current = ""
     return rows

@@ -62,7 +62,7 @@ def operations() -> dict[str, SpecOperation]:
                 tag=(op.get("tags") or [""])[0],
                 summary=op.get("summary", ""),
                 description=op.get("description", ""),
-                parameters=tuple([*shared, *op.get("parameters", [])]),
+                parameters=(*shared, *op.get("parameters", [])),
                 request_body=op.get("requestBody"),
             )
             found[spec_op.endpoint] = spec_op
