@@ -72,9 +72,10 @@ regenerate: spec $(INSTALLED) ## rebuild generated/ from the pinned spec (fails 
 	@$(PYTHON) -m spec.normalise $(SPEC) $(NORMALISED)
 	$(BIN)/python -m spec.generate $(NORMALISED) $(GEN_PKG)
 
-lint: $(INSTALLED) ## ruff lint and format check, workflow files against GitHub's schema
+lint: $(INSTALLED) ## ruff lint and format check, docstring coverage, workflow files against GitHub's schema
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/interrogate overlay/configcat_publicapi
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
 format: $(INSTALLED) ## apply ruff fixes and formatting
