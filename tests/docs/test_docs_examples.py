@@ -3,7 +3,8 @@
 A ```` ```python ```` block runs as a script in a fresh process and a temporary directory,
 against ``configcat-mock serve`` on 127.0.0.1 (``CONFIGCAT_API_HOST``, user ``demo`` /
 ``demo``); a block with ``def test_`` runs with pytest there, the ``configcat_mock`` plugin
-active. A console block that runs ``configcat-publicapi`` or ``configcat-mock`` runs its ``$ ``
+active. A console block that runs ``configcat-publicapi`` or ``configcat-mock`` (and each
+subcommand's example on the commands' reference pages) runs its ``$ ``
 lines with bash, with ``$PRODUCT_ID`` (a product with a config "Main", environments "Staging"
 and "Production" and flags tagged "legacy") and ``$OTHER_PRODUCT_ID`` (an empty product) set.
 Blocks marked ``<!-- docs-test: skip (why) -->`` or ``<!-- docs-test: live -->`` are counted,
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from scripts.docsite.commands import examples
 from tests.docs.conftest import OUTCOMES
 from tests.docs.markdown_blocks import Block, all_blocks, console_commands, runs_project_command
 from tests.docs.shop import make_shop
@@ -65,6 +67,22 @@ def test_console_block(block: Block, example_env: dict[str, str], tmp_path: Path
     _not_run(block)
     run_console(console_commands(block), example_env, tmp_path, block)
     OUTCOMES["console run"] += 1
+
+
+COMMAND_EXAMPLES = examples()
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "skip"), COMMAND_EXAMPLES, ids=[name for name, _, _ in COMMAND_EXAMPLES]
+)
+def test_command_reference_example(
+    name: str, text: str, skip: str | None, example_env: dict[str, str], tmp_path: Path
+) -> None:
+    """The example each subcommand has on its reference page (docs/reference/cli-examples.yaml)."""
+    block = Block(Path(__file__), 0, "console", text, "skip" if skip else None, skip or "")
+    _not_run(block)
+    run_console(console_commands(block), example_env, tmp_path, block)
+    OUTCOMES["command example run"] += 1
 
 
 def run_console(commands: list[str], env: dict[str, str], cwd: Path, block: Block) -> None:
