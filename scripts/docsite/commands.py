@@ -150,7 +150,7 @@ def options_table(parser: argparse.ArgumentParser) -> list[str]:
         notes = []
         if action.required and action.option_strings:
             notes.append("required")
-        if isinstance(action, argparse._AppendAction):
+        if isinstance(action, argparse._AppendAction) and "repeat" not in help_text:
             notes.append("repeatable")
         note = f" ({', '.join(notes)})" if notes else ""
         rows.append(

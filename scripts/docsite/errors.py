@@ -178,7 +178,7 @@ def render_settings() -> str:
     for setting in settings():
         if setting.section != section:
             section = setting.section
-            lines += [f"## {section}", "", "| name | value | meaning |", "| --- | --- | --- |"]
+            lines += ["", f"## {section}", "", "| name | value | meaning |", "| --- | --- | --- |"]
         value = setting.value.replace("|", "\\|")
         comment = setting.comment.replace("|", "\\|")
         lines.append(f"| `{setting.name}` | `{value}` | {comment} |")

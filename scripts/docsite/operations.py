@@ -80,7 +80,8 @@ def namespaces() -> dict[str, list[ClientOperation]]:
 def aliases() -> dict[str, str]:
     """Alias attribute -> the namespace it stands for (``flags`` -> ``settings``)."""
     primary = {folder: name for name, folder in NAMESPACES.items() if name in namespaces()}
-    return {name: primary[folder] for name, folder in NAMESPACES.items() if name not in primary}
+    found = namespaces()
+    return {name: primary[folder] for name, folder in NAMESPACES.items() if name not in found}
 
 
 def all_operations() -> Iterator[ClientOperation]:

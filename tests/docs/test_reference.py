@@ -36,6 +36,12 @@ def test_every_operation_of_the_spec_has_its_entry() -> None:
         assert (f"cc.{op.namespace}.{op.method}.paginate(...)" in page) == op.paged
 
 
+def test_an_alias_is_named_on_its_namespace_page() -> None:
+    assert operations.aliases() == {"flags": "settings"}
+    assert "(also `cc.flags`)" in pages()["reference/operations/settings.md"]
+    assert "(also" not in pages()["reference/operations/products.md"]
+
+
 def test_the_spec_anchors_point_at_the_operation_pages() -> None:
     text = "\n".join(pages().values())
     assert "](#operation/" not in text
