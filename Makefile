@@ -16,6 +16,9 @@ PYTEST_ARGS ?=
 # pytest-xdist processes for the contract suite against a mock (auto: one per core)
 CONTRACT_WORKERS ?= auto
 DRIFT_AGAINST ?= https://api.configcat.com/docs/v1/swagger.json
+# the browser the browser tests drive (Debian's package; `make browser` installs it)
+CHROMIUM    ?= /usr/bin/chromium
+export CHROMIUM
 HOST        ?= 127.0.0.1
 PORT        ?= 8080
 
@@ -31,7 +34,7 @@ export PYTHONPYCACHEPREFIX := $(abspath .tool-cache/pycache)
 
 .PHONY: docs docs-serve
 .PHONY: help install spec spec-update spec-drift regenerate test lint format typecheck pytest contract \
-        contract-server contract-live mock node-sdk bench dist clean
+        contract-server contract-live mock node-sdk browser bench dist clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -85,7 +88,7 @@ format: $(INSTALLED) ## apply ruff fixes and formatting
 typecheck: $(INSTALLED) $(GEN_PKG)/__init__.py ## mypy --strict on the handwritten packages
 	$(BIN)/mypy
 
-pytest: $(INSTALLED) $(GEN_PKG)/__init__.py
+pytest: $(INSTALLED) $(GEN_PKG)/__init__.py browser
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest ## ruff, mypy and the unit tests (bootstraps .venv and generated/)
@@ -115,6 +118,22 @@ mock: $(INSTALLED) $(GEN_PKG)/__init__.py ## run the mock server on HOST:PORT (d
 
 node-sdk: ## install the official Node SDK under .tool-cache/node (the import proof's second SDK)
 	npm install --no-audit --no-fund --prefix .tool-cache/node configcat-node@11
+
+# Debian's chromium, driven by Playwright with executable_path (never `playwright install`):
+# installed with apt-get as root (or through password-less sudo, as on CI runners). Where it
+# cannot be installed this says what is missing and succeeds: the browser tests then skip,
+# naming the same reason.
+browser: ## install Debian's chromium for the browser tests when CHROMIUM (/usr/bin/chromium) is missing
+	@if [ -x '$(CHROMIUM)' ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo="sudo -n"; \
+	else echo "browser: $(CHROMIUM) is missing and installing it needs root (apt-get install chromium); the browser tests will skip"; exit 0; fi; \
+	if ! command -v apt-get >/dev/null; then \
+	  echo "browser: $(CHROMIUM) is missing and there is no apt-get to install Debian's chromium; the browser tests will skip"; exit 0; fi; \
+	echo "browser: installing chromium with apt-get"; \
+	$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends chromium \
+	  || echo "browser: apt-get could not install chromium; the browser tests will skip"; \
+	if [ ! -x '$(CHROMIUM)' ]; then echo "browser: still no $(CHROMIUM); the browser tests will skip"; fi
 
 bench: $(INSTALLED) $(GEN_PKG)/__init__.py ## run the benchmarks in bench/ and print their ratios
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done

@@ -11,8 +11,9 @@ from loopback_http import LoopbackFiles, serve_files
 
 from contract_tests.operation_items import one_id_per_operation
 
-# the plugin's own behaviour (leak guard, fixtures) is tested by running pytest inside a test
-pytest_plugins = ["pytester"]
+# the plugin's own behaviour (leak guard, fixtures) is tested by running pytest inside a test;
+# browser_support gives the browser tests their ``browser_session`` fixture
+pytest_plugins = ["pytester", "browser_support"]
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -1,16 +1,16 @@
 """The built site, looked at in headless Chromium: it renders, navigates, searches, and
-loads nothing from outside 127.0.0.1.
+loads nothing from outside loopback.
 
-The site is built with ``mkdocs build --strict`` into a temporary folder and served by the
-standard library's HTTP server on 127.0.0.1; Debian's ``chromium`` is driven by Playwright
-(never a browser Playwright downloads). Screenshots go to ``reports/``.
+The site is built with ``mkdocs build --strict`` (as ``make docs`` builds it) into a temporary
+folder and served by the standard library's HTTP server on 127.0.0.1; the browser is the
+shared helper's (``tests/browser_support.py``: Debian's chromium, every request off loopback
+refused and recorded). Screenshots go to ``reports/``.
 """
 
 from __future__ import annotations
 
 import functools
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -18,33 +18,14 @@ from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-#: the browser resolves no host name but 127.0.0.1's: nothing the site asks for leaves it
-OFF_LOOPBACK = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
-CHROMIUM_ARGS = [
-    OFF_LOOPBACK,
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-TIMEOUT_MS = 30_000
-SEARCHES = ("create_setting", "configcat_flags", "--detailed-exitcode")
+from tests.browser_support import BrowserSession
 
-playwright_api = pytest.importorskip(
-    "playwright.sync_api", reason="the docs extra (Playwright) is not installed"
-)
-if not CHROMIUM.exists():  # pragma: no cover - a machine without Debian's chromium package
-    pytest.skip("needs Debian's chromium at /usr/bin/chromium", allow_module_level=True)
+ROOT = Path(__file__).resolve().parents[2]
+SEARCHES = ("create_setting", "configcat_flags", "--detailed-exitcode")
+TOP_LEVEL = {"Home", "Quickstart", "Guides", "Reference", "Changelog", "Contributing"}
 
 
 @pytest.fixture(scope="module")
@@ -83,109 +64,61 @@ def served_site(site: Path) -> Iterator[str]:
         server.server_close()
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """Debian's chromium, headless, with a fresh profile."""
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with playwright_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1280, "height": 900},
-        )
-        try:
-            yield context
-        finally:
-            context.close()
+def _clean(session: BrowserSession) -> None:
+    assert session.off_loopback == []
+    assert session.console_errors == []
 
 
-@pytest.fixture
-def page(browser: Any, served_site: str) -> Iterator[Any]:
-    """A page that records console errors and refuses every request off loopback."""
-    tab = browser.new_page()
-    tab.set_default_timeout(TIMEOUT_MS)
-    tab.errors = []
-    tab.outside = []
-
-    def record(request: Any) -> None:
-        url = request.url
-        if not url.startswith(("data:", "blob:")) and urlsplit(url).hostname != "127.0.0.1":
-            tab.outside.append(url)
-
-    # every request of the page and of its workers, recorded; the browser itself resolves no
-    # other host (OFF_LOOPBACK), so a request off the machine fails as well as being recorded
-    browser.on("request", record)
-    tab.on("console", lambda message: message.type == "error" and tab.errors.append(message.text))
-    tab.on("pageerror", lambda error: tab.errors.append(str(error)))
-    try:
-        yield tab
-    finally:
-        browser.remove_listener("request", record)
-        tab.close()
-
-
-def _reports() -> Path:
-    reports = ROOT / "reports"
-    reports.mkdir(exist_ok=True)
-    return reports
-
-
-def test_home_renders_without_errors_and_stays_on_loopback(page: Any, served_site: str) -> None:
+def test_home_renders_without_errors_and_stays_on_loopback(
+    browser_session: BrowserSession, served_site: str
+) -> None:
+    page = browser_session.page
     response = page.goto(served_site + "/", wait_until="networkidle")
     assert response is not None and response.ok
     assert "configcat-publicapi" in page.title()
     assert page.locator("article h1").first.inner_text().startswith("configcat-publicapi")
-    page.screenshot(path=str(_reports() / "docs-home.png"), full_page=False)
-    assert page.outside == []
-    assert page.errors == []
+    browser_session.screenshot("docs-home", full_page=False)
+    _clean(browser_session)
 
 
-def test_every_top_level_section_is_reachable(page: Any, served_site: str) -> None:
+def test_every_top_level_section_is_reachable(
+    browser_session: BrowserSession, served_site: str
+) -> None:
+    page = browser_session.page
     page.goto(served_site + "/", wait_until="networkidle")
     items = page.locator("nav.md-nav--primary > ul.md-nav__list > li.md-nav__item")
-    names_and_links = []
+    found = []
     for index in range(items.count()):
         item = items.nth(index)
         name = item.locator("a.md-nav__link, label.md-nav__link").first.inner_text().strip()
         href = item.locator("a[href]").first.get_attribute("href")
-        names_and_links.append((name, href))
-    names = [name for name, _ in names_and_links]
-    assert {"Home", "Quickstart", "Guides", "Reference", "Changelog"} <= set(names), names
-    for name, href in names_and_links:
+        found.append((name, href))
+    assert TOP_LEVEL <= {name for name, _ in found}, found
+    for name, href in found:
         assert href, f"{name} has no link"
-        response = page.goto(f"{page.url.rsplit('/', 1)[0]}/{href}".replace("/./", "/"))
+        response = page.goto(f"{served_site}/{href.removeprefix('./')}")
         assert response is not None and response.ok, f"{name}: {href}"
         assert page.locator("article h1").count() >= 1, f"{name}: {href} has no heading"
-        page.goto(served_site + "/", wait_until="networkidle")
-    assert page.outside == []
-    assert page.errors == []
+    _clean(browser_session)
 
 
 @pytest.mark.parametrize("term", SEARCHES)
-def test_search_finds(page: Any, served_site: str, term: str) -> None:
+def test_search_finds(browser_session: BrowserSession, served_site: str, term: str) -> None:
+    page = browser_session.page
     with page.expect_response(lambda response: "search_index.json" in response.url):
         page.goto(served_site + "/", wait_until="networkidle")
     page.locator("label.md-search__icon, .md-search__input").first.click()
     page.locator("input.md-search__input").press_sequentially(term, delay=20)
-    results = page.locator(".md-search-result__item")
-    results.first.wait_for()
+    page.locator(".md-search-result__item").first.wait_for()
     text = page.locator(".md-search-result").inner_text()
-    assert term.strip("-").split("-")[0] in text, text[:500]
-    assert page.outside == []
-    assert page.errors == []
+    assert term.lstrip("-").split("-")[0] in text, text[:500]
+    _clean(browser_session)
 
 
-def test_a_reference_page(page: Any, served_site: str) -> None:
+def test_a_reference_page(browser_session: BrowserSession, served_site: str) -> None:
+    page = browser_session.page
     response = page.goto(served_site + "/reference/operations/settings/", wait_until="networkidle")
     assert response is not None and response.ok
     assert page.locator("#create_setting").count() == 1
-    page.screenshot(path=str(_reports() / "docs-reference.png"), full_page=False)
-    assert page.outside == []
-    assert page.errors == []
-
-
-def test_chromium_is_the_system_package() -> None:
-    # never a browser Playwright downloaded: the brief's machines have none
-    assert shutil.which("chromium") == str(CHROMIUM) or CHROMIUM.exists()
+    browser_session.screenshot("docs-reference", full_page=False)
+    _clean(browser_session)
