@@ -78,13 +78,24 @@ def object_table(node: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _inline_objects(prefix: str, node: dict[str, Any]) -> list[str]:
+    """A section for each property that is an object written in place (not a ``$ref``)."""
+    lines: list[str] = []
+    for name, prop in node.get("properties", {}).items():
+        if isinstance(prop, dict) and prop.get("properties"):
+            path = f"{prefix}.{name}" if prefix else name
+            lines += [f"#### `{path}`", "", *object_table(prop), ""]
+            lines += _inline_objects(path, prop)
+    return lines
+
+
 def _definition(name: str, node: dict[str, Any]) -> list[str]:
     lines = [f"### `{name}` {{ #{_anchor(name)} }}", ""]
     if node.get("description"):
         lines += [node["description"], ""]
     table = object_table(node)
     if table:
-        lines += table
+        lines += [*table, "", *_inline_objects(name, node)]
     else:
         lines.append(f"{type_text({k: v for k, v in node.items() if k != 'description'})}.")
         extra = _constraints(node)
@@ -111,6 +122,7 @@ def render() -> str:
         "",
         *object_table(schema),
         "",
+        *_inline_objects("", schema),
         f"## Definitions ({len(definitions)})",
         "",
     ]

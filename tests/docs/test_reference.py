@@ -159,3 +159,7 @@ def test_every_part_of_the_workflow_schema_is_rendered() -> None:
         assert f"| `{name}` |" in page
     for name in schema["$defs"]:
         assert f"### `{name}`" in page
+    for name, prop in schema["properties"].items():
+        for inner in prop.get("properties", {}):
+            assert f"#### `{name}`" in page
+            assert f"| `{inner}` |" in page
