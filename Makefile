@@ -145,7 +145,7 @@ DOCS_PORT ?= 8000
 docs: $(INSTALLED) $(GEN_PKG)/__init__.py ## build the documentation site into site/ (any warning, broken link or anchor fails)
 	$(DOCS_ENV) $(BIN)/mkdocs build --strict
 
-docs-serve: $(INSTALLED) $(GEN_PKG)/__init__.py ## serve the documentation on 127.0.0.1:DOCS_PORT (default 8000), rebuilt on change
+docs-serve: $(INSTALLED) $(GEN_PKG)/__init__.py ## serve the docs at http://127.0.0.1:DOCS_PORT/configcat-publicapi/ (default 8000), rebuilt on change
 	$(DOCS_ENV) $(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:$(DOCS_PORT)
 
 # python -m build makes the sdist, then the wheel from it: the sdist is proven to build it.
