@@ -23,16 +23,25 @@ EXAMPLES_FILE = ROOT / "docs" / "reference" / "cli-examples.yaml"
 
 @dataclass(frozen=True)
 class Command:
-    """A command: its name, the module holding its parser, and where its page goes."""
+    """A command: its name and where its page goes; its module is the one it runs."""
 
     name: str
-    module: str
     page: str
+
+    @property
+    def module(self) -> str:
+        """The module of the command's entry point (``configcat_mock.cli``)."""
+        from importlib.metadata import entry_points
+
+        for entry in entry_points(group="console_scripts"):
+            if entry.name == self.name:
+                return entry.value.partition(":")[0]
+        raise LookupError(f"no console script named {self.name}")
 
 
 COMMANDS = (
-    Command("configcat-publicapi", "configcat_publicapi.cli", "reference/cli.md"),
-    Command("configcat-mock", "configcat_mock.cli", "reference/mock-cli.md"),
+    Command("configcat-publicapi", "reference/cli.md"),
+    Command("configcat-mock", "reference/mock-cli.md"),
 )
 
 

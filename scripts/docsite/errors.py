@@ -27,12 +27,13 @@ _EXCEPTION_MODULES = (
     "configcat_publicapi.workflows",
     "configcat_publicapi.webhooks",
 )
-#: The fake's exceptions a user's code or shell meets (the rest become HTTP answers).
+#: The fake's exceptions a user's code or shell meets (the rest become HTTP answers), found by
+#: name in whichever module of the package holds them.
 _FAKE_EXCEPTIONS = (
-    "configcat_mock.spec_source.SpecNotFoundError",
-    "configcat_mock.state_file.StateFileError",
-    "configcat_mock.leak_guard.ConfigCatConnectionBlocked",
-    "configcat_mock.transport.ConnectionDropped",
+    "SpecNotFoundError",
+    "StateFileError",
+    "ConfigCatConnectionBlocked",
+    "ConnectionDropped",
 )
 #: Where the messages are read from; ``_sync/`` is derived from ``_async/``, so left out.
 _SOURCES = (ROOT / "overlay" / "configcat_publicapi", ROOT / "mock_server" / "configcat_mock")
@@ -68,10 +69,30 @@ def exception_classes() -> tuple[type[BaseException], ...]:
             walk(sub)
 
     walk(ConfigCatError)
-    for dotted in _FAKE_EXCEPTIONS:
-        module_name, _, name = dotted.rpartition(".")
-        found.append(getattr(importlib.import_module(module_name), name))
+    fake = _fake_classes()
+    found += [fake[name] for name in _FAKE_EXCEPTIONS]
     return tuple(found)
+
+
+def _fake_classes() -> dict[str, type[BaseException]]:
+    """Every exception class defined in the fake's package, by name."""
+    import pkgutil
+
+    import configcat_mock
+
+    found: dict[str, type[BaseException]] = {}
+    for info in pkgutil.walk_packages(configcat_mock.__path__, "configcat_mock."):
+        if info.name.endswith(("__main__", "pytest_plugin")):
+            continue
+        module = importlib.import_module(info.name)
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, BaseException)
+                and value.__module__ == module.__name__
+            ):
+                found[value.__name__] = value
+    return found
 
 
 def _depth(cls: type[BaseException]) -> int:

@@ -144,6 +144,16 @@ def _rst(text: str) -> str:
     return re.sub(r":(?:mod|class|func|meth):`~?([^`]+)`", r"`\1`", text)
 
 
+def _access_rules_module() -> Any:
+    """The module of the check every control request passes (its docstring states the rules)."""
+    from configcat_mock import MockConfigCat
+
+    with MockConfigCat() as mock:
+        app_module = sys.modules[type(mock.app).__module__]
+    check = app_module.check_control_access
+    return sys.modules[check.__module__]
+
+
 def _rows(group: list[HttpRoute]) -> list[str]:
     """One row per path and handler, its methods together (``PUT``, ``POST``)."""
     merged: dict[tuple[str, int], list[HttpRoute]] = {}
@@ -164,8 +174,7 @@ def _by_usual_order(group: list[HttpRoute]) -> list[HttpRoute]:
 
 def render() -> str:
     """The page: access rules, the control routes, the delivery endpoints."""
-    from configcat_mock import guards
-
+    guards = _access_rules_module()
     control = [route for route in routes() if route.control]
     delivery = [route for route in routes() if not route.control]
     lines = [
