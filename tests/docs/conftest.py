@@ -7,16 +7,16 @@ import socket
 import subprocess
 import sys
 import time
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
+# imported by the same name as the test module imports it, so both count in one place
+from tests.docs.markdown_blocks import OUTCOMES
+
 START_TIMEOUT_S = 30.0
-#: what the examples did: run, skip (a fragment or a long-running command), live
-OUTCOMES: Counter[str] = Counter()
 
 
 def _free_port() -> int:

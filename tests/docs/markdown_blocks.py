@@ -10,10 +10,13 @@ Markdown library: fences and one comment line are all it needs to read.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+#: what the examples did (python run, console run, skip, live), printed after the run
+OUTCOMES: Counter[str] = Counter()
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^`\n]*)$")
 _MARKER = re.compile(r"^\s*<!--\s*docs-test:\s*(?P<kind>skip|live)\b\s*(?P<why>.*?)\s*-->\s*$")
 

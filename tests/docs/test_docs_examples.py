@@ -20,8 +20,13 @@ from pathlib import Path
 import pytest
 
 from scripts.docsite.commands import examples
-from tests.docs.conftest import OUTCOMES
-from tests.docs.markdown_blocks import Block, all_blocks, console_commands, runs_project_command
+from tests.docs.markdown_blocks import (
+    OUTCOMES,
+    Block,
+    all_blocks,
+    console_commands,
+    runs_project_command,
+)
 from tests.docs.shop import make_shop
 
 TIMEOUT_S = 180
