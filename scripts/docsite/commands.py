@@ -127,6 +127,8 @@ def _format_default(action: argparse.Action) -> str:
         return ""
     if isinstance(action.default, Path):
         return f"`{action.default}`"
+    if isinstance(action.default, tuple | list):
+        return "`" + " ".join(str(part) for part in action.default) + "`"
     return f"`{action.default!r}`" if not isinstance(action.default, str) else f"`{action.default}`"
 
 
@@ -139,6 +141,8 @@ def _option_name(action: argparse.Action) -> str:
         metavar = action.metavar or (action.dest.upper() if not action.choices else None)
         if action.choices and not action.metavar:
             metavar = "{" + ",".join(str(choice) for choice in action.choices) + "}"
+        if isinstance(metavar, tuple):
+            metavar = " ".join(metavar)
         names += f" `{metavar}`"
     return names
 
