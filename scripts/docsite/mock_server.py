@@ -54,13 +54,20 @@ def _walk(routes: list[BaseRoute], prefix: str = "") -> list[HttpRoute]:
 
 
 @cache
-def routes() -> tuple[HttpRoute, ...]:
-    """Every control and delivery route of a fake built with its defaults."""
+def _fake() -> tuple[tuple[HttpRoute, ...], Any]:
+    """The routes of a fake built with its defaults, and the module of its access check."""
     from configcat_mock import MockConfigCat
 
     with MockConfigCat() as mock:
-        asgi = mock.app.asgi
-        return tuple(_walk(list(asgi.routes)))
+        found = tuple(_walk(list(mock.app.asgi.routes)))
+        app_module = sys.modules[type(mock.app).__module__]
+    check = app_module.check_control_access
+    return found, sys.modules[check.__module__]
+
+
+def routes() -> tuple[HttpRoute, ...]:
+    """Every control and delivery route of a fake built with its defaults."""
+    return _fake()[0]
 
 
 def _handler_modules(route: HttpRoute) -> list[Any]:
@@ -146,12 +153,7 @@ def _rst(text: str) -> str:
 
 def _access_rules_module() -> Any:
     """The module of the check every control request passes (its docstring states the rules)."""
-    from configcat_mock import MockConfigCat
-
-    with MockConfigCat() as mock:
-        app_module = sys.modules[type(mock.app).__module__]
-    check = app_module.check_control_access
-    return sys.modules[check.__module__]
+    return _fake()[1]
 
 
 def _rows(group: list[HttpRoute]) -> list[str]:
