@@ -163,3 +163,9 @@ def test_every_part_of_the_workflow_schema_is_rendered() -> None:
         for inner in prop.get("properties", {}):
             assert f"#### `{name}`" in page
             assert f"| `{inner}` |" in page
+
+
+def test_the_troubleshooting_guide_names_every_error() -> None:
+    guide = (ROOT / "docs" / "guides" / "troubleshooting.md").read_text(encoding="utf-8")
+    missing = [cls.__name__ for cls in errors.exception_classes() if cls.__name__ not in guide]
+    assert missing == [], f"docs/guides/troubleshooting.md does not say what to do about {missing}"
