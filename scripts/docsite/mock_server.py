@@ -60,9 +60,23 @@ def _fake() -> tuple[tuple[HttpRoute, ...], Any]:
 
     with MockConfigCat() as mock:
         found = tuple(_walk(list(mock.app.asgi.routes)))
-        app_module = sys.modules[type(mock.app).__module__]
-    check = app_module.check_control_access
-    return found, sys.modules[check.__module__]
+    return found, _module_defining("check_control_access")
+
+
+def _module_defining(name: str) -> Any:
+    """The module of the fake's package that defines the function ``name``."""
+    import pkgutil
+
+    import configcat_mock
+
+    for info in pkgutil.walk_packages(configcat_mock.__path__, "configcat_mock."):
+        if info.name.endswith(("__main__", "pytest_plugin")):
+            continue
+        module = importlib.import_module(info.name)
+        function = vars(module).get(name)
+        if callable(function) and getattr(function, "__module__", "") == module.__name__:
+            return module
+    raise LookupError(f"no module of configcat_mock defines {name}")
 
 
 def routes() -> tuple[HttpRoute, ...]:
