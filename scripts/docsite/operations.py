@@ -226,8 +226,8 @@ def render_operation(op: ClientOperation) -> str:
     forms = [
         "| form | call | gives |",
         "| --- | --- | --- |",
-        f"| sync | `cc.{name}(...)` | `{result}` |",
-        f"| async | `await acc.{name}(...)` | `{result}` |",
+        f"| sync | `cc.{name}(...)` | {link_types(result, from_dir=PAGE_DIR)} |",
+        f"| async | `await acc.{name}(...)` | {link_types(result, from_dir=PAGE_DIR)} |",
         f"| whole response | `cc.{name}.raw(...)`, `await acc.{name}.raw(...)` | "
         "[`RawResponse`](../python/client.md#configcat_publicapi.RawResponse) |",
     ]
@@ -236,7 +236,7 @@ def render_operation(op: ClientOperation) -> str:
         item = item.removeprefix("Iterator[").removesuffix("]")
         forms.append(
             f"| every item of every page | `for item in cc.{name}.paginate(...)`, "
-            f"`async for item in acc.{name}.paginate(...)` | `{item}` |"
+            f"`async for item in acc.{name}.paginate(...)` | {link_types(item, from_dir=PAGE_DIR)} |"
         )
     parts += forms
     return "\n".join(parts) + "\n"
