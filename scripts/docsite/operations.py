@@ -234,9 +234,10 @@ def render_operation(op: ClientOperation) -> str:
     if op.paged:
         item = str(inspect.signature(op.sync.paginate).return_annotation)
         item = item.removeprefix("Iterator[").removesuffix("]")
+        gives = link_types(item, from_dir=PAGE_DIR)
         forms.append(
             f"| every item of every page | `for item in cc.{name}.paginate(...)`, "
-            f"`async for item in acc.{name}.paginate(...)` | {link_types(item, from_dir=PAGE_DIR)} |"
+            f"`async for item in acc.{name}.paginate(...)` | {gives} |"
         )
     parts += forms
     return "\n".join(parts) + "\n"
