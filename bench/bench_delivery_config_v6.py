@@ -35,8 +35,8 @@ SEGMENTS = 5
 def fill(backend: Any, flags: int) -> tuple[str, str, str]:
     """One product, environment and v2 config with ``flags`` flags; returns (sdk key, env id,
     config id)."""
-    from configcat_mock import models as m
-    from configcat_mock.seed import DEMO_ORGANIZATION_ID
+    from configcat_mock.state import records as m
+    from configcat_mock.state.seed import DEMO_ORGANIZATION_ID
 
     product, env, config = (str(uuid.UUID(int=i, version=4)) for i in (1, 2, 3))
     backend.products.add(m.Product(product, DEMO_ORGANIZATION_ID, "Bench"))
@@ -84,8 +84,8 @@ def fill(backend: Any, flags: int) -> tuple[str, str, str]:
 
 def change_one_value(backend: Any, config_id: str, env_id: str, text: str) -> None:
     """What a value PUT of flag 1 does to the state: new formula, new version, an entry."""
-    from configcat_mock.formulas import touch
-    from configcat_mock.seed import DEMO_ORGANIZATION_ID, DEMO_USER_ID
+    from configcat_mock.api.formulas import touch
+    from configcat_mock.state.seed import DEMO_ORGANIZATION_ID, DEMO_USER_ID
 
     value = backend.setting_values.get((1, env_id))
     formula = {**value.formula, "defaultValue": {"stringValue": text}}
@@ -106,7 +106,7 @@ def serve(port: int, flags: int, ttl: float) -> None:
     from starlette.routing import Mount, Route
 
     from configcat_mock.delivery.store import store_for
-    from configcat_mock.mock import MockConfigCat
+    from configcat_mock.testkit.mock import MockConfigCat
 
     parent = os.getppid()
 
@@ -146,10 +146,10 @@ def rate(client: Any, url: str, calls: int, headers: dict[str, str], status: int
 
 def in_process(flags: int, repeats: int) -> dict[str, float]:
     """Median seconds: the pure builder, and the store's rebuild after a change."""
-    from configcat_mock.backend import Backend
     from configcat_mock.delivery.config_v6 import build_config_v6, encode
     from configcat_mock.delivery.snapshot import config_source
     from configcat_mock.delivery.store import DeliveryStore
+    from configcat_mock.state.backend import Backend
 
     backend = Backend()
     key, env, config = fill(backend, flags)

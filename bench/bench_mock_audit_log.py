@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 
 from configcat_mock import MockConfigCat
-from configcat_mock.seed import DEFAULT_SEED, DEMO_ORGANIZATION_ID
+from configcat_mock.state.seed import DEFAULT_SEED, DEMO_ORGANIZATION_ID
 
 PRODUCT = "00000000-0000-4000-8000-00000000000a"
 START = datetime(2024, 1, 1, tzinfo=UTC)

@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 
 from configcat_mock import MockConfigCat
-from configcat_mock.seed import DEMO_ORGANIZATION_ID
+from configcat_mock.state.seed import DEMO_ORGANIZATION_ID
 
 ENVS = 3
 

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 
 from configcat_mock import MockConfigCat
-from configcat_mock.seed import DEMO_ORGANIZATION_ID
+from configcat_mock.state.seed import DEMO_ORGANIZATION_ID
 
 
 def build(mock: MockConfigCat, settings: int) -> tuple[httpx.Client, dict[str, Any]]:

@@ -25,9 +25,9 @@ from collections import Counter
 from uuid import UUID
 
 from configcat_mock import MockConfigCat
-from configcat_mock.faults import FaultRule
-from configcat_mock.seed import DEMO_ORGANIZATION_ID
-from configcat_mock.server import LoopbackServer
+from configcat_mock.http.faults import FaultRule
+from configcat_mock.http.server import LoopbackServer
+from configcat_mock.state.seed import DEMO_ORGANIZATION_ID
 from configcat_publicapi import ConfigCatClient, RateLimitError
 from configcat_publicapi import workflows as wf
 from configcat_publicapi_client.models import CreateProductRequest

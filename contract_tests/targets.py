@@ -115,7 +115,7 @@ def mock_rate_limits() -> bool:
 @functools.cache
 def shared_server() -> Any:
     """A loopback server for the shared mock; its port is bound now, it serves once entered."""
-    from configcat_mock.server import LoopbackServer
+    from configcat_mock.http.server import LoopbackServer
 
     return LoopbackServer(shared_mock().app)
 

@@ -20,8 +20,8 @@ from schemathesis.config import SchemathesisConfig
 
 from configcat_mock.delivery.client_keys import ClientKey
 from configcat_mock.delivery.store import store_for
-from configcat_mock.mock import MockConfigCat
-from configcat_mock.seed import DEMO_PASSWORD, DEMO_USERNAME
+from configcat_mock.state.seed import DEMO_PASSWORD, DEMO_USERNAME
+from configcat_mock.testkit.mock import MockConfigCat
 from configcat_publicapi import ConfigCatClient
 from configcat_publicapi_client.models import CreateProductRequest, CreateTagModel
 from contract_tests.scenarios.support import environment_and_config, flag

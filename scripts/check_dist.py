@@ -27,7 +27,10 @@ PACKAGES = {
     "configcat_publicapi_client": ROOT / "generated" / "configcat_publicapi_client",
     "configcat_mock": ROOT / "mock_server" / "configcat_mock",
 }
-SPEC_FILES = ("configcat_mock/_spec/openapi.json.gz", "configcat_mock/_spec/openapi.lock.json")
+SPEC_FILES = (
+    "configcat_mock/api/_spec/openapi.json.gz",
+    "configcat_mock/api/_spec/openapi.lock.json",
+)
 TEST_SIGNS = ("tests", "contract_tests", "bench", "conftest.py")
 
 

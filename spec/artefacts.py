@@ -4,7 +4,7 @@ A wheel holds three packages; two of them need the pinned document, which the re
 never commits: ``configcat_publicapi_client`` is generated from it, and ``configcat_mock``
 serves it. :func:`prepare` puts both in place before hatchling collects files (the build
 hook in ``hatch_build.py`` calls it): the generated package under ``generated/`` when it is
-missing, and the mock's compact copy under ``mock_server/configcat_mock/_spec/`` when it is
+missing, and the mock's compact copy under ``mock_server/configcat_mock/api/_spec/`` when it is
 missing or made from another pin. Both paths are git-ignored.
 
 The document comes from the lock: ``spec/swagger.json`` when it is already the pinned one,
@@ -28,7 +28,7 @@ from spec.lockfile import DEFAULT_LOCK, DEFAULT_SOURCE, Lock, SpecError, verifie
 
 ROOT = Path(__file__).resolve().parents[1]
 GEN_PKG = Path("generated") / "configcat_publicapi_client"
-MOCK_PKG = Path("mock_server") / "configcat_mock"
+MOCK_SPEC_DIR = Path("mock_server") / "configcat_mock" / "api"
 #: what the generator needs; the build hook asks for them only when the client is missing
 GENERATOR_REQUIREMENTS = ("openapi-python-client==0.29.1", "ruff==0.17.5", "pyyaml>=6")
 
@@ -38,8 +38,8 @@ class BuildError(Exception):
 
 
 def _spec_source_module(root: Path) -> ModuleType:
-    """``configcat_mock.spec_source`` loaded by path: the package's ``__init__`` is not needed."""
-    path = root / MOCK_PKG / "spec_source.py"
+    """``configcat_mock.api.spec_source`` loaded by path: no package ``__init__`` is needed."""
+    path = root / MOCK_SPEC_DIR / "spec_source.py"
     loaded = importlib.util.spec_from_file_location("_configcat_mock_spec_source", path)
     if loaded is None or loaded.loader is None:
         raise BuildError(f"cannot load {path}")
@@ -55,7 +55,7 @@ def client_missing(root: Path = ROOT) -> bool:
 def mock_spec_current(root: Path = ROOT) -> bool:
     lock = Lock.read(root / "spec" / DEFAULT_LOCK.name)
     source = _spec_source_module(root)
-    made_from: str | None = source.packaged_source_sha256(root / MOCK_PKG / "_spec")
+    made_from: str | None = source.packaged_source_sha256(root / MOCK_SPEC_DIR / "_spec")
     return made_from == lock.sha256
 
 
@@ -88,9 +88,9 @@ def prepare(root: Path = ROOT, log: Callable[[str], None] = print) -> None:
     lock = Lock.read(root / "spec" / DEFAULT_LOCK.name)
     if need_mock:
         _spec_source_module(root).write_packaged(
-            document, lock.sha256, lock.date, root / MOCK_PKG / "_spec"
+            document, lock.sha256, lock.date, root / MOCK_SPEC_DIR / "_spec"
         )
-        log(f"build: packaged the mock's spec (pinned {lock.date}) in {MOCK_PKG / '_spec'}")
+        log(f"build: packaged the mock's spec (pinned {lock.date}) in {MOCK_SPEC_DIR / '_spec'}")
     if need_client:
         _generate(root, document, log)
 

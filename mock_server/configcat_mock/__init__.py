@@ -11,19 +11,19 @@ never at import. Importing this package needs none of the ``[mock]`` extras.
 ...                     transport=mock.transport)
 
 Also: ``configcat-mock serve --port 8080 [--seed FILE]`` and the pytest fixtures in
-:mod:`configcat_mock.pytest_plugin`.
+:mod:`configcat_mock.testkit.pytest_plugin`.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from configcat_mock.seed import DEMO_PASSWORD, DEMO_USERNAME
-from configcat_mock.spec_source import SpecNotFoundError
+from configcat_mock.api.spec_source import SpecNotFoundError
+from configcat_mock.state.seed import DEMO_PASSWORD, DEMO_USERNAME
 
 if TYPE_CHECKING:
-    from configcat_mock.mock import MockConfigCat
-    from configcat_mock.patching import patch_configcat
+    from configcat_mock.testkit.mock import MockConfigCat
+    from configcat_mock.testkit.patching import patch_configcat
 
 __all__ = [
     "DEMO_PASSWORD",
@@ -36,11 +36,11 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     if name == "MockConfigCat":
-        from configcat_mock.mock import MockConfigCat
+        from configcat_mock.testkit.mock import MockConfigCat
 
         return MockConfigCat
     if name == "patch_configcat":
-        from configcat_mock.patching import patch_configcat
+        from configcat_mock.testkit.patching import patch_configcat
 
         return patch_configcat
     raise AttributeError(name)

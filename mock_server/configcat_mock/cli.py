@@ -9,24 +9,24 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from configcat_mock.audit_log import DEFAULT_AUDIT_LOG_LIMIT
-from configcat_mock.faults import FaultInjector
-from configcat_mock.guards import (
+from configcat_mock.api.spec_source import SPEC_ENV, SpecNotFoundError
+from configcat_mock.http.faults import FaultInjector
+from configcat_mock.http.guards import (
     CONTROL_TOKEN_ENV,
     DEFAULT_BODY_LIMIT,
     DEFAULT_CONTROL_BODY_LIMIT,
     MIB,
 )
-from configcat_mock.protocol import (
+from configcat_mock.http.protocol import (
     DEFAULT_BODY_TIMEOUT,
     DEFAULT_HEADER_TIMEOUT,
     DEFAULT_KEEP_ALIVE_TIMEOUT,
 )
-from configcat_mock.ratelimit import RateLimits
-from configcat_mock.seed import DEFAULT_SEED, DEMO_PASSWORD, DEMO_USERNAME
-from configcat_mock.serving import ServeError, Timeouts, check_workers, control_token
-from configcat_mock.spec_source import SPEC_ENV, SpecNotFoundError
-from configcat_mock.state_file import StateFileError
+from configcat_mock.http.ratelimit import RateLimits
+from configcat_mock.http.serving import ServeError, Timeouts, check_workers, control_token
+from configcat_mock.state.audit_log import DEFAULT_AUDIT_LOG_LIMIT
+from configcat_mock.state.seed import DEFAULT_SEED, DEMO_PASSWORD, DEMO_USERNAME
+from configcat_mock.state.state_file import StateFileError
 
 EPILOG = f"""\
 Default credentials (HTTP Basic): username {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r}.
@@ -253,8 +253,8 @@ def build_parser() -> argparse.ArgumentParser:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from configcat_mock.mock import MockConfigCat
-    from configcat_mock.serving import uvicorn_config
+    from configcat_mock.http.serving import uvicorn_config
+    from configcat_mock.testkit.mock import MockConfigCat
 
     check_workers(args.workers)
     if args.config_json and args.state_file:
@@ -283,7 +283,7 @@ def serve(args: argparse.Namespace) -> int:
     )
     sdk_keys: dict[int, str] = getattr(args, "sdk_keys", None) or {}
     for i, path in enumerate(args.config_json or []):
-        from configcat_mock.config_import import ConfigImportError
+        from configcat_mock.testkit.config_import import ConfigImportError
 
         try:
             done = mock.import_config_json(path, sdk_key=sdk_keys.get(i), name=Path(path).stem)

@@ -60,7 +60,3 @@ class NotImplementedByMock(MockHTTPError):
         super().__init__(
             {"message": f"The operation {operation_id} is not implemented by the mock."}
         )
-
-
-class Conflict(MockHTTPError):
-    status = 409

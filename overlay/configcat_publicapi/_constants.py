@@ -17,9 +17,6 @@ DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 #: Headers whose values never reach a log line, a repr or an exception message.
 SENSITIVE_HEADERS = frozenset({"authorization", "x-configcat-sdkkey", "proxy-authorization"})
 
-#: The header that names config and environment by SDK key.
-SDK_KEY_HEADER = "X-CONFIGCAT-SDKKEY"
-
 # --- retries -------------------------------------------------------------------------------
 
 #: Retries after the first attempt; 0 disables retrying.

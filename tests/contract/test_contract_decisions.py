@@ -15,7 +15,7 @@ import pytest
 import schemathesis
 
 from configcat_mock import MockConfigCat
-from configcat_mock.seed import DEMO_ORGANIZATION_ID
+from configcat_mock.state.seed import DEMO_ORGANIZATION_ID
 from contract_tests import decisions
 from contract_tests.schema import build_config
 from contract_tests.targets import Target

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from configcat_mock import DEMO_PASSWORD, DEMO_USERNAME, MockConfigCat
-from configcat_mock.faults import FaultRule
-from configcat_mock.server import LoopbackServer
+from configcat_mock.http.faults import FaultRule
+from configcat_mock.http.server import LoopbackServer
 
 REPO = Path(__file__).resolve().parents[2]
 RUN_TIMEOUT_S = 240

@@ -20,7 +20,7 @@ import pytest
 from starlette.responses import JSONResponse
 
 from configcat_mock import DEMO_PASSWORD, DEMO_USERNAME, MockConfigCat
-from configcat_mock.server import LoopbackServer
+from configcat_mock.http.server import LoopbackServer
 
 REPO = Path(__file__).resolve().parents[2]
 RUN_TIMEOUT_S = 300

@@ -107,7 +107,7 @@ def test_live_session_waits_out_429_for_any_method() -> None:
     from starlette.responses import JSONResponse
     from starlette.routing import Route
 
-    from configcat_mock.server import LoopbackServer
+    from configcat_mock.http.server import LoopbackServer
     from contract_tests.safety import retrying_session
 
     seen: list[str] = []

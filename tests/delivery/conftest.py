@@ -9,10 +9,10 @@ import httpx
 import pytest
 from delivery_support import Manager
 
-from configcat_mock.app import MockApp
-from configcat_mock.mock import MockConfigCat
-from configcat_mock.seed import DEMO_PASSWORD, DEMO_USERNAME
-from configcat_mock.server import LoopbackServer
+from configcat_mock.http.app import MockApp
+from configcat_mock.http.server import LoopbackServer
+from configcat_mock.state.seed import DEMO_PASSWORD, DEMO_USERNAME
+from configcat_mock.testkit.mock import MockConfigCat
 from configcat_publicapi import ConfigCatClient
 
 

@@ -11,11 +11,11 @@ import pytest
 from configcatclient import config as sdk_config
 from configcatclient.rolloutevaluator import sha256 as sdk_sha256
 
-from configcat_mock import comparators as cmp
 from configcat_mock.delivery.config_v6 import build_config_v6, encode, variation_id
 from configcat_mock.delivery.hashing import config_salt, sensitive_affix_hash, sensitive_hash
 from configcat_mock.delivery.public_config import build_doc
 from configcat_mock.delivery.sources import ConfigSource, FlagSource, SegmentSource
+from configcat_mock.state import comparators as cmp
 
 SPEC = Path(__file__).resolve().parents[2] / "spec" / "swagger.json"
 

@@ -18,8 +18,8 @@ import httpx
 import pytest
 
 from configcat_mock.delivery.store import store_for
-from configcat_mock.mock import MockConfigCat
-from configcat_mock.seed import DEMO_ORGANIZATION_ID, DEMO_PASSWORD, DEMO_USERNAME
+from configcat_mock.state.seed import DEMO_ORGANIZATION_ID, DEMO_PASSWORD, DEMO_USERNAME
+from configcat_mock.testkit.mock import MockConfigCat
 
 PUBLIC = "/api/v1/public-config"
 

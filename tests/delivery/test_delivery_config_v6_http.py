@@ -8,7 +8,7 @@ import pytest
 from delivery_support import Manager
 
 from configcat_mock.delivery.store import store_for
-from configcat_mock.mock import MockConfigCat
+from configcat_mock.testkit.mock import MockConfigCat
 
 
 @attrs.define

@@ -10,7 +10,7 @@ import pytest
 from delivery_support import Manager
 
 from configcat_mock.delivery.client_keys import ClientKeys
-from configcat_mock.mock import MockConfigCat
+from configcat_mock.testkit.mock import MockConfigCat
 
 PUBLIC = "/api/v1/public-config"
 UNAUTHORIZED = {"error": "Invalid or unauthorized client key"}

@@ -11,8 +11,8 @@ import pytest
 from configcat_mock.delivery.config_v6 import FlagCache, build_config_v6, encode, encode_config_v6
 from configcat_mock.delivery.snapshot import config_source
 from configcat_mock.delivery.store import DeliveryStore, store_for
-from configcat_mock.mock import MockConfigCat
-from configcat_mock.seed import DEMO_ORGANIZATION_ID
+from configcat_mock.state.seed import DEMO_ORGANIZATION_ID
+from configcat_mock.testkit.mock import MockConfigCat
 
 
 @pytest.fixture

@@ -20,8 +20,8 @@ from configcatclient import ConfigCatOptions, PollingMode
 from configcatclient.user import User
 from delivery_support import Manager
 
-from configcat_mock.app import MockApp
-from configcat_mock.server import LoopbackServer
+from configcat_mock.http.app import MockApp
+from configcat_mock.http.server import LoopbackServer
 
 SdkFactory = Callable[[str], SdkClient]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from configcat_mock.spec import Operation, Spec
+from configcat_mock.api.spec import Operation, Spec
 
 
 def neutral(spec: Spec, schema: dict[str, Any]) -> str:

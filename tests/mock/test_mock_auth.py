@@ -12,8 +12,8 @@ from spec_paths import concrete_path
 from world import OTHER_ORG, build_demo_world, two_org_seed
 
 from configcat_mock import MockConfigCat
-from configcat_mock.seed import DEMO_ORGANIZATION_ID
-from configcat_mock.spec import Spec
+from configcat_mock.api.spec import Spec
+from configcat_mock.state.seed import DEMO_ORGANIZATION_ID
 
 SPEC = Spec.load()
 OPERATIONS = sorted(SPEC.operations, key=lambda o: o.operation_id)

@@ -12,12 +12,12 @@ import httpx
 import pytest
 
 from configcat_mock import MockConfigCat
-from configcat_mock import models as m
-from configcat_mock.backend import TABLES, Backend
-from configcat_mock.mock import load_spec_cached
-from configcat_mock.routes import HANDLERS
-from configcat_mock.seed import DEMO_ORGANIZATION_ID
-from configcat_mock.table import Table, field
+from configcat_mock.api.handlers import HANDLERS
+from configcat_mock.state import records as m
+from configcat_mock.state.backend import TABLES, Backend
+from configcat_mock.state.seed import DEMO_ORGANIZATION_ID
+from configcat_mock.state.table import Table, field
+from configcat_mock.testkit.mock import load_spec_cached
 from configcat_publicapi import ConfigCatClient
 from contract_tests.scenarios.support import scenarios
 
@@ -220,7 +220,7 @@ def test_only_the_operation_table_imports_the_handler_modules() -> None:
     ]
     assert outside
     for path in outside:
-        wrong = {i for i in _imports(path) if i.startswith("configcat_mock.handlers")}
+        wrong = {i for i in _imports(path) if i.startswith("configcat_mock.api.handlers")}
         assert not wrong, f"{path.relative_to(PACKAGE)} imports {wrong}"
 
 

@@ -21,7 +21,7 @@ from spec_paths import is_field_errors
 from world import build_demo_world, two_org_seed
 
 from configcat_mock import MockConfigCat
-from configcat_mock.spec import find_spec
+from configcat_mock.api.spec import find_spec
 
 EXAMPLES = 4
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from configcat_mock import MockConfigCat
-from configcat_mock.faults import FaultRule
+from configcat_mock.http.faults import FaultRule
 
 
 def statuses(mock: MockConfigCat, path: str, n: int) -> list[int]:

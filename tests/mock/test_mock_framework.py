@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from configcat_mock import MockConfigCat, SpecNotFoundError
-from configcat_mock.seed import DEMO_ORGANIZATION_ID
+from configcat_mock.state.seed import DEMO_ORGANIZATION_ID
 from configcat_publicapi import AsyncConfigCatClient, ConfigCatClient
 from configcat_publicapi_client.api.products import create_product, get_products
 from configcat_publicapi_client.models import CreateProductRequest
@@ -110,7 +110,7 @@ def test_import_does_not_read_the_spec(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    code = "import configcat_mock, configcat_mock.app, configcat_mock.cli; print('ok')"
+    code = "import configcat_mock, configcat_mock.http.app, configcat_mock.cli; print('ok')"
     result = subprocess.run(  # noqa: S603 - our own interpreter, fixed code
         [sys.executable, "-c", code],
         capture_output=True,

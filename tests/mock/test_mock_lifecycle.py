@@ -14,8 +14,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from configcat_mock import MockConfigCat
-from configcat_mock.rules.change_requests import apply_due
-from configcat_mock.seed import DEFAULT_SEED, DEMO_ORGANIZATION_ID
+from configcat_mock.api.rules.change_requests import apply_due
+from configcat_mock.state.seed import DEFAULT_SEED, DEMO_ORGANIZATION_ID
 from configcat_publicapi import BadRequestError, ConfigCatClient
 from configcat_publicapi_client.models import (
     CreateChangeRequestModel,

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from configcat_mock import MockConfigCat
-from configcat_mock.seed import DEFAULT_SEED, DEMO_ORGANIZATION_ID
+from configcat_mock.state.seed import DEFAULT_SEED, DEMO_ORGANIZATION_ID
 
 ORG = DEMO_ORGANIZATION_ID
 

@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from configcat_mock import MockConfigCat
-from configcat_mock.ratelimit import RateLimiter, RateLimits
-from configcat_mock.seed import DEFAULT_SEED, DEMO_ORGANIZATION_ID
+from configcat_mock.http.ratelimit import RateLimiter, RateLimits
+from configcat_mock.state.seed import DEFAULT_SEED, DEMO_ORGANIZATION_ID
 from configcat_publicapi._headers import parse_reset
 
 #: The wall time the fake clock's 1000.0 stands for (2026-12-01T12:00:00Z).

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from spec_paths import is_field_errors
 
 from configcat_mock import MockConfigCat
-from configcat_mock.seed import DEMO_ORGANIZATION_ID
-from configcat_mock.spec import Operation, Spec
+from configcat_mock.api.spec import Operation, Spec
+from configcat_mock.state.seed import DEMO_ORGANIZATION_ID
 
 SPEC = Spec.load()
 OPERATIONS = sorted(SPEC.operations, key=lambda o: o.operation_id)

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from configcat_mock.mock import load_spec_cached
-from configcat_mock.schema import _path, field_of, message_of
+from configcat_mock.api.schema import _path, field_of, message_of
+from configcat_mock.testkit.mock import load_spec_cached
 
 PROBES: list[Any] = [
     None,

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from configcat_mock import spec_source
-from configcat_mock.spec import Spec
-from configcat_mock.spec_source import SpecNotFoundError, find_spec, read_document
+from configcat_mock.api import spec_source
+from configcat_mock.api.spec import Spec
+from configcat_mock.api.spec_source import SpecNotFoundError, find_spec, read_document
 
 REPO = Path(__file__).resolve().parents[2]
 PINNED = REPO / "spec" / "swagger.json"

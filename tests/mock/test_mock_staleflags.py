@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from configcat_mock import MockConfigCat
-from configcat_mock.seed import DEMO_ORGANIZATION_ID
+from configcat_mock.state.seed import DEMO_ORGANIZATION_ID
 
 
 @pytest.fixture

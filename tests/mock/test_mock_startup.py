@@ -19,7 +19,7 @@ def test_every_mock_of_a_spec_shares_one_router() -> None:
 def test_a_server_answers_without_importing_httpx_or_jsonschema() -> None:
     code = """
 import asyncio, json, sys
-from configcat_mock.mock import MockConfigCat
+from configcat_mock.testkit.mock import MockConfigCat
 mock = MockConfigCat()
 sent = []
 async def receive():

@@ -23,8 +23,8 @@ import pytest
 from world import http
 
 from configcat_mock import MockConfigCat
-from configcat_mock.seed import DEMO_ORGANIZATION_ID
-from configcat_mock.state_file import StateFile, StateFileError
+from configcat_mock.state.seed import DEMO_ORGANIZATION_ID
+from configcat_mock.state.state_file import StateFile, StateFileError
 from configcat_publicapi import ConfigCatClient
 from contract_tests.scenarios.support import scenarios
 

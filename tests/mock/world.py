@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from configcat_mock.seed import DEFAULT_SEED, DEMO_ORGANIZATION_ID
+from configcat_mock.state.seed import DEFAULT_SEED, DEMO_ORGANIZATION_ID
 
 if TYPE_CHECKING:
     from configcat_mock import MockConfigCat

@@ -115,3 +115,31 @@ def test_diff_of_dicts_and_models() -> None:
         {"op": "replace", "path": "/value", "value": True}
     ]
     assert patch_for(old) == []
+
+
+def test_rule_builders_add_remove_and_move_rules_by_position() -> None:
+    rule = {"comparisonAttribute": "Email", "comparator": 0, "comparisonValue": "a", "value": 1}
+    v1 = (
+        SettingValuePatch()
+        .add_rollout_rule(rule)
+        .percentage_rules([{"percentage": 100, "value": True}])
+    )
+    assert v1.to_json() == [
+        {"op": "add", "path": "/rolloutRules/-", "value": rule},
+        {
+            "op": "replace",
+            "path": "/rolloutPercentageItems",
+            "value": [{"percentage": 100, "value": True}],
+        },
+    ]
+    v2 = (
+        SettingValueV2Patch()
+        .add_targeting_rule({"conditions": []})
+        .move_targeting_rule(2, 0)
+        .remove_targeting_rule(1)
+    )
+    assert v2.to_json() == [
+        {"op": "add", "path": "/targetingRules/-", "value": {"conditions": []}},
+        {"op": "move", "from": "/targetingRules/2", "path": "/targetingRules/0"},
+        {"op": "remove", "path": "/targetingRules/1"},
+    ]

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from configcat_mock import MockConfigCat
-from configcat_mock.faults import FaultRule
-from configcat_mock.seed import DEMO_ORGANIZATION_ID as ORG
+from configcat_mock.http.faults import FaultRule
+from configcat_mock.state.seed import DEMO_ORGANIZATION_ID as ORG
 from configcat_publicapi import (
     APIConnectionError,
     AsyncConfigCatClient,

@@ -125,7 +125,7 @@ def test_the_wheel_holds_all_three_packages(wheel: Path) -> None:
     for package in ("configcat_publicapi", "configcat_publicapi_client", "configcat_mock"):
         assert f"{package}/__init__.py" in names
         assert f"{package}/py.typed" in names
-    assert "configcat_mock/_spec/openapi.json.gz" in names
+    assert "configcat_mock/api/_spec/openapi.json.gz" in names
 
 
 def test_users_tests_pass_with_the_mock_extra(wheel: Path, project: Path) -> None:

@@ -8,11 +8,12 @@ import json
 import httpx
 import pytest
 
-from configcat_mock import MockConfigCat, cli, passwords
-from configcat_mock.guards import CONTROL_TOKEN_ENV, is_loopback
-from configcat_mock.seed import DEFAULT_SEED
-from configcat_mock.server import LoopbackServer
-from configcat_mock.serving import ServeError, control_token
+from configcat_mock import MockConfigCat, cli
+from configcat_mock.http.guards import CONTROL_TOKEN_ENV, is_loopback
+from configcat_mock.http.server import LoopbackServer
+from configcat_mock.http.serving import ServeError, control_token
+from configcat_mock.state import passwords
+from configcat_mock.state.seed import DEFAULT_SEED
 
 TOKEN = "s3cret-control-token"
 ALL_INTERFACES = "0.0.0.0"  # noqa: S104 - only ever refused, never bound
@@ -91,7 +92,7 @@ def test_the_token_is_required_over_http_too() -> None:
 def test_the_token_is_compared_in_constant_time(monkeypatch: pytest.MonkeyPatch) -> None:
     import hmac
 
-    from configcat_mock import guards
+    from configcat_mock.http import guards
 
     calls: list[tuple[bytes, bytes]] = []
     real = hmac.compare_digest

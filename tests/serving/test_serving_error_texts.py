@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from configcat_mock import MockConfigCat
-from configcat_mock.schema import SchemaSet, message_of
+from configcat_mock.api.schema import SchemaSet, message_of
 
 ANY_ID = "00000000-0000-0000-0000-000000000000"
 WRONG_BODIES: list[Any] = [

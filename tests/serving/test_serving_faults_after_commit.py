@@ -6,10 +6,10 @@ import httpx
 import pytest
 
 from configcat_mock import MockConfigCat
-from configcat_mock.faults import FaultRule
-from configcat_mock.seed import DEMO_ORGANIZATION_ID
-from configcat_mock.server import LoopbackServer
-from configcat_mock.transport import ConnectionDropped
+from configcat_mock.http.faults import FaultRule
+from configcat_mock.http.server import LoopbackServer
+from configcat_mock.http.transport import ConnectionDropped
+from configcat_mock.state.seed import DEMO_ORGANIZATION_ID
 
 PRODUCTS = f"/v1/organizations/{DEMO_ORGANIZATION_ID}/products"
 

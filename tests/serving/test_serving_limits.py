@@ -18,10 +18,10 @@ import httpx
 import pytest
 
 from configcat_mock import MockConfigCat, cli
-from configcat_mock.guards import DEFAULT_BODY_LIMIT, DEFAULT_CONTROL_BODY_LIMIT, MIB
-from configcat_mock.seed import DEFAULT_SEED, DEMO_ORGANIZATION_ID
-from configcat_mock.server import LoopbackServer
-from configcat_mock.serving import Timeouts
+from configcat_mock.http.guards import DEFAULT_BODY_LIMIT, DEFAULT_CONTROL_BODY_LIMIT, MIB
+from configcat_mock.http.server import LoopbackServer
+from configcat_mock.http.serving import Timeouts
+from configcat_mock.state.seed import DEFAULT_SEED, DEMO_ORGANIZATION_ID
 
 PRODUCTS = f"/v1/organizations/{DEMO_ORGANIZATION_ID}/products"
 #: Far above every deadline the tests set: reaching it means the server never let go.

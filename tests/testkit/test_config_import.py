@@ -28,12 +28,12 @@ from configcatclient import ConfigCatOptions, PollingMode
 from configcatclient.user import User
 from loopback_http import LoopbackFiles
 
-from configcat_mock import comparators as cmp
 from configcat_mock.cli import build_parser, main
-from configcat_mock.config_import import ConfigImportError
 from configcat_mock.delivery.hashing import sensitive_affix_hash, sensitive_hash
 from configcat_mock.flags import ConfigVersion, Flag, FlagServer, flag, segment, user, when
-from configcat_mock.mock import MockConfigCat
+from configcat_mock.state import comparators as cmp
+from configcat_mock.testkit.config_import import ConfigImportError
+from configcat_mock.testkit.mock import MockConfigCat
 
 REPO = Path(__file__).resolve().parents[2]
 NODE_MODULES = REPO / ".tool-cache" / "node"

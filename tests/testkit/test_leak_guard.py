@@ -9,8 +9,8 @@ import httpx
 import pytest
 from loopback_http import LoopbackFiles
 
-from configcat_mock import leak_guard
-from configcat_mock.leak_guard import ConfigCatConnectionBlocked, guard, is_configcat_host
+from configcat_mock.testkit import leak_guard
+from configcat_mock.testkit.leak_guard import ConfigCatConnectionBlocked, guard, is_configcat_host
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import pytest
 from loopback_http import LoopbackFiles
 
 from configcat_mock import MockConfigCat, patch_configcat
-from configcat_mock.leak_guard import guard
+from configcat_mock.testkit.leak_guard import guard
 from configcat_publicapi import AsyncConfigCatClient, ConfigCatClient
 
 

@@ -14,15 +14,15 @@ import httpx
 import pytest
 
 from configcat_mock.cli import build_parser
-from configcat_mock.mock import MockConfigCat
-from configcat_mock.seed import DEMO_ORGANIZATION_ID
-from configcat_mock.webhook_sender import (
+from configcat_mock.http.webhook_sender import (
     ID_HEADER,
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
     WebhookSender,
     render,
 )
+from configcat_mock.state.seed import DEMO_ORGANIZATION_ID
+from configcat_mock.testkit.mock import MockConfigCat
 from configcat_publicapi.webhooks import (
     InvalidSignatureError,
     StaleTimestampError,
@@ -420,7 +420,7 @@ def test_the_control_api_lists_clears_and_guards_the_record(receiver: Receiver) 
 
 
 def test_the_signature_is_the_clients() -> None:
-    from configcat_mock.webhook_sender import signature
+    from configcat_mock.http.webhook_sender import signature
 
     assert signature("id-1", 1700000000, b"{}", "k") == sign("id-1", 1700000000, b"{}", "k")
 

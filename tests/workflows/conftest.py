@@ -9,7 +9,7 @@ from uuid import UUID
 import pytest
 
 from configcat_mock import MockConfigCat
-from configcat_mock.seed import DEMO_ORGANIZATION_ID
+from configcat_mock.state.seed import DEMO_ORGANIZATION_ID
 from configcat_publicapi import ConfigCatClient
 from configcat_publicapi import workflows as wf
 from configcat_publicapi_client.models import CreateProductRequest

@@ -1,7 +1,7 @@
 """Kill ``configcat-publicapi apply`` (a real process) at chosen points, then run it again.
 
 Each kill point has an organization of its own (and a user of its own in it) on one shared
-:class:`~configcat_mock.server.LoopbackServer`, so the points run several at a time and the
+:class:`~configcat_mock.http.server.LoopbackServer`, so the points run several at a time and the
 server tells their requests apart by the Basic credentials. A hook wrapped around the app's
 endpoint does the server's part of a point, on the first run only:
 
@@ -55,11 +55,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from configcat_mock import MockConfigCat
-from configcat_mock.app import MockApp
 from configcat_mock.errors import MockHTTPError
-from configcat_mock.faults import Fault, FaultInjector, FaultRule
-from configcat_mock.seed import DEFAULT_SEED
-from configcat_mock.server import LoopbackServer
+from configcat_mock.http.app import MockApp
+from configcat_mock.http.faults import Fault, FaultInjector, FaultRule
+from configcat_mock.http.server import LoopbackServer
+from configcat_mock.state.seed import DEFAULT_SEED
 from configcat_publicapi import ConfigCatClient
 from configcat_publicapi_client.models import CreateProductRequest
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from configcat_mock.faults import FaultRule
+from configcat_mock.http.faults import FaultRule
 from configcat_publicapi import ConfigCatClient
 from configcat_publicapi import workflows as wf
 from tests.workflows.conftest import Org

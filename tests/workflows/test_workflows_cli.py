@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from configcat_mock.server import LoopbackServer
+from configcat_mock.http.server import LoopbackServer
 from configcat_publicapi import workflows as wf
 from configcat_publicapi.cli import main
 from tests.workflows.conftest import Org

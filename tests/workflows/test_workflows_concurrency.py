@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
-from configcat_mock.faults import FaultRule
-from configcat_mock.server import LoopbackServer
+from configcat_mock.http.faults import FaultRule
+from configcat_mock.http.server import LoopbackServer
 from configcat_publicapi import APIStatusError, AsyncConfigCatClient, ConfigCatClient
 from configcat_publicapi import workflows as wf
 from configcat_publicapi.workflows.plan import Change

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from configcat_mock import MockConfigCat
-from configcat_mock.faults import FaultRule
+from configcat_mock.http.faults import FaultRule
 from configcat_publicapi import ConfigCatClient, ConfigCatError, RetryPolicy
 from configcat_publicapi import workflows as wf
 from configcat_publicapi.cli import EXIT_INTERRUPTED

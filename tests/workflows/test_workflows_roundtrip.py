@@ -11,7 +11,7 @@ from configcatclient import ConfigCatClient as SdkClient
 from configcatclient import ConfigCatOptions, PollingMode
 from configcatclient.user import User
 
-from configcat_mock.server import LoopbackServer
+from configcat_mock.http.server import LoopbackServer
 from configcat_publicapi import workflows as wf
 from tests.workflows.conftest import Org
 from tests.workflows.workflows_support import full_document

@@ -4,6 +4,10 @@
 * the public config document for ``pub_`` client keys (:mod:`.public_config`);
 * a per-backend cache that rebuilds a config+environment after a change (:mod:`.store`);
 * Starlette routes for both, plus ``/_mock/delivery`` control endpoints (:mod:`.routes`).
+
+Reads :mod:`configcat_mock.state`; may use :mod:`configcat_mock.api`'s rules (a scheduled
+change request falls due before a download); never imports :mod:`configcat_mock.http` or
+:mod:`configcat_mock.testkit`. New delivery protocols go here as modules of their own.
 """
 
 from configcat_mock.delivery.config_v6 import build_config_v6

@@ -84,12 +84,6 @@ class ClientKeys:
     def get(self, key: str) -> ClientKey | None:
         return self.keys.get(key)
 
-    def for_config(self, config_id: str, environment_id: str) -> list[ClientKey]:
-        return [
-            k for k in self.keys.values()
-            if k.config_id == config_id and k.environment_id == environment_id
-        ]  # fmt: skip
-
     def used(self, key: str) -> int:
         return self.usage.get((key, month_of(self.clock())), 0)
 
@@ -116,9 +110,9 @@ class ClientKeys:
         keys: dict[str, ClientKey] = {}
         for i, row in enumerate(rows):
             try:
-                k = ClientKey.from_json(row)
+                client_key = ClientKey.from_json(row)
             except ValueError as exc:
                 raise ValueError(f"clientKeys[{i}]: {exc}") from None
-            keys[k.key] = k
+            keys[client_key.key] = client_key
         self.keys = keys
         self.usage.clear()

@@ -22,9 +22,9 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from configcat_mock import comparators as cmp
 from configcat_mock.delivery.hashing import sensitive_affix_hash, sensitive_hash
 from configcat_mock.delivery.sources import ConfigSource, FlagSource, SegmentSource
+from configcat_mock.state import comparators as cmp
 
 Json = dict[str, Any]
 
@@ -165,19 +165,19 @@ def v2_user_condition(model: Mapping[str, Any], *, salt: str, context_salt: str)
     number = cmp.USER_COMPARATOR_NUMBER.get(str(model.get("comparator")))
     if number is None:
         raise _Unservable(f"unknown comparator {model.get('comparator')!r}")
-    cv = model.get("comparisonValue") or {}
+    comparison_value = model.get("comparisonValue") or {}
     kind = cmp.value_kind(number)
     value: Any
     if kind == "l":
-        items = cv.get("listValue")
-        if items is None and cv.get("stringValue") is not None:
-            value = [cv["stringValue"]]
+        items = comparison_value.get("listValue")
+        if items is None and comparison_value.get("stringValue") is not None:
+            value = [comparison_value["stringValue"]]
         else:
             value = [str(i.get("value", "")) for i in items or []]
     elif kind == "d":
-        value = cv.get("doubleValue", cv.get("stringValue"))
+        value = comparison_value.get("doubleValue", comparison_value.get("stringValue"))
     else:
-        value = cv.get("stringValue")
+        value = comparison_value.get("stringValue")
         if value is None:
             raise _Unservable("missing text comparison value")
     return user_condition(

@@ -32,12 +32,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
-from configcat_mock.backend import Backend
+from configcat_mock.api.rules.change_requests import apply_due
 from configcat_mock.delivery.client_keys import CLIENT_KEY_PREFIX
 from configcat_mock.delivery.etag import matches
 from configcat_mock.delivery.store import DeliveryStore, store_for
-from configcat_mock.journal import Entry, Journal
-from configcat_mock.rules.change_requests import apply_due
+from configcat_mock.state.backend import Backend
+from configcat_mock.state.journal import Entry, Journal
 
 CONFIG_V6_PATH = "/configuration-files/{sdk_key:path}/config_v6.json"
 PUBLIC_CONFIG_PATH = "/api/v1/public-config"
@@ -142,15 +142,15 @@ def delivery_routes(host: Host) -> list[BaseRoute]:
             if host.backend.change_requests:
                 with host.backend.tracked():
                     apply_due(host.backend)
-            s = store()
-            s.sync()
-            key = s.client_keys.get(token) if scheme.lower() == "bearer" else None
+            delivery_store = store()
+            delivery_store.sync()
+            key = delivery_store.client_keys.get(token) if scheme.lower() == "bearer" else None
             if key is None or not token.startswith(CLIENT_KEY_PREFIX):
                 return journal(request, "getPublicConfig", _json(401, UNAUTHORIZED, _CORS), started)
-            if not s.client_keys.charge(key):
+            if not delivery_store.client_keys.charge(key):
                 response = _json(429, QUOTA_EXCEEDED, _CORS)
                 return journal(request, "getPublicConfig", response, started)
-            built = s.public_config(key.config_id, key.environment_id)
+            built = delivery_store.public_config(key.config_id, key.environment_id)
         if built is None:  # the config or environment was deleted: the key is dead
             return journal(request, "getPublicConfig", _json(401, UNAUTHORIZED, _CORS), started)
         served = built.public
@@ -172,9 +172,9 @@ def control_routes(host: Host) -> list[Route]:
     """``/_mock/delivery``: client keys, their quotas, and the public document's TTL."""
 
     def store() -> DeliveryStore:
-        s = store_for(host.backend)
-        s.sync()
-        return s
+        delivery_store = store_for(host.backend)
+        delivery_store.sync()
+        return delivery_store
 
     async def read_json(request: Request) -> Any:
         try:
@@ -185,8 +185,8 @@ def control_routes(host: Host) -> list[Route]:
     def bad(field: str, message: str) -> Response:
         return _json(400, {field: [message]})
 
-    def key_json(s: DeliveryStore, key: Any) -> dict[str, Any]:
-        return {**key.to_json(), "usedThisMonth": s.client_keys.used(key.key)}
+    def key_json(delivery_store: DeliveryStore, key: Any) -> dict[str, Any]:
+        return {**key.to_json(), "usedThisMonth": delivery_store.client_keys.used(key.key)}
 
     def key_body_error(body: Any) -> Response | None:
         """400 unless the body is an object whose ``monthlyQuota`` is null or a count."""
@@ -200,8 +200,10 @@ def control_routes(host: Host) -> list[Route]:
 
     async def list_keys(request: Request) -> Response:
         with host.backend.lock:
-            s = store()
-            return _json(200, [key_json(s, k) for k in s.client_keys.keys.values()])
+            delivery_store = store()
+            return _json(
+                200, [key_json(delivery_store, k) for k in delivery_store.client_keys.keys.values()]
+            )
 
     async def mint_key(request: Request) -> Response:
         body = await read_json(request)
@@ -209,10 +211,10 @@ def control_routes(host: Host) -> list[Route]:
             return error
         quota: int | None = body.get("monthlyQuota")
         with host.backend.lock:
-            s = store()
+            delivery_store = store()
             config_id, env_id = body.get("configId"), body.get("environmentId")
             if isinstance(body.get("sdkKey"), str):
-                found = s.locate_sdk_key(body["sdkKey"])
+                found = delivery_store.locate_sdk_key(body["sdkKey"])
                 if found is None:
                     return bad("sdkKey", "Unknown SDK key.")
                 config_id, env_id = found
@@ -220,9 +222,9 @@ def control_routes(host: Host) -> list[Route]:
             env = host.backend.environments.get(env_id)
             if config is None or env is None or env.product_id != config.product_id:
                 return bad("configId", "An existing config and an environment of its product.")
-            key = s.client_keys.mint(config.config_id, env.environment_id, quota)
-            s.save()
-            return _json(201, key_json(s, key))
+            key = delivery_store.client_keys.mint(config.config_id, env.environment_id, quota)
+            delivery_store.save()
+            return _json(201, key_json(delivery_store, key))
 
     async def patch_key(request: Request) -> Response:
         body = await read_json(request)
@@ -230,13 +232,13 @@ def control_routes(host: Host) -> list[Route]:
             return error
         quota: int | None = body.get("monthlyQuota")
         with host.backend.lock:
-            s = store()
-            key = s.client_keys.get(request.path_params["key"])
+            delivery_store = store()
+            key = delivery_store.client_keys.get(request.path_params["key"])
             if key is None:
                 return _json(404, {"message": "The client key was not found."})
             key.monthly_quota = quota
-            s.save()
-            return _json(200, key_json(s, key))
+            delivery_store.save()
+            return _json(200, key_json(delivery_store, key))
 
     async def delete_key(request: Request) -> Response:
         with host.backend.lock:
@@ -268,9 +270,9 @@ def control_routes(host: Host) -> list[Route]:
         if isinstance(ttl, bool) or not isinstance(ttl, int) or ttl < 0:
             return bad("ttlSeconds", "A non-negative integer is required.")
         with host.backend.lock:
-            s = store()
-            s.ttl_seconds = ttl
-            s.invalidate()
+            delivery_store = store()
+            delivery_store.ttl_seconds = ttl
+            delivery_store.invalidate()
         return _json(200, {"ttlSeconds": ttl})
 
     return [

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from configcat_mock.backend import Backend
 from configcat_mock.delivery.hashing import config_salt
 from configcat_mock.delivery.sources import ConfigSource, FlagSource, SegmentSource
+from configcat_mock.state.backend import Backend
 
 
 def config_source(backend: Backend, config_id: str, environment_id: str) -> ConfigSource | None:

@@ -33,7 +33,7 @@ class FlagSource:
     settings of its config stay as they were (``None``: build every time)."""
     imported: Mapping[str, Any] | None = None
     """The flag's config_v6 JSON as imported, served as it is (see
-    :mod:`configcat_mock.config_import`); ``None``: built from ``formula``."""
+    :mod:`configcat_mock.testkit.config_import`); ``None``: built from ``formula``."""
 
 
 @attrs.frozen

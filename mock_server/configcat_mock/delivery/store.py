@@ -34,7 +34,6 @@ from collections.abc import Callable
 
 import attrs
 
-from configcat_mock.backend import Backend
 from configcat_mock.delivery.client_keys import ClientKeys
 from configcat_mock.delivery.config_v6 import FlagCache, encode, encode_config_v6
 from configcat_mock.delivery.etag import weak_etag
@@ -45,6 +44,7 @@ from configcat_mock.delivery.public_config import (
 )
 from configcat_mock.delivery.snapshot import config_source, locate_sdk_key
 from configcat_mock.delivery.sources import ConfigSource
+from configcat_mock.state.backend import Backend
 
 SEED_SECTION = "delivery"
 """Key of the client-key section in a seed file: ``{"delivery": {"clientKeys": [...]}}``."""
@@ -108,14 +108,14 @@ class DeliveryStore:
 
     def sync(self) -> None:
         """Drop what the writes since the last call may have changed (lock held)."""
-        b = self.backend
-        if b.generation != self._generation:  # reset or load: nothing built holds
-            self._generation = b.generation
+        backend = self.backend
+        if backend.generation != self._generation:  # reset or load: nothing built holds
+            self._generation = backend.generation
             self._reload_client_keys()
             self._drop_all()
             self.save()
-        seen = b.counters.get("audit_log", 0)
-        sizes = tuple(len(getattr(b, name)) for name in _WATCHED_TABLES)
+        seen = backend.counters.get("audit_log", 0)
+        sizes = tuple(len(getattr(backend, name)) for name in _WATCHED_TABLES)
         if seen != self._seen:
             if not self._drop_touched(self._seen, seen):
                 self._drop_all()
@@ -138,12 +138,12 @@ class DeliveryStore:
     def _drop_touched(self, after: int, upto: int) -> bool:
         """Drop the builds the audit entries ``after+1 .. upto`` touch; ``False`` when one of
         them is gone (capped or cleaned up), so what changed is not known."""
-        b = self.backend
+        backend = self.backend
         slots: set[tuple[str, str]] = set()
         configs: set[str] = set()
         products: set[str] = set()
         for audit_id in range(after + 1, upto + 1):
-            entry = b.audit_logs.get(audit_id)
+            entry = backend.audit_logs.get(audit_id)
             if entry is None:
                 return False
             if entry.config_id and entry.environment_id:
@@ -155,12 +155,12 @@ class DeliveryStore:
         if not (slots or configs or products):
             return True
         for slot in list(self._built.keys() | self._flags.keys()):
-            config = b.configs.get(slot[0])
+            config = backend.configs.get(slot[0])
             if (
                 config is None
                 or slot[0] in configs
                 or config.product_id in products
-                or b.environments.get(slot[1]) is None
+                or backend.environments.get(slot[1]) is None
             ):
                 self._built.pop(slot, None)
                 self._flags.pop(slot, None)

@@ -1,4 +1,0 @@
-"""HTTP handlers, one module per resource group. Each takes a :class:`~configcat_mock.context.Call`
-and returns the response body in the spec's property names (or a ``Reply``); it names the
-operations it answers with :func:`~configcat_mock.operations.handles`. Rules that several
-places share live in :mod:`configcat_mock.rules`, not here."""

@@ -1,0 +1,692 @@
+"""The one object holding the mock's state, with ``reset()``, ``dump()`` and ``load()``.
+
+Tables (:class:`~configcat_mock.state.table.Table`) hold :mod:`configcat_mock.state.records`
+records keyed by id, indexed by every reference to a parent and by what requests look rows up by.
+Ids come from a ``random.Random`` seeded per backend, so a given sequence of requests yields the
+same ids on every run. Access helpers (``product()``, ``config()``, ...) answer 404 both for ids
+that do not exist and for ids in an organization the caller is not a member of, as the service
+does.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import copy
+import json
+import os
+import random
+import threading
+import uuid
+from collections.abc import Callable, Hashable, Iterator
+from datetime import UTC, datetime
+from typing import Any, Protocol, TypeVar
+
+import attrs
+
+from configcat_mock.errors import BadRequest, NotFound
+from configcat_mock.state import passwords, records
+from configcat_mock.state.audit_log import DEFAULT_AUDIT_LOG_LIMIT, AuditLogTable
+from configcat_mock.state.integrity import REFERENCES, check_references, check_row
+from configcat_mock.state.seed import DEFAULT_SEED
+from configcat_mock.state.state_file import StateFile, StateFileError, pack_rng
+from configcat_mock.state.table import IndexKeys, Table, field
+
+STATE_VERSION = 1
+
+
+class _InProduct(Protocol):
+    product_id: str
+
+
+R = TypeVar("R", bound=_InProduct)
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _prerequisites(value: records.SettingValue) -> Iterator[Hashable]:
+    """The settings a (v2) formula names as prerequisite flags."""
+    for rule in value.formula.get("targetingRules") or []:
+        for cond in rule.get("conditions") or []:
+            pre = (cond or {}).get("prerequisiteFlagCondition") or {}
+            if pre.get("prerequisiteSettingId") is not None:
+                yield pre["prerequisiteSettingId"]
+
+
+def _scheduled(row: records.ChangeRequest) -> tuple[Hashable, ...]:
+    """Open change requests with an ``applyAt`` are filed under ``True``."""
+    return (True,) if row.status == "open" and row.apply_at else ()
+
+
+def _sdk_key_strings(row: records.SdkKey) -> Iterator[Hashable]:
+    yield row.primary
+    if row.secondary:
+        yield row.secondary
+
+
+#: Indexes beyond the references of :data:`~configcat_mock.state.integrity.REFERENCES` (each of
+#: which is indexed under its field name).
+EXTRA_INDEXES: dict[str, dict[str, IndexKeys]] = {
+    "users": {"username": field("username")},
+    "settings": {"config_key": lambda r: ((r.config_id, r.key.casefold()),)},
+    "sdk_keys": {"sdk_key": _sdk_key_strings},
+    "setting_values": {"prerequisite": _prerequisites},
+    "change_requests": {"scheduled": _scheduled},
+}
+
+#: Table name -> record class and primary key. The order is the order of dumps.
+TABLES: dict[str, tuple[type[Any], Callable[[Any], Hashable]]] = {
+    "users": (records.User, lambda r: r.user_id),
+    "organizations": (records.Organization, lambda r: r.organization_id),
+    "memberships": (records.Membership, lambda r: (r.organization_id, r.user_id)),
+    "products": (records.Product, lambda r: r.product_id),
+    "permission_groups": (records.PermissionGroup, lambda r: r.permission_group_id),
+    "product_members": (records.ProductMember, lambda r: (r.product_id, r.user_id)),
+    "invitations": (records.Invitation, lambda r: r.invitation_id),
+    "environments": (records.Environment, lambda r: r.environment_id),
+    "configs": (records.Config, lambda r: r.config_id),
+    "tags": (records.Tag, lambda r: r.tag_id),
+    "segments": (records.Segment, lambda r: r.segment_id),
+    "sdk_keys": (records.SdkKey, lambda r: (r.config_id, r.environment_id)),
+    "settings": (records.Setting, lambda r: r.setting_id),
+    "setting_values": (records.SettingValue, lambda r: (r.setting_id, r.environment_id)),
+    "deleted_settings": (records.DeletedSetting, lambda r: (r.config_id, r.setting_id)),
+    "code_reports": (records.CodeReport, lambda r: (r.config_id, r.repository, r.branch)),
+    "webhooks": (records.Webhook, lambda r: r.webhook_id),
+    "integrations": (records.Integration, lambda r: r.integration_id),
+    "integration_links": (
+        records.IntegrationLink,
+        lambda r: (r.environment_id, r.setting_id, r.link_type, r.key),
+    ),
+    "proxy_profiles": (records.ProxyProfile, lambda r: r.proxy_profile_id),
+    "audit_logs": (records.AuditLog, lambda r: r.audit_log_id),
+    "change_requests": (records.ChangeRequest, lambda r: r.change_request_id),
+    "change_request_comments": (records.ChangeRequestComment, lambda r: r.comment_id),
+}
+
+
+@attrs.frozen
+class ValueChange:
+    """A setting value stored anew (what webhooks report): before and after, by whom, why."""
+
+    setting_id: int
+    environment_id: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+    user_email: str | None = None
+    user_name: str | None = None
+    why: str | None = None
+
+
+def new_table(name: str) -> Table[Any]:
+    """An empty table ``name`` with its indexes: every reference field, and the extras."""
+    cls, key = TABLES[name]
+    indexes: dict[str, IndexKeys] = {f: field(f) for table, f, _ in REFERENCES if table == name}
+    indexes.update(EXTRA_INDEXES.get(name, {}))
+    kind = AuditLogTable if name == "audit_logs" else Table
+    return kind(cls, key, indexes)
+
+
+class Backend:
+    """All state of one mock ConfigCat. ``reset()`` goes back to the start state (the seed).
+
+    Each table is a typed attribute (``backend.settings: Table[records.Setting]``); :attr:`tables`
+    names them for dump and load only.
+    """
+
+    users: Table[records.User]
+    organizations: Table[records.Organization]
+    memberships: Table[records.Membership]
+    products: Table[records.Product]
+    permission_groups: Table[records.PermissionGroup]
+    product_members: Table[records.ProductMember]
+    invitations: Table[records.Invitation]
+    environments: Table[records.Environment]
+    configs: Table[records.Config]
+    tags: Table[records.Tag]
+    segments: Table[records.Segment]
+    sdk_keys: Table[records.SdkKey]
+    settings: Table[records.Setting]
+    setting_values: Table[records.SettingValue]
+    deleted_settings: Table[records.DeletedSetting]
+    code_reports: Table[records.CodeReport]
+    webhooks: Table[records.Webhook]
+    integrations: Table[records.Integration]
+    integration_links: Table[records.IntegrationLink]
+    proxy_profiles: Table[records.ProxyProfile]
+    audit_logs: AuditLogTable
+    change_requests: Table[records.ChangeRequest]
+    change_request_comments: Table[records.ChangeRequestComment]
+
+    def __init__(
+        self,
+        seed_state: dict[str, Any] | None = None,
+        *,
+        id_seed: int = 0,
+        audit_log_limit: int | None = DEFAULT_AUDIT_LOG_LIMIT,
+    ) -> None:
+        self.lock = threading.RLock()
+        self.id_seed = id_seed
+        self.audit_log_limit = audit_log_limit
+        """Audit-log entries kept (``None``: all); beyond it the oldest are dropped."""
+        self.generation = 0
+        """Grows whenever the tables are replaced (reset, load): caches of state compare it."""
+        self.start_state: dict[str, Any] = copy.deepcopy(seed_state or DEFAULT_SEED)
+        self.state_file: StateFile | None = None
+        """Where every write is kept (see :meth:`attach`); ``None``: in memory only."""
+        self.delivery_section: Any = None
+        """The delivery section a state file held, for the delivery store to start from."""
+        self._saved: dict[tuple[str, Hashable], str] = {}
+        self._saved_meta: dict[str, Any] = {}
+        self.value_changes: list[ValueChange] | None = None
+        """While a list (the app sets one per request), every stored value is noted in it."""
+        self.reset()
+
+    @property
+    def tables(self) -> dict[str, Table[Any]]:
+        """Table name -> table, in dump order (for dump, load and checks; handlers use the
+        typed attributes)."""
+        return {name: getattr(self, name) for name in TABLES}
+
+    def _install(self, tables: dict[str, Table[Any]]) -> None:
+        for name, table in tables.items():
+            setattr(self, name, table)
+        self.generation += 1
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Forget every change: back to the state loaded at start."""
+        with self.lock:
+            self.load(self.start_state)
+
+    def reseed(self, state: dict[str, Any]) -> None:
+        """Load ``state`` and make it the start state that :meth:`reset` goes back to."""
+        with self.lock:
+            self.load(state)
+            self.start_state = copy.deepcopy(state)
+
+    def clear(self) -> None:
+        self.rng = random.Random(self.id_seed)
+        self.counters: dict[str, int] = {}
+        self._install({name: new_table(name) for name in TABLES})
+
+    def check_indexes(self) -> list[str]:
+        """Every index compared with a full scan of its table (empty: all agree)."""
+        return [
+            f"{name}.{problem}" for name, table in self.tables.items() for problem in table.check()
+        ]
+
+    def dump(self) -> dict[str, Any]:
+        """The whole state as JSON; :meth:`load` of it gives back the same state."""
+        with self.lock:
+            return {
+                "version": STATE_VERSION,
+                "counters": dict(self.counters),
+                "rngState": _encode_rng(self.rng),
+                "tables": {
+                    name: [attrs.asdict(r) for r in table.rows.values()]
+                    for name, table in self.tables.items()
+                },
+            }
+
+    def load(self, state: dict[str, Any], *, trusted: bool = False) -> None:
+        """Replace the state. Accepts a :meth:`dump` or a hand-written seed (missing tables
+        are empty); raises ``BadRequest`` naming the first row that does not fit. The indexes
+        are built as the rows are added. ``trusted``: rows this backend wrote itself (a
+        checksummed state file) and parsed for this call alone, so they are neither checked
+        field by field nor copied."""
+        if not isinstance(state, dict):
+            raise BadRequest("state", "A state must be a JSON object.")
+        with self.lock:
+            old = (
+                getattr(self, "rng", None),
+                getattr(self, "counters", {}),
+                self.tables if hasattr(self, "users") else {},
+            )
+            self.clear()
+            try:
+                tables = state.get("tables", {})
+                if not isinstance(tables, dict):
+                    raise BadRequest("tables", "Must be an object of table name to rows.")
+                mine = self.tables
+                for name, rows in tables.items():
+                    table = mine.get(name)
+                    if table is None:
+                        raise BadRequest(f"tables.{name}", "Unknown table.")
+                    if not isinstance(rows, list | None):
+                        raise BadRequest(f"tables.{name}", "Must be a list of rows.")
+                    for i, row in enumerate(rows or []):
+                        if not trusted:
+                            check_row(table.cls, f"tables.{name}[{i}]", row)
+                            # a copy: later changes must not reach the caller's state
+                            # (nor the start state that reset() goes back to)
+                            row = copy.deepcopy(row)
+                        try:
+                            table.add(table.cls(**row))
+                        except TypeError as exc:
+                            raise BadRequest(f"tables.{name}[{i}]", str(exc)) from None
+                check_references({name: table.rows for name, table in mine.items()})
+                counters = state.get("counters", {})
+                if not isinstance(counters, dict) or not all(
+                    type(v) is int for v in counters.values()
+                ):
+                    raise BadRequest("counters", "Must be an object of name to integer.")
+                self.counters = {str(k): v for k, v in counters.items()}
+                for name, key in (
+                    ("tags", "tag"),
+                    ("settings", "setting"),
+                    ("webhooks", "webhook"),
+                    ("permission_groups", "permission_group"),
+                    ("audit_logs", "audit_log"),
+                    ("change_requests", "change_request"),
+                    ("change_request_comments", "comment"),
+                ):
+                    ids = [k for k in mine[name].rows if isinstance(k, int)]
+                    self.counters[key] = max([self.counters.get(key, 0), *ids])
+                if "rngState" in state:
+                    _decode_rng(self.rng, state["rngState"])
+                self.audit_logs.trim(self.audit_log_limit)
+                self.delivery_section = None
+                if self.state_file is not None:
+                    self.save_all()
+            except BadRequest:
+                self._restore(old)
+                raise
+            except Exception as exc:  # anything else a hand-written state trips: still a 400
+                self._restore(old)
+                raise BadRequest("state", f"The state could not be loaded ({exc!r}).") from None
+
+    # -- the state file ------------------------------------------------------------------
+
+    def attach(self, path: str | os.PathLike[str]) -> None:
+        """Keep the state in the file ``path`` from now on: load what it holds (a new or
+        empty file gets the current state). Raises :class:`StateFileError` for a file it
+        cannot use, which it leaves untouched."""
+        with self.lock:
+            state_file = StateFile(path, state_version=STATE_VERSION)
+            try:
+                held = state_file.read()
+                if held is not None:
+                    delivery = held.pop("delivery", None)
+                    try:
+                        self.load(held, trusted=True)
+                    except BadRequest as exc:
+                        raise StateFileError(
+                            f"state file {state_file.path} holds a state that does not load "
+                            f"({json.dumps(exc.body)}); it was left untouched"
+                        ) from None
+                    self.delivery_section = delivery
+                self.state_file = state_file
+                if held is None:
+                    self.save_all()
+                else:
+                    self._saved_meta = self._saved_state()
+            except BaseException:
+                self.state_file = None
+                state_file.close()
+                raise
+
+    def detach(self) -> None:
+        if self.state_file is not None:
+            self.state_file.close()
+            self.state_file = None
+
+    def _meta(self) -> dict[str, Any]:
+        return {"counters": dict(self.counters), "rng": pack_rng(self.rng)}
+
+    def _saved_state(self) -> dict[str, Any]:
+        """What :meth:`_save` compares with: the meta values just written."""
+        return {"counters": dict(self.counters), "rng": self.rng.getstate()}
+
+    def save_all(self, delivery: Any = None) -> None:
+        """Write the whole state to the state file (after a reset or load)."""
+        if self.state_file is None:
+            return
+        self._saved.clear()
+        rows = {
+            name: [
+                (json.dumps(pk, separators=(",", ":")), _row_json(row))
+                for pk, row in table.rows.items()
+            ]
+            for name, table in self.tables.items()
+        }
+        meta = {**self._meta(), "delivery": delivery}
+        self.state_file.replace(rows, meta)
+        self._saved_meta = {**self._saved_state(), "delivery": delivery}
+
+    def save_delivery(self, section: Any) -> None:
+        """Write the delivery section (client keys and usage) if it changed."""
+        if self.state_file is not None and self._saved_meta.get("delivery") != section:
+            self.state_file.write([], [], {"delivery": section})
+            self._saved_meta["delivery"] = copy.deepcopy(section)
+
+    @contextlib.contextmanager
+    def tracked(self, *, reads: bool = True) -> Iterator[None]:
+        """Run a request's work and, with a state file, write the rows it changed before
+        returning. ``reads=False`` (a GET) writes only the rows added or removed; otherwise
+        every row read is a candidate, since handlers change the rows they read in place.
+        Call with the lock held."""
+        if self.state_file is None:
+            yield
+            return
+        tables = self.tables
+        for table in tables.values():
+            table.written = set()
+            table.touched = set() if reads else None
+        try:
+            yield
+        finally:
+            changed: dict[str, set[Hashable]] = {}
+            for name, table in tables.items():
+                keys = table.written or set()
+                if table.touched:
+                    keys |= table.touched
+                table.written = table.touched = None
+                if keys:
+                    changed[name] = keys
+            self._save(tables, changed)
+
+    def _save(self, tables: dict[str, Table[Any]], changed: dict[str, set[Hashable]]) -> None:
+        assert self.state_file is not None
+        upserts: list[tuple[str, str, str]] = []
+        deletes: list[tuple[str, str]] = []
+        for name, keys in changed.items():
+            rows = tables[name].rows
+            for pk in keys:
+                slot = (name, pk)
+                pk_json = json.dumps(pk, separators=(",", ":"))
+                row = rows.get(pk)
+                if row is None:
+                    self._saved.pop(slot, None)
+                    deletes.append((name, pk_json))
+                    continue
+                data = _row_json(row)
+                if self._saved.get(slot) != data:
+                    upserts.append((name, pk_json, data))
+                    self._saved[slot] = data
+        meta: dict[str, Any] = {}
+        if self.counters != self._saved_meta.get("counters"):
+            meta["counters"] = dict(self.counters)
+        rng = self.rng.getstate()  # a tuple: compared in C, copied never
+        if rng != self._saved_meta.get("rng"):
+            meta["rng"] = pack_rng(self.rng)
+        self.state_file.write(upserts, deletes, meta)
+        if "counters" in meta:
+            self._saved_meta["counters"] = meta["counters"]
+        self._saved_meta["rng"] = rng
+
+    def _restore(self, old: tuple[Any, dict[str, int], dict[str, Table[Any]]]) -> None:
+        if old[0] is not None:
+            self.rng, self.counters = old[0], old[1]
+            self._install(old[2])
+
+    # -- ids -----------------------------------------------------------------------------
+
+    def new_uuid(self) -> str:
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def next_id(self, name: str) -> int:
+        self.counters[name] = self.counters.get(name, 0) + 1
+        return self.counters[name]
+
+    def token(self, length: int = 22) -> str:
+        raw = self.rng.getrandbits(8 * 18).to_bytes(18, "big")
+        return base64.urlsafe_b64encode(raw).decode()[:length].replace("-", "A").replace("_", "B")
+
+    def new_sdk_key(self) -> str:
+        return f"configcat-sdk-1/{self.token()}/{self.token()}"
+
+    # -- identity and access --------------------------------------------------------------
+
+    def authenticate(self, username: str, password: str) -> records.User | None:
+        for user in self.users.by("username", username):
+            if passwords.verify(user.password, password):
+                return user
+        return None
+
+    def org_ids(self, user: records.User) -> set[str]:
+        return {ms.organization_id for ms in self.memberships.where(user_id=user.user_id)}
+
+    def organization(self, organization_id: str, user: records.User) -> records.Organization:
+        org = self.organizations.get(organization_id)
+        if org is None or org.organization_id not in self.org_ids(user):
+            raise NotFound("organization")
+        return org
+
+    def product(self, product_id: str, user: records.User) -> records.Product:
+        product = self.products.get(product_id)
+        if product is None or product.organization_id not in self.org_ids(user):
+            raise NotFound("product")
+        return product
+
+    def _in_product(self, table: Table[R], key: Hashable, what: str, user: records.User) -> R:
+        row = table.get(key)
+        if row is None:
+            raise NotFound(what)
+        self.product(row.product_id, user)
+        return row
+
+    def environment(self, environment_id: str, user: records.User) -> records.Environment:
+        return self._in_product(self.environments, environment_id, "environment", user)
+
+    def config(self, config_id: str, user: records.User) -> records.Config:
+        return self._in_product(self.configs, config_id, "config", user)
+
+    def tag(self, tag_id: int, user: records.User) -> records.Tag:
+        return self._in_product(self.tags, tag_id, "tag", user)
+
+    def segment(self, segment_id: str, user: records.User) -> records.Segment:
+        return self._in_product(self.segments, segment_id, "segment", user)
+
+    def integration(self, integration_id: str, user: records.User) -> records.Integration:
+        return self._in_product(self.integrations, integration_id, "integration", user)
+
+    def permission_group(self, group_id: int, user: records.User) -> records.PermissionGroup:
+        return self._in_product(self.permission_groups, group_id, "permission group", user)
+
+    def change_request(self, change_request_id: int, user: records.User) -> records.ChangeRequest:
+        return self._in_product(self.change_requests, change_request_id, "change request", user)
+
+    def setting(self, setting_id: int, user: records.User) -> records.Setting:
+        setting = self.settings.get(setting_id)
+        if setting is None:
+            raise NotFound("setting")
+        self.config(setting.config_id, user)
+        return setting
+
+    def webhook(self, webhook_id: int, user: records.User) -> records.Webhook:
+        hook = self.webhooks.get(webhook_id)
+        if hook is None:
+            raise NotFound("webhook")
+        self.config(hook.config_id, user)
+        return hook
+
+    def proxy_profile(self, profile_id: str, user: records.User) -> records.ProxyProfile:
+        profile = self.proxy_profiles.get(profile_id)
+        if profile is None or profile.organization_id not in self.org_ids(user):
+            raise NotFound("proxy profile")
+        return profile
+
+    def config_environment(
+        self, config_id: str, environment_id: str, user: records.User
+    ) -> tuple[records.Config, records.Environment]:
+        config = self.config(config_id, user)
+        env = self.environment(environment_id, user)
+        if env.product_id != config.product_id:
+            raise NotFound("environment")
+        return config, env
+
+    def by_sdk_key(
+        self, sdk_key: str | None, user: records.User
+    ) -> tuple[records.Config, records.Environment]:
+        if not sdk_key:  # optional in the spec: without it there is no config to look in
+            raise NotFound("setting (no X-CONFIGCAT-SDKKEY header was sent)")
+        key = self.sdk_keys.first("sdk_key", sdk_key)
+        if key is None:
+            raise NotFound("SDK key")
+        return self.config_environment(key.config_id, key.environment_id, user)
+
+    # -- writes shared by handlers ---------------------------------------------------------
+
+    def ensure_sdk_keys(self, config_id: str, environment_id: str) -> records.SdkKey:
+        key = self.sdk_keys.get((config_id, environment_id))
+        if key is None:
+            key = self.sdk_keys.add(records.SdkKey(config_id, environment_id, self.new_sdk_key()))
+        return key
+
+    def audit(
+        self,
+        user: records.User,
+        organization_id: str,
+        product_id: str | None,
+        kind: str,
+        target: str,
+        *,
+        details: str = "",
+        why: str | None = None,
+        config_id: str | None = None,
+        environment_id: str | None = None,
+    ) -> None:
+        where = []
+        if product_id and (product := self.products.get(product_id)):
+            where.append(product.name)
+        if config_id and (config := self.configs.get(config_id)):
+            where.append(config.name)
+        if environment_id and (env := self.environments.get(environment_id)):
+            where.append(env.name)
+        self.audit_logs.add(
+            records.AuditLog(
+                audit_log_id=self.next_id("audit_log"),
+                organization_id=organization_id,
+                product_id=product_id,
+                type=kind,
+                created_at=utcnow(),
+                user_email=user.email,
+                user_name=user.full_name,
+                action_target=target,
+                details=details,
+                why=why,
+                config_id=config_id,
+                environment_id=environment_id,
+                where=" / ".join(where),
+            )
+        )
+        self.audit_logs.trim(self.audit_log_limit)
+
+    def set_formula(
+        self,
+        value: records.SettingValue,
+        formula: dict[str, Any],
+        *,
+        by: records.User | None = None,
+        why: str | None = None,
+    ) -> None:
+        """Store a new formula (and file the value under the prerequisites it names). Every
+        value write comes here: with :attr:`value_changes` a list, the change is noted in it."""
+        if self.value_changes is not None and formula != value.formula:
+            self.value_changes.append(
+                ValueChange(
+                    value.setting_id,
+                    value.environment_id,
+                    value.formula,
+                    formula,
+                    by.email if by else None,
+                    by.full_name if by else None,
+                    why,
+                )
+            )
+        value.formula = formula
+        self.setting_values.refresh(value)
+
+    # -- cascades --------------------------------------------------------------------------
+
+    def delete_setting(self, setting: records.Setting) -> None:
+        sid = setting.setting_id
+        self.settings.remove(sid)
+        self.setting_values.drop_where(setting_id=sid)
+        self.integration_links.drop_where(setting_id=sid)
+        self.deleted_settings.add(
+            records.DeletedSetting(
+                config_id=setting.config_id,
+                setting_id=sid,
+                key=setting.key,
+                name=setting.name,
+                setting_type=setting.setting_type,
+                hint=setting.hint,
+                deleted_at=utcnow(),
+            )
+        )
+
+    def delete_config(self, config_id: str) -> None:
+        for setting in self.settings.where(config_id=config_id):
+            self.delete_setting(setting)
+        self.deleted_settings.drop_where(config_id=config_id)
+        self.sdk_keys.drop_where(config_id=config_id)
+        self.webhooks.drop_where(config_id=config_id)
+        self.code_reports.drop_where(config_id=config_id)
+        self._drop_change_requests(config_id=config_id)
+        for integration in self.integrations:
+            if config_id in integration.config_ids:
+                integration.config_ids.remove(config_id)
+        for profile in self.proxy_profiles:
+            profile.sdk_keys = [o for o in profile.sdk_keys if o.get("configId") != config_id]
+        self.configs.remove(config_id)
+
+    def delete_environment(self, environment_id: str) -> None:
+        self.setting_values.drop_where(environment_id=environment_id)
+        self.integration_links.drop_where(environment_id=environment_id)
+        self.sdk_keys.drop_where(environment_id=environment_id)
+        self.webhooks.drop_where(environment_id=environment_id)
+        self._drop_change_requests(environment_id=environment_id)
+        for integration in self.integrations:
+            if environment_id in integration.environment_ids:
+                integration.environment_ids.remove(environment_id)
+        for profile in self.proxy_profiles:
+            profile.sdk_keys = [
+                o for o in profile.sdk_keys if o.get("environmentId") != environment_id
+            ]
+        for group in self.permission_groups:
+            group.environment_accesses = [
+                a for a in group.environment_accesses if a.get("environmentId") != environment_id
+            ]
+        self.environments.remove(environment_id)
+
+    def _drop_change_requests(self, **match: str) -> None:
+        for request in self.change_requests.drop_where(**match):
+            self.change_request_comments.drop_where(change_request_id=request.change_request_id)
+
+    def delete_product(self, product_id: str) -> None:
+        for config in self.configs.where(product_id=product_id):
+            self.delete_config(config.config_id)
+        for env in self.environments.where(product_id=product_id):
+            self.delete_environment(env.environment_id)
+        for table in (
+            self.tags,
+            self.segments,
+            self.integrations,
+            self.permission_groups,
+            self.invitations,
+            self.product_members,
+        ):
+            table.drop_where(product_id=product_id)
+        self.products.remove(product_id)
+
+
+def _row_json(row: Any) -> str:
+    return json.dumps(attrs.asdict(row), separators=(",", ":"), ensure_ascii=False)
+
+
+def _encode_rng(rng: random.Random) -> list[Any]:
+    version, internal, gauss = rng.getstate()
+    return [version, list(internal), gauss]
+
+
+def _decode_rng(rng: random.Random, state: Any) -> None:
+    try:
+        version, internal, gauss = state
+        rng.setstate((int(version), tuple(int(x) for x in internal), gauss))
+    except (TypeError, ValueError) as exc:
+        raise BadRequest("rngState", f"Not a random generator state: {exc}") from None
