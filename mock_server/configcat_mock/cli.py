@@ -124,6 +124,7 @@ class _SdkKeyAction(argparse.Action):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command's parser: ``serve`` and ``seed`` with every option."""
     parser = argparse.ArgumentParser(
         prog="configcat-mock",
         description="A stateful offline ConfigCat Public Management API.",
@@ -295,6 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def serve(args: argparse.Namespace) -> int:
+    """Run ``configcat-mock serve``: one process, until interrupted; returns the exit code."""
     import uvicorn
 
     from configcat_mock.http.serving import uvicorn_config
@@ -366,6 +368,7 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; returns its exit code (2 for settings it refuses to start with)."""
     args = build_parser().parse_args(argv)
     try:
         if args.command == "seed":

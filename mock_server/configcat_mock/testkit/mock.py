@@ -171,16 +171,20 @@ class MockConfigCat:
         return self.webhook_deliveries
 
     def dump(self) -> dict[str, Any]:
+        """The whole state as JSON data (a seed file)."""
         return self.backend.dump()
 
     def load(self, state: dict[str, Any]) -> None:
+        """Replace the whole state with ``state`` (the shape ``dump`` gives)."""
         self.backend.load(state)
 
     @property
     def journal(self) -> Journal:
+        """The requests answered, oldest first."""
         return self.app.journal
 
     def close(self) -> None:
+        """Stop the webhook sender and close the transports (``with`` does it for you)."""
         self.app.webhooks.close()
         transport = self.__dict__.get("transport")
         if transport is not None:
