@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from configcat_mock.server import LoopbackServer
+from configcat_mock.http.server import LoopbackServer
 from tests.workflows.conftest import Org
 
 COMMAND = str(Path(sys.executable).parent / "configcat-publicapi")

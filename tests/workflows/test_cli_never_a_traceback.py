@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from configcat_mock import MockConfigCat
-from configcat_mock.server import LoopbackServer
+from configcat_mock.http.server import LoopbackServer
 from configcat_publicapi import ConfigCatClient
 from configcat_publicapi import workflows as wf
 from configcat_publicapi_client.models import CreateProductRequest

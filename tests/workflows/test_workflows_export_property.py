@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from configcat_mock import MockConfigCat
-from configcat_mock.comparators import USER_COMPARATOR_NUMBER, value_kind
+from configcat_mock.state.comparators import USER_COMPARATOR_NUMBER, value_kind
 from configcat_mock.state.seed import DEMO_ORGANIZATION_ID
 from configcat_publicapi import ConfigCatClient
 from configcat_publicapi import workflows as wf
