@@ -6,7 +6,6 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from configcat_mock.api.spec_source import SPEC_ENV, SpecNotFoundError
@@ -286,11 +285,12 @@ def serve(args: argparse.Namespace) -> int:
         from configcat_mock.testkit.config_import import ConfigImportError
 
         try:
-            done = mock.import_config_json(path, sdk_key=sdk_keys.get(i), name=Path(path).stem)
+            done = mock.import_config_json(path, sdk_key=sdk_keys.get(i))
         except ConfigImportError as exc:
             raise ValueError(f"--config-json {path}: {exc}") from None
         print(
-            f"configcat-mock: {path} served under SDK key {done.sdk_key} (config {done.config_id})",
+            f"configcat-mock: {path} served under SDK key {done.sdk_key} "
+            f"(config {done.name!r}, {done.config_id})",
             file=sys.stderr,
         )
     if args.config_json:

@@ -16,6 +16,13 @@ imported ones unchanged. A value changed through the management API is built fro
 API holds from then on: the variation ids of the fake, and a sensitive comparator's shown
 hash hashed again (so it no longer matches what the original matched). The config's
 description, each setting's hint and each segment's description say so in the API's answers.
+
+Names: each import is a product (and a config) of its own, named ``name`` when one is given
+(refused when another product of the organization has it). Without one, the name is the
+file's name without its extension (``config_v6`` for ``prod/config_v6.json``), or
+``Imported config`` for JSON text or a parsed document; when that name is taken, `` (2)``,
+`` (3)``, ... is added, the lowest number that is free. So any number of imports work side by
+side, and the names follow the order of the imports.
 """
 
 from __future__ import annotations
@@ -68,6 +75,8 @@ class ImportedConfig:
     """Where SDKs download it, when it is served on a socket
     (:class:`~configcat_mock.testkit.flag_server.FlagServer`, the ``configcat_config_json``
     fixture)."""
+    name: str = ""
+    """The product's and the config's name (see the module docstring for the rule)."""
 
 
 def read_config_json(source: str | os.PathLike[str] | Mapping[str, Any] | bytes) -> dict[str, Any]:
@@ -286,7 +295,7 @@ def import_config_json(
             raise ConfigImportError(f"not an SDK key: {sdk_key!r}")
         if backend.sdk_keys.first("sdk_key", sdk_key) is not None:
             raise ConfigImportError(f"the SDK key {sdk_key!r} is already in use")
-    label = name or "Imported config"
+    label = _product_name(backend, organization_id, source, name)
     with httpx.Client(
         base_url="http://configcat-mock",
         transport=mock.transport,
@@ -303,6 +312,42 @@ def import_config_json(
             if isinstance(exc, ConfigImportError):
                 raise
             raise ConfigImportError(f"not a config JSON the fake can import: {exc!r}") from None
+
+
+DEFAULT_NAME = "Imported config"
+
+
+def _product_name(
+    backend: Backend,
+    organization_id: str,
+    source: str | os.PathLike[str] | Mapping[str, Any] | bytes,
+    name: str | None,
+) -> str:
+    """The import's product and config name (the rule is in the module docstring)."""
+    with backend.lock:
+        taken = {
+            product.name.casefold()
+            for product in backend.products.where(organization_id=organization_id)
+        }
+    if name is not None:
+        if not name.strip():
+            raise ConfigImportError("an import's name is not blank")
+        if name.casefold() in taken:
+            raise ConfigImportError(
+                f"the name {name!r} is already in use by another product; give another "
+                "name, or none for a numbered one"
+            )
+        return name
+    base = DEFAULT_NAME
+    if isinstance(source, os.PathLike) or (
+        isinstance(source, str) and not source.lstrip().startswith("{")
+    ):
+        base = Path(source).stem or DEFAULT_NAME
+    label, number = base, 1
+    while label.casefold() in taken:
+        number += 1
+        label = f"{base} ({number})"
+    return label
 
 
 def _fill(
@@ -376,4 +421,4 @@ def _fill(
             },
         }
         store_for(backend).invalidate()
-        return ImportedConfig(product_id, config_id, env_id, keys.primary)
+        return ImportedConfig(product_id, config_id, env_id, keys.primary, name=label)
