@@ -6,15 +6,12 @@ same name, the fixture called twice in one test, ``FlagServer`` and ``MockConfig
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from serve_process import serving
 
 from configcat_mock.flags import FlagServer
 from configcat_mock.testkit.config_import import ConfigImportError
@@ -116,37 +113,12 @@ def test_the_fixture_imports_twice_in_one_test(pytester: pytest.Pytester) -> Non
     result.assert_outcomes(passed=2)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_serve_takes_two_files_of_the_same_name(tmp_path: Path) -> None:
     prod = config_file(tmp_path / "prod", True)
     staging = config_file(tmp_path / "staging", False)
-    port = free_port()
-    args = ["--config-json", str(prod), "--config-json", str(staging)]
-    proc = subprocess.Popen(  # noqa: S603 - our own interpreter, fixed arguments
-        [sys.executable, "-m", "configcat_mock", "serve", "--port", str(port), *args],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/_mock/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                assert proc.poll() is None, proc.communicate()[1]
-                assert time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.1)
-    finally:
-        proc.terminate()
-        _, err = proc.communicate(timeout=30)
+    with serving("--config-json", str(prod), "--config-json", str(staging)) as served:
+        pass
+    err = served.stderr
     lines = [line for line in err.splitlines() if "served under SDK key" in line]
     assert len(lines) == 2, err
     assert lines[0].startswith(f"configcat-mock: {prod} served under SDK key ")
