@@ -160,6 +160,8 @@ class MockConfigCat:
         return self.webhook_deliveries
 
     def dump(self) -> dict[str, Any]:
+        """The whole state as a dict of JSON values (what ``GET /_mock/state`` answers):
+        ``json.dumps`` it to save it; :meth:`load` takes it back."""
         return self.backend.dump()
 
     def load(self, state: dict[str, Any]) -> None:

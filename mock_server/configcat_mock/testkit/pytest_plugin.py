@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from configcat_mock import INSTALL_HINT
 from configcat_mock.testkit import leak_guard
 
 if TYPE_CHECKING:
@@ -49,7 +50,6 @@ if TYPE_CHECKING:
     from configcat_mock.testkit.mock import MockConfigCat
 
 BASE_URL = "http://configcat-mock"
-INSTALL_HINT = "pip install 'configcat-publicapi[mock]'"
 #: the fixtures during whose tests the leak guard is on
 GUARDED_FIXTURES = frozenset(
     {
