@@ -11,10 +11,12 @@ SPEC        := spec/swagger.json
 NORMALISED  := spec/build/normalised.json
 GEN_PKG     := generated/configcat_publicapi_client
 INSTALLED   := $(VENV)/.installed
-EXTRAS      ?= mock,contract,dev,workflows
+EXTRAS      ?= mock,contract,dev,workflows,docs
 PYTEST_ARGS ?=
 # pytest-xdist processes for the contract suite against a mock (auto: one per core)
 CONTRACT_WORKERS ?= auto
+# and for make test-fast
+FAST_WORKERS ?= auto
 DRIFT_AGAINST ?= https://api.configcat.com/docs/v1/swagger.json
 # the browser the browser tests drive (Debian's package; `make browser` installs it)
 CHROMIUM    ?= /usr/bin/chromium
@@ -34,8 +36,9 @@ export HYPOTHESIS_STORAGE_DIRECTORY := $(abspath .tool-cache/hypothesis)
 unexport PYTHONDONTWRITEBYTECODE
 export PYTHONPYCACHEPREFIX := $(abspath .tool-cache/pycache)
 
-.PHONY: help install spec spec-update spec-drift regenerate test lint deadcode format typecheck pytest contract \
-        contract-server contract-live mock node-sdk browser bench dist clean
+.PHONY: help install spec spec-update spec-drift regenerate generated-digest test test-fast lint deadcode format \
+        typecheck pytest contract contract-server contract-live mock node-sdk node-ofrep browser bench dist clean \
+        docs docs-serve
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -76,10 +79,21 @@ regenerate: spec $(INSTALLED) ## rebuild generated/ from the pinned spec (fails 
 	@$(PYTHON) -m spec.normalise $(SPEC) $(NORMALISED)
 	$(BIN)/python -m spec.generate $(NORMALISED) $(GEN_PKG)
 
-lint: $(INSTALLED) deadcode ## ruff lint and format check, dead code, workflow files against GitHub's schema
+# After a deliberate change to the generated code: the digest the generation test compares with
+generated-digest: regenerate ## rewrite spec/generated.sha256 from a fresh generated/ (commit it with the change)
+	$(BIN)/python -m spec.tree_digest --write $(GEN_PKG)
+
+lint: $(INSTALLED) deadcode ## ruff lint and format check, docstring coverage, dead code, workflow files against GitHub's schema
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/interrogate $(PUBLIC_API)
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+
+# what users import: the client and the workflows, and the fake's package, command and test kit
+# (its state, API handlers and HTTP plumbing are internal); make lint keeps their docstrings
+PUBLIC_API = overlay/configcat_publicapi mock_server/configcat_mock/__init__.py \
+	mock_server/configcat_mock/flags.py mock_server/configcat_mock/cli.py \
+	mock_server/configcat_mock/testkit
 
 # vulture at 60%, the confidence it gives an unused function, class or attribute. The suites and
 # examples are read as callers of the public API but not reported on; handlers are registered
@@ -101,6 +115,12 @@ pytest: $(INSTALLED) $(GEN_PKG)/__init__.py browser
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest ## ruff, mypy and the unit tests (bootstraps .venv and generated/)
+
+# The loop of a change: every test not marked slow (generation, packaging, pyright, node,
+# browsers, suites and kill loops in subprocesses, sweeps over every operation or schema of the
+# spec), on every core. `make test` runs them all.
+test-fast: $(INSTALLED) $(GEN_PKG)/__init__.py ## the tests not marked slow, on every core (about a minute)
+	$(BIN)/pytest -m "not slow" -q -n $(FAST_WORKERS) $(PYTEST_ARGS)
 
 # each target writes reports/contract-junit[-TARGET].xml and contract-summary[-TARGET].md, so a
 # live run after a mock run (as the nightly does) keeps both
@@ -127,8 +147,12 @@ contract-live: $(INSTALLED) $(GEN_PKG)/__init__.py ## the contract suite against
 mock: $(INSTALLED) $(GEN_PKG)/__init__.py ## run the mock server on HOST:PORT (default 127.0.0.1:8080)
 	$(BIN)/configcat-mock serve --host $(HOST) --port $(PORT)
 
-node-sdk: ## install the official Node SDK under .tool-cache/node (the import proof's second SDK)
+node-sdk: ## install the official Node SDK under .tool-cache/node (the import and OFREP proofs' second SDK)
 	npm install --no-audit --no-fund --prefix .tool-cache/node configcat-node@11
+
+node-ofrep: ## install OpenFeature's OFREP providers for Node and the web under .tool-cache/ (the OFREP proofs)
+	npm install --no-audit --no-fund --prefix .tool-cache/ofrep-node @openfeature/ofrep-provider@0.1.3 @openfeature/server-sdk@1
+	npm install --no-audit --no-fund --prefix .tool-cache/ofrep-web @openfeature/ofrep-web-provider@0.4.3 @openfeature/web-sdk@1 eventsource@3
 
 # Debian's chromium, driven by Playwright with executable_path (never `playwright install`):
 # installed with apt-get as root (or through password-less sudo, as on CI runners). Where it
@@ -149,6 +173,16 @@ browser: ## install Debian's chromium for the browser tests when CHROMIUM (/usr/
 bench: $(INSTALLED) $(GEN_PKG)/__init__.py ## run the benchmarks in bench/ and print their ratios
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
 
+# The notices some MkDocs plugins print about MkDocs' future are not build output.
+DOCS_ENV := NO_MKDOCS_2_WARNING=1 DISABLE_MKDOCS_2_WARNING=true
+DOCS_PORT ?= 8000
+
+docs: $(INSTALLED) $(GEN_PKG)/__init__.py ## build the documentation site into site/ (any warning, broken link or anchor fails)
+	$(DOCS_ENV) $(BIN)/mkdocs build --strict
+
+docs-serve: $(INSTALLED) $(GEN_PKG)/__init__.py ## serve the docs at http://127.0.0.1:DOCS_PORT/configcat-publicapi/ (default 8000), rebuilt on change
+	$(DOCS_ENV) $(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:$(DOCS_PORT)
+
 # python -m build makes the sdist, then the wheel from it: the sdist is proven to build it.
 dist: $(INSTALLED) ## build the sdist and the wheel into dist/ and check them
 	rm -rf dist
@@ -157,5 +191,5 @@ dist: $(INSTALLED) ## build the sdist and the wheel into dist/ and check them
 	$(BIN)/twine check --strict dist/*
 
 clean: ## remove the virtualenv, generated code, spec copies and caches
-	rm -rf $(VENV) $(GEN_PKG) $(SPEC) spec/build mock_server/configcat_mock/api/_spec dist reports .tool-cache .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(GEN_PKG) $(SPEC) spec/build mock_server/configcat_mock/api/_spec dist site reports .tool-cache .pytest_cache .mypy_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

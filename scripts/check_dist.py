@@ -4,8 +4,8 @@
 checks, against the source tree and the lock rather than a hand-kept list:
 
 - the wheel holds every module of the three packages as the tree has them (the tree after
-  the build, so the generated client included), and one endpoint module per operation of
-  the lock;
+  the build, so the generated client included), and the files the dashboard renders with
+  (templates, stylesheet, script), and one endpoint module per operation of the lock;
 - ``py.typed`` in each package; the mock's packaged spec, made from the locked document;
 - ``LICENSE`` in both; the sdist holds the generated client and the packaged spec (so it
   builds the wheel offline) and no tests.
@@ -34,13 +34,18 @@ SPEC_FILES = (
 TEST_SIGNS = ("tests", "contract_tests", "bench", "conftest.py")
 
 
+# files besides modules a package reads at run time (the dashboard's templates and assets)
+PACKAGE_DATA = ("*.py", "*.html", "*.css", "*.js", "*.svg")
+
+
 def source_modules() -> set[str]:
-    """Every ``.py`` file of the three packages, as a path inside the wheel."""
+    """Every module and data file of the three packages, as a path inside the wheel."""
     found: set[str] = set()
     for name, folder in PACKAGES.items():
-        for path in folder.rglob("*.py"):
-            if "__pycache__" not in path.parts:
-                found.add(f"{name}/{path.relative_to(folder).as_posix()}")
+        for pattern in PACKAGE_DATA:
+            for path in folder.rglob(pattern):
+                if "__pycache__" not in path.parts:
+                    found.add(f"{name}/{path.relative_to(folder).as_posix()}")
     return found
 
 
@@ -50,7 +55,7 @@ def check_wheel(
     problems: list[str] = []
     missing = sorted(source_modules() - names)
     if missing:
-        problems.append(f"wheel lacks {len(missing)} modules, e.g. {', '.join(missing[:5])}")
+        problems.append(f"wheel lacks {len(missing)} files, e.g. {', '.join(missing[:5])}")
     endpoints = [
         n
         for n in names

@@ -77,3 +77,6 @@ _._update_setting
 _._delete_setting
 _._update_variations
 _._update_value
+
+# Jinja2: what the dashboard's templates read and no Python does (dashboard/templates).
+_.approval_required

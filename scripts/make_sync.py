@@ -22,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-import unasync
+import unasync  # type: ignore[import-untyped]
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "overlay" / "configcat_publicapi"

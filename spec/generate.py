@@ -1,7 +1,9 @@
 """Run openapi-python-client on the normalised spec and install the result atomically.
 
-The templates in ``spec/templates/`` replace some of the generator's own (same file names):
-they add the typed namespaces the ``configcat_publicapi`` clients expose (one class per spec
+The generator runs as :mod:`spec.render`: its own command line, plus the namespaces
+:mod:`spec.namespaces` decides for the templates. The templates in ``spec/templates/``
+replace some of the generator's own (same file names) and only lay out text: they add the
+typed namespaces the ``configcat_publicapi`` clients expose (one class per spec
 tag, sync and async, in each ``api/<tag>/__init__.py``; the clients' namespace attributes in
 ``api/__init__.py``), keep the package's ``__init__`` free of imports, and make the enums of
 response models accept values a newer service sends. Everything the templates need is the
@@ -11,13 +13,14 @@ The generator writes into a scratch folder outside the repository (ruff, run by 
 generator's post hooks, honours ``.gitignore`` files, and ``generated/`` ignores
 everything); only a run with no warning replaces the target package, so a failed run
 never leaves a half written package behind. The post hooks call the ``ruff`` of this
-interpreter's environment (or of the build environment the generator runs from), which
-pins it (see ``pyproject.toml``).
+interpreter's environment (a virtualenv, or the build environment the generator runs in),
+which pins it (see ``pyproject.toml``).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -27,6 +30,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 CONFIG = HERE / "generator.yaml"
 TEMPLATES = HERE / "templates"
 WARNING_MARKERS = ("Warning", "WARNING", "Unable to", "Error(s) encountered")
@@ -36,46 +40,32 @@ class GenerationError(Exception):
     """The generator failed or warned; the message carries its output."""
 
 
-def _generator_command(bindir: str) -> str:
-    """The generator beside this interpreter (a virtualenv), else on ``PATH`` (a build
-    frontend's isolated environment puts its scripts there)."""
-    beside = Path(bindir) / "openapi-python-client"
-    if beside.is_file():
-        return str(beside)
-    found = shutil.which("openapi-python-client")
-    if found is None:
+def _check_generator() -> None:
+    """The generator must be importable by this interpreter (a virtualenv, or a build
+    frontend's isolated environment): :mod:`spec.render` runs it there."""
+    if importlib.util.find_spec("openapi_python_client") is None:
         raise GenerationError(
             "openapi-python-client is not installed: `pip install openapi-python-client==0.29.1`"
             " (make install does it)"
         )
-    return found
 
 
 def generate(spec: Path, target: Path, config: Path = CONFIG) -> float:
     """Generate the package from ``spec`` into ``target``; return the seconds it took."""
     start = time.perf_counter()
-    generator = _generator_command(str(Path(sys.executable).parent))
+    _check_generator()
     # the post hooks' ruff is the one installed with the generator (pinned beside it)
-    bindir = str(Path(generator).parent)
-    env = {**os.environ, "PATH": bindir + os.pathsep + os.environ.get("PATH", "")}
+    bindir = str(Path(sys.executable).parent)
+    env = {
+        **os.environ,
+        "PATH": bindir + os.pathsep + os.environ.get("PATH", ""),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="configcat-gen-") as scratch:
         out = Path(scratch) / target.name
-        cmd = [
-            generator,
-            "generate",
-            "--path",
-            str(spec),
-            "--config",
-            str(config),
-            "--custom-template-path",
-            str(TEMPLATES),
-            "--meta",
-            "none",
-            "--output-path",
-            str(out),
-            "--fail-on-warning",
-        ]
+        cmd = [sys.executable, "-m", "spec.render"]
+        cmd += [str(spec), str(out), str(config), str(TEMPLATES)]
         proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)  # noqa: S603
         output = (proc.stdout + proc.stderr).strip()
         if proc.returncode != 0 or any(m in output for m in WARNING_MARKERS):

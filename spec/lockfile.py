@@ -107,7 +107,7 @@ def looks_like_yaml(name: str, body: bytes) -> bool:
 def yaml_to_json(body: bytes) -> bytes:
     """The JSON form of a YAML document, byte for byte as ``../shared/spec`` holds it."""
     try:
-        import yaml
+        import yaml  # type: ignore[import-untyped]
     except ImportError as exc:  # pragma: no cover - PyYAML is in every extra that reads YAML
         raise SpecError(
             "error: reading a YAML spec needs PyYAML: `pip install pyyaml` (make install has it)."
@@ -115,7 +115,7 @@ def yaml_to_json(body: bytes) -> bytes:
 
     base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    class _Loader(base):  # type: ignore[misc,valid-type]
+    class _Loader(base):  # type: ignore[misc]
         """Safe loading with YAML 1.1's implicit timestamps left as plain strings."""
 
     _Loader.yaml_implicit_resolvers = {

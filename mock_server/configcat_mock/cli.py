@@ -11,6 +11,7 @@ from typing import Any
 
 from configcat_mock import INSTALL_HINT
 from configcat_mock.api.spec_source import SPEC_ENV, SpecNotFoundError
+from configcat_mock.delivery.sdk_registry import DEFAULT_HEARTBEAT_SECONDS, DEFAULT_MAX_STREAMS
 from configcat_mock.http.deadlines import (
     DEFAULT_BODY_TIMEOUT,
     DEFAULT_HEADER_TIMEOUT,
@@ -96,6 +97,20 @@ def _whole_seconds(value: str) -> int:
     return number
 
 
+def _proxy_sdk(value: str) -> tuple[str, str]:
+    sdk_id, sep, sdk_key = value.partition("=")
+    if not sep or not sdk_id or not sdk_key or "/" in sdk_id:
+        raise argparse.ArgumentTypeError("is ID=SDK_KEY (an id without '/', then the key)")
+    return sdk_id, sdk_key
+
+
+def _count(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError("must be a whole number, 0 or more")
+    return number
+
+
 class _SdkKeyAction(argparse.Action):
     """``--sdk-key`` belongs to the ``--config-json`` given just before it."""
 
@@ -115,6 +130,7 @@ class _SdkKeyAction(argparse.Action):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command's parser: ``serve`` and ``seed`` with every option."""
     parser = argparse.ArgumentParser(
         prog="configcat-mock",
         description="A stateful offline ConfigCat Public Management API.",
@@ -241,6 +257,35 @@ def build_parser() -> argparse.ArgumentParser:
         help="the SDK key of the --config-json before it (default: a new key, printed)",
     )
     serve.add_argument(
+        "--proxy-sdk",
+        action="append",
+        type=_proxy_sdk,
+        metavar="ID=SDK_KEY",
+        help="serve SDK_KEY under the SDK id ID on the ConfigCat Proxy's routes (/api/ID/..., "
+        "/sse/ID/..., X-ConfigCat-SdkId: ID); repeat. Without it an SDK key's last segment "
+        "is its id",
+    )
+    serve.add_argument(
+        "--ofrep-event-streams",
+        action="store_true",
+        help="offer OFREP eventStreams (server-sent refetchEvaluation events) in bulk answers",
+    )
+    serve.add_argument(
+        "--max-streams",
+        type=_count,
+        default=DEFAULT_MAX_STREAMS,
+        metavar="N",
+        help=f"open event streams at most, 503 past it (default {DEFAULT_MAX_STREAMS})",
+    )
+    serve.add_argument(
+        "--heartbeat",
+        type=_seconds,
+        default=DEFAULT_HEARTBEAT_SECONDS,
+        metavar="S",
+        help="seconds between heartbeat comments on an idle event stream "
+        f"(default {DEFAULT_HEARTBEAT_SECONDS:g})",
+    )
+    serve.add_argument(
         "--webhook-allow-host",
         action="append",
         metavar="HOST",
@@ -257,6 +302,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def serve(args: argparse.Namespace) -> int:
+    """Run ``configcat-mock serve``: one process, until interrupted; returns the exit code."""
     try:
         import uvicorn
 
@@ -313,6 +359,12 @@ def serve(args: argparse.Namespace) -> int:
         if seed and "delivery" in seed:
             state["delivery"] = seed["delivery"]
         mock.backend.reseed(state)
+    protocols = mock.protocols
+    for sdk_id, key in args.proxy_sdk or []:
+        protocols.add_proxy_sdk(sdk_id, key)
+    protocols.ofrep_event_streams = args.ofrep_event_streams
+    protocols.max_streams = args.max_streams
+    protocols.heartbeat_seconds = args.heartbeat
     if args.faults:
         injector: FaultInjector = mock.app.faults
         injector.configure_json(_json_arg(args.faults))
@@ -334,6 +386,7 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; returns its exit code (2 for settings it refuses to start with)."""
     args = build_parser().parse_args(argv)
     try:
         if args.command == "seed":

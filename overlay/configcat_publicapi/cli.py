@@ -1,52 +1,64 @@
-"""The ``configcat-publicapi`` command: export, plan, apply, diff, promote and bulk.
+"""The ``configcat-publicapi`` command: flags as code, from a shell or a CI job.
 
-Credentials come from ``CONFIGCAT_API_USER`` / ``CONFIGCAT_API_PASS`` (and the host from
-``CONFIGCAT_API_HOST``), as for the library. Exit codes a CI job can use: 0 done or nothing to
-do, 1 an error (a bad document, an API error), 2 changes pending (``plan`` and ``diff`` with
-``--detailed-exitcode``), 1 also when a ``bulk`` write failed (the others are made),
-130 interrupted (Ctrl-C; running the same ``apply`` again resumes it).
-``--json`` prints one JSON object; otherwise progress is a rich bar on a terminal (with the
-``workflows`` extra) and plain lines elsewhere, so logs stay readable.
+``export`` a product as a document, ``plan`` what applying a document would change (and
+save it with ``--out``), ``apply`` a document or a saved plan, ``show`` a saved plan,
+``diff`` two environments or two products, ``promote`` values between environments, ``bulk``
+set or toggle flags; ``products``, ``configs``, ``environments`` and ``flags`` list what there
+is. Products, configs and environments are taken by name or by id everywhere.
 
-argparse, not click: the standard library is enough for three subcommands and keeps the core
-install free of another dependency.
+Credentials come from ``CONFIGCAT_API_USER`` / ``CONFIGCAT_API_PASS`` (the host from
+``CONFIGCAT_API_HOST``), as for the library. Exit codes (:data:`EXIT_CODES`): 0 done or
+nothing to do; 1 an error (a bad document, an API error, a saved plan whose product moved,
+a failed ``bulk`` write); 2 changes pending (``--detailed-exitcode``), a usage error, or
+deletes that need ``--yes`` without a terminal; 3 a filter (``--flag``, ``--tag``,
+``--config``) that matches no flag; 130 interrupted (Ctrl-C; the same ``apply`` again
+resumes). Every error is one line on standard error (``configcat-publicapi: ...``), or one
+JSON object with ``--json``; never a traceback.
 
-A target whose preferences require a reason for the planned value changes stops ``apply``,
-``promote`` and ``bulk`` before their first write, asking for ``--reason`` (``plan`` says so
-above its summary).
+argparse, not click: the standard library is enough and keeps the core install free of
+another dependency. This module imports nothing of the client or the workflows: each
+subcommand loads what it needs (:mod:`configcat_publicapi._cli`), so ``--help`` is quick.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
-from configcat_publicapi._client import ConfigCatClient
-from configcat_publicapi._exceptions import ConfigCatError
-from configcat_publicapi.workflows import (
-    TOGGLE,
-    DocumentError,
-    ReasonRequiredError,
-    ValueDiff,
-    apply,
-    bulk_set,
-    diff_environments,
-    diff_products,
-    dumps,
-    export,
-    load,
-    plan,
-    promote,
-)
-from configcat_publicapi.workflows.plan import Change, Plan, Progress
+from configcat_publicapi._version import __version__
 
-EXIT_OK, EXIT_ERROR, EXIT_PENDING = 0, 1, 2
+EXIT_OK, EXIT_ERROR, EXIT_PENDING, EXIT_NO_MATCH = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # the shell's code for a command ended by SIGINT
+EXIT_CODES = {
+    EXIT_OK: "done, or nothing to do",
+    EXIT_ERROR: "an error: a bad document, an API error, a saved plan whose product moved,"
+    " a failed write",
+    EXIT_PENDING: "changes pending (with --detailed-exitcode); a usage error; deletes that"
+    " need --yes without a terminal",
+    EXIT_NO_MATCH: "a filter (--flag, --tag, --config) matched no flag: nothing was done",
+    EXIT_INTERRUPTED: "interrupted (Ctrl-C): run the same command again to resume",
+}
+PROG = "configcat-publicapi"
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors that point at ``--help``."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"{PROG}: {message} (see `{self.prog} --help`)\n")
+        raise SystemExit(EXIT_PENDING)
+
+
+def _epilog(examples: Sequence[str], codes: Sequence[int], more: str = "") -> str:
+    lines = ["examples:", *(f"  $ {e}" for e in examples), "", "exit codes:"]
+    lines += [f"  {code:<4} {EXIT_CODES[code]}" for code in codes]
+    lines += ["", "credentials: CONFIGCAT_API_USER, CONFIGCAT_API_PASS (and CONFIGCAT_API_HOST)"]
+    return "\n".join(lines) + (f"\n\n{more}" if more else "")
 
 
 def _concurrency(text: str) -> int:
@@ -59,294 +71,426 @@ def _concurrency(text: str) -> int:
     return number
 
 
+def _json_value(text: str) -> Any:
+    """A ``--value``: JSON, so that ``true`` and ``"true"`` differ."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    if text.lower() in ("true", "false"):
+        hint = f"write it in lower case: --value {text.lower()}"
+    else:
+        hint = f"a text value needs JSON quotes: --value '\"{text}\"'"
+    raise argparse.ArgumentTypeError(
+        f'{text!r} is not a JSON value (true, false, 42, 0.5 or "text"); {hint}'
+    )
+
+
 def _writes_in_flight(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--concurrency", type=_concurrency, default=1, metavar="N",
-                   help="writes in flight at once, each waiting for what it needs; "
-                        "more than 1 helps over a slow link (default: 1, in the plan's "
-                        "order)")  # fmt: skip
+    p.add_argument(
+        "--concurrency",
+        type=_concurrency,
+        default=1,
+        metavar="N",
+        help="writes in flight at once, each waiting for what it needs; "
+        "more than 1 helps over a slow link (default: 1, in the plan's "
+        "order)",
+    )
+
+
+def _reason(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--reason",
+        metavar="TEXT",
+        help="the audit log's reason for each value change (products may require one)",
+    )
+
+
+def _json_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _yes(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--yes",
+        "--auto-approve",
+        dest="yes",
+        action="store_true",
+        help="apply a plan that deletes without asking (needed without a terminal)",
+    )
+
+
+def _out(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "-out",
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="save the plan to FILE (JSON) instead of applying it; apply it later"
+        " with `apply FILE`, which refuses if the product changed since",
+    )
+
+
+PRODUCT = "the product, by name or id (`configcat-publicapi products` lists them)"
+ENV = "by name or id"
 
 
 def _parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(
-        prog="configcat-publicapi",
-        description="Export a ConfigCat product as a document, plan and apply documents.",
-        epilog="Credentials: CONFIGCAT_API_USER, CONFIGCAT_API_PASS (CONFIGCAT_API_HOST).",
+    formatter = argparse.RawDescriptionHelpFormatter
+    top = Parser(
+        prog=PROG,
+        description="Flags as code for ConfigCat: export a product as a document, plan and"
+        " apply documents, promote values, and list products, configs, environments and flags.",
+        epilog=_epilog(
+            [
+                f"{PROG} products",
+                f"{PROG} export Shop -o shop.yaml",
+                f"{PROG} plan shop.yaml Shop --out shop.plan.json",
+                f"{PROG} apply shop.plan.json",
+            ],
+            sorted(EXIT_CODES),
+            f"`{PROG} COMMAND --help` shows each command's options and examples.",
+        ),
+        formatter_class=formatter,
     )
-    sub = top.add_subparsers(dest="command", required=True)
+    top.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    ex = sub.add_parser("export", help="write a product (or some configs) as a document")
-    ex.add_argument("product_id", help="the product to export")
-    ex.add_argument("--config", action="append", dest="configs", metavar="NAME",
-                    help="export only this config (repeatable)")  # fmt: skip
-    ex.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
-    ex.add_argument("--format", choices=["yaml", "json"],
-                    help="default: from the output's suffix, else yaml")  # fmt: skip
+    def command(name: str, text: str, examples: list[str], codes: list[int]) -> Any:
+        return sub.add_parser(
+            name,
+            help=text,
+            description=text[:1].upper() + text[1:] + ".",
+            epilog=_epilog(examples, codes),
+            formatter_class=formatter,
+        )
 
-    for name, text in (("plan", "show what apply would change"), ("apply", "apply a document")):
-        p = sub.add_parser(name, help=text)
-        p.add_argument("document", type=Path, help="a YAML or JSON product document")
-        p.add_argument("product_id", help="the target product")
-        p.add_argument("--prune", action="store_true",
-                       help="also delete what the document does not hold")  # fmt: skip
-        p.add_argument("--json", action="store_true", help="print JSON")
-        if name == "plan":
-            p.add_argument("--detailed-exitcode", action="store_true",
-                           help="exit 2 when changes are pending, 0 when none")  # fmt: skip
-        else:
-            p.add_argument("--reason", help="the audit log's reason for each value change")
-            _writes_in_flight(p)
-    d = sub.add_parser("diff", help="compare two environments, or two products")
-    d.add_argument("product_id", help="the product (the left side)")
-    d.add_argument("--from", dest="source", metavar="ENV", help="the left environment")
-    d.add_argument("--to", dest="target", metavar="ENV", help="the right environment")
-    d.add_argument("--config", help="the config (needed when the product has several)")
-    d.add_argument("--product", dest="other", metavar="PRODUCT_ID",
-                   help="compare with this product instead of two environments")  # fmt: skip
-    d.add_argument("--json", action="store_true", help="print JSON")
-    d.add_argument("--detailed-exitcode", action="store_true",
-                   help="exit 2 when the sides differ, 0 when they are equal")  # fmt: skip
+    for name, text in (
+        ("products", "list the products the credentials can see"),
+        ("configs", "list a product's configs"),
+        ("environments", "list a product's environments"),
+        ("flags", "list a product's flags (feature flags and settings)"),
+    ):
+        args = "" if name == "products" else " Shop"
+        d = command(name, text, [f"{PROG} {name}{args}", f"{PROG} {name}{args} --json"], [0, 1, 2])
+        if name != "products":
+            d.add_argument("product", metavar="PRODUCT", help=PRODUCT)
+        if name == "flags":
+            d.add_argument(
+                "--config",
+                action="append",
+                dest="configs",
+                metavar="CONFIG",
+                help="only this config's flags, by name or id (repeatable)",
+            )
+        _json_flag(d)
 
-    pr = sub.add_parser("promote", help="copy flag values from one environment to another")
-    pr.add_argument("product_id", help="the product")
-    pr.add_argument("--from", dest="source", metavar="ENV", required=True)
-    pr.add_argument("--to", dest="target", metavar="ENV", required=True)
-    pr.add_argument("--config", help="the config (needed when the product has several)")
-    pr.add_argument("--to-config", help="promote into this config, flags paired by key")
-    only = "only these flags (repeatable; shell patterns such as 'checkout_*')"
-    pr.add_argument("--flag", action="append", dest="keys", metavar="KEY_OR_PATTERN", help=only)
-    pr.add_argument("--dry-run", action="store_true", help="show the diff, change nothing")
-    pr.add_argument("--reason", help="the audit log's reason for each value change")
-    pr.add_argument("--json", action="store_true", help="print JSON")
+    ex = command(
+        "export",
+        "write a product (or some of its configs) as a document",
+        [f"{PROG} export Shop -o shop.yaml", f"{PROG} export Shop --config Main --format json"],
+        [0, 1, 2],
+    )
+    ex.add_argument("product", metavar="PRODUCT", help=PRODUCT)
+    ex.add_argument(
+        "--config",
+        action="append",
+        dest="configs",
+        metavar="CONFIG",
+        help="export only this config, by name or id (repeatable)",
+    )
+    ex.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="file to write (default: standard output)"
+    )
+    ex.add_argument(
+        "--format", choices=["yaml", "json"], help="default: from the output's suffix, else yaml"
+    )
+
+    p = command(
+        "plan",
+        "show what applying a document would change, and save it with --out",
+        [
+            f"{PROG} plan shop.yaml Shop",
+            f"{PROG} plan shop.yaml Shop --prune --out shop.plan.json",
+            f"{PROG} plan shop.yaml Shop --detailed-exitcode",
+        ],
+        [0, 1, 2],
+    )
+    p.add_argument("document", type=Path, help="a YAML or JSON product document")
+    p.add_argument("product", metavar="PRODUCT", help=PRODUCT)
+    p.add_argument(
+        "--prune", action="store_true", help="also delete what the document does not hold"
+    )
+    p.add_argument(
+        "--detailed-exitcode",
+        action="store_true",
+        help="exit 2 when changes are pending, 0 when none",
+    )
+    _out(p)
+    _json_flag(p)
+
+    a = command(
+        "apply",
+        "apply a document, or a plan saved by plan/promote/bulk --out",
+        [
+            f"{PROG} apply shop.yaml Shop --reason 'release 42'",
+            f"{PROG} apply shop.plan.json",
+            f"{PROG} apply shop.yaml Shop --prune --yes",
+        ],
+        [0, 1, 2, 130],
+    )
+    a.add_argument(
+        "document",
+        type=Path,
+        metavar="FILE",
+        help="a YAML or JSON product document, or a saved plan",
+    )
+    a.add_argument(
+        "product", metavar="PRODUCT", nargs="?", help=PRODUCT + "; a saved plan names its own"
+    )
+    a.add_argument(
+        "--prune",
+        action="store_true",
+        help="also delete what the document does not hold (asks first)",
+    )
+    _yes(a)
+    _reason(a)
+    _json_flag(a)
+    _writes_in_flight(a)
+
+    s = command("show", "show a saved plan", [f"{PROG} show shop.plan.json"], [0, 1, 2])
+    s.add_argument("file", type=Path, metavar="FILE", help="a plan saved with --out")
+    _json_flag(s)
+
+    d = command(
+        "diff",
+        "compare two environments of a product, or two products",
+        [
+            f"{PROG} diff Shop --from Production --to Staging",
+            f"{PROG} diff Shop --product 'Shop copy' --detailed-exitcode",
+        ],
+        [0, 1, 2],
+    )
+    d.add_argument("product", metavar="PRODUCT", help=PRODUCT + " (the left side)")
+    d.add_argument("--from", dest="source", metavar="ENV", help="the left environment, " + ENV)
+    d.add_argument("--to", dest="target", metavar="ENV", help="the right environment, " + ENV)
+    d.add_argument(
+        "--config",
+        metavar="CONFIG",
+        help="the config, by name or id (needed when the product has several)",
+    )
+    d.add_argument(
+        "--product",
+        dest="other",
+        metavar="PRODUCT",
+        help="compare with this product instead of two environments",
+    )
+    d.add_argument(
+        "--detailed-exitcode",
+        action="store_true",
+        help="exit 2 when the sides differ, 0 when they are equal",
+    )
+    _json_flag(d)
+
+    only = "only flags whose key matches (repeatable; shell patterns such as 'checkout_*')"
+    pr = command(
+        "promote",
+        "copy flag values and rules from one environment to another",
+        [
+            f"{PROG} promote Shop --from Staging --to Production --flag 'checkout_*'",
+            f"{PROG} promote Shop --from Staging --to Production --out promote.json",
+        ],
+        [0, 1, 2, 3, 130],
+    )
+    pr.add_argument("product", metavar="PRODUCT", help=PRODUCT)
+    pr.add_argument(
+        "--from",
+        dest="source",
+        metavar="ENV",
+        required=True,
+        help="the environment to copy from, " + ENV,
+    )
+    pr.add_argument(
+        "--to",
+        dest="target",
+        metavar="ENV",
+        required=True,
+        help="the environment to copy to, " + ENV,
+    )
+    pr.add_argument(
+        "--config",
+        metavar="CONFIG",
+        help="the config, by name or id (needed when the product has several)",
+    )
+    pr.add_argument(
+        "--to-config", metavar="CONFIG", help="promote into this config, flags paired by key"
+    )
+    pr.add_argument("--flag", action="append", dest="keys", metavar="PATTERN", help=only)
+    pr.add_argument("--dry-run", action="store_true", help="show the changes, make none")
+    _out(pr)
+    _reason(pr)
+    _json_flag(pr)
     _writes_in_flight(pr)
 
-    b = sub.add_parser("bulk", help="set or toggle many flags by key pattern or tag")
-    b.add_argument("product_id", help="the product")
-    b.add_argument("--env", action="append", dest="environments", required=True, metavar="ENV",
-                   help="an environment to edit (repeatable)")  # fmt: skip
-    b.add_argument("--flag", action="append", dest="keys", metavar="KEY_OR_PATTERN", help=only)
-    b.add_argument("--tag", action="append", dest="tags", metavar="TAG",
-                   help="only flags with one of these tags (repeatable)")  # fmt: skip
-    b.add_argument("--config", action="append", dest="configs", metavar="NAME",
-                   help="only flags of these configs (repeatable)")  # fmt: skip
+    b = command(
+        "bulk",
+        "set or toggle the default value of many flags, by key pattern or tag",
+        [
+            f"{PROG} bulk Shop --env Staging --tag beta --toggle",
+            f"{PROG} bulk Shop --env Production --flag 'checkout_*' --value false",
+            f"{PROG} bulk Shop --env Staging --flag theme --value '\"dark\"' --dry-run",
+        ],
+        [0, 1, 2, 3, 130],
+    )
+    b.add_argument("product", metavar="PRODUCT", help=PRODUCT)
+    b.add_argument(
+        "--env",
+        action="append",
+        dest="environments",
+        required=True,
+        metavar="ENV",
+        help="an environment to edit, " + ENV + " (repeatable)",
+    )
+    b.add_argument("--flag", action="append", dest="keys", metavar="PATTERN", help=only)
+    b.add_argument(
+        "--tag",
+        action="append",
+        dest="tags",
+        metavar="TAG",
+        help="only flags with one of these tags (repeatable)",
+    )
+    b.add_argument(
+        "--config",
+        action="append",
+        dest="configs",
+        metavar="CONFIG",
+        help="only flags of these configs, by name or id (repeatable)",
+    )
     what = b.add_mutually_exclusive_group(required=True)
-    what.add_argument("--toggle", action="store_true", help="invert boolean flags")
-    what.add_argument("--value", type=json.loads, metavar="JSON",
-                      help="the default value to serve: true, 42, 0.5, '\"text\"'")  # fmt: skip
+    what.add_argument("--toggle", action="store_true", help="invert on/off (boolean) flags")
+    what.add_argument(
+        "--value",
+        type=_json_value,
+        metavar="JSON",
+        help="the default value to serve, as JSON: true, 42, 0.5, '\"text\"'",
+    )
     b.add_argument("--dry-run", action="store_true", help="show the changes, make none")
-    b.add_argument("--reason", help="the audit log's reason for each value change")
-    b.add_argument("--json", action="store_true", help="print JSON")
+    _out(b)
+    _reason(b)
+    _json_flag(b)
     _writes_in_flight(b)
     return top
 
 
-def _client() -> ConfigCatClient:
-    return ConfigCatClient()
+def _discovery(args: argparse.Namespace, out: TextIO) -> int:
+    from configcat_publicapi._cli import discovery
+    from configcat_publicapi._cli.commands import client
 
-
-def _export(args: argparse.Namespace, out: TextIO) -> int:
-    fmt = args.format or ("json" if args.output and args.output.suffix == ".json" else "yaml")
-    with _client() as cc:
-        text = dumps(export(cc, args.product_id, configs=args.configs), fmt=fmt)
-    if args.output:
-        args.output.write_text(text, encoding="utf-8")
-    else:
-        out.write(text)
+    with client() as cc:
+        if args.command == "products":
+            discovery.products(cc, args.json, out)
+        elif args.command == "flags":
+            discovery.flags(cc, args.product, args.configs, args.json, out)
+        else:
+            getattr(discovery, args.command)(cc, args.product, args.json, out)
     return EXIT_OK
 
 
-def _print_plan(the_plan: Plan, out: TextIO) -> None:
-    for change in the_plan.changes:
-        out.write(change.describe() + "\n")
-    for note in the_plan.notes:
-        out.write(f"note: {note}\n")
-    if the_plan.needs_reason:
-        out.write(f"changes in {', '.join(the_plan.needs_reason)} need --reason\n")
-    if the_plan.needs_approval:
-        out.write(f"changes in {', '.join(the_plan.needs_approval)} need an approval\n")
-    counts = the_plan.counts()
-    out.write(
-        f"{counts['create']} to create, {counts['update']} to change, "
-        f"{counts['delete']} to delete\n"
-    )
+def _command(name: str) -> Callable[[argparse.Namespace, TextIO], int]:
+    if name in ("products", "configs", "environments", "flags"):
+        return _discovery
+    from configcat_publicapi._cli import commands
 
-
-def _plan(args: argparse.Namespace, out: TextIO) -> int:
-    with _client() as cc:
-        the_plan = plan(cc, load(args.document), args.product_id, prune=args.prune)
-    if args.json:
-        out.write(json.dumps(the_plan.to_json(), indent=2) + "\n")
-    else:
-        _print_plan(the_plan, out)
-    return EXIT_PENDING if args.detailed_exitcode and the_plan else EXIT_OK
-
-
-@contextmanager
-def _progress(out: TextIO, quiet: bool) -> Iterator[Progress | None]:
-    if quiet:
-        yield None
-        return
-    if out.isatty():
-        try:
-            from rich.progress import Progress as Bar
-        except ImportError:
-            pass
-        else:
-            with Bar(transient=False) as bar:
-                task = bar.add_task("applying", total=None)
-
-                def show(n: int, total: int, change: Change) -> None:
-                    bar.update(task, completed=n, total=total, description=change.describe())
-
-                yield show
-            return
-
-    def line(n: int, total: int, change: Change) -> None:
-        out.write(f"[{n}/{total}] {change.describe()}\n")
-        out.flush()
-
-    yield line
-
-
-def _apply(args: argparse.Namespace, out: TextIO) -> int:
-    document = load(args.document)
-    with _client() as cc, _progress(out, args.json) as progress:
-        result = apply(
-            cc, document, args.product_id, reason=args.reason, prune=args.prune,
-            progress=progress, concurrency=args.concurrency,
-        )  # fmt: skip
-    if args.json:
-        out.write(json.dumps(result.to_json(), indent=2) + "\n")
-    else:
-        out.write(f"{len(result.done)} changes applied\n")
-    return EXIT_OK
-
-
-def _short(value: Any) -> str:
-    return "-" if value is None else json.dumps(value, separators=(",", ":"))
-
-
-def _diff_table(diffs: list[ValueDiff], left: str, right: str, out: TextIO) -> None:
-    if out.isatty():
-        try:
-            from rich.console import Console
-            from rich.table import Table
-        except ImportError:
-            pass
-        else:
-            table = Table("config", "flag", left, right)
-            for d in diffs:
-                table.add_row(d.config, d.key, _short(d.left), _short(d.right))
-            Console(file=out).print(table)
-            return
-    for d in diffs:
-        out.write(f"{d.config} {d.key}: {_short(d.left)} | {_short(d.right)}\n")
-    out.write(f"{len(diffs)} flags differ\n")
-
-
-def _diff(args: argparse.Namespace, out: TextIO) -> int:
-    with _client() as cc:
-        if args.other:
-            the_plan = diff_products(cc, args.product_id, args.other)
-            if args.json:
-                out.write(json.dumps(the_plan.to_json(), indent=2) + "\n")
-            else:
-                _print_plan(the_plan, out)
-            differ = bool(the_plan)
-        else:
-            if not (args.source and args.target):
-                raise DocumentError("", "give --from ENV and --to ENV, or --product PRODUCT_ID")
-            doc = export(cc, args.product_id)
-            diffs = diff_environments(doc, args.source, args.target, config=args.config)
-            if args.json:
-                out.write(json.dumps([d.to_json() for d in diffs], indent=2) + "\n")
-            else:
-                _diff_table(diffs, args.source, args.target, out)
-            differ = bool(diffs)
-    return EXIT_PENDING if args.detailed_exitcode and differ else EXIT_OK
-
-
-def _promote(args: argparse.Namespace, out: TextIO) -> int:
-    with _client() as cc:
-        the_plan, _ = promote(
-            cc, args.product_id, args.source, args.target, keys=args.keys, config=args.config,
-            target_config=args.to_config, dry_run=True,
-        )  # fmt: skip
-        if not args.json:
-            _print_plan(the_plan, out)
-        if args.dry_run or not the_plan:
-            if args.json:
-                out.write(json.dumps(the_plan.to_json(), indent=2) + "\n")
-            return EXIT_OK
-        with _progress(out, args.json) as progress:
-            _, result = promote(
-                cc, args.product_id, args.source, args.target, keys=args.keys,
-                config=args.config, target_config=args.to_config, reason=args.reason,
-                progress=progress, concurrency=args.concurrency,
-            )  # fmt: skip
-    assert result is not None
-    if args.json:
-        out.write(json.dumps({"plan": the_plan.to_json()} | result.to_json(), indent=2) + "\n")
-    else:
-        out.write(f"{len(result.done)} changes applied\n")
-    return EXIT_OK
-
-
-def _bulk(args: argparse.Namespace, out: TextIO) -> int:
-    value = TOGGLE if args.toggle else args.value
-    with _client() as cc, _progress(out, args.json or args.dry_run) as progress:
-        result = bulk_set(
-            cc, args.product_id, value, environments=args.environments, keys=args.keys,
-            tags=args.tags, configs=args.configs, reason=args.reason, dry_run=args.dry_run,
-            progress=progress, concurrency=args.concurrency,
-        )  # fmt: skip
-    if args.json:
-        out.write(json.dumps(result.to_json(), indent=2) + "\n")
-    elif args.dry_run:
-        _print_plan(result.plan, out)
-    else:
-        for change, error in result.failed:
-            out.write(f"failed: {change.describe()}: {error}\n")
-        out.write(f"{len(result.changed)} changed, {len(result.failed)} failed\n")
-    return EXIT_ERROR if result.failed else EXIT_OK
-
-
-COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
-    "bulk": _bulk,
-    "export": _export,
-    "plan": _plan,
-    "apply": _apply,
-    "diff": _diff,
-    "promote": _promote,
-}
+    handler: Callable[[argparse.Namespace, TextIO], int] = getattr(commands, name)
+    return handler
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
-    """Run the command; returns the exit code (0 done, 1 error, 2 changes pending)."""
+    """Run the command; returns the exit code (see :data:`EXIT_CODES`)."""
     args = _parser().parse_args(argv)
     stream = out or sys.stdout
     try:
-        return COMMANDS[args.command](args, stream)
-    except DocumentError as exc:
-        _error(args, stream, {"error": "document", "path": exc.path, "message": exc.message})
-    except ReasonRequiredError as exc:
-        message = f"{exc}: give --reason TEXT"
-        _error(args, stream, {"error": "reason", "environments": exc.environments,
-                              "message": message})  # fmt: skip
-    except (ConfigCatError, OSError, ImportError) as exc:
-        _error(args, stream, {"error": type(exc).__name__, "message": str(exc)})
+        return _command(args.command)(args, stream)
     except KeyboardInterrupt:
         message = "interrupted: run the same command again to resume"
         _error(args, stream, {"error": "interrupted", "message": message})
         return EXIT_INTERRUPTED
-    return EXIT_ERROR
+    except BrokenPipeError:
+        # the reader (head, less) went away: nothing more to say, and nowhere to say it
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_ERROR
+    except Exception as exc:
+        code, info = _explain(args, exc)
+        _error(args, stream, info)
+        return code
+
+
+def _explain(args: argparse.Namespace, exc: Exception) -> tuple[int, dict[str, Any]]:
+    """The exit code and the one-line message (with fields for ``--json``) of an error."""
+    from configcat_publicapi._exceptions import ConfigCatError
+
+    name = type(exc).__name__
+    if isinstance(exc, UnicodeDecodeError):
+        where = getattr(args, "document", None) or getattr(args, "file", None) or "the file"
+        return EXIT_ERROR, {
+            "error": "document",
+            "message": f"{where}: not UTF-8 text (byte {exc.object[exc.start]:#04x}"
+            f" at offset {exc.start})",
+        }
+    if not isinstance(exc, (ConfigCatError, OSError, ImportError)):
+        return EXIT_ERROR, {
+            "error": "unexpected",
+            "message": f"unexpected error ({name}: {exc}); please report it with the"
+            " command you ran",
+        }
+    from configcat_publicapi._cli.output import ConfirmationNeededError, NotConfirmedError
+    from configcat_publicapi.workflows import DocumentError, ReasonRequiredError
+    from configcat_publicapi.workflows.guards import NothingMatchedError
+
+    if isinstance(exc, NothingMatchedError):
+        option = {"key": "--flag", "tag": "--tag", "config": "--config"}.get(exc.filter)
+        given = f"{option} {exc.value!r}: " if option else "the filters: "
+        return EXIT_NO_MATCH, {
+            "error": "no-match",
+            "filter": exc.filter,
+            "value": exc.value,
+            "message": f"{given}{exc}: nothing to do",
+        }
+    if isinstance(exc, ConfirmationNeededError):
+        return EXIT_PENDING, {"error": "confirmation", "message": str(exc)}
+    if isinstance(exc, NotConfirmedError):
+        return EXIT_ERROR, {"error": "cancelled", "message": str(exc)}
+    if isinstance(exc, DocumentError):
+        where = getattr(args, "document", None) or getattr(args, "file", None)
+        message = exc.message
+        if where is not None:
+            message = message.replace('"<unicode string>"', f'"{where}"')
+        prefix = f"{where}: " if where is not None else ""
+        return EXIT_ERROR, {
+            "error": "document",
+            "path": exc.path,
+            "message": f"{prefix}{exc.path + ': ' if exc.path else ''}{message}",
+        }
+    if isinstance(exc, ReasonRequiredError):
+        return EXIT_ERROR, {
+            "error": "reason",
+            "environments": exc.environments,
+            "message": f"{exc}: give --reason TEXT",
+        }
+    if isinstance(exc, OSError) and exc.filename is not None:
+        return EXIT_ERROR, {
+            "error": name,
+            "message": f"cannot use {exc.filename}: {exc.strerror or exc}",
+        }
+    return EXIT_ERROR, {"error": name, "message": str(exc)}
 
 
 def _error(args: argparse.Namespace, out: TextIO, info: dict[str, Any]) -> None:
     if getattr(args, "json", False):
         out.write(json.dumps(info) + "\n")
     else:
-        where = f"{info['path']}: " if info.get("path") else ""
-        sys.stderr.write(f"configcat-publicapi: {where}{info['message']}\n")
+        sys.stderr.write(f"{PROG}: {info['message']}\n")
 
 
 if __name__ == "__main__":  # pragma: no cover

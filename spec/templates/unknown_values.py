@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 E = TypeVar("E", bound=Enum)
 
@@ -52,7 +52,8 @@ def member_or_unknown(cls: type[E], value: Any) -> E:
 
 
 def _pseudo_member(cls: type[E], value: str) -> E:
-    member = str.__new__(cls, value)  # type: ignore[call-overload]
+    # an instance of the enum built as the string it subclasses, outside its members
+    member = cast(E, str.__new__(cast(type[str], cls), value))
     member._name_ = value
     member._value_ = value
-    return member  # type: ignore[no-any-return]
+    return member

@@ -18,6 +18,9 @@ from configcat_mock import DEMO_PASSWORD, DEMO_USERNAME, MockConfigCat
 from configcat_mock.http.faults import FaultRule
 from configcat_mock.http.server import LoopbackServer
 
+# each test runs the live-mode contract suite as a subprocess and stops it
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[2]
 RUN_TIMEOUT_S = 240
 

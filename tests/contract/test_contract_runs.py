@@ -22,6 +22,9 @@ from starlette.responses import JSONResponse
 from configcat_mock import DEMO_PASSWORD, DEMO_USERNAME, MockConfigCat
 from configcat_mock.http.server import LoopbackServer
 
+# each test runs the contract suite in a pytest of its own
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[2]
 RUN_TIMEOUT_S = 300
 GOOD = b"Basic " + base64.b64encode(f"{DEMO_USERNAME}:{DEMO_PASSWORD}".encode())

@@ -135,6 +135,6 @@ def test_other_methods_are_405(local: httpx.Client, local_manager: Manager, setu
     url = setup.url(local_manager.sdk_key(setup.config_id, setup.env_id))
     for method in ("POST", "PUT", "DELETE", "PATCH"):
         r = local.request(method, url)
-        assert r.status_code == 405 and r.headers["allow"] == "GET, HEAD", method
+        assert r.status_code == 405 and r.headers["allow"] == "GET, HEAD, OPTIONS", method
     head = local.head(url)
     assert head.status_code == 200 and head.headers["etag"].startswith('W/"')

@@ -106,6 +106,7 @@ def test_sources_yaml_becomes_the_locked_json_byte_for_byte(lock_path: Path) -> 
     assert hashlib.sha256(yaml_to_json(raw)).hexdigest() == lock.sha256
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lock_path", [DEFAULT_LOCK, OLDER_LOCK], ids=["pinned", "2024-10"])
 def test_no_file_downloads_from_the_lock_sources_and_verifies(
     tmp_path: Path, lock_path: Path, loopback_files: LoopbackFiles

@@ -15,6 +15,7 @@ import random
 from typing import Any
 
 import httpx
+import pytest
 import schemathesis
 from schemathesis.config import SchemathesisConfig
 from spec_paths import is_field_errors
@@ -79,6 +80,7 @@ schema = schemathesis.openapi.from_dict(
 schema.config.update(base_url="http://localhost")
 
 
+@pytest.mark.slow
 @schema.parametrize()
 def test_valid_requests_on_real_resources(case: Any) -> None:
     MOCK.load(START)
@@ -114,6 +116,7 @@ def _scoped(ctx: Any) -> bool:
     return named and op.definition.raw.get("operationId") not in _NOT_SCOPED
 
 
+@pytest.mark.slow
 @schema.include(_scoped).parametrize()
 def test_another_organization_finds_nothing(case: Any) -> None:
     ids = PICK.choice(WORLDS)

@@ -105,6 +105,7 @@ def mock() -> Iterator[MockConfigCat]:
         yield m
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("op", OPERATIONS, ids=[o.operation_id for o in OPERATIONS])
 def test_generated_input_never_answers_500(mock: MockConfigCat, op: Operation) -> None:
     @settings(

@@ -72,6 +72,7 @@ def _instances(name: str) -> Iterator[Any]:
                         yield {**base, key: [{**item, inner: probe}]}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(SCHEMAS.components))
 def test_compiled_and_pure_python_validators_agree(name: str) -> None:
     schema = {"$ref": "#/components/schemas/" + name}

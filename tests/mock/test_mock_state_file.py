@@ -234,6 +234,7 @@ def _serve(path: Path, port: int) -> subprocess.Popen[bytes]:
     raise AssertionError("the server did not start")
 
 
+@pytest.mark.slow
 def test_a_server_killed_in_a_loop_loses_no_answered_write(tmp_path: Path) -> None:
     path = tmp_path / "state.db"
     rng = random.Random(7)

@@ -119,7 +119,7 @@ def _sample(schema: dict[str, Any], depth: int = 0) -> Any:
 
 def _model_class(schema_name: str) -> Any:
     wanted = schema_name.replace("_", "").lower()
-    matches = [c for n, c in vars(models).items() if n.lower() == wanted]
+    matches = [getattr(models, n) for n in dir(models) if n.lower() == wanted]
     assert len(matches) == 1, schema_name
     return matches[0]
 

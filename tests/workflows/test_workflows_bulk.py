@@ -52,7 +52,7 @@ def test_set_by_tag_and_a_non_boolean_cannot_toggle(source: Org, shop: str) -> N
     done = wf.bulk_set(source.cc, shop, "dark", environments=["Staging"], tags=["ui"])
     assert [c.name for c in done.changed] == ["theme"]
     assert _defaults(source, shop, "Staging")["theme"] == {"stringValue": "dark"}
-    with pytest.raises(wf.DocumentError, match="not a boolean"):
+    with pytest.raises(wf.DocumentError, match=r"theme \(config Main\) is not an on/off flag"):
         wf.bulk_set(source.cc, shop, wf.TOGGLE, environments=["Staging"], tags=["ui"])
 
 

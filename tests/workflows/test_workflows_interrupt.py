@@ -57,6 +57,7 @@ def assert_converged(mock: MockConfigCat, cc: ConfigCatClient, product: Any) -> 
         assert [k for k, n in counts.items() if n > 1] == [], table
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stop_after", range(TOTAL))
 def test_interrupted_between_any_two_writes(stop_after: int, source: Org) -> None:
     product = source.product()
@@ -73,6 +74,7 @@ def test_interrupted_between_any_two_writes(stop_after: int, source: Org) -> Non
     assert_converged(source.mock, source.cc, product)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(5))
 def test_answers_lost_after_commit(seed: int) -> None:
     rule = FaultRule("*", rate_500_after=0.05, rate_503_after=0.05, rate_drop_after=0.05)
@@ -131,6 +133,7 @@ def killed(
         yield runs
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("point", KILL_POINTS, ids=[p.id for p in KILL_POINTS])
 def test_command_killed_then_run_again(point: KillPoint, killed: KillRuns) -> None:
     """The command killed anywhere (CONFIGCAT_KILL_SEED draws the points) ends equal to the

@@ -3,7 +3,12 @@
 * ``config_v6.json`` for ConfigCat SDKs (:mod:`.config_v6`), with a weak ETag and 304s;
 * the public config document for ``pub_`` client keys (:mod:`.public_config`);
 * a per-backend cache that rebuilds a config+environment after a change (:mod:`.store`);
-* Starlette routes for both, plus ``/_mock/delivery`` control endpoints (:mod:`.routes`).
+* Starlette routes for both, plus ``/_mock/delivery`` control endpoints (:mod:`.routes`);
+* the remote-evaluation protocols (:mod:`.protocol_routes`): OFREP (:mod:`.ofrep`), the
+  ConfigCat Proxy's API (:mod:`.proxy_api`) and event streams (:mod:`.streams`), CORS
+  (:mod:`.cors`), the proxy profiles' config endpoint (:mod:`.proxy_profiles`), their settings
+  and SDK ids (:mod:`.sdk_registry`, :mod:`.protocol_control`), all evaluating with the
+  official SDK's evaluator (:mod:`.evaluation`).
 
 Reads :mod:`configcat_mock.state`; may use :mod:`configcat_mock.api`'s rules (a scheduled
 change request falls due before a download); never imports :mod:`configcat_mock.http` or

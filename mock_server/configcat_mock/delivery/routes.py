@@ -2,6 +2,7 @@
 
 ==========  ==================================================  ===============================
 GET         /configuration-files/{sdkKey}/config_v6.json        SDK config JSON, weak ETag, 304
+GET         /configuration-files/configcat-proxy/{sdkId}/...    the same by the Proxy's SDK id
 GET         /api/v1/public-config                               public config (``pub_`` key)
 GET/POST    /_mock/delivery/client-keys                         list / mint client keys
 PATCH       /_mock/delivery/client-keys/{key}                   set ``monthlyQuota``
@@ -34,7 +35,9 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from configcat_mock.api.rules.change_requests import apply_due
 from configcat_mock.delivery.client_keys import CLIENT_KEY_PREFIX
+from configcat_mock.delivery.cors import cors_headers, preflight
 from configcat_mock.delivery.etag import matches
+from configcat_mock.delivery.sdk_registry import proxy_cdn_sdk_key
 from configcat_mock.delivery.store import DeliveryStore, store_for
 from configcat_mock.state.backend import Backend
 from configcat_mock.state.journal import Entry, Journal
@@ -104,18 +107,21 @@ def delivery_routes(host: Host) -> list[BaseRoute]:
 
     async def config_v6(request: Request) -> Response:
         started = time.perf_counter()
+        if request.method == "OPTIONS":  # a CORS preflight, answered as the Proxy does
+            return preflight(request, ["GET"])
         if request.method not in ("GET", "HEAD"):
-            return journal(request, "getConfigV6", _not_allowed("GET, HEAD"), started)
+            return journal(request, "getConfigV6", _not_allowed("GET, HEAD, OPTIONS"), started)
         sdk_key = request.path_params["sdk_key"]
         with host.backend.lock:
             if host.backend.change_requests:
                 with host.backend.tracked():
                     apply_due(host.backend)
+            sdk_key = proxy_cdn_sdk_key(host.backend, sdk_key)
             served = store().config_v6(sdk_key, _base_url(request))
         if served is None:
             body = {"message": "The SDK key was not found."}
-            return journal(request, "getConfigV6", _json(404, body), started)
-        headers = {"ETag": served.etag, "Cache-Control": CACHE_CONTROL, **_CORS}
+            return journal(request, "getConfigV6", _json(404, body, cors_headers(request)), started)
+        headers = {"ETag": served.etag, "Cache-Control": CACHE_CONTROL, **cors_headers(request)}
         if matches(served.etag, request.headers.get("if-none-match")) or matches(
             served.etag, request.query_params.get("ccetag")
         ):

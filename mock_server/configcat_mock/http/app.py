@@ -19,7 +19,7 @@ import contextlib
 import json
 import time
 import traceback
-from typing import Any
+from typing import Any, Protocol
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -32,6 +32,7 @@ from configcat_mock.api.operations import Handler, operation_table
 from configcat_mock.api.rules.change_requests import apply_due
 from configcat_mock.api.spec import Operation, Spec
 from configcat_mock.api.validation import parse_body, parse_parameters
+from configcat_mock.delivery.protocol_routes import after_request, is_protocol_path, protocol_routes
 from configcat_mock.delivery.routes import delivery_routes, is_delivery_path
 from configcat_mock.errors import MockHTTPError, NotImplementedByMock, Unauthorized
 from configcat_mock.http.control import control_routes
@@ -60,6 +61,15 @@ async def _error_response(request: Request, exc: Exception) -> Response:
     return json_response(exc.status, exc.body, exc.headers)
 
 
+class Site(Protocol):
+    """Pages served beside the API by another package (the dashboard): which paths are its
+    own, and the ASGI app that answers them. Set as :attr:`MockApp.site`."""
+
+    def handles(self, path: str) -> bool: ...
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None: ...
+
+
 class MockApp:
     """The mock's request pipeline around one :class:`Backend` and one :class:`Spec`."""
 
@@ -81,6 +91,8 @@ class MockApp:
         self.webhooks = webhooks or WebhookSender()
         """Sends the webhooks of value changes (see :mod:`configcat_mock.http.webhook_sender`)."""
         self.control_token = control_token
+        self.site: Site | None = None
+        """Pages answered ahead of the API (``MockConfigCat`` sets the dashboard here)."""
         self.body_limits = body_limits or BodyLimits()
         self.enforce_permissions = enforce_permissions
         self.spec = spec
@@ -100,6 +112,8 @@ class MockApp:
         self.asgi = Starlette(
             routes=[
                 # flag delivery (SDK config JSON, public config, /_mock/delivery), ahead of the rest
+                # OFREP, the Proxy's API and streams, proxy profiles' config, their settings
+                *protocol_routes(self),
                 *delivery_routes(self),
                 Mount(CONTROL_PREFIX, routes=control_routes(self)),
                 Route("/{path:path}", self.endpoint, methods=_METHODS),
@@ -116,10 +130,13 @@ class MockApp:
             await self.asgi(scope, receive, send)
             return
         control = path.startswith(CONTROL_PREFIX)
+        site = (
+            self.site if self.site is not None and not control and self.site.handles(path) else None
+        )
         try:
             if control:
                 check_control_access(scope, self.control_token)
-            limit = self.body_limits.control if control else self.body_limits.api
+            limit = self.body_limits.control if control or site else self.body_limits.api
             receive = limit_body(scope, receive, limit)
         except MockHTTPError as exc:  # before one byte of the body is read
             close = {"Connection": "close"} if exc.status == 413 else {}
@@ -127,11 +144,15 @@ class MockApp:
                 scope, receive, send
             )
             return
-        if not control and not is_delivery_path(path):  # delivery: its own routes in self.asgi
+        if site is not None:  # its own access rules (the dashboard: the control API's)
+            await site(scope, receive, send)
+        elif not control and not is_delivery_path(path) and not is_protocol_path(path):
+            # delivery and its protocols have their own routes in self.asgi
             response = await self.endpoint(Request(scope, receive))
             await response(scope, receive, send)
         else:
             await self.asgi(scope, receive, send)
+        after_request(self, scope["method"], path)  # a write wakes the open streams
 
     # -- the pipeline ----------------------------------------------------------------------
 

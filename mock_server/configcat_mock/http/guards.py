@@ -95,21 +95,29 @@ def _header(scope: MutableMapping[str, Any], name: bytes) -> bytes | None:
 def check_control_access(scope: MutableMapping[str, Any], token: str | None) -> None:
     """Raise :class:`ControlUnauthorized` unless this ``/_mock`` request may go on."""
     if token is None:
-        server = scope.get("server")
-        if server and _is_ip(server[0]) and not is_loopback(server[0]):
+        if reached_off_loopback(scope):
             raise ControlUnauthorized(
                 "The control API needs a token on a non-loopback address "
                 "(configcat-mock serve --control-token)."
             )
         return
     scheme, _, given = (_header(scope, b"authorization") or b"").partition(b" ")
-    expected = token.encode()
+    if scheme.lower() != b"bearer" or not token_matches(given.strip(), token):
+        raise ControlUnauthorized("The control API needs 'Authorization: Bearer <token>'.")
+
+
+def reached_off_loopback(scope: MutableMapping[str, Any]) -> bool:
+    """Whether the request reached the server on an address that is not loopback (what the
+    control API and the dashboard refuse without a token)."""
+    server = scope.get("server")
+    return bool(server and _is_ip(server[0]) and not is_loopback(server[0]))
+
+
+def token_matches(given: bytes, token: str) -> bool:
+    """``given`` is the control token, compared in constant time."""
     # compare_digest on equal-length inputs only: a digest of each keeps the time independent
     # of both the token's length and where the first difference is
-    if scheme.lower() != b"bearer" or not hmac.compare_digest(
-        _digest(given.strip()), _digest(expected)
-    ):
-        raise ControlUnauthorized("The control API needs 'Authorization: Bearer <token>'.")
+    return hmac.compare_digest(_digest(given), _digest(token.encode()))
 
 
 def _digest(value: bytes) -> bytes:

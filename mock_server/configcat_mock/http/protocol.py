@@ -20,13 +20,16 @@ a request had arrived and no answer had started (an idle socket is closed silent
 keep-alive does).
 Other connections are not affected: the timers are loop callbacks.
 
-It also puts ``scope["extensions"]["configcat_mock.connection"] = {"abort": ...}`` in each
-request, which the fault injector uses to drop a connection with nothing written.
+It also puts ``scope["extensions"]["configcat_mock.connection"] = {"abort": ...,
+"on_shutdown": [...]}`` in each request: the fault injector drops a connection with nothing
+written by ``abort``, and an event stream appends to ``on_shutdown`` how to end itself when the
+server stops.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -90,7 +93,16 @@ class DeadlineProtocol(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        self._on_shutdown: list[Callable[[], None]] = []
         self._arm(self.header_timeout)
+
+    def shutdown(self) -> None:
+        """The server is stopping: a response that never ends by itself (an event stream)
+        registered how to end it, so the server's wait for open connections ends."""
+        for hook in self._on_shutdown:
+            hook()
+        self._on_shutdown.clear()
+        super().shutdown()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
@@ -113,7 +125,8 @@ class DeadlineProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self.scope.setdefault("extensions", {})[CONNECTION_EXTENSION] = {
-            "abort": self.transport.abort
+            "abort": self.transport.abort,
+            "on_shutdown": self._on_shutdown,
         }
         super().on_headers_complete()
         self._in_body = True

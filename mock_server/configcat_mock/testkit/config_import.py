@@ -320,16 +320,20 @@ class ImportTarget(Protocol):
     module does not import the class that calls it)."""
 
     @property
-    def backend(self) -> Backend: ...
+    def backend(self) -> Backend:
+        """The fake's state the import writes to."""
 
     @property
-    def transport(self) -> httpx.BaseTransport: ...
+    def transport(self) -> httpx.BaseTransport:
+        """An in-process transport to the fake's management API."""
 
     @property
-    def username(self) -> str: ...
+    def username(self) -> str:
+        """The user the import calls the management API as."""
 
     @property
-    def password(self) -> str: ...
+    def password(self) -> str:
+        """That user's password."""
 
 
 # -- the import -------------------------------------------------------------------------------

@@ -58,12 +58,34 @@ class FlagSet:
         self.config_id = config_id
         self.version: ConfigVersion = version
         self.sdk_key = sdk_key
+        self.named_sdk_id: str | None = None
         self.setting_ids: dict[str, int] = {}
         self.segment_ids: dict[str, str] = {}
         self._types: dict[str, str] = {}
 
     def __repr__(self) -> str:
         return f"FlagSet({sorted(self.setting_ids)}, version={self.version!r})"
+
+    @property
+    def ofrep_url(self) -> str:
+        """The base URL an OpenFeature OFREP provider is given (``/ofrep/v1/...`` below it);
+        it names the flag set by ``X-ConfigCat-SdkKey: <sdk_key>`` or one of the other forms
+        (see :mod:`configcat_mock.delivery.ofrep`)."""
+        return self.base_url
+
+    @property
+    def proxy_url(self) -> str:
+        """Where the ConfigCat Proxy's API (``/api/{sdk_id}/...``), streams (``/sse/...``)
+        and CDN path are served."""
+        return self.base_url
+
+    @property
+    def sdk_id(self) -> str:
+        """The flag set's SDK id for the Proxy's routes: the one given to
+        :meth:`FlagServer.flags`, else its SDK key's last segment."""
+        from configcat_mock.delivery.sdk_registry import implicit_sdk_id
+
+        return self.named_sdk_id or implicit_sdk_id(self.sdk_key)
 
     def set(self, key: str, spec: FlagSpec) -> None:
         """Create or change a flag; SDKs see it on their next refresh."""
@@ -162,6 +184,7 @@ class FlagSet:
         return self.segment_ids[name]
 
     def add_segment(self, name: str, condition: UserCondition) -> None:
+        """Create a segment of the flag set's product from one user condition."""
         body = {"name": name, **condition.v1(f"segment {name!r}")}
         created = _ok(self._api.post(f"/v1/products/{self.product_id}/segments", json=body))
         self.segment_ids[name] = str(created["segmentId"])
@@ -192,6 +215,7 @@ class FlagServer:
 
     @property
     def base_url(self) -> str:
+        """The server's URL: an SDK's base URL."""
         return self.server.url
 
     def __enter__(self) -> FlagServer:
@@ -226,8 +250,10 @@ class FlagServer:
         *,
         version: ConfigVersion = "v2",
         segments: Mapping[str, UserCondition] | None = None,
+        sdk_id: str | None = None,
     ) -> FlagSet:
-        """A new config holding ``flags`` (in order, so prerequisites come first)."""
+        """A new config holding ``flags`` (in order, so prerequisites come first);
+        ``sdk_id`` also serves it under that id on the Proxy's routes."""
         number = next(self._names)
         product = _ok(
             self._api.post(
@@ -253,6 +279,9 @@ class FlagServer:
             version,
             str(keys["primary"]),
         )
+        if sdk_id is not None:
+            self.add_proxy_sdk(sdk_id, flag_set.sdk_key)
+            flag_set.named_sdk_id = sdk_id
         for name, condition in (segments or {}).items():
             flag_set.add_segment(name, condition)
         for key, spec in flags.items():
@@ -270,6 +299,11 @@ class FlagServer:
         :meth:`MockConfigCat.import_config_json`), with this server's ``base_url``."""
         done = self.mock.import_config_json(source, sdk_key=sdk_key, name=name)
         return attrs.evolve(done, base_url=self.base_url)
+
+    def add_proxy_sdk(self, sdk_id: str, sdk_key: str) -> None:
+        """Serve ``sdk_key`` under the SDK id ``sdk_id`` on the Proxy's routes, as
+        ``configcat-mock serve --proxy-sdk ID=SDK_KEY`` does."""
+        self.mock.protocols.add_proxy_sdk(sdk_id, sdk_key)
 
     def remove(self, imported: ImportedConfig) -> None:
         """Remove an import (its product) from the fake."""

@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from configcat_mock.api.spec import Spec
+from configcat_mock.dashboard import DashboardSite
 from configcat_mock.http.app import MockApp
 from configcat_mock.http.faults import FaultInjector, FaultRule
 from configcat_mock.http.guards import DEFAULT_BODY_LIMIT, DEFAULT_CONTROL_BODY_LIMIT, BodyLimits
@@ -25,6 +26,7 @@ from configcat_mock.state.journal import Journal
 from configcat_mock.state.seed import DEMO_PASSWORD, DEMO_USERNAME
 
 if TYPE_CHECKING:
+    from configcat_mock.delivery.sdk_registry import ProtocolSettings
     from configcat_mock.http.transport import AsyncASGITransport, SyncASGITransport
     from configcat_mock.testkit.config_import import ImportedConfig
 
@@ -107,6 +109,15 @@ class MockConfigCat:
             body_limits=BodyLimits(body_limit, control_body_limit),
             webhooks=WebhookSender(allow_hosts=webhook_allow_hosts),
         )
+        self.app.site = DashboardSite(self.app)
+
+    @property
+    def protocols(self) -> ProtocolSettings:
+        """The remote-evaluation settings: SDK ids of the Proxy's routes, OFREP event streams,
+        the bound on open streams, heartbeats (see :mod:`configcat_mock.delivery.sdk_registry`)."""
+        from configcat_mock.delivery.sdk_registry import settings_for
+
+        return settings_for(self.backend)
 
     @cached_property
     def transport(self) -> SyncASGITransport:
@@ -167,13 +178,16 @@ class MockConfigCat:
         return self.backend.dump()
 
     def load(self, state: dict[str, Any]) -> None:
+        """Replace the whole state with ``state`` (the shape ``dump`` gives)."""
         self.backend.load(state)
 
     @property
     def journal(self) -> Journal:
+        """The requests answered, oldest first."""
         return self.app.journal
 
     def close(self) -> None:
+        """Stop the webhook sender and close the transports (``with`` does it for you)."""
         self.app.webhooks.close()
         transport = self.__dict__.get("transport")
         if transport is not None:

@@ -36,6 +36,7 @@ from configcat_publicapi._ratelimit import RateLimiter
 from configcat_publicapi._redact import scrub_exception
 from configcat_publicapi._response import RawResponse
 from configcat_publicapi._retry import RetryPolicy
+from configcat_publicapi._tls import verify_for
 from configcat_publicapi_client.api import AsyncNamespaces
 
 if TYPE_CHECKING:
@@ -51,7 +52,8 @@ class AsyncPagedOperation(Protocol[T_co]):
     """An operation with ``.paginate(...)`` yielding ``T_co`` items."""
 
     @property
-    def paginate(self) -> Callable[..., AsyncIterator[T_co]]: ...
+    def paginate(self) -> Callable[..., AsyncIterator[T_co]]:
+        """Every item of every page, fetched lazily one page at a time."""
 
 
 class AsyncConfigCatClient(ClientBase, AsyncNamespaces):
@@ -82,7 +84,7 @@ class AsyncConfigCatClient(ClientBase, AsyncNamespaces):
             settings=settings,
             timeout=resolved_timeout,
             headers=merged,
-            inner=transport or httpx.AsyncHTTPTransport(),
+            inner=transport or httpx.AsyncHTTPTransport(verify=verify_for(settings.base_url)),
             owns_inner=True,
             retry=policy,
             limiter=limiter,
@@ -201,6 +203,7 @@ class AsyncConfigCatClient(ClientBase, AsyncNamespaces):
         return AsyncSdkKeyScope(self, chosen_key(keys, secondary))
 
     async def aclose(self) -> None:
+        """Close the connection pool (``async with`` does it for you)."""
         await self._http.aclose()
 
     async def __aenter__(self) -> Self:

@@ -38,6 +38,7 @@ from configcat_publicapi._response import RawResponse
 from configcat_publicapi._retry import RetryPolicy
 from configcat_publicapi._sync.sdk_keys import SdkKeyScope
 from configcat_publicapi._sync.transport import PolicyTransport
+from configcat_publicapi._tls import verify_for
 from configcat_publicapi_client.api import Namespaces
 
 if TYPE_CHECKING:
@@ -53,7 +54,8 @@ class PagedOperation(Protocol[T_co]):
     """An operation with ``.paginate(...)`` yielding ``T_co`` items."""
 
     @property
-    def paginate(self) -> Callable[..., Iterator[T_co]]: ...
+    def paginate(self) -> Callable[..., Iterator[T_co]]:
+        """Every item of every page, fetched lazily one page at a time."""
 
 
 class ConfigCatClient(ClientBase, Namespaces):
@@ -84,7 +86,7 @@ class ConfigCatClient(ClientBase, Namespaces):
             settings=settings,
             timeout=resolved_timeout,
             headers=merged,
-            inner=transport or httpx.HTTPTransport(),
+            inner=transport or httpx.HTTPTransport(verify=verify_for(settings.base_url)),
             owns_inner=True,
             retry=policy,
             limiter=limiter,
@@ -200,6 +202,7 @@ class ConfigCatClient(ClientBase, Namespaces):
         return SdkKeyScope(self, chosen_key(keys, secondary))
 
     def close(self) -> None:
+        """Close the connection pool (``async with`` does it for you)."""
         self._http.close()
 
     def __enter__(self) -> Self:

@@ -8,8 +8,11 @@ compare them. ``bulk_set`` sets or toggles many flags chosen by key pattern or t
 past a failed write and reporting it. The product's preferences (:mod:`.preferences`) travel
 with the document and are written after the values; a product with two tags or configs of one
 name, or value writes its preferences would refuse, stop a workflow before its first write
-(:mod:`.guards`). The document's JSON Schema is
-``schema()`` (the file ``product.schema.json`` of this package).
+(:mod:`.guards`); a filter that chooses no flag raises :class:`NothingMatchedError`. The
+document's JSON Schema is ``schema()`` (the file ``product.schema.json`` of this package).
+A plan can be saved and applied later exactly, or refused when the product moved
+(:mod:`.saved`, :class:`SavedPlan`, :class:`PlanOutdatedError`); :mod:`.describe` says each
+change in words.
 
 Each function that calls the service takes a :class:`~configcat_publicapi.ConfigCatClient`;
 its ``async_`` twin (``async_export``, ``async_apply``, ...) takes an
@@ -45,11 +48,19 @@ from configcat_publicapi.workflows.export import Snapshot
 from configcat_publicapi.workflows.guards import (
     AmbiguousNameError,
     ApprovalRequiredError,
+    NothingMatchedError,
     ReasonRequiredError,
     WritesRefusedError,
 )
 from configcat_publicapi.workflows.plan import ApplyResult, Change, Plan, Progress, canonical
 from configcat_publicapi.workflows.promote import ValueDiff, diff_environments, promoted
+from configcat_publicapi.workflows.saved import (
+    PlanOutdatedError,
+    SavedPlan,
+    plan_schema,
+    read_saved,
+    write_saved,
+)
 
 __all__ = [
     "FORMAT",
@@ -61,9 +72,12 @@ __all__ = [
     "BulkResult",
     "Change",
     "DocumentError",
+    "NothingMatchedError",
     "Plan",
+    "PlanOutdatedError",
     "Progress",
     "ReasonRequiredError",
+    "SavedPlan",
     "Snapshot",
     "ValueDiff",
     "WritesRefusedError",
@@ -86,11 +100,14 @@ __all__ = [
     "load",
     "loads",
     "plan",
+    "plan_schema",
     "problems",
     "promote",
     "promoted",
+    "read_saved",
     "run_plan",
     "schema",
     "snapshot",
     "with_values",
+    "write_saved",
 ]

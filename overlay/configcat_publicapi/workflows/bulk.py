@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import copy
 import fnmatch
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from configcat_publicapi._exceptions import ConfigCatError
 from configcat_publicapi.workflows.document import Document, DocumentError
+from configcat_publicapi.workflows.guards import NothingMatchedError
 from configcat_publicapi.workflows.plan import Change, Plan
 
 TOGGLE = object()
@@ -40,11 +42,69 @@ class BulkResult:
     failed: list[tuple[Change, ConfigCatError]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
+        """The result as plain JSON data: counts, what changed, what failed and why."""
         return {
             "planned": len(self.plan.changes),
             "changed": [c.to_json() for c in self.changed],
             "failed": [c.to_json() | {"error": str(e)} for c, e in self.failed],
         }
+
+
+_TYPES: dict[str, tuple[str, tuple[type, ...]]] = {
+    "boolean": ("an on/off (boolean)", (bool,)),
+    "string": ("a text", (str,)),
+    "int": ("a whole number", (int,)),
+    "double": ("a number", (int, float)),
+}
+
+
+class ValueTypeError(DocumentError):
+    """A value the chosen flag cannot serve: a text for an on/off flag, say."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("", message)
+
+
+def _check_type(config: str, setting: dict[str, Any], value: Any) -> None:
+    if value is TOGGLE:
+        return
+    words, types = _TYPES[setting["settingType"]]
+    if isinstance(value, bool) != (setting["settingType"] == "boolean") or not isinstance(
+        value, types
+    ):
+        raise ValueTypeError(
+            f"flag {setting['key']} (config {config}) is {words} flag: it cannot serve"
+            f" {json.dumps(value)}; choose the flags with --flag or --tag, or give a value of"
+            " its type"
+        )
+
+
+def unmatched(
+    doc: Document,
+    *,
+    keys: list[str] | None = None,
+    tags: set[str] | None = None,
+    configs: set[str] | None = None,
+) -> None:
+    """Raise :class:`NothingMatchedError` for the first filter that chooses no flag."""
+    names = [c["name"] for c in doc["configs"]]
+    for name in sorted(configs or ()):
+        if name not in names:
+            raise NothingMatchedError(
+                "config", name, f"no config is named {name!r} (known: {', '.join(names)})"
+            )
+    settings = [s for c in doc["configs"] if configs is None or c["name"] in configs
+                for s in c["settings"]]  # fmt: skip
+    for pattern in keys or ():
+        if not any(fnmatch.fnmatchcase(s["key"], pattern) for s in settings):
+            raise NothingMatchedError("key", pattern, f"no flag key matches {pattern!r}")
+    for tag in sorted(tags or ()):
+        if not any(tag in s.get("tags", []) for s in settings):
+            raise NothingMatchedError("tag", tag, f"no flag has the tag {tag!r}")
+    if not any(_chosen(s, keys, tags) for s in settings):
+        raise NothingMatchedError(
+            "all", None, "no flag matches every filter given together (each matches some)"
+        )
 
 
 def _chosen(setting: dict[str, Any], keys: list[str] | None, tags: set[str] | None) -> bool:
@@ -53,10 +113,13 @@ def _chosen(setting: dict[str, Any], keys: list[str] | None, tags: set[str] | No
     return tags is None or bool(tags & set(setting.get("tags", [])))
 
 
-def _served(setting: dict[str, Any], current: Any, value: Any, at: str) -> Any:
+def _served(config: str, setting: dict[str, Any], current: Any, value: Any) -> Any:
     if value is TOGGLE:
         if setting["settingType"] != "boolean":
-            raise DocumentError(at, f"flag {setting['key']!r} is not a boolean: it cannot toggle")
+            raise ValueTypeError(
+                f"flag {setting['key']} (config {config}) is not an on/off flag:"
+                " only on/off (boolean) flags toggle"
+            )
         return not current
     return value
 
@@ -80,21 +143,22 @@ def with_values(
     key_list = None if keys is None else list(keys)
     tag_set = None if tags is None else set(tags)
     config_set = None if configs is None else set(configs)
-    for ci, config in enumerate(out["configs"]):
+    unmatched(out, keys=key_list, tags=tag_set, configs=config_set)
+    for config in out["configs"]:
         if config_set is not None and config["name"] not in config_set:
             continue
-        for si, setting in enumerate(config["settings"]):
+        for setting in config["settings"]:
             if not _chosen(setting, key_list, tag_set):
                 continue
             name = _FIELD[setting["settingType"]]
+            _check_type(config["name"], setting, value)
             for env in envs:
-                at = f"configs[{ci}].settings[{si}].values.{env}"
                 current = setting.setdefault("values", {}).get(env)
                 if current is None:
                     continue  # the flag has no value there to edit
                 if config["evaluationVersion"] == "v2":
                     old = current["defaultValue"].get(name)
-                    current["defaultValue"] = {name: _served(setting, old, value, at)}
+                    current["defaultValue"] = {name: _served(config["name"], setting, old, value)}
                 else:
-                    current["value"] = _served(setting, current["value"], value, at)
+                    current["value"] = _served(config["name"], setting, current["value"], value)
     return out

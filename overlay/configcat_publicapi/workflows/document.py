@@ -15,7 +15,10 @@ and are imported only when used, so JSON export works with the core install.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -42,12 +45,14 @@ class DocumentError(ConfigCatError):
 
 
 def schema() -> dict[str, Any]:
-    """The document's JSON Schema (draft 2020-12), as published in the package."""
+    """The document's JSON Schema (draft 2020-12): the package's file with the service's
+    lengths and ranges read from its OpenAPI spec (:mod:`.limits`)."""
     return dict(_schema())
 
 
 @cache
-def _schema() -> Mapping[str, Any]:
+def published_schema() -> Mapping[str, Any]:
+    """``product.schema.json`` as the package holds it (no limits read from the spec)."""
     text = (
         resources.files("configcat_publicapi.workflows")
         .joinpath(SCHEMA_FILE)
@@ -57,6 +62,46 @@ def _schema() -> Mapping[str, Any]:
     return loaded
 
 
+@cache
+def _schema() -> Mapping[str, Any]:
+    from configcat_publicapi.workflows.limits import bounded, service_spec
+
+    return bounded(published_schema(), service_spec())
+
+
+@cache
+def _key_pattern() -> re.Pattern[str]:
+    """The schema's key pattern, matched whole (a JSON Schema ``$`` lets a final newline by)."""
+    pattern = str(published_schema()["$defs"]["setting"]["properties"]["key"]["pattern"])
+    return re.compile(pattern.removeprefix("^").removesuffix("$"))
+
+
+def shown(value: Any) -> str:
+    """``value``'s repr, cut short: an error message stays one readable line."""
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:59]}…"
+
+
+def _key_message(key: str) -> str:
+    """Why ``key`` is no flag key, naming the first character the service would refuse."""
+    rule = "a key starts with a letter (A-Z, a-z) and holds only letters, digits, '_' and '-'"
+    for index, char in enumerate(key):
+        allowed = char.isascii() and (char.isalpha() or (index > 0 and char in "_-0123456789"))
+        if not allowed:
+            name = unicodedata.name(char, "a control character")
+            return f"{rule}; character {index + 1} is U+{ord(char):04X} ({name})"
+    return rule
+
+
+def _message(error: Any) -> str:
+    """One short line for a schema error: never the whole value (a key may be 50 MB)."""
+    if error.validator in ("maximum", "minimum"):
+        schema = error.schema
+        return f"{error.instance} is outside {schema['minimum']:,}..{schema['maximum']:,}"
+    text = " ".join(str(error.message).split())
+    return text if len(text) <= 200 else f"{text[:199]}…"
+
+
 def _path(parts: Iterable[str | int]) -> str:
     out = ""
     for part in parts:
@@ -64,26 +109,63 @@ def _path(parts: Iterable[str | int]) -> str:
     return out
 
 
-def validate_schema(document: Any) -> None:
-    """Raise :class:`DocumentError` for the first schema failure (the deepest, most precise)."""
+def _jsonschema() -> Any:
     try:
         import jsonschema  # type: ignore[import-untyped]
         import jsonschema.exceptions  # type: ignore[import-untyped]
+        import jsonschema.validators  # type: ignore[import-untyped]
     except ImportError as exc:  # pragma: no cover - the extra is installed in development
         raise ImportError(f"checking a document needs jsonschema: {EXTRA_HINT}") from exc
-    validator = jsonschema.Draft202012Validator(_schema())
+    return jsonschema
+
+
+@cache
+def _validator_class() -> Any:
+    """Draft 2020-12, with the string keywords' errors saying lengths, never the whole value.
+
+    jsonschema's own messages hold the value's repr: a 50 MB key would be copied into one.
+    """
+    jsonschema = _jsonschema()
+
+    def length(keyword: str, too: Callable[[int, int], bool], what: str) -> Any:
+        def check(validator: Any, bound: int, instance: Any, schema: Any) -> Iterator[Any]:
+            if validator.is_type(instance, "string") and too(len(instance), bound):
+                yield jsonschema.ValidationError(
+                    f"{len(instance):,} characters long; the service takes {what} {bound:,}"
+                )
+
+        return check
+
+    def pattern(validator: Any, regex: str, instance: Any, schema: Any) -> Iterator[Any]:
+        if validator.is_type(instance, "string") and not re.search(regex, instance):
+            yield jsonschema.ValidationError(_key_message(instance))
+
+    return jsonschema.validators.extend(
+        jsonschema.Draft202012Validator,
+        {
+            "maxLength": length("maxLength", int.__gt__, "at most"),
+            "minLength": length("minLength", int.__lt__, "at least"),
+            "pattern": pattern,
+        },
+    )
+
+
+def validate_schema(document: Any) -> None:
+    """Raise :class:`DocumentError` for the first schema failure (the deepest, most precise)."""
+    jsonschema = _jsonschema()
+    validator = _validator_class()(_schema())
     errors = sorted(validator.iter_errors(document), key=lambda e: (len(e.absolute_path), e.path))
     if errors:
         best = jsonschema.exceptions.best_match(errors)
-        raise DocumentError(_path(best.absolute_path), best.message)
+        raise DocumentError(_path(best.absolute_path), _message(best))
 
 
 def _dupes(items: Iterable[tuple[int, str]], where: str, what: str) -> Iterator[DocumentError]:
     seen: set[str] = set()
     for i, name in items:
-        if name.lower() in seen:
-            yield DocumentError(f"{where}[{i}]", f"{what} {name!r} appears twice")
-        seen.add(name.lower())
+        if name.casefold() in seen:  # the service's sameness: "Maße" is "MASSE"
+            yield DocumentError(f"{where}[{i}]", f"{what} {shown(name)} appears twice")
+        seen.add(name.casefold())
 
 
 def covers(document: Document) -> set[str] | None:
@@ -146,9 +228,23 @@ def _scope_problems(document: Document) -> Iterator[DocumentError]:
             )
 
 
+def _number_problems(document: Document) -> Iterator[DocumentError]:
+    """Numbers JSON cannot carry (YAML's ``.inf`` and ``.nan``)."""
+    stack: list[tuple[str, Any]] = [("", document)]
+    while stack:
+        where, item = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            yield DocumentError(where, f"{item} is not a number the service can hold")
+        elif isinstance(item, Mapping):
+            stack += [(f"{where}.{k}" if where else str(k), v) for k, v in item.items()]
+        elif isinstance(item, list):
+            stack += [(f"{where}[{i}]", v) for i, v in enumerate(item)]
+
+
 def problems(document: Document) -> list[DocumentError]:
     """Every reference or version mistake of a schema-valid document (empty when it is sound)."""
-    out: list[DocumentError] = list(_scope_problems(document))
+    out: list[DocumentError] = list(_number_problems(document))
+    out += _scope_problems(document)
     envs = [e["name"] for e in document.get("environments", [])]
     tags = {t["name"] for t in document.get("tags", [])}
     segments = {s["name"] for s in document.get("segments", [])}
@@ -166,6 +262,8 @@ def problems(document: Document) -> list[DocumentError]:
         out += _dupes(((i, s["key"]) for i, s in enumerate(settings)), f"{here}.settings", "key")
         for si, setting in enumerate(settings):
             at = f"{here}.settings[{si}]"
+            if not _key_pattern().fullmatch(setting["key"]):
+                out.append(DocumentError(f"{at}.key", _key_message(setting["key"])))
             for ti, tag in enumerate(setting.get("tags", [])):
                 if tag not in tags:
                     out.append(DocumentError(f"{at}.tags[{ti}]", f"tag {tag!r} is not defined"))
@@ -289,8 +387,15 @@ def _type_problems(setting_type: str, value: Mapping[str, Any], at: str) -> Iter
         bad_bool = isinstance(scalar, bool) and setting_type != "boolean"
         if bad_bool or not isinstance(scalar, kinds):
             yield DocumentError(
-                f"{at}.{where}", f"a flag of type {setting_type} takes no {scalar!r}"
+                f"{at}.{where}", f"a flag of type {setting_type} takes no {shown(scalar)}"
             )
+        elif setting_type == "int":
+            span = _schema()["$defs"]["literal"]["properties"]["intValue"]
+            if not span.get("minimum", scalar) <= scalar <= span.get("maximum", scalar):
+                yield DocumentError(
+                    f"{at}.{where}",
+                    f"{scalar} is outside {span['minimum']:,}..{span['maximum']:,}",
+                )
 
 
 def check_document(document: Any) -> Document:
@@ -311,30 +416,56 @@ def _yaml() -> Any:
     return yaml
 
 
-def loads(text: str, *, fmt: str = "auto") -> Any:
-    """Parse a document (``fmt`` is ``json``, ``yaml`` or ``auto``: JSON when it looks like it)."""
-    if fmt == "json" or (fmt == "auto" and text.lstrip().startswith("{")):
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise DocumentError("", f"not JSON: {exc}") from exc
-    yaml = _yaml()
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise DocumentError("", f"not YAML: {exc}") from exc
+def loads(text: str, *, fmt: str = "auto", source: str = "<document>") -> Any:
+    """Parse a document (``fmt`` is ``json``, ``yaml`` or ``auto``: JSON when it looks like it).
+
+    Reading is bounded (nesting, YAML aliases, repeated keys: see :mod:`.reading`); an error
+    names ``source`` and the line and column.
+    """
+    from configcat_publicapi.workflows.reading import parse
+
+    return parse(text, source, fmt=fmt)
 
 
 def dumps(document: Document, *, fmt: str = "yaml") -> str:
     """The document as YAML (keys in document order) or as indented JSON."""
     if fmt == "json":
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    text: str = _yaml().safe_dump(document, sort_keys=False, allow_unicode=True)
+    text: str = _yaml().dump(document, Dumper=_dumper(), sort_keys=False, allow_unicode=True)
     return text
+
+
+_YAML_BREAKS = ("\x85", "\u2028", "\u2029", "\ufeff")
+"""Characters YAML 1.1 reads as line breaks (or a byte order mark), which PyYAML writes bare
+in plain and single-quoted text, so that they come back as spaces: such text is double-quoted,
+where PyYAML escapes them."""
+
+
+@cache
+def _dumper() -> Any:
+    yaml = _yaml()
+
+    class Dumper(yaml.SafeDumper):  # type: ignore[misc, name-defined]
+        pass
+
+    def text(dumper: Any, value: str) -> Any:
+        style = '"' if any(ch in value for ch in _YAML_BREAKS) else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    Dumper.add_representer(str, text)
+    return Dumper
 
 
 def load(path: str | Path) -> Document:
     """Read and check a document file (``.json``, else YAML)."""
+    from configcat_publicapi.workflows.reading import decode, parse_json, parse_yaml
+
     p = Path(path)
-    fmt = "json" if p.suffix.lower() == ".json" else "auto"
-    return check_document(loads(p.read_text(encoding="utf-8"), fmt=fmt))
+    data = p.read_bytes()
+    text = decode(data, str(path))
+    # one copy of a large file in memory: JSON is parsed from the text, YAML from the bytes
+    if p.suffix.lower() == ".json" or text.lstrip().startswith("{"):
+        del data
+        return check_document(parse_json(text, str(path)))
+    del text
+    return check_document(parse_yaml(data, str(path)))

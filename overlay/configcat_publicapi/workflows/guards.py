@@ -87,3 +87,16 @@ def check_writes(needs_reason: list[str], needs_approval: list[str], reason: str
         raise ApprovalRequiredError(needs_approval)
     if needs_reason and (reason is None or not reason.strip()):
         raise ReasonRequiredError(needs_reason)
+
+
+class NothingMatchedError(ConfigCatError):
+    """A filter (a flag key pattern, a tag, a config) that chose no flag: nothing to do.
+
+    ``filter`` is ``key``, ``tag`` or ``config``; ``value`` what was given (``None`` when
+    every filter matched something but no flag matched them all together).
+    """
+
+    def __init__(self, filter: str, value: str | None, message: str) -> None:
+        self.filter = filter
+        self.value = value
+        super().__init__(message)

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from configcat_publicapi.workflows.document import Document, DocumentError
-from configcat_publicapi.workflows.plan import canonical
+from configcat_publicapi.workflows.guards import NothingMatchedError
+from configcat_publicapi.workflows.plan import Change, Plan, canonical
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class ValueDiff:
     right: Any
 
     def to_json(self) -> dict[str, Any]:
+        """The difference as plain JSON data."""
         return {"config": self.config, "key": self.key, "left": self.left, "right": self.right}
 
 
@@ -114,6 +116,11 @@ def promoted(
             "configs", f"{src['name']!r} and {dst['name']!r} have other evaluation versions"
         )
     patterns = None if keys is None else list(keys)
+    for pattern in patterns or ():
+        if not any(fnmatch.fnmatchcase(s["key"], pattern) for s in src["settings"]):
+            raise NothingMatchedError(
+                "key", pattern, f"no flag key of config {src['name']!r} matches {pattern!r}"
+            )
     by_key = {s["key"]: s for s in dst["settings"]}
     for setting in src["settings"]:
         key = setting["key"]
@@ -125,3 +132,61 @@ def promoted(
         if value is not None:
             by_key[key].setdefault("values", {})[target] = copy.deepcopy(value)
     return out
+
+
+def comparable(source: Document, target: Document) -> tuple[Document, list[Change]]:
+    """``source`` without what cannot be planned onto ``target``, and those differences.
+
+    A config whose evaluation version differs, or a flag whose type differs, cannot change in
+    place, so a plan refuses it; a comparison shows it instead, as a change of that field.
+    """
+    out = copy.deepcopy(source)
+    theirs = {c["name"]: c for c in target.get("configs", [])}
+    found: list[Change] = []
+    for ci, config in enumerate(out["configs"]):
+        other = theirs.get(config["name"])
+        if other is None:
+            continue
+        at = f"configs[{ci}]"
+        if other["evaluationVersion"] != config["evaluationVersion"]:
+            found.append(Change("update", "config", at, config["name"], other, config))
+            config["skip"] = True
+            continue
+        their_settings = {s["key"]: s for s in other["settings"]}
+        kept = []
+        for si, setting in enumerate(config["settings"]):
+            match = their_settings.get(setting["key"])
+            if match is not None and match["settingType"] != setting["settingType"]:
+                found.append(
+                    Change(
+                        "update",
+                        "setting",
+                        f"{at}.settings[{si}]",
+                        setting["key"],
+                        match,
+                        setting,
+                        config=config["name"],
+                    )
+                )
+            else:
+                kept.append(setting)
+        config["settings"] = kept
+    out["configs"] = [c for c in out["configs"] if not c.pop("skip", False)]
+    return out, found
+
+
+def with_structural(plan: Plan, found: list[Change]) -> Plan:
+    """``plan`` (of a :func:`comparable` source) with the structural differences put back.
+
+    The deletes the plan holds only because :func:`comparable` left an item out are dropped.
+    """
+    configs = {c.name for c in found if c.kind == "config"}
+    flags = {(c.config, c.name) for c in found if c.kind == "setting"}
+    changes = [
+        c
+        for c in plan.changes
+        if not (c.action == "delete" and c.kind == "config" and c.name in configs)
+        and not (c.action == "delete" and c.kind == "setting" and (c.config, c.name) in flags)
+    ]
+    plan.changes = found + changes
+    return plan

@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from configcat_mock import MockConfigCat
@@ -83,6 +84,13 @@ def test_served_mock_answers_the_client(tmp_path: Path) -> None:
                     if time.monotonic() > deadline or server.poll() is not None:
                         raise
                     time.sleep(0.1)
+        # the dashboard's templates and stylesheet came with the wheel
+        page = httpx.get(f"http://127.0.0.1:{port}/", follow_redirects=True, timeout=10)
+        assert page.status_code == 200
+        assert "<h1>Flags</h1>" in page.text
+        style = httpx.get(f"http://127.0.0.1:{port}/_dashboard/static/dashboard.css", timeout=10)
+        assert style.status_code == 200
+        assert "--brand" in style.text
     finally:
         server.terminate()
         _, err = server.communicate(timeout=10)

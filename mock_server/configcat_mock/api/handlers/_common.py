@@ -12,7 +12,8 @@ import jsonpointer
 
 from configcat_mock.errors import BadRequest
 
-SETTING_KEY = re.compile(r"^[a-zA-Z]+[a-zA-Z0-9_-]*$")
+#: a flag key, matched whole (``fullmatch``: ``$`` would let a trailing newline through)
+SETTING_KEY = re.compile(r"[a-zA-Z][a-zA-Z0-9_-]*")
 
 
 def is_blank(value: Any) -> bool:
@@ -71,7 +72,7 @@ def check_value(setting_type: str, value: Any, field: str = "value") -> Any:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if setting_type == "double":
             return float(value) if not isinstance(value, int) else value
-        if setting_type == "int" and float(value).is_integer() and abs(value) < 2**31:
+        if setting_type == "int" and float(value).is_integer() and -(2**31) <= value < 2**31:
             return int(value)
     raise BadRequest(field, f"The value must be a valid {setting_type} value.")
 

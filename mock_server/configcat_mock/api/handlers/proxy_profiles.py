@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import fnmatch
 from typing import Any
 
 from configcat_mock.api.context import Call
 from configcat_mock.api.handlers._common import apply_patch, require_name
 from configcat_mock.api.operations import handles
+from configcat_mock.api.rules.proxy_profiles import profile_pairs, selected_sdk_keys
 from configcat_mock.errors import BadRequest
 from configcat_mock.state import records
-from configcat_mock.state.backend import Backend
 
 
 def view(profile: records.ProxyProfile) -> dict[str, Any]:
@@ -123,77 +122,16 @@ def delete_proxy_profile(call: Call) -> Any:
     return None
 
 
-def _pairs(
-    backend: Backend, org_id: str
-) -> list[tuple[records.Product, records.Config, records.Environment]]:
-    out: list[Any] = []
-    for product in backend.products.where(organization_id=org_id):
-        envs = backend.environments.where(product_id=product.product_id)
-        for config in backend.configs.where(product_id=product.product_id):
-            out.extend((product, config, env) for env in envs)
-    return out
-
-
-def _rule_matches(
-    rule: dict[str, Any],
-    product: records.Product,
-    c: records.Config,
-    environment: records.Environment,
-) -> bool:
-    checks = (
-        ("productIdFilter", product.product_id, False),
-        ("configIdFilter", c.config_id, False),
-        ("environmentIdFilter", environment.environment_id, False),
-        ("productNameMatchFilter", product.name, True),
-        ("configNameMatchFilter", c.name, True),
-        ("environmentNameMatchFilter", environment.name, True),
-    )
-    for key, actual, pattern in checks:
-        want = rule.get(key)
-        if want is None:
-            continue
-        if pattern and not fnmatch.fnmatchcase(actual.lower(), str(want).lower()):
-            return False
-        if not pattern and actual != want:
-            return False
-    return True
-
-
-def _selected(backend: Backend, profile: records.ProxyProfile) -> Any:
-    """Selection rules in order, then the explicit select / deselect calls on top."""
-    chosen: dict[tuple[str, str], bool] = {}
-    pairs = _pairs(backend, profile.organization_id)
-    for rule in profile.selection_rules:
-        for product, config, env in pairs:
-            if _rule_matches(rule, product, config, env):
-                chosen[(config.config_id, env.environment_id)] = rule.get("kind") == "include"
-    for override in profile.sdk_keys:
-        chosen[(override["configId"], override["environmentId"])] = bool(override["selected"])
-    items = []
-    for _, config, env in pairs:
-        if chosen.get((config.config_id, env.environment_id)):
-            key = backend.ensure_sdk_keys(config.config_id, env.environment_id)
-            items.append(
-                {
-                    "primarySdkKey": key.primary,
-                    "secondarySdkKey": key.secondary,
-                    "sdkId": key.primary.rsplit("/", 1)[-1],
-                    "configId": config.config_id,
-                    "environmentId": env.environment_id,
-                }
-            )
-    return {"items": items}
-
-
 @handles("get-proxy-profile-sdk-keys")
 def get_proxy_profile_sdk_keys(call: Call) -> Any:
     profile = call.backend.proxy_profile(call.path["proxyProfileId"], call.user)
-    return _selected(call.backend, profile)
+    return {"items": selected_sdk_keys(call.backend, profile)}
 
 
 def _requested(call: Call, profile: records.ProxyProfile) -> list[dict[str, str]]:
     pairs = {
-        (x.config_id, y.environment_id) for _, x, y in _pairs(call.backend, profile.organization_id)
+        (x.config_id, y.environment_id)
+        for _, x, y in profile_pairs(call.backend, profile.organization_id)
     }
     out: list[Any] = []
     for i, item in enumerate(call.body.get("items") or []):
@@ -213,7 +151,7 @@ def _override(call: Call, selected: bool) -> Any:
         *[{**p, "selected": selected} for p in requested],
     ]
     _audit(call, profile, "proxyConfigurationChanged")
-    return _selected(call.backend, profile)
+    return {"items": selected_sdk_keys(call.backend, profile)}
 
 
 @handles("select-proxy-profile-sdk-keys")

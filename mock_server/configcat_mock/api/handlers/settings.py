@@ -23,7 +23,7 @@ MAX_PREDEFINED_VARIATIONS = 25
 
 
 def _check_key(backend: Backend, config_id: str, key: Any) -> str:
-    if not isinstance(key, str) or not SETTING_KEY.match(key):
+    if not isinstance(key, str) or not SETTING_KEY.fullmatch(key):
         raise BadRequest(
             "key", "The key must start with a letter and contain only letters, digits, '-' and '_'."
         )

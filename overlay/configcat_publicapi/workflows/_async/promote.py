@@ -10,14 +10,20 @@ from configcat_publicapi.workflows._async.apply import run_plan
 from configcat_publicapi.workflows._async.export import snapshot
 from configcat_publicapi.workflows._clients import expect_client
 from configcat_publicapi.workflows.plan import ApplyResult, Plan, Progress, plan_against
-from configcat_publicapi.workflows.promote import promoted
+from configcat_publicapi.workflows.promote import comparable, promoted, with_structural
 
 
 async def diff_products(cc: AsyncConfigCatClient, left: str | UUID, right: str | UUID) -> Plan:
-    """What applying product ``left`` to product ``right`` would change (deletes included)."""
+    """What applying product ``left`` to product ``right`` would change (deletes included).
+
+    What no apply can change in place (a config's evaluation version, a flag's type) is in
+    the plan too, as a change of that field, rather than refused.
+    """
     expect_client(cc, AsyncConfigCatClient, "diff_products")
     source = await snapshot(cc, left)
-    return plan_against(await snapshot(cc, right), source.document, prune=True)
+    target = await snapshot(cc, right)
+    document, structural = comparable(source.document, target.document)
+    return with_structural(plan_against(target, document, prune=True), structural)
 
 
 async def promote(

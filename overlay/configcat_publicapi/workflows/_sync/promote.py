@@ -12,14 +12,20 @@ from configcat_publicapi.workflows._clients import expect_client
 from configcat_publicapi.workflows._sync.apply import run_plan
 from configcat_publicapi.workflows._sync.export import snapshot
 from configcat_publicapi.workflows.plan import ApplyResult, Plan, Progress, plan_against
-from configcat_publicapi.workflows.promote import promoted
+from configcat_publicapi.workflows.promote import comparable, promoted, with_structural
 
 
 def diff_products(cc: ConfigCatClient, left: str | UUID, right: str | UUID) -> Plan:
-    """What applying product ``left`` to product ``right`` would change (deletes included)."""
+    """What applying product ``left`` to product ``right`` would change (deletes included).
+
+    What no apply can change in place (a config's evaluation version, a flag's type) is in
+    the plan too, as a change of that field, rather than refused.
+    """
     expect_client(cc, ConfigCatClient, "diff_products")
     source = snapshot(cc, left)
-    return plan_against(snapshot(cc, right), source.document, prune=True)
+    target = snapshot(cc, right)
+    document, structural = comparable(source.document, target.document)
+    return with_structural(plan_against(target, document, prune=True), structural)
 
 
 def promote(
