@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from configcat_mock import INSTALL_HINT
 from configcat_mock.testkit import leak_guard
 
 if TYPE_CHECKING:
@@ -49,7 +50,6 @@ if TYPE_CHECKING:
     from configcat_mock.testkit.mock import MockConfigCat
 
 BASE_URL = "http://configcat-mock"
-INSTALL_HINT = "pip install 'configcat-publicapi[mock]'"
 #: the fixtures during whose tests the leak guard is on
 GUARDED_FIXTURES = frozenset(
     {
@@ -223,7 +223,9 @@ def configcat_flags(configcat_flag_server: FlagServer) -> Iterator[Any]:
 def configcat_config_json(configcat_flag_server: FlagServer) -> Iterator[Any]:
     """``configcat_config_json(source, sdk_key=None, name=None) -> ImportedConfig`` (with
     ``sdk_key`` and ``base_url``); see :meth:`configcat_mock.flags.FlagServer.import_config_json`.
-    What a test imported is removed after it, so its SDK key can be used again."""
+    Call it as often as a test needs: each import is named ``name``, else after the file
+    (``config_v6``, then ``config_v6 (2)``, ...). What a test imported is removed after it, so
+    its SDK key and name can be used again."""
     made: list[ImportedConfig] = []
 
     def load(*args: Any, **kwargs: Any) -> ImportedConfig:
