@@ -11,7 +11,7 @@ SPEC        := spec/swagger.json
 NORMALISED  := spec/build/normalised.json
 GEN_PKG     := generated/configcat_publicapi_client
 INSTALLED   := $(VENV)/.installed
-EXTRAS      ?= mock,contract,dev,workflows
+EXTRAS      ?= mock,contract,dev,workflows,docs
 PYTEST_ARGS ?=
 # pytest-xdist processes for the contract suite against a mock (auto: one per core)
 CONTRACT_WORKERS ?= auto
@@ -37,7 +37,8 @@ unexport PYTHONDONTWRITEBYTECODE
 export PYTHONPYCACHEPREFIX := $(abspath .tool-cache/pycache)
 
 .PHONY: help install spec spec-update spec-drift regenerate generated-digest test test-fast lint deadcode format \
-        typecheck pytest contract contract-server contract-live mock node-sdk node-ofrep browser bench dist clean
+        typecheck pytest contract contract-server contract-live mock node-sdk node-ofrep browser bench dist clean \
+        docs docs-serve
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -82,10 +83,17 @@ regenerate: spec $(INSTALLED) ## rebuild generated/ from the pinned spec (fails 
 generated-digest: regenerate ## rewrite spec/generated.sha256 from a fresh generated/ (commit it with the change)
 	$(BIN)/python -m spec.tree_digest --write $(GEN_PKG)
 
-lint: $(INSTALLED) deadcode ## ruff lint and format check, dead code, workflow files against GitHub's schema
+lint: $(INSTALLED) deadcode ## ruff lint and format check, docstring coverage, dead code, workflow files against GitHub's schema
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/interrogate $(PUBLIC_API)
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+
+# what users import: the client and the workflows, and the fake's package, command and test kit
+# (its state, API handlers and HTTP plumbing are internal); make lint keeps their docstrings
+PUBLIC_API = overlay/configcat_publicapi mock_server/configcat_mock/__init__.py \
+	mock_server/configcat_mock/flags.py mock_server/configcat_mock/cli.py \
+	mock_server/configcat_mock/testkit
 
 # vulture at 60%, the confidence it gives an unused function, class or attribute. The suites and
 # examples are read as callers of the public API but not reported on; handlers are registered
@@ -103,8 +111,12 @@ format: $(INSTALLED) ## apply ruff fixes and formatting
 typecheck: $(INSTALLED) $(GEN_PKG)/__init__.py ## mypy --strict on the handwritten code, tests included
 	$(BIN)/mypy
 
+# Two passes: the tests not marked slow on every core, then the slow ones (subprocess suites,
+# kill loops, browsers, packaging) one at a time, as their timing-sensitive parts expect. A pass
+# that selects nothing (exit 5, e.g. PYTEST_ARGS naming one file) is not a failure.
 pytest: $(INSTALLED) $(GEN_PKG)/__init__.py browser
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not slow" -n $(FAST_WORKERS) $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(BIN)/pytest -m slow $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 test: lint typecheck pytest ## ruff, mypy and the unit tests (bootstraps .venv and generated/)
 
@@ -165,6 +177,16 @@ browser: ## install Debian's chromium for the browser tests when CHROMIUM (/usr/
 bench: $(INSTALLED) $(GEN_PKG)/__init__.py ## run the benchmarks in bench/ and print their ratios
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
 
+# The notices some MkDocs plugins print about MkDocs' future are not build output.
+DOCS_ENV := NO_MKDOCS_2_WARNING=1 DISABLE_MKDOCS_2_WARNING=true
+DOCS_PORT ?= 8000
+
+docs: $(INSTALLED) $(GEN_PKG)/__init__.py ## build the documentation site into site/ (any warning, broken link or anchor fails)
+	$(DOCS_ENV) $(BIN)/mkdocs build --strict
+
+docs-serve: $(INSTALLED) $(GEN_PKG)/__init__.py ## serve the docs at http://127.0.0.1:DOCS_PORT/configcat-publicapi/ (default 8000), rebuilt on change
+	$(DOCS_ENV) $(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:$(DOCS_PORT)
+
 # python -m build makes the sdist, then the wheel from it: the sdist is proven to build it.
 dist: $(INSTALLED) ## build the sdist and the wheel into dist/ and check them
 	rm -rf dist
@@ -173,5 +195,5 @@ dist: $(INSTALLED) ## build the sdist and the wheel into dist/ and check them
 	$(BIN)/twine check --strict dist/*
 
 clean: ## remove the virtualenv, generated code, spec copies and caches
-	rm -rf $(VENV) $(GEN_PKG) $(SPEC) spec/build mock_server/configcat_mock/api/_spec dist reports .tool-cache .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(GEN_PKG) $(SPEC) spec/build mock_server/configcat_mock/api/_spec dist site reports .tool-cache .pytest_cache .mypy_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -5,12 +5,16 @@
 Every update goes out concurrently; the client's limiter keeps each endpoint under 20
 requests a second and 500 a minute, so the job runs at the allowed rate without a 429, and
 any 429 or 5xx that still happens is retried. The `reason` lands in the audit log.
+
+The config must be on evaluation v2 (Config V2, the default for new configs): the example
+writes through the v2 value endpoints, and a v1 config refuses each write (reported per flag).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from typing import Any
 
@@ -70,10 +74,14 @@ async def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--value", default="true", help="true/false, a number or a text")
     parser.add_argument("--reason", default="bulk update from examples/bulk_update_flags.py")
     args = parser.parse_args(argv)
-    async with AsyncConfigCatClient(reason=args.reason) as acc:
-        outcome = await run(
-            acc, args.config_id, args.environment_id, args.prefix, parse_value(args.value)
-        )
+    try:
+        async with AsyncConfigCatClient(reason=args.reason) as acc:
+            outcome = await run(
+                acc, args.config_id, args.environment_id, args.prefix, parse_value(args.value)
+            )
+    except ConfigCatError as exc:  # an unknown config, refused credentials, no connection
+        print(f"failed: {exc}", file=sys.stderr)
+        return 1
     for key, result in sorted(outcome.items()):
         print(f"{key}: {result}")
     failed = sum(1 for r in outcome.values() if r != "ok")
@@ -82,4 +90,11 @@ async def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main()))
+    try:
+        code = asyncio.run(main())
+        sys.stdout.flush()  # a reader gone early (`| head`) shows here, not at exit
+    except BrokenPipeError:
+        # as the Python docs advise: point stdout at devnull so the exit flush is quiet
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 1
+    sys.exit(code)

@@ -6,11 +6,12 @@ python examples/export_audit_log.py PRODUCT_ID > audit.jsonl
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from typing import Any
 
-from configcat_publicapi import ConfigCatClient
+from configcat_publicapi import ConfigCatClient, ConfigCatError
 
 
 def run(cc: ConfigCatClient, product_id: Any) -> Iterator[str]:
@@ -23,11 +24,22 @@ def main() -> int:
     if len(sys.argv) != 2:
         print(__doc__, file=sys.stderr)
         return 2
-    with ConfigCatClient() as cc:
-        for line in run(cc, sys.argv[1]):
-            print(line)
+    try:
+        with ConfigCatClient() as cc:
+            for line in run(cc, sys.argv[1]):
+                print(line)
+    except ConfigCatError as exc:  # an unknown product, refused credentials, no connection
+        print(f"failed: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        code = main()
+        sys.stdout.flush()  # a reader gone early (`| head`) shows here, not at exit
+    except BrokenPipeError:
+        # as the Python docs advise: point stdout at devnull so the exit flush is quiet
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 1
+    sys.exit(code)

@@ -8,13 +8,14 @@ Set CONFIGCAT_API_HOST to point it at another host, e.g. a local mock server.
 
 from __future__ import annotations
 
+import os
 import sys
 
 from configcat_publicapi import AuthenticationError, ConfigCatClient, ConfigCatError
 
 
 def run(cc: ConfigCatClient) -> list[str]:
-    """One line per product, config and environment."""
+    """One line per product, config and environment (none when there are no products)."""
     lines: list[str] = []
     for product in cc.products.get_products():
         lines.append(f"{product.name} ({product.product_id})")
@@ -28,7 +29,8 @@ def run(cc: ConfigCatClient) -> list[str]:
 def main() -> int:
     try:
         with ConfigCatClient() as cc:
-            print("\n".join(run(cc)))
+            lines = run(cc)
+        print("\n".join(lines) if lines else "no products")
     except AuthenticationError:
         print("the credentials were refused (401)", file=sys.stderr)
         return 1
@@ -39,4 +41,11 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        code = main()
+        sys.stdout.flush()  # a reader gone early (`| head`) shows here, not at exit
+    except BrokenPipeError:
+        # as the Python docs advise: point stdout at devnull so the exit flush is quiet
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 1
+    sys.exit(code)

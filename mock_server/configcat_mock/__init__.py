@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from configcat_mock.testkit.mock import MockConfigCat
     from configcat_mock.testkit.patching import patch_configcat
 
+INSTALL_HINT = "pip install 'configcat-publicapi[mock]'"
+"""What to run when a ``[mock]`` extra is missing (the fixtures and ``serve`` say it)."""
+
 __all__ = [
     "DEMO_PASSWORD",
     "DEMO_USERNAME",

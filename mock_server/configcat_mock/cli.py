@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
+from configcat_mock import INSTALL_HINT
 from configcat_mock.api.spec_source import SPEC_ENV, SpecNotFoundError
 from configcat_mock.delivery.sdk_registry import DEFAULT_HEARTBEAT_SECONDS, DEFAULT_MAX_STREAMS
+from configcat_mock.http.deadlines import (
+    DEFAULT_BODY_TIMEOUT,
+    DEFAULT_HEADER_TIMEOUT,
+    DEFAULT_KEEP_ALIVE_TIMEOUT,
+)
 from configcat_mock.http.faults import FaultInjector
 from configcat_mock.http.guards import (
     CONTROL_TOKEN_ENV,
@@ -18,16 +24,16 @@ from configcat_mock.http.guards import (
     DEFAULT_CONTROL_BODY_LIMIT,
     MIB,
 )
-from configcat_mock.http.protocol import (
-    DEFAULT_BODY_TIMEOUT,
-    DEFAULT_HEADER_TIMEOUT,
-    DEFAULT_KEEP_ALIVE_TIMEOUT,
-)
 from configcat_mock.http.ratelimit import RateLimits
 from configcat_mock.http.serving import ServeError, Timeouts, check_workers, control_token
 from configcat_mock.state.audit_log import DEFAULT_AUDIT_LOG_LIMIT
 from configcat_mock.state.seed import DEFAULT_SEED, DEMO_PASSWORD, DEMO_USERNAME
 from configcat_mock.state.state_file import StateFileError
+
+
+class MissingExtraError(RuntimeError):
+    """An extra the command needs is not installed; the message gives the install line."""
+
 
 EPILOG = f"""\
 Default credentials (HTTP Basic): username {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r}.
@@ -124,6 +130,7 @@ class _SdkKeyAction(argparse.Action):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command's parser: ``serve`` and ``seed`` with every option."""
     parser = argparse.ArgumentParser(
         prog="configcat-mock",
         description="A stateful offline ConfigCat Public Management API.",
@@ -295,10 +302,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    """Run ``configcat-mock serve``: one process, until interrupted; returns the exit code."""
+    try:
+        import uvicorn
 
-    from configcat_mock.http.serving import uvicorn_config
-    from configcat_mock.testkit.mock import MockConfigCat
+        from configcat_mock.testkit.mock import MockConfigCat
+    except ModuleNotFoundError as exc:
+        raise MissingExtraError(
+            f"serving needs the mock's extras ({exc.name} is not installed): {INSTALL_HINT}"
+        ) from None
+    from configcat_mock.http.serving import listen_socket, uvicorn_config
 
     check_workers(args.workers)
     if args.config_json and args.state_file:
@@ -311,6 +324,9 @@ def serve(args: argparse.Namespace) -> int:
         )
     token = control_token(args.host, args.control_token)
     seed = _json_arg(args.seed) if args.seed else None
+    # bound before the state is built and the banner printed: a port in use fails at once
+    sock = listen_socket(args.host, args.port)
+    port = sock.getsockname()[1]
     limits = RateLimits(args.rate_limit[0], args.rate_limit[1], enabled=not args.no_rate_limit)
     mock = MockConfigCat(
         spec_path=args.spec,
@@ -330,11 +346,12 @@ def serve(args: argparse.Namespace) -> int:
         from configcat_mock.testkit.config_import import ConfigImportError
 
         try:
-            done = mock.import_config_json(path, sdk_key=sdk_keys.get(i), name=Path(path).stem)
+            done = mock.import_config_json(path, sdk_key=sdk_keys.get(i))
         except ConfigImportError as exc:
             raise ValueError(f"--config-json {path}: {exc}") from None
         print(
-            f"configcat-mock: {path} served under SDK key {done.sdk_key} (config {done.config_id})",
+            f"configcat-mock: {path} served under SDK key {done.sdk_key} "
+            f"(config {done.name!r}, {done.config_id})",
             file=sys.stderr,
         )
     if args.config_json:
@@ -352,7 +369,7 @@ def serve(args: argparse.Namespace) -> int:
         injector: FaultInjector = mock.app.faults
         injector.configure_json(_json_arg(args.faults))
     print(
-        f"configcat-mock: http://{args.host}:{args.port} "
+        f"configcat-mock: http://{args.host}:{port} "
         f"({len(mock.spec.operations)} operations from {mock.spec.source}); "
         f"user {DEMO_USERNAME!r} / {DEMO_PASSWORD!r} unless seeded otherwise",
         file=sys.stderr,
@@ -361,22 +378,34 @@ def serve(args: argparse.Namespace) -> int:
     config = uvicorn_config(
         mock.app, timeouts, host=args.host, port=args.port, log_level=args.log_level
     )
-    uvicorn.Server(config).run()
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; returns its exit code (2 for settings it refuses to start with)."""
     args = build_parser().parse_args(argv)
     try:
         if args.command == "seed":
             print(json.dumps(DEFAULT_SEED, indent=2))
+            sys.stdout.flush()  # a reader gone early (`| head`) shows here, not at exit
             return 0
         return serve(args)
+    except BrokenPipeError:
+        # as the Python docs advise: point stdout at devnull so the exit flush is quiet
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except SpecNotFoundError as exc:
         print(f"configcat-mock: {exc}", file=sys.stderr)
         return 2
     except ServeError as exc:
         print(f"configcat-mock: refusing to start: {exc}", file=sys.stderr)
+        return 2
+    except MissingExtraError as exc:
+        print(f"configcat-mock: {exc}", file=sys.stderr)
         return 2
     except (OSError, ValueError, StateFileError) as exc:
         print(f"configcat-mock: {exc}", file=sys.stderr)

@@ -79,6 +79,7 @@ def chosen_key(keys: SdkKeysModel, secondary: bool) -> str:
 
 
 def check_page_size(page_size: int) -> None:
+    """Refuse a page size the paged list operations do not accept (1 to 100)."""
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         raise ValueError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, not {page_size}")
 
@@ -142,10 +143,12 @@ class ClientBase:
 
     @property
     def base_url(self) -> str:
+        """The API's base URL this client sends to."""
         return self._settings.base_url
 
     @property
     def username(self) -> str:
+        """The Basic auth user name (the password is never shown)."""
         return self._settings.username
 
     @property

@@ -22,6 +22,7 @@ class SkippingCookies(httpx.Cookies):
     """``httpx.Cookies`` that looks at a response only when it sets a cookie."""
 
     def extract_cookies(self, response: httpx.Response) -> None:
+        """Store the response's cookies only when it sets one (most answers set none)."""
         headers = response.headers
         if any(name in headers for name in _SETS_COOKIES):
             super().extract_cookies(response)

@@ -82,6 +82,7 @@ class RedactingFilter(logging.Filter):
     """Rewrites a record's message without user info or SDK keys; drops nothing."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Redact the record's message arguments; every record is kept."""
         if isinstance(record.args, tuple):
             record.args = tuple(_safe_arg(arg) for arg in record.args)
         if isinstance(record.msg, str):

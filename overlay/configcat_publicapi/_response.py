@@ -36,6 +36,7 @@ class RawResponse:
 
     @classmethod
     def of(cls, response: httpx.Response, parsed: Any) -> RawResponse:
+        """The whole response of one call, with the model parsed from a 2xx answer."""
         return cls(
             status_code=response.status_code,
             headers=response.headers,
@@ -52,13 +53,16 @@ class RawResponse:
 
     @property
     def text(self) -> str:
+        """The body as text (UTF-8, undecodable bytes replaced)."""
         return self.content.decode("utf-8", errors="replace")
 
     @property
     def is_success(self) -> bool:
+        """Whether the status is 2xx."""
         return 200 <= self.status_code < 300
 
     def json(self) -> Any:
+        """The body parsed as JSON."""
         return httpx.Response(self.status_code, content=self.content).json()
 
     def __repr__(self) -> str:

@@ -50,6 +50,8 @@ def patch_body(patch: Iterable[Any]) -> list[JsonPatchOperation]:
 
 
 class ScopeBase:
+    """What the sync and async SDK-key scopes share: the checked key."""
+
     __slots__ = ("_key",)
 
     def __init__(self, sdk_key: str) -> None:

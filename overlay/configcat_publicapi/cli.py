@@ -466,7 +466,10 @@ def _explain(args: argparse.Namespace, exc: Exception) -> tuple[int, dict[str, A
         message = exc.message
         if where is not None:
             message = message.replace('"<unicode string>"', f'"{where}"')
-        prefix = f"{where}: " if where is not None else ""
+        from configcat_publicapi.workflows.reading import SourceError
+
+        # a SourceError names its file, line and column itself
+        prefix = f"{where}: " if where is not None and not isinstance(exc, SourceError) else ""
         return EXIT_ERROR, {
             "error": "document",
             "path": exc.path,

@@ -62,21 +62,27 @@ class JsonPatch:
         return self
 
     def add(self, path: str, value: Any) -> Self:
+        """Add ``value`` at ``path`` (``/-`` appends to a list)."""
         return self._add("add", path, value=_plain(value))
 
     def replace(self, path: str, value: Any) -> Self:
+        """Replace the value at ``path``."""
         return self._add("replace", path, value=_plain(value))
 
     def remove(self, path: str) -> Self:
+        """Remove the value at ``path``."""
         return self._add("remove", path)
 
     def move(self, from_: str, path: str) -> Self:
+        """Move the value at ``from_`` to ``path``."""
         return self._add("move", path, **{"from": from_})
 
     def copy(self, from_: str, path: str) -> Self:
+        """Copy the value at ``from_`` to ``path``."""
         return self._add("copy", path, **{"from": from_})
 
     def test(self, path: str, value: Any) -> Self:
+        """Fail the whole patch unless the value at ``path`` equals ``value``."""
         return self._add("test", path, value=_plain(value))
 
     def to_json(self) -> list[dict[str, Any]]:
@@ -101,12 +107,15 @@ class SettingPatch(JsonPatch):
     """``update-setting``: a flag's name, hint, order and tags."""
 
     def name(self, name: str) -> Self:
+        """Rename the flag."""
         return self.replace("/name", name)
 
     def hint(self, hint: str | None) -> Self:
+        """Set the flag's hint (``None`` clears it)."""
         return self.replace("/hint", hint)
 
     def order(self, order: int) -> Self:
+        """Set the flag's position in its config."""
         return self.replace("/order", order)
 
     def add_tag(self, tag_id: int) -> Self:
@@ -130,18 +139,23 @@ class SettingValuePatch(JsonPatch):
     """``update-setting-value`` (v1): value, rollout (targeting) rules, percentage rules."""
 
     def value(self, value: bool | str | int | float) -> Self:
+        """Set the served value."""
         return self.replace("/value", value)
 
     def add_rollout_rule(self, rule: Any) -> Self:
+        """Append a rollout (targeting) rule."""
         return self.add("/rolloutRules/-", rule)
 
     def remove_rollout_rule(self, index: int) -> Self:
+        """Remove the rollout rule at ``index``."""
         return self.remove(_pointer("rolloutRules", index))
 
     def move_rollout_rule(self, from_index: int, to_index: int) -> Self:
+        """Move a rollout rule from one position to another."""
         return self.move(_pointer("rolloutRules", from_index), _pointer("rolloutRules", to_index))
 
     def percentage_rules(self, items: Sequence[Any]) -> Self:
+        """Replace the percentage rules."""
         return self.replace("/rolloutPercentageItems", list(items))
 
 
@@ -161,23 +175,29 @@ class SettingValueV2Patch(JsonPatch):
     """``update-setting-value-v2``: default value, targeting rules, percentage attribute."""
 
     def default_value(self, value: bool | str | int | float) -> Self:
+        """Set the value served when no targeting rule matches."""
         return self.replace("/defaultValue", _typed_value(value))
 
     def add_targeting_rule(self, rule: Any) -> Self:
+        """Append a targeting rule."""
         return self.add("/targetingRules/-", rule)
 
     def remove_targeting_rule(self, index: int) -> Self:
+        """Remove the targeting rule at ``index``."""
         return self.remove(_pointer("targetingRules", index))
 
     def move_targeting_rule(self, from_index: int, to_index: int) -> Self:
+        """Move a targeting rule from one position to another."""
         return self.move(
             _pointer("targetingRules", from_index), _pointer("targetingRules", to_index)
         )
 
     def targeting_rule_value(self, index: int, value: bool | str | int | float) -> Self:
+        """Set the value the targeting rule at ``index`` serves."""
         return self.replace(_pointer("targetingRules", index, "value"), _typed_value(value))
 
     def percentage_evaluation_attribute(self, attribute: str | None) -> Self:
+        """Set the user attribute percentage options are evaluated on (``None``: the identifier)."""
         return self.replace("/percentageEvaluationAttribute", attribute)
 
 
@@ -185,18 +205,23 @@ class WebhookPatch(JsonPatch):
     """``update-webhook``: URL, method, content and headers."""
 
     def url(self, url: str) -> Self:
+        """Set the URL the webhook calls."""
         return self.replace("/url", url)
 
     def http_method(self, method: str) -> Self:
+        """Set the HTTP method the webhook calls with."""
         return self.replace("/httpMethod", method.lower())
 
     def content(self, content: str | None) -> Self:
+        """Set the body the webhook sends (``None`` clears it)."""
         return self.replace("/content", content)
 
     def add_header(self, key: str, value: str, *, is_secure: bool = False) -> Self:
+        """Append a header; ``is_secure`` hides its value on the dashboard."""
         return self.add("/webHookHeaders/-", {"key": key, "value": value, "isSecure": is_secure})
 
     def remove_header(self, index: int) -> Self:
+        """Remove the header at ``index``."""
         return self.remove(_pointer("webHookHeaders", index))
 
 

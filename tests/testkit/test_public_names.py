@@ -77,3 +77,27 @@ def test_the_console_script_entry_point_loads_the_cli() -> None:
     ]
     assert entry.value == "configcat_mock.cli:main"
     assert callable(entry.load())
+
+
+def test_the_docs_say_dump_returns_a_dict() -> None:
+    """``MockConfigCat.dump()`` returns a dict of JSON values, not JSON text; where the
+    docs comment on it, they say so."""
+    from pathlib import Path
+
+    from configcat_mock import MockConfigCat
+
+    root = Path(__file__).resolve().parents[2]
+    pages = [root / "README.md", *sorted((root / "docs").rglob("*.md"))]
+    said = [
+        (page.name, line.strip())
+        for page in pages
+        for line in page.read_text(encoding="utf-8").splitlines()
+        if ".dump()" in line and "#" in line.partition(".dump()")[2]
+    ]
+    assert said, "no page comments on dump()"
+    for page, line in said:
+        comment = line.partition(".dump()")[2].partition("#")[2]
+        assert "dict" in comment, (page, line)
+    assert "a dict" in (MockConfigCat.dump.__doc__ or "")
+    with MockConfigCat() as mock:
+        assert isinstance(mock.dump(), dict)

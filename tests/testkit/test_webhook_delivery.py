@@ -4,6 +4,7 @@ them: a receiver on 127.0.0.1 gets each delivery, off the request path, with bou
 from __future__ import annotations
 
 import json
+import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -46,6 +47,9 @@ class Receiver:
     """Answers to give, in order (then 200)."""
     hold: threading.Event | None = None
     got: threading.Event = field(default_factory=threading.Event)
+    want: int = 0
+    """Set ``enough`` once this many requests came."""
+    enough: threading.Event = field(default_factory=threading.Event)
 
 
 @pytest.fixture
@@ -64,6 +68,8 @@ def receiver() -> Iterator[Receiver]:
                 }
             )
             state.got.set()
+            if state.want and len(state.requests) >= state.want:
+                state.enough.set()
             if state.hold is not None:
                 state.hold.wait(10)
             status = state.statuses.pop(0) if state.statuses else 200
@@ -87,6 +93,33 @@ def receiver() -> Iterator[Receiver]:
             state.hold.set()
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def hung_url() -> Iterator[str]:
+    """A receiver on 127.0.0.1 that accepts each connection and never answers."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join(5)
+        for connection in held:
+            connection.close()
+        listener.close()
 
 
 @pytest.fixture
@@ -269,7 +302,7 @@ def test_failures_are_retried_a_bounded_number_of_times(
     delivery = mock.wait_for_webhooks()[-1]
     assert delivery["status"] == "failed"
     assert len(delivery["attempts"]) == 3  # DEFAULT_ATTEMPTS, not more
-    assert delivery["reason"] == "answered 503"
+    assert delivery["reason"] == "The receiver answered 503."
 
     receiver.statuses = [404]
     set_v2(api, w, True)
@@ -287,6 +320,52 @@ def test_a_connection_refused_is_retried_and_recorded(
     assert delivery["status"] == "failed"
     assert len(delivery["attempts"]) == 3
     assert all("error" in a for a in delivery["attempts"])
+    assert delivery["reason"].startswith("Could not connect to the receiver (")
+
+
+def test_a_hung_receiver_delays_only_its_own_deliveries(
+    mock: MockConfigCat, api: httpx.Client, receiver: Receiver, hung_url: str
+) -> None:
+    mock.app.webhooks.timeout = 600.0  # the hung receiver's deliveries stay pending throughout
+    w = make_world(api)
+    add_hook(api, w, f"{hung_url}/hangs")  # first, so a single queue would put it in front
+    add_hook(api, w, f"{receiver.url}/healthy")
+    receiver.want = 5
+    for turn in range(5):
+        set_v2(api, w, turn % 2 == 0)
+    assert receiver.enough.wait(30), f"{len(receiver.requests)} of 5 arrived"
+    hung = [d for d in mock.webhook_deliveries if d["url"].startswith(hung_url)]
+    assert [d["status"] for d in hung] == ["pending"] * 5
+    healthy = [d for d in mock.webhook_deliveries if d["url"].startswith(receiver.url)]
+    # one receiver's deliveries arrive in the order they were made
+    assert [r["headers"][ID_HEADER] for r in receiver.requests] == [
+        d["deliveryId"] for d in healthy
+    ]
+
+    mock.app.webhooks.close()  # cancels the hung deliveries instead of waiting 600 s
+    hung = [d for d in mock.webhook_deliveries if d["url"].startswith(hung_url)]
+    assert {(d["status"], d["reason"]) for d in hung} == {
+        ("failed", "Not sent: the fake stopped before the receiver answered.")
+    }
+    assert mock.app.webhooks.wait(0)
+
+
+def test_a_full_queue_drops_with_a_sentence(
+    mock: MockConfigCat, api: httpx.Client, hung_url: str
+) -> None:
+    mock.app.webhooks.timeout = 600.0
+    mock.app.webhooks.queue_size = 2
+    w = make_world(api)
+    add_hook(api, w, f"{hung_url}/hangs")
+    for turn in range(3):
+        set_v2(api, w, turn % 2 == 0)
+    statuses = [(d["status"], d["reason"]) for d in mock.webhook_deliveries]
+    assert statuses[:2] == [("pending", None)] * 2
+    assert statuses[2] == (
+        "dropped",
+        "Not sent: 2 deliveries were already waiting, the most the fake keeps.",
+    )
+    mock.app.webhooks.close()
 
 
 def test_only_the_covered_config_and_environment_and_real_changes_send(
@@ -376,6 +455,15 @@ def test_non_loopback_urls_are_refused_unless_allowed(
     assert delivery["status"] == "refused"
     assert "--webhook-allow-host hooks.example.com" in delivery["reason"]
     assert delivery["attempts"] == []
+    assert delivery["reason"].endswith(".")
+
+    add_hook(api, w, "file:///etc/passwd")
+    set_v2(api, w, False)
+    refused = mock.wait_for_webhooks()[-1]
+    assert refused["status"] == "refused"
+    assert (
+        refused["reason"] == "file:///etc/passwd is not an http or https URL, so it is not called."
+    )
 
     sender = WebhookSender()
     assert sender.allowed("http://localhost:1/x") is None

@@ -165,7 +165,7 @@ def test_apply_refuses_before_its_first_write(served: tuple[Org, str], tmp_path:
         )
         assert done.returncode == 1, done.stderr
         assert done.stderr == (
-            f"configcat-publicapi: {KEY}: a key starts with a letter (A-Z, a-z) and holds only"
-            " letters, digits, '_' and '-'; character 5 is U+043E (CYRILLIC SMALL LETTER O)\n"
+            f"configcat-publicapi: {path}: {KEY}: a key starts with a letter (A-Z, a-z) and holds"
+            " only letters, digits, '_' and '-'; character 5 is U+043E (CYRILLIC SMALL LETTER O)\n"
         )
     assert json.dumps(wf.export(org.cc, product)) == json.dumps(before)

@@ -15,11 +15,15 @@ change request falls due before a download); never imports :mod:`configcat_mock.
 :mod:`configcat_mock.testkit`. New delivery protocols go here as modules of their own.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from configcat_mock.delivery.config_v6 import build_config_v6
 from configcat_mock.delivery.public_config import build_doc, build_public_config
-from configcat_mock.delivery.routes import delivery_routes
 from configcat_mock.delivery.sources import ConfigSource, FlagSource, SegmentSource
 from configcat_mock.delivery.store import DeliveryStore, store_for
+
+if TYPE_CHECKING:
+    from configcat_mock.delivery.routes import delivery_routes
 
 __all__ = [
     "ConfigSource",
@@ -32,3 +36,13 @@ __all__ = [
     "delivery_routes",
     "store_for",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # the routes need Starlette (a [mock] extra): loaded when asked for, so that the
+    # command's options (defaults of .sdk_registry) read without the extras
+    if name == "delivery_routes":
+        from configcat_mock.delivery.routes import delivery_routes
+
+        return delivery_routes
+    raise AttributeError(name)

@@ -1,7 +1,8 @@
 """Where the fake speaks HTTP, in and out.
 
 In: the ASGI app and its pipeline (:mod:`.app`), the control API ``/_mock/*`` (:mod:`.control`),
-guards and body limits (:mod:`.guards`), protocol deadlines (:mod:`.protocol`), rate limits
+guards and body limits (:mod:`.guards`), protocol deadlines (:mod:`.protocol`, defaults in
+:mod:`.deadlines`), rate limits
 (:mod:`.ratelimit`), injected faults (:mod:`.faults`), serving with uvicorn (:mod:`.serving`,
 :mod:`.server`) and in-process httpx transports (:mod:`.transport`).
 

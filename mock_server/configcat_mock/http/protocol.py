@@ -34,12 +34,21 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-#: ``--header-timeout``: seconds to receive a request's line and headers.
-DEFAULT_HEADER_TIMEOUT = 10.0
-#: ``--body-timeout``: seconds to receive a request's body once its headers are in.
-DEFAULT_BODY_TIMEOUT = 30.0
-#: ``--keep-alive-timeout``: seconds an idle keep-alive connection stays open (uvicorn's).
-DEFAULT_KEEP_ALIVE_TIMEOUT = 5
+from configcat_mock.http.deadlines import (
+    DEFAULT_BODY_TIMEOUT,
+    DEFAULT_HEADER_TIMEOUT,
+    DEFAULT_KEEP_ALIVE_TIMEOUT,
+)
+
+__all__ = [
+    "CONNECTION_EXTENSION",
+    "DEFAULT_BODY_TIMEOUT",
+    "DEFAULT_HEADER_TIMEOUT",
+    "DEFAULT_KEEP_ALIVE_TIMEOUT",
+    "DEFAULT_MAX_HEADER_BYTES",
+    "protocol_class",
+]
+
 #: The largest request line and headers, in bytes.
 DEFAULT_MAX_HEADER_BYTES = 1024 * 1024
 CONNECTION_EXTENSION = "configcat_mock.connection"

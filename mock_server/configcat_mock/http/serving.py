@@ -11,18 +11,19 @@ more (README, "Serving the mock").
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 from typing import Any
 
 import attrs
 
-from configcat_mock.http.guards import CONTROL_TOKEN_ENV, is_loopback
-from configcat_mock.http.protocol import (
+from configcat_mock.http.deadlines import (
     DEFAULT_BODY_TIMEOUT,
     DEFAULT_HEADER_TIMEOUT,
     DEFAULT_KEEP_ALIVE_TIMEOUT,
-    protocol_class,
 )
+from configcat_mock.http.guards import CONTROL_TOKEN_ENV, is_loopback
 
 
 class ServeError(ValueError):
@@ -62,9 +63,34 @@ def control_token(host: str, given: str | None) -> str | None:
     return token
 
 
+def listen_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host:port`` (port 0: a free one), bound before anything is printed
+    so that a port in use fails at once; raises :class:`OSError` with a one-line message
+    naming the address."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as exc:
+        raise OSError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        why = exc.strerror or str(exc)
+        if exc.errno == errno.EADDRINUSE:
+            why = f"port {port} is already in use (another server? choose another --port)"
+        raise OSError(f"cannot listen on {host}:{port}: {why}") from None
+    return sock
+
+
 def uvicorn_config(app: Any, timeouts: Timeouts | None = None, **options: Any) -> Any:
     """A ``uvicorn.Config`` for ``app`` with the mock's read deadlines and one worker."""
     import uvicorn
+
+    from configcat_mock.http.protocol import protocol_class
 
     t = timeouts or Timeouts()
     return uvicorn.Config(

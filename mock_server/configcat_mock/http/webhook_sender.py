@@ -4,8 +4,17 @@ Every value write goes through :meth:`Backend.set_formula`, which (while a sende
 notes a :class:`~configcat_mock.state.backend.ValueChange`. At the end of each API request the app
 hands the request's changes to :meth:`WebhookSender.notify`, still under the backend's lock:
 for every webhook of a changed config and environment it renders one request (the webhook's
-method, its headers, its body with the variables substituted) and puts it on a bounded
-queue. One daemon thread sends what is queued, so the API answer never waits for a receiver.
+method, its headers, its body with the variables substituted) and hands it to the sender, so
+the API answer never waits for a receiver.
+
+Fairness: one daemon thread runs an asyncio loop, and each delivery is a task of its own. A
+receiver (scheme, host and port of the URL) gets its deliveries one at a time and in order,
+while other receivers are served beside it, so a receiver that hangs delays only its own
+deliveries. asyncio rather than a thread per receiver because a waiting request costs a task,
+not a thread, and :meth:`WebhookSender.close` can cancel what is in flight at once instead of
+waiting out a receiver's timeout. Bounds: at most ``queue_size`` deliveries waiting or in flight
+(beyond it a delivery is recorded as ``dropped``) and at most ``max_receivers`` receivers
+called at the same time (the others wait for a free slot).
 
 Requests are signed as ConfigCat signs them: ``X-ConfigCat-Webhook-ID`` (one id per delivery,
 the same on each retry), ``X-ConfigCat-Webhook-Timestamp`` (Unix seconds, taken again on each
@@ -32,12 +41,11 @@ they are.
 
 from __future__ import annotations
 
+import asyncio
 import base64
-import contextlib
 import hashlib
 import hmac
 import json
-import queue
 import re
 import threading
 import time
@@ -57,7 +65,9 @@ if TYPE_CHECKING:
     from configcat_mock.state.backend import Backend, ValueChange
 
 DEFAULT_QUEUE_SIZE = 1000
-"""Deliveries waiting to be sent; beyond it a delivery is recorded as ``dropped``."""
+"""Deliveries waiting or being sent; beyond it a delivery is recorded as ``dropped``."""
+DEFAULT_MAX_RECEIVERS = 32
+"""Receivers called at the same time (one connection each)."""
 DEFAULT_ATTEMPTS = 3
 DEFAULT_RETRY_DELAYS = (0.2, 1.0)
 """Seconds before the 2nd, 3rd, ... attempt (the last delay repeats)."""
@@ -146,6 +156,14 @@ class Delivery:
         }
 
 
+@attrs.define
+class _Receiver:
+    """One receiver's turn: its deliveries go one at a time, in the order they came."""
+
+    lock: asyncio.Lock = attrs.field(factory=asyncio.Lock)
+    deliveries: int = 0
+
+
 @attrs.frozen
 class _Job:
     record: Delivery
@@ -160,28 +178,37 @@ class WebhookSender:
         *,
         allow_hosts: Iterable[str] = (),
         queue_size: int = DEFAULT_QUEUE_SIZE,
+        max_receivers: int = DEFAULT_MAX_RECEIVERS,
         attempts: int = DEFAULT_ATTEMPTS,
         retry_delays: Sequence[float] = DEFAULT_RETRY_DELAYS,
         timeout: float = DEFAULT_TIMEOUT_S,
         record_limit: int = DEFAULT_RECORD_LIMIT,
         clock: Callable[[], float] = time.time,
-        transport: httpx.BaseTransport | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         if attempts < 1:
             raise ValueError("attempts must be at least 1")
+        if max_receivers < 1:
+            raise ValueError("max_receivers must be at least 1")
         self.allow_hosts = frozenset(h.lower() for h in allow_hosts)
         self.attempts = attempts
         self.retry_delays = tuple(retry_delays) or (0.0,)
         self.timeout = timeout
         self.clock = clock
+        self.queue_size = queue_size
+        self.max_receivers = max_receivers
         self._transport = transport
-        self._queue: queue.Queue[_Job | None] = queue.Queue(queue_size)
         self._records: deque[Delivery] = deque(maxlen=record_limit)
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
         self._busy = 0
-        self._stop = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
+        # the loop's own, touched only on its thread
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._receivers: dict[str, _Receiver] = {}
+        self._slots: asyncio.Semaphore | None = None
+        self._client: httpx.AsyncClient | None = None
 
     # -- what the app calls -------------------------------------------------------------------
 
@@ -189,14 +216,14 @@ class WebhookSender:
         """Why ``url`` may not be called, or ``None``."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            return f"not an http(s) URL: {url!r}"
+            return f"{url} is not an http or https URL, so it is not called."
         if is_loopback(parts.hostname) or "*" in self.allow_hosts:
             return None
         if parts.hostname.lower() in self.allow_hosts:
             return None
         return (
             f"{parts.hostname} is not a loopback address; start the fake with "
-            f"--webhook-allow-host {parts.hostname} (or allow_hosts=...) to call it"
+            f"--webhook-allow-host {parts.hostname} (or allow_hosts=...) to call it."
         )
 
     def notify(self, backend: Backend, changes: Sequence[ValueChange]) -> None:
@@ -256,12 +283,20 @@ class WebhookSender:
         return True
 
     def close(self) -> None:
-        """Stop the sending thread (what is still queued is not sent)."""
-        self._stop.set()
-        thread = self._thread
-        if thread is not None:
-            with contextlib.suppress(queue.Full):
-                self._queue.put_nowait(None)
+        """Stop sending: what is waiting or in flight is cancelled and recorded as failed, and
+        the sending thread ends (a receiver that hangs does not hold it up)."""
+        with self._lock:
+            loop, thread = self._loop, self._thread
+            self._loop = self._thread = None
+        if loop is None or thread is None:
+            return
+        future = asyncio.run_coroutine_threadsafe(self._shutdown(), loop)
+        try:
+            future.result(timeout=self.timeout + 1)
+        except TimeoutError:
+            pass  # the thread is a daemon; it ends with the process
+        finally:
+            loop.call_soon_threadsafe(loop.stop)
             thread.join(timeout=self.timeout + 1)
 
     # -- rendering ----------------------------------------------------------------------------
@@ -303,22 +338,32 @@ class WebhookSender:
             record.status, record.reason = REFUSED, why
             return
         with self._lock:
+            if self._busy >= self.queue_size:
+                record.status = DROPPED
+                record.reason = (
+                    f"Not sent: {self._busy} deliveries were already waiting, the most "
+                    "the fake keeps."
+                )
+                return
             self._busy += 1
+            loop = self._start()
         try:
-            self._queue.put_nowait(_Job(record, keys))
-        except queue.Full:
-            record.status, record.reason = DROPPED, "the delivery queue is full"
+            loop.call_soon_threadsafe(self._spawn, _Job(record, keys))
+        except RuntimeError:  # closed in between
+            record.status = FAILED
+            record.reason = "Not sent: the fake stopped before the delivery was made."
             self._done()
-            return
-        self._start()
 
-    def _start(self) -> None:
-        if self._thread is None or not self._thread.is_alive():
-            self._stop.clear()
+    def _start(self) -> asyncio.AbstractEventLoop:
+        """The sending loop, started on first use (call with ``_lock`` held)."""
+        if self._loop is None or self._thread is None or not self._thread.is_alive():
+            loop = asyncio.new_event_loop()
             self._thread = threading.Thread(
-                target=self._run, name="configcat-mock-webhooks", daemon=True
+                target=self._run, args=(loop,), name="configcat-mock-webhooks", daemon=True
             )
+            self._loop = loop
             self._thread.start()
+        return self._loop
 
     def _done(self) -> None:
         with self._idle:
@@ -326,34 +371,72 @@ class WebhookSender:
             if not self._busy:
                 self._idle.notify_all()
 
-    def _run(self) -> None:
+    def _run(self, loop: asyncio.AbstractEventLoop) -> None:
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_forever()
+        finally:
+            loop.close()
+
+    def _spawn(self, job: _Job) -> None:
+        task = asyncio.get_running_loop().create_task(self._deliver(job))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _shutdown(self) -> None:
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if self._client is not None:
+            await self._client.aclose()
+        self._client, self._slots = None, None
+        self._receivers.clear()
+
+    def _http(self) -> httpx.AsyncClient:
         import httpx  # here: a server that never sends a webhook does not load it
 
-        with httpx.Client(
-            timeout=self.timeout, follow_redirects=False, transport=self._transport
-        ) as client:
-            while not self._stop.is_set():
-                job = self._queue.get()
-                if job is None:
-                    break
-                try:
-                    self._send(client, job)
-                except Exception as exc:  # a delivery never takes the thread down
-                    job.record.status, job.record.reason = FAILED, repr(exc)
-                finally:
-                    self._done()
+        if self._client is None:
+            self._client = httpx.AsyncClient(
+                timeout=self.timeout,
+                follow_redirects=False,
+                transport=self._transport,
+                limits=httpx.Limits(max_connections=self.max_receivers),
+            )
+        return self._client
 
-    def _send(self, client: httpx.Client, job: _Job) -> None:
+    async def _deliver(self, job: _Job) -> None:
+        """Send one delivery: after the earlier ones to the same receiver, in a free slot."""
+        parts = urlsplit(job.record.url)
+        receiver = f"{parts.scheme}://{parts.netloc}".lower()
+        turn = self._receivers.setdefault(receiver, _Receiver())
+        turn.deliveries += 1
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.max_receivers)
+        try:
+            async with turn.lock, self._slots:
+                await self._send(self._http(), job)
+        except asyncio.CancelledError:
+            job.record.status = FAILED
+            job.record.reason = "Not sent: the fake stopped before the receiver answered."
+            raise
+        except Exception as exc:  # a delivery never takes the sender down
+            job.record.status = FAILED
+            job.record.reason = f"The delivery failed unexpectedly ({type(exc).__name__}: {exc})."
+        finally:
+            turn.deliveries -= 1
+            if not turn.deliveries:
+                del self._receivers[receiver]
+            self._done()
+
+    async def _send(self, client: httpx.AsyncClient, job: _Job) -> None:
         import httpx
 
         record = job.record
         body = record.body.encode()
         for attempt in range(self.attempts):
             if attempt:
-                delay = self.retry_delays[min(attempt - 1, len(self.retry_delays) - 1)]
-                if self._stop.wait(delay):
-                    record.status, record.reason = FAILED, "the fake was closed"
-                    return
+                await asyncio.sleep(self.retry_delays[min(attempt - 1, len(self.retry_delays) - 1)])
             stamp = int(self.clock())
             headers = {h["key"]: str(h["value"]) for h in record.headers}
             headers[ID_HEADER] = record.delivery_id
@@ -365,19 +448,33 @@ class WebhookSender:
             if body and not any(k.lower() == "content-type" for k in headers):
                 headers["Content-Type"] = "application/json"
             try:
-                response = client.request(record.method, record.url, content=body, headers=headers)
+                response = await client.request(
+                    record.method, record.url, content=body, headers=headers
+                )
             except httpx.HTTPError as exc:
                 record.attempts.append({"at": stamp, "error": f"{type(exc).__name__}: {exc}"})
-                record.reason = str(exc) or type(exc).__name__
+                record.reason = _failure(exc, self.timeout)
                 continue
             record.attempts.append({"at": stamp, "statusCode": response.status_code})
             if 200 <= response.status_code < 300:
                 record.status, record.reason = DELIVERED, None
                 return
-            record.reason = f"answered {response.status_code}"
+            record.reason = f"The receiver answered {response.status_code}."
             if response.status_code != 429 and response.status_code < 500:
                 break
         record.status = FAILED
+
+
+def _failure(exc: httpx.HTTPError, timeout: float) -> str:
+    """Why an attempt got no answer, as a sentence."""
+    import httpx
+
+    detail = str(exc).strip()
+    if isinstance(exc, httpx.TimeoutException):
+        return f"The receiver did not answer within {timeout:g} s."
+    if isinstance(exc, httpx.ConnectError):
+        return f"Could not connect to the receiver ({detail or type(exc).__name__})."
+    return f"The request failed ({type(exc).__name__}{': ' + detail if detail else ''})."
 
 
 _VARIABLE = re.compile(r"##(\w+)##")

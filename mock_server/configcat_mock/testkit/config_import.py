@@ -8,7 +8,9 @@ key (``configcat-mock serve --config-json FILE --sdk-key KEY``, :meth:`MockConfi
 import_config_json`).
 
 The management API cannot express everything a config JSON holds: variation ids, the
-config's salt and so the hashes of sensitive comparators, segments of several conditions.
+config's salt and so the hashes of sensitive comparators, segments of several conditions,
+targeting rules whose prerequisite flag is the flag itself, missing, or part of a cycle (see
+:func:`unshowable_rules`; those rules are left out of the API's view).
 So what SDKs download is the imported JSON itself, kept on the config (``Config.imported``):
 the salt, the segments and each flag as it came, served verbatim while the flag's value keeps
 the version it was imported with, and the segments while the product's segments are the
@@ -16,6 +18,13 @@ imported ones unchanged. A value changed through the management API is built fro
 API holds from then on: the variation ids of the fake, and a sensitive comparator's shown
 hash hashed again (so it no longer matches what the original matched). The config's
 description, each setting's hint and each segment's description say so in the API's answers.
+
+Names: each import is a product (and a config) of its own, named ``name`` when one is given
+(refused when another product of the organization has it). Without one, the name is the
+file's name without its extension (``config_v6`` for ``prod/config_v6.json``), or
+``Imported config`` for JSON text or a parsed document; when that name is taken, `` (2)``,
+`` (3)``, ... is added, the lowest number that is free. So any number of imports work side by
+side, and the names follow the order of the imports.
 """
 
 from __future__ import annotations
@@ -51,6 +60,9 @@ SETTING_NOTE = (
     "Imported: served with its original variation ids{hashed} until its value is changed here."
 )
 
+HINT_LIMIT = 1000
+"""The longest hint the management API takes."""
+
 
 class ConfigImportError(ValueError):
     """The document is not a config JSON the fake can import."""
@@ -68,6 +80,8 @@ class ImportedConfig:
     """Where SDKs download it, when it is served on a socket
     (:class:`~configcat_mock.testkit.flag_server.FlagServer`, the ``configcat_config_json``
     fixture)."""
+    name: str = ""
+    """The product's and the config's name (see the module docstring for the rule)."""
 
 
 def read_config_json(source: str | os.PathLike[str] | Mapping[str, Any] | bytes) -> dict[str, Any]:
@@ -139,6 +153,8 @@ class _Translation:
         self.document = document
         self.setting_ids: dict[str, int] = {}
         self.segment_ids: list[str] = []
+        self.hidden = unshowable_rules(document.get("f") or {})
+        """Per flag key, the targeting rules (by index) left out of the API's view, and why."""
 
     def condition(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -176,9 +192,12 @@ class _Translation:
             {"percentage": int(o.get("p", 0)), "value": _value_model(o.get("v"))} for o in raw or []
         ]
 
-    def formula(self, flag: Mapping[str, Any]) -> dict[str, Any]:
+    def formula(self, key: str, flag: Mapping[str, Any]) -> dict[str, Any]:
         rules: list[dict[str, Any]] = []
-        for rule in flag.get("r") or []:
+        hidden = self.hidden.get(key, {})
+        for index, rule in enumerate(flag.get("r") or []):
+            if index in hidden:
+                continue
             conditions = [self.condition(c) for c in rule.get("c") or []]
             if "p" in rule:
                 rules.append(
@@ -194,6 +213,67 @@ class _Translation:
             "targetingRules": rules,
             "percentageEvaluationAttribute": flag.get("a"),
         }
+
+
+def unshowable_rules(flags: Mapping[str, Any]) -> dict[str, dict[int, str]]:
+    """The targeting rules the management API cannot hold, per flag key and rule index, with
+    why: a prerequisite flag condition on the flag itself, on a flag the config does not
+    have, or closing a cycle of prerequisites. ConfigCat's SDKs ship such configs to test
+    their cycle detection; the fake serves them as they came and leaves these rules out of
+    the API's view (the setting's hint names them)."""
+
+    def prerequisites(key: str) -> list[str]:
+        flag = flags.get(key)
+        if not isinstance(flag, Mapping):
+            return []
+        return [
+            str(condition["p"].get("f"))
+            for rule in flag.get("r") or []
+            for condition in rule.get("c") or []
+            if isinstance(condition, Mapping) and isinstance(condition.get("p"), Mapping)
+        ]
+
+    def path(start: str, goal: str) -> list[str] | None:
+        """Flags from ``start`` to ``goal`` along prerequisites (depth first), or ``None``."""
+        seen, stack = {start}, [[start]]
+        while stack:
+            trail = stack.pop()
+            for nxt in prerequisites(trail[-1]):
+                if nxt == goal:
+                    return [*trail, nxt]
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append([*trail, nxt])
+        return None
+
+    hidden: dict[str, dict[int, str]] = {}
+    for key, flag in flags.items():
+        if not isinstance(flag, Mapping):
+            continue
+        for index, rule in enumerate(flag.get("r") or []):
+            for condition in rule.get("c") or []:
+                target = condition.get("p") if isinstance(condition, Mapping) else None
+                if not isinstance(target, Mapping):
+                    continue
+                other = str(target.get("f"))
+                if other == key:
+                    why = "its prerequisite flag is the flag itself"
+                elif other not in flags:
+                    why = f"its prerequisite flag {other} is not in the config"
+                elif (trail := path(other, key)) is not None:
+                    why = "its prerequisite flags form a cycle: " + " → ".join([key, *trail])
+                else:
+                    continue
+                hidden.setdefault(key, {}).setdefault(index, why)
+    return hidden
+
+
+def _hidden_note(hidden: Mapping[int, str]) -> str:
+    """The hint's sentence on the rules left out of the API's view."""
+    if not hidden:
+        return ""
+    parts = "; ".join(f"rule {index + 1}: {why}" for index, why in sorted(hidden.items()))
+    return f" Served as imported but not shown here, as the API cannot hold them ({parts})."
 
 
 def _hashed(flag: Mapping[str, Any]) -> bool:
@@ -240,16 +320,20 @@ class ImportTarget(Protocol):
     module does not import the class that calls it)."""
 
     @property
-    def backend(self) -> Backend: ...
+    def backend(self) -> Backend:
+        """The fake's state the import writes to."""
 
     @property
-    def transport(self) -> httpx.BaseTransport: ...
+    def transport(self) -> httpx.BaseTransport:
+        """An in-process transport to the fake's management API."""
 
     @property
-    def username(self) -> str: ...
+    def username(self) -> str:
+        """The user the import calls the management API as."""
 
     @property
-    def password(self) -> str: ...
+    def password(self) -> str:
+        """That user's password."""
 
 
 # -- the import -------------------------------------------------------------------------------
@@ -286,7 +370,7 @@ def import_config_json(
             raise ConfigImportError(f"not an SDK key: {sdk_key!r}")
         if backend.sdk_keys.first("sdk_key", sdk_key) is not None:
             raise ConfigImportError(f"the SDK key {sdk_key!r} is already in use")
-    label = name or "Imported config"
+    label = _product_name(backend, organization_id, source, name)
     with httpx.Client(
         base_url="http://configcat-mock",
         transport=mock.transport,
@@ -303,6 +387,42 @@ def import_config_json(
             if isinstance(exc, ConfigImportError):
                 raise
             raise ConfigImportError(f"not a config JSON the fake can import: {exc!r}") from None
+
+
+DEFAULT_NAME = "Imported config"
+
+
+def _product_name(
+    backend: Backend,
+    organization_id: str,
+    source: str | os.PathLike[str] | Mapping[str, Any] | bytes,
+    name: str | None,
+) -> str:
+    """The import's product and config name (the rule is in the module docstring)."""
+    with backend.lock:
+        taken = {
+            product.name.casefold()
+            for product in backend.products.where(organization_id=organization_id)
+        }
+    if name is not None:
+        if not name.strip():
+            raise ConfigImportError("an import's name is not blank")
+        if name.casefold() in taken:
+            raise ConfigImportError(
+                f"the name {name!r} is already in use by another product; give another "
+                "name, or none for a numbered one"
+            )
+        return name
+    base = DEFAULT_NAME
+    if isinstance(source, os.PathLike) or (
+        isinstance(source, str) and not source.lstrip().startswith("{")
+    ):
+        base = Path(source).stem or DEFAULT_NAME
+    label, number = base, 1
+    while label.casefold() in taken:
+        number += 1
+        label = f"{base} ({number})"
+    return label
 
 
 def _fill(
@@ -333,6 +453,9 @@ def _fill(
         if kind is None:
             raise ConfigImportError(f"flag {key!r}: unknown setting type {flag.get('t')!r}")
         hint = SETTING_NOTE.format(hashed=" and hashed comparison values" if _hashed(flag) else "")
+        hint += _hidden_note(translation.hidden.get(key, {}))
+        if len(hint) > HINT_LIMIT:
+            hint = hint[: HINT_LIMIT - 1] + "…"
         setting = _ok(
             api.post(
                 f"/v1/configs/{config_id}/settings",
@@ -344,7 +467,7 @@ def _fill(
         _ok(
             api.put(
                 f"/v2/environments/{env_id}/settings/{translation.setting_ids[key]}/value",
-                json=translation.formula(flag),
+                json=translation.formula(key, flag),
             )
         )
     with backend.lock, backend.tracked():
@@ -376,4 +499,4 @@ def _fill(
             },
         }
         store_for(backend).invalidate()
-        return ImportedConfig(product_id, config_id, env_id, keys.primary)
+        return ImportedConfig(product_id, config_id, env_id, keys.primary, name=label)

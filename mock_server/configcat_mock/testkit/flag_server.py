@@ -184,6 +184,7 @@ class FlagSet:
         return self.segment_ids[name]
 
     def add_segment(self, name: str, condition: UserCondition) -> None:
+        """Create a segment of the flag set's product from one user condition."""
         body = {"name": name, **condition.v1(f"segment {name!r}")}
         created = _ok(self._api.post(f"/v1/products/{self.product_id}/segments", json=body))
         self.segment_ids[name] = str(created["segmentId"])
@@ -214,6 +215,7 @@ class FlagServer:
 
     @property
     def base_url(self) -> str:
+        """The server's URL: an SDK's base URL."""
         return self.server.url
 
     def __enter__(self) -> FlagServer:

@@ -62,6 +62,7 @@ class Record:
     blocked: list[str] = field(default_factory=list)
 
     def message(self) -> str:
+        """The failure message: every host refused, each once."""
         hosts = ", ".join(dict.fromkeys(self.blocked))
         return str(ConfigCatConnectionBlocked(hosts))
 
@@ -129,5 +130,6 @@ def guard() -> Iterator[Record]:
 
 
 def active() -> bool:
+    """Whether a guard is on in this process."""
     with _lock:
         return bool(_active)

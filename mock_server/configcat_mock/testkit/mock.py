@@ -153,7 +153,9 @@ class MockConfigCat:
         """Import a ``config_v6.json`` (``p``, ``f``, ``s``) or a flag-override file
         (``{"flags": {...}}``): a path, JSON text or a parsed document. Served under
         ``sdk_key`` (default: a new key) exactly as the document evaluates, and visible
-        through the management API; see :mod:`configcat_mock.testkit.config_import`."""
+        through the management API as a product and config named ``name`` (default: the
+        file's name, or ``Imported config``, with `` (2)``, `` (3)``, ... when taken); see
+        :mod:`configcat_mock.testkit.config_import`."""
         from configcat_mock.testkit.config_import import import_config_json
 
         return import_config_json(self, source, sdk_key=sdk_key, name=name)
@@ -171,16 +173,21 @@ class MockConfigCat:
         return self.webhook_deliveries
 
     def dump(self) -> dict[str, Any]:
+        """The whole state as a dict of JSON values (what ``GET /_mock/state`` answers):
+        ``json.dumps`` it to save it; :meth:`load` takes it back."""
         return self.backend.dump()
 
     def load(self, state: dict[str, Any]) -> None:
+        """Replace the whole state with ``state`` (the shape ``dump`` gives)."""
         self.backend.load(state)
 
     @property
     def journal(self) -> Journal:
+        """The requests answered, oldest first."""
         return self.app.journal
 
     def close(self) -> None:
+        """Stop the webhook sender and close the transports (``with`` does it for you)."""
         self.app.webhooks.close()
         transport = self.__dict__.get("transport")
         if transport is not None:

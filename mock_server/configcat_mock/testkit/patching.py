@@ -153,5 +153,6 @@ class patch_configcat:  # lower case: used like a function, as respx.mock and mo
 
 
 def active() -> bool:
+    """Whether a patch is on in this process."""
     with _lock:
         return bool(_stack)

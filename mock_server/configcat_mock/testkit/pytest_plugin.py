@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from configcat_mock import INSTALL_HINT
 from configcat_mock.testkit import leak_guard
 
 if TYPE_CHECKING:
@@ -49,7 +50,6 @@ if TYPE_CHECKING:
     from configcat_mock.testkit.mock import MockConfigCat
 
 BASE_URL = "http://configcat-mock"
-INSTALL_HINT = "pip install 'configcat-publicapi[mock]'"
 #: the fixtures during whose tests the leak guard is on
 GUARDED_FIXTURES = frozenset(
     {
@@ -65,6 +65,7 @@ _GUARD = pytest.StashKey[tuple[ExitStack, leak_guard.Record]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    """The leak guard's option: ``--configcat-leak-guard`` and its ini twin."""
     help_text = (
         "refuse connections to *.configcat.com during tests that use the configcat_mock "
         "fixtures (fixtures, the default), during every test (session), or never (off)"
@@ -74,6 +75,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    """Declare the markers, and refuse a leak-guard mode that is not known."""
     config.addinivalue_line(
         "markers", "configcat_mock(**options): keyword arguments for the MockConfigCat fixture"
     )
@@ -96,6 +98,7 @@ def _guarded(item: pytest.Item) -> bool:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
+    """Turn the leak guard on for a test that is guarded."""
     if _guarded(item):
         stack = ExitStack()
         item.stash[_GUARD] = (stack, stack.enter_context(leak_guard.guard()))
@@ -104,6 +107,7 @@ def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    """Fail a test whose code connected to ConfigCat, naming the hosts."""
     result = yield
     guard = item.stash.get(_GUARD, None)
     if guard is not None and guard[1].blocked:
@@ -113,6 +117,7 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
+    """Turn the leak guard off after the test."""
     try:
         return (yield)
     finally:
@@ -136,6 +141,8 @@ def _mock_class() -> type[MockConfigCat]:
 
 @pytest.fixture
 def configcat_mock(request: pytest.FixtureRequest) -> Iterator[MockConfigCat]:
+    """A fresh ``MockConfigCat`` (rate limits off, answers checked against the spec; a test
+    fails if one does not fit); ``@pytest.mark.configcat_mock(...)`` passes options."""
     options: dict[str, Any] = {"rate_limits": False, "validate_responses": True}
     marker = request.node.get_closest_marker("configcat_mock")
     if marker is not None:
@@ -155,6 +162,7 @@ def configcat_mock(request: pytest.FixtureRequest) -> Iterator[MockConfigCat]:
 
 @pytest.fixture
 def configcat_client(configcat_mock: MockConfigCat) -> Iterator[Any]:
+    """A ``ConfigCatClient`` bound to the test's fake as the demo user."""
     from configcat_publicapi import ConfigCatClient
 
     with ConfigCatClient(
@@ -168,6 +176,7 @@ def configcat_client(configcat_mock: MockConfigCat) -> Iterator[Any]:
 
 @pytest.fixture
 def configcat_async_client(configcat_mock: MockConfigCat) -> Iterator[Any]:
+    """An ``AsyncConfigCatClient`` bound to the test's fake, opened by the test, closed after it."""
     import anyio
 
     from configcat_publicapi import AsyncConfigCatClient
@@ -214,7 +223,9 @@ def configcat_flags(configcat_flag_server: FlagServer) -> Iterator[Any]:
 def configcat_config_json(configcat_flag_server: FlagServer) -> Iterator[Any]:
     """``configcat_config_json(source, sdk_key=None, name=None) -> ImportedConfig`` (with
     ``sdk_key`` and ``base_url``); see :meth:`configcat_mock.flags.FlagServer.import_config_json`.
-    What a test imported is removed after it, so its SDK key can be used again."""
+    Call it as often as a test needs: each import is named ``name``, else after the file
+    (``config_v6``, then ``config_v6 (2)``, ...). What a test imported is removed after it, so
+    its SDK key and name can be used again."""
     made: list[ImportedConfig] = []
 
     def load(*args: Any, **kwargs: Any) -> ImportedConfig:

@@ -52,7 +52,8 @@ class AsyncPagedOperation(Protocol[T_co]):
     """An operation with ``.paginate(...)`` yielding ``T_co`` items."""
 
     @property
-    def paginate(self) -> Callable[..., AsyncIterator[T_co]]: ...
+    def paginate(self) -> Callable[..., AsyncIterator[T_co]]:
+        """Every item of every page, fetched lazily one page at a time."""
 
 
 class AsyncConfigCatClient(ClientBase, AsyncNamespaces):
@@ -202,6 +203,7 @@ class AsyncConfigCatClient(ClientBase, AsyncNamespaces):
         return AsyncSdkKeyScope(self, chosen_key(keys, secondary))
 
     async def aclose(self) -> None:
+        """Close the connection pool (``async with`` does it for you)."""
         await self._http.aclose()
 
     async def __aenter__(self) -> Self:

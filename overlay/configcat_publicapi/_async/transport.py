@@ -34,6 +34,7 @@ class AsyncPolicyTransport(httpx.AsyncBaseTransport, core.PolicyCore):
             await core._async_sleep(wait)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Send one request under the rate limiter and the retry policy."""
         key = core.endpoint_key(request)
         started = core._clock()
         attempt = 0
@@ -61,5 +62,6 @@ class AsyncPolicyTransport(httpx.AsyncBaseTransport, core.PolicyCore):
             rate_limited += decision.rate_limited
 
     async def aclose(self) -> None:
+        """Close the wrapped transport if this one made it."""
         if self.owns_inner:
             await self.inner.aclose()

@@ -69,19 +69,16 @@ class ProductNames:
     def __init__(self, cc: ConfigCatClient, product: str) -> None:
         self.cc = cc
         self.product = product
-        self._environments: list[dict[str, Any]] | None = None
-        self._configs: list[dict[str, Any]] | None = None
+        self._read: dict[str, list[dict[str, Any]]] = {}
 
-    def _rows(self, attribute: str, read: Callable[[], Any]) -> list[dict[str, Any]]:
-        cached: list[dict[str, Any]] | None = getattr(self, attribute)
-        if cached is None:
-            cached = [row.to_dict() for row in read()]
-            setattr(self, attribute, cached)
-        return cached
+    def _rows(self, kind: str, read: Callable[[], Any]) -> list[dict[str, Any]]:
+        if kind not in self._read:
+            self._read[kind] = [row.to_dict() for row in read()]
+        return self._read[kind]
 
     def environment(self, text: str) -> str:
         pid = UUID(self.product)
-        rows = self._rows("_environments", lambda: self.cc.environments.get_environments(pid))
+        rows = self._rows("environments", lambda: self.cc.environments.get_environments(pid))
         row = pick(
             "environment",
             text,
@@ -94,7 +91,7 @@ class ProductNames:
 
     def config(self, text: str) -> str:
         pid = UUID(self.product)
-        rows = self._rows("_configs", lambda: self.cc.configs.get_configs(pid))
+        rows = self._rows("configs", lambda: self.cc.configs.get_configs(pid))
         row = pick(
             "config",
             text,

@@ -54,7 +54,8 @@ class PagedOperation(Protocol[T_co]):
     """An operation with ``.paginate(...)`` yielding ``T_co`` items."""
 
     @property
-    def paginate(self) -> Callable[..., Iterator[T_co]]: ...
+    def paginate(self) -> Callable[..., Iterator[T_co]]:
+        """Every item of every page, fetched lazily one page at a time."""
 
 
 class ConfigCatClient(ClientBase, Namespaces):
@@ -201,6 +202,7 @@ class ConfigCatClient(ClientBase, Namespaces):
         return SdkKeyScope(self, chosen_key(keys, secondary))
 
     def close(self) -> None:
+        """Close the connection pool (``async with`` does it for you)."""
         self._http.close()
 
     def __enter__(self) -> Self:

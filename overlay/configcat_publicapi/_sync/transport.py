@@ -36,6 +36,7 @@ class PolicyTransport(httpx.BaseTransport, core.PolicyCore):
             core._sleep(wait)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Send one request under the rate limiter and the retry policy."""
         key = core.endpoint_key(request)
         started = core._clock()
         attempt = 0
@@ -63,5 +64,6 @@ class PolicyTransport(httpx.BaseTransport, core.PolicyCore):
             rate_limited += decision.rate_limited
 
     def close(self) -> None:
+        """Close the wrapped transport if this one made it."""
         if self.owns_inner:
             self.inner.close()

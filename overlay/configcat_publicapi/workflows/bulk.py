@@ -42,6 +42,7 @@ class BulkResult:
     failed: list[tuple[Change, ConfigCatError]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
+        """The result as plain JSON data: counts, what changed, what failed and why."""
         return {
             "planned": len(self.plan.changes),
             "changed": [c.to_json() for c in self.changed],

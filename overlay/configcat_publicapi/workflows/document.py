@@ -127,7 +127,7 @@ def _validator_class() -> Any:
     """
     jsonschema = _jsonschema()
 
-    def length(keyword: str, too: Callable[[int, int], bool], what: str) -> Any:
+    def length(too: Callable[[int, int], bool], what: str) -> Any:
         def check(validator: Any, bound: int, instance: Any, schema: Any) -> Iterator[Any]:
             if validator.is_type(instance, "string") and too(len(instance), bound):
                 yield jsonschema.ValidationError(
@@ -143,8 +143,8 @@ def _validator_class() -> Any:
     return jsonschema.validators.extend(
         jsonschema.Draft202012Validator,
         {
-            "maxLength": length("maxLength", int.__gt__, "at most"),
-            "minLength": length("minLength", int.__lt__, "at least"),
+            "maxLength": length(int.__gt__, "at most"),
+            "minLength": length(int.__lt__, "at least"),
             "pattern": pattern,
         },
     )

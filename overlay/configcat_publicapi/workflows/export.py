@@ -28,6 +28,8 @@ _LITERALS = ("boolValue", "stringValue", "intValue", "doubleValue")
 
 @dataclass
 class SettingIds:
+    """A flag's id in the target, and its predefined variations' ids by name."""
+
     setting_id: int
     variations: dict[str, str] = field(default_factory=dict)
     """variation name -> predefinedVariationId"""
@@ -35,6 +37,8 @@ class SettingIds:
 
 @dataclass
 class ConfigIds:
+    """A config's id and evaluation version in the target, and its flags' ids by key."""
+
     config_id: str
     version: str
     settings: dict[str, SettingIds] = field(default_factory=dict)
@@ -58,6 +62,7 @@ def _text(row: Mapping[str, Any], *names: str) -> dict[str, Any]:
 
 
 def literal(model: Mapping[str, Any]) -> dict[str, Any]:
+    """The one typed field of a value model that is set (``{"boolValue": True}``), or ``{}``."""
     for name in _LITERALS:
         if model.get(name) is not None:
             return {name: model[name]}
@@ -65,6 +70,7 @@ def literal(model: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def variation_name(variation: Mapping[str, Any]) -> str:
+    """The name a predefined variation is referred to by: its name, else its value's text."""
     name = variation.get("name")
     if name:
         return str(name)
@@ -231,6 +237,7 @@ def add_preferences(snap: Snapshot, preferences: Mapping[str, Any]) -> None:
 
 
 def add_tags(snap: Snapshot, tags: Iterable[Mapping[str, Any]]) -> None:
+    """Record the product's tags by name, refusing two of one name."""
     rows = list(tags)
     unique_names(snap.product_id, "tag", rows, "tagId")
     snap.document["tags"] = [_text(t, "name", "color") for t in rows]

@@ -62,10 +62,12 @@ class Change:
     environment: str | None = None
 
     def describe(self) -> str:
+        """One line for people: ``update value isBeta in Staging (configs[0]...)``."""
         where = f" in {self.environment}" if self.environment else ""
         return f"{self.action} {self.kind} {self.name}{where} ({self.path})"
 
     def to_json(self) -> dict[str, Any]:
+        """The change as plain JSON data, without the fields it does not use."""
         out = {k: v for k, v in self.__dict__.items() if v is not None}
         return out
 
@@ -88,12 +90,14 @@ class Plan:
         return bool(self.changes)
 
     def counts(self) -> dict[str, int]:
+        """How many creates, updates and deletes the plan holds."""
         out = {"create": 0, "update": 0, "delete": 0}
         for c in self.changes:
             out[c.action] += 1
         return out
 
     def to_json(self) -> dict[str, Any]:
+        """The plan as plain JSON data: the product, the counts and every change."""
         out: dict[str, Any] = {"productId": self.product_id, "summary": self.counts()}
         if self.needs_reason:
             out["needsReason"] = self.needs_reason
@@ -327,12 +331,14 @@ class TargetIds:
         self.setting = config.settings[key]
 
     def value(self, v: Mapping[str, Any], setting: SettingIds | None = None) -> dict[str, Any]:
+        """A document's value as the API's: a predefined variation's name becomes its id."""
         if "predefinedVariation" in v:
             s = setting or self.setting
             return {"predefinedVariationId": s.variations[v["predefinedVariation"]]}
         return dict(v)
 
     def condition(self, cond: Mapping[str, Any]) -> dict[str, Any]:
+        """A document's condition as the API's, segment and prerequisite names mapped to ids."""
         if "segmentCondition" in cond:
             s = cond["segmentCondition"]
             return {
@@ -356,6 +362,7 @@ class TargetIds:
         return dict(cond)
 
     def formula(self, f: Mapping[str, Any]) -> dict[str, Any]:
+        """A document's v2 formula as the API's value model."""
         rules = map_rules(f.get("targetingRules", []), self.value, self.condition)
         out: dict[str, Any] = {
             "defaultValue": self.value(f["defaultValue"]),
@@ -366,6 +373,7 @@ class TargetIds:
         return out
 
     def v1(self, v: Mapping[str, Any]) -> dict[str, Any]:
+        """A document's v1 value as the API's, with its rollout and percentage rules."""
         rules = []
         for rule in v.get("rolloutRules", []):
             if "segment" in rule:
@@ -393,4 +401,5 @@ class ApplyResult:
     done: list[Change] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
+        """What was applied as plain JSON data."""
         return {"productId": self.product_id, "applied": [c.to_json() for c in self.done]}

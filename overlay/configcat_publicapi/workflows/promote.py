@@ -32,6 +32,7 @@ class ValueDiff:
     right: Any
 
     def to_json(self) -> dict[str, Any]:
+        """The difference as plain JSON data."""
         return {"config": self.config, "key": self.key, "left": self.left, "right": self.right}
 
 

@@ -117,6 +117,7 @@ class Applier:
         self.reason = reason
 
     async def run(self, c: Change) -> None:
+        """Make one change of the plan."""
         await getattr(self, f"_{c.action}_{c.kind}")(c)
 
     async def _update_preferences(self, c: Change) -> None:

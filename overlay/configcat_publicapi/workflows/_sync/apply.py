@@ -117,6 +117,7 @@ class Applier:
         self.reason = reason
 
     def run(self, c: Change) -> None:
+        """Make one change of the plan."""
         getattr(self, f"_{c.action}_{c.kind}")(c)
 
     def _update_preferences(self, c: Change) -> None:
