@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
-from overlay_support import EXAMPLES
-from serve_process import Served, serving
 
 from configcat_mock.state.seed import DEMO_ORGANIZATION_ID
+from tests.overlay.overlay_support import EXAMPLES
+from tests.serve_process import Served, serving
 
 
 @dataclass

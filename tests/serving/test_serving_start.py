@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from serve_process import serving
 
 from configcat_mock import INSTALL_HINT
+from tests.serve_process import serving
 
 
 def command() -> list[str]:

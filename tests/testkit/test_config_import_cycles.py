@@ -15,11 +15,11 @@ import httpx
 import pytest
 from configcatclient import ConfigCatClient as SdkClient
 from configcatclient import ConfigCatOptions, PollingMode
-from serve_process import serving
 
 from configcat_mock.flags import FlagServer
 from configcat_mock.testkit.config_import import unshowable_rules
 from configcat_mock.testkit.mock import MockConfigCat
+from tests.serve_process import serving
 
 
 def boolean(value: bool, variation: str) -> dict[str, Any]:

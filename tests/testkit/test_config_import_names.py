@@ -11,11 +11,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from serve_process import serving
 
 from configcat_mock.flags import FlagServer
 from configcat_mock.testkit.config_import import ConfigImportError
 from configcat_mock.testkit.mock import MockConfigCat
+from tests.serve_process import serving
 
 
 def config_file(folder: Path, value: bool) -> Path:
