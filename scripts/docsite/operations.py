@@ -91,11 +91,12 @@ def all_operations() -> Iterator[ClientOperation]:
 
 
 def _operation_classes(module: Any, base: type[Any]) -> dict[str, Any]:
-    return {
-        value.name: value
+    classes: list[Any] = [
+        value
         for value in vars(module).values()
-        if isinstance(value, type) and issubclass(value, base) and value.name
-    }
+        if isinstance(value, type) and issubclass(value, base)
+    ]
+    return {value.name: value for value in classes if value.name}
 
 
 # -- links in the spec's prose ------------------------------------------------------------------
@@ -232,7 +233,8 @@ def render_operation(op: ClientOperation) -> str:
         "[`RawResponse`](../python/client.md#configcat_publicapi.RawResponse) |",
     ]
     if op.paged:
-        item = str(inspect.signature(op.sync.paginate).return_annotation)
+        sync: Any = op.sync  # a paged operation's class: it has paginate()
+        item = str(inspect.signature(sync.paginate).return_annotation)
         item = item.removeprefix("Iterator[").removesuffix("]")
         gives = link_types(item, from_dir=PAGE_DIR)
         forms.append(
