@@ -92,7 +92,7 @@ def options() -> tuple[list[dict[str, Any]], dict[str, tuple[str, str, Any]]]:
             seen.add(names[0])
             command_line.append({"names": names, **option.attrs()})
     ini = {name: tuple(value[:3]) for name, value in parser._inidict.items()}
-    return command_line, ini  # type: ignore[return-value]
+    return command_line, ini
 
 
 def markers() -> list[tuple[str, str]]:
