@@ -63,9 +63,15 @@ def served_fake() -> Iterator[str]:
 
 
 @pytest.fixture
-def example_env(served_fake: str, tmp_path: Path) -> dict[str, str]:
+def example_env(fake_env: dict[str, str], served_fake: str) -> dict[str, str]:
     """The environment of an example: the served fake, reset, as the demo user."""
     httpx.post(f"{served_fake}/_mock/reset", timeout=10.0).raise_for_status()
+    return fake_env
+
+
+@pytest.fixture
+def fake_env(served_fake: str) -> dict[str, str]:
+    """The environment of an example: the served fake as it is, as the demo user."""
     env = {
         key: value
         for key, value in os.environ.items()
