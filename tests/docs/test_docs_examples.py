@@ -2,15 +2,18 @@
 
 A ```` ```python ```` block runs as a script in a fresh process and a temporary directory,
 against ``configcat-mock serve`` on 127.0.0.1 (``CONFIGCAT_API_HOST``, user ``demo`` /
-``demo``); a block with ``def test_`` runs with pytest there, the ``configcat_mock`` plugin
-active. A console block that runs ``configcat-publicapi`` or ``configcat-mock`` (and each
-subcommand's example on the commands' reference pages) runs its ``$ ``
-lines with bash, with ``$PRODUCT_ID`` (the product "Shop" of :mod:`tests.docs.shop`) and
-``$OTHER_PRODUCT_ID`` (an empty product) set. The console blocks of one page run one after the
-other in one directory against one shop, as a reader follows the page (a file one block
-exports, the next one plans). A command whose shown output ends with the command's one-line
-error (``configcat-publicapi: ...``) is shown failing on purpose: it must exit non-zero with
-that message.
+``demo``), the fake reset before it; the blocks with ``def test_`` run with pytest, the
+``configcat_mock`` plugin active, each as its own test module of one pytest session (whose
+start-up would otherwise be paid once a block).
+
+A console block that runs ``configcat-publicapi`` or ``configcat-mock`` (and each subcommand's
+example on the commands' reference pages) runs its ``$ `` lines with bash, with
+``$PRODUCT_ID`` (the product "Shop" of :mod:`tests.docs.shop`) and ``$OTHER_PRODUCT_ID`` (an
+empty product) set. The console blocks of one page run one after the other in one directory
+against one shop, as a reader follows the page (a file one block exports, the next one plans).
+A command whose shown output ends with the command's one-line error (``configcat-publicapi:
+...``) is shown failing on purpose: it must exit non-zero with that message.
+
 Blocks marked ``<!-- docs-test: skip (why) -->`` or ``<!-- docs-test: live -->`` are counted,
 not run; a skip must say why.
 """
@@ -21,7 +24,9 @@ import shlex
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
+import httpx
 import pytest
 
 from scripts.docsite.commands import examples
@@ -58,19 +63,77 @@ def _check(result: subprocess.CompletedProcess[str], block: Block) -> None:
     )
 
 
+PYTEST_BLOCKS = [block for block in PYTHON_BLOCKS if block.is_pytest and not block.marker]
+
+
+def _module_name(block: Block) -> str:
+    return f"test_block_{PYTEST_BLOCKS.index(block)}"
+
+
+@pytest.fixture(scope="module")
+def pytest_block_results(
+    served_fake: str, fake_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, list[str]]:
+    """Every pytest-style block, each its own test module, run in one pytest session (one
+    start-up, not one per block): module name -> what failed in it (empty when it passed)."""
+    directory = tmp_path_factory.mktemp("pytest-blocks")
+    for block in PYTEST_BLOCKS:
+        (directory / f"{_module_name(block)}.py").write_text(block.text, encoding="utf-8")
+    httpx.post(f"{served_fake}/_mock/reset", timeout=10.0).raise_for_status()
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--junitxml=out.xml",
+            "--continue-on-collection-errors",
+        ],
+        cwd=directory,
+        env=fake_env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S * 2,
+    )
+    found: dict[str, list[str]] = {}
+    report = directory / "out.xml"
+    if report.is_file():
+        # pytest's own report of the session this fixture ran
+        for case in ElementTree.parse(report).iter("testcase"):  # noqa: S314
+            module = (case.get("classname") or case.get("name") or "").split(".")[0]
+            problems = found.setdefault(module, [])
+            for outcome in ("failure", "error"):
+                for element in case.iter(outcome):
+                    problems.append(f"{case.get('name')}: {element.text or element.get('message')}")
+    output = f"--- pytest's output\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}"
+    # a module with no test case at all (it collected nothing, or failed to import)
+    return {
+        _module_name(block): found.get(_module_name(block), [f"no test ran\n{output}"])
+        for block in PYTEST_BLOCKS
+    }
+
+
 @pytest.mark.parametrize("block", PYTHON_BLOCKS, ids=[block.id for block in PYTHON_BLOCKS])
-def test_python_block(block: Block, example_env: dict[str, str], tmp_path: Path) -> None:
+def test_python_block(
+    block: Block, request: pytest.FixtureRequest, example_env: dict[str, str], tmp_path: Path
+) -> None:
     _not_run(block)
     if block.is_pytest:
-        (tmp_path / "test_example.py").write_text(block.text, encoding="utf-8")
-        argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_example.py"]
+        problems = request.getfixturevalue("pytest_block_results")[_module_name(block)]
+        assert problems == [], f"{block.id} failed under pytest:\n" + "\n".join(problems)
     else:
         (tmp_path / "example.py").write_text(block.text, encoding="utf-8")
-        argv = [sys.executable, "example.py"]
-    result = subprocess.run(  # noqa: S603 - this interpreter, a file the test wrote
-        argv, cwd=tmp_path, env=example_env, capture_output=True, text=True, timeout=TIMEOUT_S
-    )
-    _check(result, block)
+        result = subprocess.run(
+            [sys.executable, "example.py"],
+            cwd=tmp_path,
+            env=example_env,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_S,
+        )
+        _check(result, block)
     OUTCOMES["python run"] += 1
 
 
