@@ -3,7 +3,10 @@ the generated pages made it into the build."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+from tests.docs.markdown_blocks import ROOT
 
 
 def test_the_site_builds_strictly_with_every_guide(site: Path) -> None:
@@ -26,3 +29,19 @@ def test_the_endpoints_page_lists_the_protocols_and_the_dashboard(site: Path) ->
     for path in ("/ofrep/v1/evaluate/flags", "/sse/{sdk_id}/eval-all", "/_dashboard/audit"):
         assert path in html, path
     assert 'id="cors"' in html
+
+
+SITE_URL = "https://configcat-publicapi.github.io/configcat-publicapi/"
+
+
+def test_the_readme_links_into_pages_the_site_has(site: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    links = re.findall(re.escape(SITE_URL) + r"([^)>\s]*)", readme)
+    assert len(links) >= 10
+    for link in links:
+        page, _, anchor = link.partition("#")
+        built = site / page / "index.html"
+        assert built.is_file(), f"README.md links to {SITE_URL}{link}, which the site lacks"
+        if anchor:
+            assert f'id="{anchor}"' in built.read_text(encoding="utf-8"), link
+    assert len(readme.splitlines()) <= 150
