@@ -227,38 +227,38 @@ def _rows(group: list[HttpRoute]) -> list[str]:
 
 
 # The delivery endpoints by the protocol their path belongs to, in the order the page shows
-# them: (first path segments, heading, what a reader needs first). A route under none of
-# these prefixes is still listed, under "Other delivery endpoints".
+# them: (first path segments, heading with its anchor, what a reader needs first). A route
+# under none of these prefixes is still listed, under "Other delivery endpoints".
 _PROTOCOLS = (
     (
         ("/configuration-files/", "/api/v1/public-config"),
-        "SDK config JSON and public config",
+        "SDK config JSON and public config { #sdk-config }",
         "What ConfigCat's SDKs download (`config_v6.json`, by SDK key) and what client-side apps "
         "read with a `pub_` client key: see [Testing your app's flags]"
         "(../guides/testing-flags.md).",
     ),
     (
         ("/ofrep/",),
-        "OFREP",
+        "OFREP { #ofrep }",
         "The OpenFeature Remote Evaluation Protocol, as the ConfigCat Proxy serves it: see "
         "[Delivery protocols](../guides/protocols.md).",
     ),
     (
         ("/api/",),
-        "The ConfigCat Proxy's API",
+        "The ConfigCat Proxy's API { #proxy-api }",
         "The Proxy's evaluation API at its own paths, each with the SDK id in the path or without "
         "it and the SDK key in `X-ConfigCat-SdkKey`: see [Delivery protocols]"
         "(../guides/protocols.md).",
     ),
     (
         ("/sse/",),
-        "The ConfigCat Proxy's streams",
+        "The ConfigCat Proxy's streams { #proxy-streams }",
         "Server-sent events of flag values, `data` being base64url JSON "
         '`{"key"?, "user"?, "sdkKey"?}`: see [Delivery protocols](../guides/protocols.md).',
     ),
     (
         ("/v1/proxy/",),
-        "Proxy profiles",
+        "Proxy profiles { #proxy-profiles }",
         "What a ConfigCat Proxy in auto-configuration mode polls, built from the proxy profiles "
         "the Management API keeps.",
     ),
@@ -291,7 +291,7 @@ def _cors_section() -> list[str]:
     exposed = ", ".join(f"`{name}`" for name in cors.EXPOSED_HEADERS)
     allowed = ", ".join(f"`{name}`" for name in cors.ALLOWED_HEADERS)
     return [
-        "## CORS",
+        "## CORS { #cors }",
         "",
         "The routes above that list `OPTIONS` take requests from a browser on another origin, "
         "as the ConfigCat Proxy does: every answer carries `Access-Control-Allow-Origin` (the "
@@ -323,7 +323,7 @@ def render() -> str:
         "",
         _rst((guards.__doc__ or "").strip()),
         "",
-        f"## Control API ({_paths(control)} paths)",
+        f"## Control API ({_paths(control)} paths) {{ #control-api }}",
         "",
         "| method | path | what it does |",
         "| --- | --- | --- |",
@@ -334,7 +334,7 @@ def render() -> str:
         "Bodies are JSON; `GET /_mock/state` gives the shape `PUT /_mock/state` and "
         "`POST /_mock/seed` take (`configcat-mock seed` prints the default one).",
         "",
-        f"## Flag delivery ({_paths(delivery)} paths)",
+        f"## Flag delivery ({_paths(delivery)} paths) {{ #flag-delivery }}",
         "",
         "What ConfigCat's SDKs, client-side apps, OpenFeature providers and the Proxy's clients "
         "download, computed from the fake's state. No Basic auth: an SDK key, SDK id, `pub_` "
@@ -348,7 +348,7 @@ def render() -> str:
         lines += [*_rows(group), ""]
     lines += _cors_section()
     lines += [
-        f"## Dashboard ({_paths(dashboard)} paths)",
+        f"## Dashboard ({_paths(dashboard)} paths) {{ #dashboard }}",
         "",
         "HTML pages for a person in a browser, at `/` and under `/_dashboard/` (see "
         "[The dashboard](../guides/dashboard.md)). Who may open them follows the control API's "

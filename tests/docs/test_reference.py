@@ -137,15 +137,8 @@ def test_the_delivery_protocols_preflights_and_dashboard_are_listed() -> None:
     """The protocols' routes answer OPTIONS (CORS preflights) and the dashboard has its own
     route table: both come out of the route tables, in the page's own sections."""
     page = pages()[mock_server.PAGE]
-    for heading in (
-        "### OFREP",
-        "### The ConfigCat Proxy's API",
-        "### The ConfigCat Proxy's streams",
-        "### Proxy profiles",
-        "## CORS",
-        "## Dashboard",
-    ):
-        assert f"\n{heading}" in page, heading
+    for anchor in ("ofrep", "proxy-api", "proxy-streams", "proxy-profiles", "cors", "dashboard"):
+        assert f"{{ #{anchor} }}" in page, anchor
     assert "| `POST`, `OPTIONS` | `/ofrep/v1/evaluate/flags` |" in page
     assert "| `GET`, `OPTIONS` | `/sse/{sdk_id}/eval-all/{data}` |" in page
     assert "| `POST`, `OPTIONS` | `/api/{sdk_id}/eval` |" in page
