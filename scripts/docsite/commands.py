@@ -207,13 +207,18 @@ def render(command: Command) -> str:
         summary = _help_of(parser, name)
         if summary:
             lines += [summary[0].upper() + summary[1:] + ".", ""]
-        if sub.description:
+        if sub.description and sub.description.strip().rstrip(".").lower() != (
+            summary.rstrip(".").lower() if summary else ""
+        ):
             lines += [sub.description.strip(), ""]
         lines += ["```text", _usage(sub), "```", ""]
         lines += [*options_table(sub), ""]
         text = example(command, name, sub)
         if text:
             lines += ["Example:", "", "```console", text, "```", ""]
+        if sub.epilog and sub.epilog.strip() != text:
+            # its own examples and exit codes, as --help prints them
+            lines += ["`--help` adds:", "", "```text", sub.epilog.strip(), "```", ""]
     return "\n".join(lines)
 
 
