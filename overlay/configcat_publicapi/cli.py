@@ -50,6 +50,7 @@ class Parser(argparse.ArgumentParser):
     """argparse with one-line errors that point at ``--help``."""
 
     def error(self, message: str) -> NoReturn:
+        """A usage error: the message on standard error, exit 2."""
         sys.stderr.write(f"{PROG}: {message} (see `{self.prog} --help`)\n")
         raise SystemExit(EXIT_PENDING)
 

@@ -1,9 +1,9 @@
 """The command-line pages, walked from each command's own argparse parser.
 
 A subcommand or option added to a parser appears here with no line written; its example is
-the one place a person writes: the parser's ``epilog`` when it shows a ``$ `` line, else
-``docs/reference/cli-examples.yaml``. ``missing_examples()`` names the subcommands that have
-neither (the test suite fails on them).
+written once: ``docs/reference/cli-examples.yaml`` (run by the docs tests against the docs'
+shop), else the parser's ``epilog`` when it shows a ``$ `` line (what ``--help`` shows).
+``missing_examples()`` names the subcommands that have neither (the test suite fails on them).
 """
 
 from __future__ import annotations
@@ -86,14 +86,15 @@ def _examples_file() -> dict[str, Any]:
 
 
 def example(command: Command, name: str, sub: argparse.ArgumentParser) -> str:
-    """The example of one subcommand: ``$ `` lines of its epilog, else the examples file."""
-    epilog = sub.epilog or ""
-    if "$ " in epilog:
-        return epilog.strip()
+    """The example of one subcommand: the examples file's, else the ``$ `` lines of its
+    epilog."""
     found = _examples_file().get(command.name, {}).get(name, "")
     if isinstance(found, dict):
         found = found.get("text", "")
-    return str(found).strip()
+    if str(found).strip():
+        return str(found).strip()
+    epilog = sub.epilog or ""
+    return epilog.strip() if "$ " in epilog else ""
 
 
 def examples() -> list[tuple[str, str, str | None]]:
@@ -206,13 +207,18 @@ def render(command: Command) -> str:
         summary = _help_of(parser, name)
         if summary:
             lines += [summary[0].upper() + summary[1:] + ".", ""]
-        if sub.description:
+        if sub.description and sub.description.strip().rstrip(".").lower() != (
+            summary.rstrip(".").lower() if summary else ""
+        ):
             lines += [sub.description.strip(), ""]
         lines += ["```text", _usage(sub), "```", ""]
         lines += [*options_table(sub), ""]
         text = example(command, name, sub)
         if text:
             lines += ["Example:", "", "```console", text, "```", ""]
+        if sub.epilog and sub.epilog.strip() != text:
+            # its own examples and exit codes, as --help prints them
+            lines += ["`--help` adds:", "", "```text", sub.epilog.strip(), "```", ""]
     return "\n".join(lines)
 
 

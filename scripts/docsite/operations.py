@@ -91,12 +91,12 @@ def all_operations() -> Iterator[ClientOperation]:
 
 
 def _operation_classes(module: Any, base: type[Any]) -> dict[str, Any]:
-    classes: list[Any] = [
-        value
-        for value in vars(module).values()
-        if isinstance(value, type) and issubclass(value, base)
-    ]
-    return {value.name: value for value in classes if value.name}
+    found: dict[str, Any] = {}
+    for value in vars(module).values():
+        name = getattr(value, "name", None) if isinstance(value, type) else None
+        if name and issubclass(value, base):
+            found[name] = value
+    return found
 
 
 # -- links in the spec's prose ------------------------------------------------------------------
@@ -233,8 +233,7 @@ def render_operation(op: ClientOperation) -> str:
         "[`RawResponse`](../python/client.md#configcat_publicapi.RawResponse) |",
     ]
     if op.paged:
-        sync: Any = op.sync  # a paged operation's class: it has paginate()
-        item = str(inspect.signature(sync.paginate).return_annotation)
+        item = str(inspect.signature(vars(op.sync)["paginate"]).return_annotation)
         item = item.removeprefix("Iterator[").removesuffix("]")
         gives = link_types(item, from_dir=PAGE_DIR)
         forms.append(

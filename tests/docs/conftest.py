@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 # imported by the same name as the test module imports it, so both count in one place
-from tests.docs.markdown_blocks import OUTCOMES
+from tests.docs.markdown_blocks import OUTCOMES, ROOT
 
 START_TIMEOUT_S = 30.0
 
@@ -63,9 +63,16 @@ def served_fake() -> Iterator[str]:
 
 
 @pytest.fixture
-def example_env(served_fake: str, tmp_path: Path) -> dict[str, str]:
+def example_env(fake_env: dict[str, str], served_fake: str) -> dict[str, str]:
     """The environment of an example: the served fake, reset, as the demo user."""
     httpx.post(f"{served_fake}/_mock/reset", timeout=10.0).raise_for_status()
+    return dict(fake_env)
+
+
+@pytest.fixture(scope="session")
+def fake_env(served_fake: str) -> dict[str, str]:
+    """This process's environment for an example (no CONFIGCAT_ or PYTEST_ variable of its
+    own): the served fake as the host, the demo user, this environment's commands first."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -78,6 +85,24 @@ def example_env(served_fake: str, tmp_path: Path) -> dict[str, str]:
         PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
     )
     return env
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site, built once a session with ``mkdocs build --strict`` as ``make docs`` builds
+    it (any warning, broken link or anchor fails), for the build check and the browser tests."""
+    out = tmp_path_factory.mktemp("site")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+    result = subprocess.run(  # noqa: S603 - this environment's mkdocs
+        [command("mkdocs"), "build", "--strict", "-d", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    return out
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -91,8 +91,46 @@ def all_blocks(language: str) -> list[Block]:
 
 
 def console_commands(block: Block) -> list[str]:
-    """The ``$ `` lines of a console block, without the prompt."""
-    return [line[2:] for line in block.text.splitlines() if line.startswith("$ ")]
+    """The ``$ `` lines of a console block (indented too, as in a ``--help`` epilog), without
+    the prompt."""
+    return [step.command for step in console_steps(block)]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One ``$ `` line, and the error it is shown to end with, if any."""
+
+    command: str
+    error: str | None
+    """The start of the message a project command prints when it refuses (the example shows a
+    failure on purpose): the line must then exit non-zero with that message."""
+
+
+def console_steps(block: Block) -> list[Step]:
+    """The commands of a console block; a command whose shown output ends with a line
+    ``configcat-publicapi: ...`` (the commands' one-line errors) is expected to fail so."""
+    steps: list[Step] = []
+    output: list[str] = []
+
+    def close() -> None:
+        if steps and output:
+            last = output[-1]
+            name, sep, message = last.partition(": ")
+            if sep and name in PROJECT_COMMANDS:
+                # up to the first quoted or parenthesised value, which may differ run to run
+                shown = re.split(r"['(]", message, maxsplit=1)[0].strip()
+                steps[-1] = Step(steps[-1].command, f"{name}: {shown}")
+
+    for line in block.text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("$ "):
+            close()
+            steps.append(Step(stripped[2:], None))
+            output = []
+        elif stripped:
+            output.append(stripped)
+    close()
+    return steps
 
 
 PROJECT_COMMANDS = ("configcat-publicapi", "configcat-mock")

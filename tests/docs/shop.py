@@ -16,8 +16,9 @@ from configcat_publicapi_client.models import (
 
 
 def make_shop(host: str) -> tuple[str, str]:
-    """Make "Shop" (config Main; Staging and Production; checkout flags, some tagged
-    "legacy") and an empty "Copy"; return their product ids."""
+    """Make "Shop" (config Main; Staging and Production; the flags checkoutEnabled,
+    discount and oldBanner, two tagged "legacy", on in Staging) and an empty "Copy"; return
+    their product ids. The flags guide's examples name these."""
     with ConfigCatClient("demo", "demo", base_url=host) as cc:
         organization = cc.organizations.get_organizations()[0].organization_id
         shop = cc.products.create_product(organization, body=CreateProductRequest(name="Shop"))
@@ -33,12 +34,15 @@ def make_shop(host: str) -> tuple[str, str]:
             for name in ("Staging", "Production")
         ]
         legacy = cc.tags.create_tag(shop.product_id, body=CreateTagModel(name="legacy"))
-        for key, tagged in (("checkout_enabled", True), ("checkout_theme_dark", False)):
+        flags = (  # key, name, type, tagged "legacy", value in Staging
+            ("checkoutEnabled", "Checkout", SettingType.BOOLEAN, True, True),
+            ("discount", "Discount", SettingType.INT, False, 10),
+            ("oldBanner", "Old banner", SettingType.BOOLEAN, True, True),
+        )
+        for key, name, setting_type, tagged, staging in flags:
             flag = cc.settings.create_setting(
                 config.config_id,
-                body=CreateSettingInitialValues(
-                    key=key, name=key, setting_type=SettingType.BOOLEAN
-                ),
+                body=CreateSettingInitialValues(key=key, name=name, setting_type=setting_type),
             )
             if tagged:
                 cc.settings.update_setting(
@@ -47,6 +51,6 @@ def make_shop(host: str) -> tuple[str, str]:
             cc.setting_values_v2.update_setting_value_v2(
                 environments[0].environment_id,
                 flag.setting_id,
-                body=SettingValueV2Patch().default_value(True).build(),
+                body=SettingValueV2Patch().default_value(staging).build(),
             )
         return str(shop.product_id), str(copy.product_id)

@@ -1,8 +1,8 @@
 """The built site, looked at in headless Chromium: it renders, navigates, searches, and
 loads nothing from outside loopback.
 
-The site is built with ``mkdocs build --strict`` (as ``make docs`` builds it) into a temporary
-folder and served by the standard library's HTTP server on 127.0.0.1; the browser is the
+The site is the session's one strict build (``site`` in ``conftest.py``, as ``make docs``
+builds it), served by the standard library's HTTP server on 127.0.0.1; the browser is the
 shared helper's (``tests/browser_support.py``: Debian's chromium, every request off loopback
 refused and recorded). Screenshots go to ``reports/``.
 """
@@ -10,9 +10,6 @@ refused and recorded). Screenshots go to ``reports/``.
 from __future__ import annotations
 
 import functools
-import os
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -26,23 +23,6 @@ from tests.browser_support import BrowserSession
 ROOT = Path(__file__).resolve().parents[2]
 SEARCHES = ("create_setting", "configcat_flags", "--detailed-exitcode")
 TOP_LEVEL = {"Home", "Quickstart", "Guides", "Reference", "Changelog", "Contributing"}
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site, built strictly as ``make docs`` builds it."""
-    out = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
-    result = subprocess.run(  # noqa: S603 - this environment's mkdocs
-        [str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "-d", str(out)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-4000:]
-    return out
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ast
 import json
-import re
 from functools import cache
 from pathlib import Path
 
@@ -130,7 +129,34 @@ def test_every_route_of_the_fake_is_described() -> None:
     assert mock_server.undescribed_routes() == []
     page = pages()[mock_server.PAGE]
     for route in routes:
-        assert re.sub(r":path}", "}", route.path) in page
+        assert f"`{route.shown_path}`" in page
+        assert ":path}" not in route.shown_path and ":int}" not in route.shown_path
+
+
+def test_the_delivery_protocols_preflights_and_dashboard_are_listed() -> None:
+    """The protocols' routes answer OPTIONS (CORS preflights) and the dashboard has its own
+    route table: both come out of the route tables, in the page's own sections."""
+    page = pages()[mock_server.PAGE]
+    for anchor in ("ofrep", "proxy-api", "proxy-streams", "proxy-profiles", "cors", "dashboard"):
+        assert f"{{ #{anchor} }}" in page, anchor
+    assert "| `POST`, `OPTIONS` | `/ofrep/v1/evaluate/flags` |" in page
+    assert "| `GET`, `OPTIONS` | `/sse/{sdk_id}/eval-all/{data}` |" in page
+    assert "| `POST`, `OPTIONS` | `/api/{sdk_id}/eval` |" in page
+    assert "| `GET` | `/v1/proxy/config/{profile_key}` |" in page
+    assert "| `GET`, `POST` | `/_dashboard/values/{setting_id}/{environment_id}` |" in page
+    dashboard = [route for route in mock_server.routes() if route.dashboard]
+    assert {route.path for route in dashboard} >= {"/", "/_dashboard/", "/_dashboard/login"}
+    assert not any(route.dashboard for route in mock_server.routes() if route.control)
+
+
+def test_methods_are_listed_reads_first_and_preflights_last() -> None:
+    assert mock_server._by_usual_order(["OPTIONS", "POST", "GET", "TRACE", "DELETE"]) == [
+        "GET",
+        "POST",
+        "DELETE",
+        "OPTIONS",
+        "TRACE",
+    ]
 
 
 def test_every_fixture_marker_and_option_of_the_plugin_is_described() -> None:

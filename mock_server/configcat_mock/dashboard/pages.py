@@ -8,6 +8,7 @@ copy buttons of the API index, only adds to what works without it.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -146,8 +147,12 @@ class Dashboard:
     # -- plumbing ------------------------------------------------------------------------
 
     def _page(self, endpoint: Endpoint) -> Endpoint:
-        """Login first (with a control token); a post must carry this browser's CSRF token."""
+        """Login first (with a control token); a post must carry this browser's CSRF token.
 
+        The page keeps the endpoint's name and docstring (the reference describes it by them).
+        """
+
+        @functools.wraps(endpoint)
         async def page(request: Request) -> Response:
             if not self.access.logged_in(request):
                 if request.method == "POST":
@@ -221,9 +226,12 @@ class Dashboard:
         return self._error_page(request, 405, "This page does not take that method.")
 
     async def _root(self, request: Request) -> Response:
+        """Sends a browser to the dashboard's home page."""
         return RedirectResponse(DASHBOARD_PREFIX + "/", 303)
 
     async def _login(self, request: Request) -> Response:
+        """The login form (with a control token): the right token is kept in a cookie; without
+        a control token it goes straight on."""
         target = request.query_params.get("next", "")
         if not target.startswith(DASHBOARD_PREFIX + "/"):  # never off the dashboard
             target = DASHBOARD_PREFIX + "/"
@@ -246,6 +254,7 @@ class Dashboard:
         return self.render(request, "login.html", status, title="Log in", error=error, next=target)
 
     async def _logout(self, request: Request) -> Response:
+        """Forgets the control token's cookie and goes back to the login form."""
         response = RedirectResponse(DASHBOARD_PREFIX + "/login", 303)
         response.delete_cookie(TOKEN_COOKIE, path="/", httponly=True, samesite="strict")
         return response
@@ -253,6 +262,7 @@ class Dashboard:
     # -- flags ---------------------------------------------------------------------------
 
     async def home(self, request: Request) -> Response:
+        """Every product with its configs, environments and segments."""
         backend = self.app.backend
         with backend.lock:
             products = reading.products(backend)
@@ -265,6 +275,8 @@ class Dashboard:
         )
 
     async def config_grid(self, request: Request) -> Response:
+        """A config's flags by environment, searchable; POST toggles a boolean flag in one
+        environment."""
         backend = self.app.backend
         config = backend.configs.get(request.path_params["config_id"])
         if config is None:
@@ -324,6 +336,8 @@ class Dashboard:
         return setting, environment, parts[2] == "true"
 
     async def value_page(self, request: Request) -> Response:
+        """One flag's value in one environment, its targeting rules in words; POST sets the
+        value."""
         backend = self.app.backend
         setting = backend.settings.get(request.path_params["setting_id"])
         environment = backend.environments.get(request.path_params["environment_id"])
@@ -385,6 +399,7 @@ class Dashboard:
     # -- what happened ---------------------------------------------------------------------
 
     async def audit(self, request: Request) -> Response:
+        """The audit log, newest first, filtered by product, type and text, in pages."""
         backend = self.app.backend
         query = request.query_params
         product_id = query.get("product", "")
@@ -443,6 +458,7 @@ class Dashboard:
         )
 
     async def journal(self, request: Request) -> Response:
+        """The requests the fake answered, newest first, refreshing itself; POST clears them."""
         journal = self.app.journal
         if request.method == "POST":
             journal.clear()
@@ -460,6 +476,7 @@ class Dashboard:
         )
 
     async def webhooks(self, request: Request) -> Response:
+        """The webhook calls made (or refused), newest first; POST clears the record."""
         sender = self.app.webhooks
         if request.method == "POST":
             sender.clear()
@@ -470,6 +487,7 @@ class Dashboard:
         )
 
     async def faults(self, request: Request) -> Response:
+        """The fault rules as JSON and the rate limits; POST replaces the rules."""
         app = self.app
         error, status = "", 200
         entered = None
@@ -500,7 +518,8 @@ class Dashboard:
     # -- state ---------------------------------------------------------------------------
 
     async def state(self, request: Request) -> Response:
-        """Reset and seed, each in two steps: the form, then a page to confirm it on."""
+        """Reset, seed or load a state, each in two steps: the form, then a page to confirm it
+        on."""
         app = self.app
         backend = app.backend
         step, error, status, review = "", "", 200, None
@@ -562,6 +581,7 @@ class Dashboard:
         return text if isinstance(text, str) else ""
 
     async def state_json(self, request: Request) -> Response:
+        """The whole state as a JSON download (what ``GET /_mock/state`` answers)."""
         body = json.dumps(self.app.backend.dump(), indent=2, ensure_ascii=False)
         return Response(
             body,
@@ -572,6 +592,7 @@ class Dashboard:
     # -- the index -----------------------------------------------------------------------
 
     async def api_index(self, request: Request) -> Response:
+        """The API's base URL and every SDK key by config and environment, to copy."""
         backend = self.app.backend
         base = f"{request.url.scheme}://{request.url.netloc}"
         keys = []

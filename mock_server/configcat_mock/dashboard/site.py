@@ -20,6 +20,7 @@ class DashboardSite:
         self._pages: Dashboard | None = None
 
     def handles(self, path: str) -> bool:
+        """Whether ``path`` is the dashboard's (``/`` and under ``/_dashboard``)."""
         return is_dashboard_path(path)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:

@@ -73,6 +73,7 @@ def _json(data: Any, out: TextIO) -> None:
 
 
 def export(args: argparse.Namespace, out: TextIO) -> int:
+    """``export``: write the product as a document (YAML, or JSON by ``--format``/suffix)."""
     fmt = args.format or ("json" if args.output and args.output.suffix == ".json" else "yaml")
     with client() as cc:
         pid = product_id(cc, args.product)
@@ -86,6 +87,7 @@ def export(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def plan(args: argparse.Namespace, out: TextIO) -> int:
+    """``plan``: print (and with ``--out`` save) what applying a document would change."""
     output = Output(out)
     document = load(args.document)
     with client() as cc:
@@ -105,6 +107,7 @@ def plan(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def show(args: argparse.Namespace, out: TextIO) -> int:
+    """``show``: print a saved plan, as ``plan`` printed it."""
     saved = read_saved(args.file)
     if args.json:
         _json(saved.to_json(), out)
@@ -184,6 +187,7 @@ def _looks_saved(path: Path) -> bool:
 
 
 def apply(args: argparse.Namespace, out: TextIO) -> int:
+    """``apply``: apply a document, or exactly the changes of a saved plan."""
     output = Output(out)
     if _looks_saved(args.document):
         return _apply_saved(args, output)
@@ -239,6 +243,7 @@ def _diff_lines(diffs: list[ValueDiff], left: str, right: str, output: Output) -
 
 
 def diff(args: argparse.Namespace, out: TextIO) -> int:
+    """``diff``: the flag values that differ between two environments, or two products."""
     output = Output(out)
     with client() as cc:
         pid = product_id(cc, args.product)
@@ -267,6 +272,7 @@ def diff(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def promote(args: argparse.Namespace, out: TextIO) -> int:
+    """``promote``: copy flags' values and rules from one environment to another."""
     output = Output(out)
     with client() as cc:
         pid = product_id(cc, args.product)
@@ -314,6 +320,7 @@ def _saved_line(path: Path, output: Output) -> None:
 
 
 def bulk(args: argparse.Namespace, out: TextIO) -> int:
+    """``bulk``: set or toggle the default value of the chosen flags."""
     output = Output(out)
     value = TOGGLE if args.toggle else args.value
     with client() as cc:

@@ -38,6 +38,7 @@ def _show(rows: list[dict[str, Any]], columns: Sequence[str], as_json: bool, out
 
 
 def products(cc: ConfigCatClient, as_json: bool, out: TextIO) -> None:
+    """``products``: every product the credentials see, with its organization."""
     rows = []
     for product in cc.products.get_products():
         row = product.to_dict()
@@ -52,6 +53,7 @@ def products(cc: ConfigCatClient, as_json: bool, out: TextIO) -> None:
 
 
 def configs(cc: ConfigCatClient, product: str, as_json: bool, out: TextIO) -> None:
+    """``configs``: a product's configs and their evaluation versions."""
     pid = UUID(product_id(cc, product))
     rows = []
     for config in cc.configs.get_configs(pid):
@@ -67,6 +69,7 @@ def configs(cc: ConfigCatClient, product: str, as_json: bool, out: TextIO) -> No
 
 
 def environments(cc: ConfigCatClient, product: str, as_json: bool, out: TextIO) -> None:
+    """``environments``: a product's environments."""
     pid = UUID(product_id(cc, product))
     rows = []
     for environment in cc.environments.get_environments(pid):
@@ -80,6 +83,7 @@ def environments(cc: ConfigCatClient, product: str, as_json: bool, out: TextIO) 
 def flags(
     cc: ConfigCatClient, product: str, config: Sequence[str] | None, as_json: bool, out: TextIO
 ) -> None:
+    """``flags``: a product's flags (``--config`` narrows them), with their tags."""
     pid = product_id(cc, product)
     names = ProductNames(cc, pid)
     wanted = names.configs(config)

@@ -77,6 +77,7 @@ class ProductNames:
         return self._read[kind]
 
     def environment(self, text: str) -> str:
+        """The name of one of the product's environments, given by name or id."""
         pid = UUID(self.product)
         rows = self._rows("environments", lambda: self.cc.environments.get_environments(pid))
         row = pick(
@@ -90,6 +91,7 @@ class ProductNames:
         return str(row["name"])
 
     def config(self, text: str) -> str:
+        """The name of one of the product's configs, given by name or id."""
         pid = UUID(self.product)
         rows = self._rows("configs", lambda: self.cc.configs.get_configs(pid))
         row = pick(
@@ -103,7 +105,9 @@ class ProductNames:
         return str(row["name"])
 
     def environments(self, texts: Sequence[str] | None) -> list[str] | None:
+        """The names of the environments given by name or id; ``None`` for none given."""
         return None if texts is None else [self.environment(t) for t in texts]
 
     def configs(self, texts: Sequence[str] | None) -> list[str] | None:
+        """The names of the configs given by name or id; ``None`` for none given."""
         return None if texts is None else [self.config(t) for t in texts]

@@ -33,6 +33,7 @@ class Output:
         self._console: Any = None
 
     def line(self, text: str = "", style: str | None = None) -> None:
+        """One line, in ``style`` (a Rich style) when colour is on."""
         if self.colour and style:
             if self._console is None:
                 from rich.console import Console
@@ -90,6 +91,7 @@ def _isatty(stream: Any) -> bool:
 
 
 def stdin_is_terminal() -> bool:
+    """Whether a person can answer a question on standard input."""
     return _isatty(sys.stdin)
 
 
