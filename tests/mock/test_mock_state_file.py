@@ -35,7 +35,7 @@ CLI = [sys.executable, "-m", "configcat_mock"]
 
 def held(path: Path) -> dict[str, Any]:
     """What the file holds, as a dump (opened read-only on the side)."""
-    state_file = StateFile(path, state_version=1)
+    state_file = StateFile(path, state_version=1, lock=False)
     try:
         state = state_file.read()
     finally:
