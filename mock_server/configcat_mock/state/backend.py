@@ -102,6 +102,7 @@ class Backend(Tables):
         self.value_changes: list[ValueChange] | None = None
         """While a list (the app sets one per request), every stored value is noted in it."""
         self.rng = random.Random(id_seed)
+        self._words = 0
         self.counters: dict[str, int] = {}
         self.reset()
 
@@ -110,8 +111,15 @@ class Backend(Tables):
         return self.persistence.state_file if self.persistence is not None else None
 
     @property
-    def rng_state(self) -> tuple[Any, ...]:
-        return self.rng.getstate()
+    def rng_words(self) -> int:
+        """The 32-bit words drawn from :attr:`rng` since it was installed: the state file
+        stores this count with each write and the generator's whole state (2.5 kB) only now
+        and then, and replays the words on opening."""
+        return self._words
+
+    def _bits(self, bits: int) -> int:
+        self._words += (bits + 31) // 32  # what getrandbits takes of a Mersenne Twister
+        return self.rng.getrandbits(bits)
 
     def packed_rng(self) -> str:
         return pack_rng(self.rng)
@@ -211,6 +219,7 @@ class Backend(Tables):
             self.tables, self.counters, self.rng = prepared.tables, prepared.counters, prepared.rng
             self.delivery_section = None
             self.generation += 1
+            self._words = 0
             if save and self.persistence is not None:
                 try:
                     self.persistence.save_all()
@@ -235,8 +244,10 @@ class Backend(Tables):
             state_file = StateFile(path, state_version=STATE_VERSION)
             try:
                 held = state_file.read()
+                rng_words = 0
                 if held is not None:
                     delivery = held.pop("delivery", None)
+                    rng_words = state_file.rng_words
                     try:
                         self.install(self.prepare(held, trusted=True), save=False)
                     except BadRequest as exc:
@@ -249,7 +260,7 @@ class Backend(Tables):
                 if held is None:
                     self.persistence.save_all()
                 else:
-                    self.persistence.synced(self.delivery_section)
+                    self.persistence.synced(self.delivery_section, rng_words)
                 state_file.mark_open()
             except BaseException:
                 self.persistence = None
@@ -261,9 +272,10 @@ class Backend(Tables):
         assert self.persistence is not None
         held = self.persistence.state_file.read()
         if held is not None:
-            held.pop("delivery", None)
+            delivery = held.pop("delivery", None)
+            rng_words = self.persistence.state_file.rng_words
             self.install(self.prepare(held, trusted=True), save=False)
-            self.persistence.synced(self.persistence._delivery)
+            self.persistence.synced(delivery, rng_words)
 
     def detach(self) -> None:
         """Stop keeping the state in the file; the file is left whole on its own (its
@@ -292,14 +304,14 @@ class Backend(Tables):
     # -- ids -----------------------------------------------------------------------------
 
     def new_uuid(self) -> str:
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        return str(uuid.UUID(int=self._bits(128), version=4))
 
     def next_id(self, name: str) -> int:
         self.counters[name] = self.counters.get(name, 0) + 1
         return self.counters[name]
 
     def token(self, length: int = 22) -> str:
-        raw = self.rng.getrandbits(8 * 18).to_bytes(18, "big")
+        raw = self._bits(8 * 18).to_bytes(18, "big")
         return base64.urlsafe_b64encode(raw).decode()[:length].replace("-", "A").replace("_", "B")
 
     def new_sdk_key(self) -> str:

@@ -29,6 +29,10 @@ from configcat_mock.state.state_file import StateFile
 from configcat_mock.state.table import Table
 from configcat_mock.state.tables import BY_RECORD
 
+REBASE_WORDS = 100_000
+"""Words drawn after which the generator's whole state is stored again (so that opening the
+file replays at most this many)."""
+
 
 class _Held(Protocol):
     """What persistence reads of the backend."""
@@ -37,13 +41,13 @@ class _Held(Protocol):
     counters: dict[str, int]
 
     @property
-    def rng_state(self) -> tuple[Any, ...]: ...
+    def rng_words(self) -> int: ...
 
     def packed_rng(self) -> str: ...
 
 
 def row_json(row: Any) -> str:
-    return json.dumps(attrs.asdict(row), separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(attrs.asdict(row, recurse=False), separators=(",", ":"), ensure_ascii=False)
 
 
 def _key_json(key: Hashable) -> str:
@@ -79,7 +83,8 @@ class Persistence:
         self._rollback = rollback
         self._rows: list[Any] | None = None
         self._counters: dict[str, int] = dict(held.counters)
-        self._rng: tuple[Any, ...] = held.rng_state
+        self._words = 0
+        self._base_words = 0
         self._delivery: Any = None
 
     def close(self) -> None:
@@ -134,13 +139,18 @@ class Persistence:
         counters = self.held.counters
         if counters != self._counters:
             meta["counters"] = dict(counters)
-        rng = self.held.rng_state  # a tuple: compared in C
-        if rng != self._rng:
-            meta["rng"] = self.held.packed_rng()
+        words = self.held.rng_words
+        if words != self._words:
+            if words - self._base_words > REBASE_WORDS or words < self._base_words:
+                meta["rng"], meta["rngWords"] = self.held.packed_rng(), 0
+            else:
+                meta["rngWords"] = words - self._base_words
         self._write(upserts, deletes, meta)
         if "counters" in meta:
             self._counters = meta["counters"]
-        self._rng = rng
+        self._words = words
+        if meta.get("rngWords") == 0:
+            self._base_words = words
 
     def _write(
         self,
@@ -167,7 +177,12 @@ class Persistence:
             name: [(_key_json(key), row_json(row)) for key, row in table.rows.items()]
             for name, table in held.tables.items()
         }
-        meta = {"counters": dict(held.counters), "rng": held.packed_rng(), "delivery": delivery}
+        meta = {
+            "counters": dict(held.counters),
+            "rng": held.packed_rng(),
+            "rngWords": 0,
+            "delivery": delivery,
+        }
         try:
             self.state_file.replace(rows, meta)
         except (sqlite3.Error, OSError) as exc:
@@ -175,10 +190,12 @@ class Persistence:
             raise StorageFailed(status, storage_cause(exc, status)) from exc
         self.synced(delivery)
 
-    def synced(self, delivery: Any = None) -> None:
-        """The file holds what memory holds now (after :meth:`save_all` or opening it)."""
+    def synced(self, delivery: Any = None, rng_words: int = 0) -> None:
+        """The file holds what memory holds now (after :meth:`save_all` or opening it);
+        ``rng_words``: the words its generator state is behind memory's."""
         self._counters = dict(self.held.counters)
-        self._rng = self.held.rng_state
+        self._words = self.held.rng_words
+        self._base_words = self._words - rng_words
         self._delivery = delivery
 
     def save_delivery(self, section: Any) -> None:

@@ -43,6 +43,7 @@ import os
 import random
 import sqlite3
 import struct
+import weakref
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -69,6 +70,9 @@ class StateFile:
         """Called inside every write's transaction before it commits (tests inject storage
         faults through it)."""
         self._lock_fd: int | None = self._lock() if lock else None
+        self._closer: weakref.finalize[Any, Any] | None = None
+        self.rng_words = 0
+        """Of the last :meth:`read`: the draws its generator state was advanced by."""
         try:
             existed = self.path.exists() and self.path.stat().st_size > 0
             # before opening: opening a file in WAL mode creates an empty log beside it
@@ -184,19 +188,19 @@ class StateFile:
 
     def mark_open(self) -> None:
         """Mark the file in use (until :meth:`close`): a copy of it without its write-ahead log
-        is then known not to be whole."""
+        is then known not to be whole. A file never closed is closed the same way when it is
+        collected or the interpreter exits (SQLite would otherwise checkpoint and remove the
+        log on its own, leaving a file marked open with no log beside it)."""
         with self._transaction() as db:
             self._put_meta(db, {"open": True})
+        self._closer = weakref.finalize(self, _close_marked, self.db)
 
     def close(self) -> None:
         """Mark the file closed, checkpoint its write-ahead log into it (the file alone is
         then whole), close it and let its lock go."""
         try:
-            if self._lock_fd is not None:
-                with contextlib.suppress(sqlite3.Error):
-                    with self._transaction() as db:
-                        self._put_meta(db, {"open": False})
-                    self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            if self._closer is not None:
+                self._closer()
             self.db.close()
         finally:
             self._unlock()
@@ -236,7 +240,8 @@ class StateFile:
             "tables": tables,
         }
         if "rng" in meta:
-            state["rngState"] = unpack_rng(meta["rng"])
+            self.rng_words = int(meta.get("rngWords", 0))
+            state["rngState"] = unpack_rng(meta["rng"], self.rng_words)
         if meta.get("delivery") is not None:
             state["delivery"] = meta["delivery"]
         return state
@@ -294,6 +299,19 @@ class StateFile:
         return _Transaction(self.db, self.before_commit)
 
 
+def _close_marked(db: sqlite3.Connection) -> None:
+    """Mark ``db`` closed, checkpoint its log into it and close it."""
+    with contextlib.suppress(sqlite3.Error):
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        db.execute(
+            "INSERT INTO meta (key, value) VALUES ('open', 'false') "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+        )
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+
+
 def pack_rng(rng: random.Random) -> str:
     """The generator's state, compactly (the state file's form; dumps use :func:`_encode_rng`)."""
     version, internal, gauss = rng.getstate()
@@ -301,11 +319,19 @@ def pack_rng(rng: random.Random) -> str:
     return json.dumps([version, base64.b64encode(raw).decode(), gauss])
 
 
-def unpack_rng(packed: str) -> list[Any]:
-    """A :func:`pack_rng` string as the dump's ``rngState``."""
+def unpack_rng(packed: str, words: int = 0) -> list[Any]:
+    """A :func:`pack_rng` string, advanced by ``words`` 32-bit draws, as the dump's
+    ``rngState``."""
     version, raw, gauss = json.loads(packed)
     data = base64.b64decode(raw)
-    return [version, list(struct.unpack(f"<{len(data) // 4}I", data)), gauss]
+    internal = struct.unpack(f"<{len(data) // 4}I", data)
+    if words:
+        rng = random.Random()
+        rng.setstate((version, internal, gauss))
+        for _ in range(words):
+            rng.getrandbits(32)
+        version, internal, gauss = rng.getstate()
+    return [version, list(internal), gauss]
 
 
 def _crc(data: str) -> int:
