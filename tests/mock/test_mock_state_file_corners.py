@@ -257,3 +257,33 @@ def test_a_state_load_leaves_other_requests_answered(monkeypatch: pytest.MonkeyP
             release.set()
             loader.join(60)
         assert done == [204]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"version": 1, "tables": {"users": [], "tags": [{"a": "\\u00e9"}]}, "counters": {}}',
+        b' { "tables" : { } } ',
+        b"[1, 2]",
+        b'"text"',
+        b'{"tables": {"users": 5}}',
+        b'{"tables": {"users": [{"a": 1},]}}',
+        b'{"tables": {"users": [NaN]}}',
+        b'{"tables": {"users": [{"a": "\\ud800"}]}}',
+        b'{"a": 1} trailing',
+        b"\xff\xfe",
+    ],
+)
+def test_a_state_parsed_row_by_row_reads_as_whole(body: bytes) -> None:
+    from configcat_mock.api.validation import parse_json
+    from configcat_mock.errors import BadRequest
+    from configcat_mock.http.state_load import parse_state
+
+    try:
+        expected: Any = parse_json(body)
+    except BadRequest as exc:
+        with pytest.raises(BadRequest) as refused:
+            parse_state(body)
+        assert refused.value.body.keys() == exc.body.keys()
+    else:
+        assert parse_state(body) == expected
