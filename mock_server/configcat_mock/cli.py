@@ -330,7 +330,7 @@ class _Stopped(Exception):
     """SIGTERM or SIGINT after the server stopped."""
 
 
-def _stop(signum: int, frame: object) -> None:
+def _stop(*_: object) -> None:
     raise _Stopped
 
 

@@ -282,7 +282,7 @@ class MockApp:
                 if backend.change_requests:
                     with backend.tracked():
                         apply_due(backend)  # scheduled change requests whose time has come
-                with backend.tracked(reads=op.method != "GET"):
+                with backend.tracked():
                     if self.enforce_permissions:
                         permissions.check(backend, user, op.operation_id, path, header_values)
                     call = Call(backend, op, user, path, params, header_values, body, schemas)

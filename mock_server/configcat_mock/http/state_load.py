@@ -131,8 +131,7 @@ def parse_state(raw: bytes) -> Any:
 def _no_collection() -> Iterator[None]:
     """The cyclic garbage collector off while a state is built: the hundreds of thousands of
     new objects would start full collections that hold the interpreter lock for long pauses
-    (and find nothing: rows hold no cycles); after it, what was built is moved out of the
-    collector's sight (:func:`gc.freeze`), so no later request pays for scanning it."""
+    (and find nothing: rows hold no cycles)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -153,7 +152,6 @@ def _prepare(backend: Backend, raw: bytes) -> Any:
 def _install(backend: Backend, prepared: Any) -> None:
     with _no_collection():
         backend.install(prepared)
-    gc.freeze()
 
 
 async def load_state(backend: Backend, raw: bytes) -> None:

@@ -290,7 +290,7 @@ class Backend(Tables):
         if self.persistence is not None:
             self.persistence.save_delivery(section)
 
-    def tracked(self, *, reads: bool = True) -> contextlib.AbstractContextManager[None]:
+    def tracked(self) -> contextlib.AbstractContextManager[None]:
         """Run a request's work and, with a state file, store what it changed before
         returning (see :mod:`configcat_mock.state.persistence`). Call with the lock held."""
         if self.persistence is None:
