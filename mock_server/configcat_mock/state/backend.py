@@ -133,8 +133,9 @@ class Backend(Tables):
 
     def reseed(self, state: dict[str, Any]) -> None:
         """Load ``state`` and make it the start state that :meth:`reset` goes back to."""
+        prepared = self.prepare(state)  # built without the lock, as for a load
         with self.lock:
-            self.load(state)
+            self.install(prepared)
             self.start_state = copy.deepcopy(state)
 
     def check_indexes(self) -> list[str]:
@@ -215,7 +216,7 @@ class Backend(Tables):
     def install(self, prepared: Prepared, *, save: bool = True) -> None:
         """Make ``prepared`` the state (and, with a state file, what the file holds)."""
         with self.lock:
-            old = (self.tables, self.counters, self.rng, self.delivery_section)
+            old = (self.tables, self.counters, self.rng, self.delivery_section, self._words)
             self.tables, self.counters, self.rng = prepared.tables, prepared.counters, prepared.rng
             self.delivery_section = None
             self.generation += 1
@@ -224,7 +225,7 @@ class Backend(Tables):
                 try:
                     self.persistence.save_all()
                 except StorageFailed:
-                    self.tables, self.counters, self.rng, self.delivery_section = old
+                    self.tables, self.counters, self.rng, self.delivery_section, self._words = old
                     self.generation += 1
                     raise
 
