@@ -290,3 +290,31 @@ def test_a_state_parsed_row_by_row_reads_as_whole(body: bytes) -> None:
         assert refused.value.body.keys() == expected.body.keys()
     else:
         assert parse_state(body) == expected
+
+
+@pytest.mark.parametrize("rebase", [10, 100_000])
+def test_ids_go_on_after_a_restart_from_the_words_drawn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rebase: int
+) -> None:
+    from configcat_mock.state import persistence
+
+    monkeypatch.setattr(persistence, "REBASE_WORDS", rebase)
+    path = tmp_path / "state.db"
+    products = f"/v1/organizations/{DEMO_ORGANIZATION_ID}/products"
+    with MockConfigCat(rate_limits=False, state_file=path) as mock:
+        h = http(mock)
+        for i in range(7):
+            pid = h.post(products, json={"name": f"p{i}"}).json()["productId"]
+            h.post(f"/v1/products/{pid}/configs", json={"name": "c"}).raise_for_status()
+        held = mock.dump()
+        following = h.post(products, json={"name": "next"}).json()["productId"]
+    with MockConfigCat(rate_limits=False, state_file=tmp_path / "other.db") as twin:
+        twin.load(held)
+        assert http(twin).post(products, json={"name": "next"}).json()["productId"] == following
+    with MockConfigCat(rate_limits=False, state_file=path) as again:
+        before = again.dump()
+        product = http(again).post(products, json={"name": "after"}).json()["productId"]
+    assert before["rngState"] != held["rngState"]  # the last create's draws were kept
+    with MockConfigCat(rate_limits=False) as memory:
+        memory.load(before)
+        assert http(memory).post(products, json={"name": "after"}).json()["productId"] == product
