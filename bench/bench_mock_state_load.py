@@ -69,6 +69,8 @@ def big_body(h: httpx.Client, megabytes: float) -> bytes:
 
 def one_round(base: str, body: bytes) -> tuple[float, list[float]]:
     latencies: list[float] = []
+    moments: list[float] = []
+    origin = time.perf_counter()
     loading = threading.Event()
 
     def poll() -> None:
@@ -79,6 +81,7 @@ def one_round(base: str, body: bytes) -> tuple[float, list[float]]:
                 started = time.perf_counter()
                 h.get("/v1/me").raise_for_status()
                 latencies.append(time.perf_counter() - started)
+                moments.append(started - origin)
                 time.sleep(0.01)
 
     poller = threading.Thread(target=poll)
@@ -91,6 +94,9 @@ def one_round(base: str, body: bytes) -> tuple[float, list[float]]:
         loading.clear()
     poller.join()
     response.raise_for_status()
+    worst = sorted(zip(latencies, moments, strict=True), reverse=True)[:3]
+    shown = ", ".join(f"{lat * 1000:.0f} ms at {at:.1f} s" for lat, at in worst)
+    print(f"  load took {took:.1f} s; slowest answers: {shown}")
     return took, latencies
 
 

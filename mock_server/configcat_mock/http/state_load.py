@@ -127,11 +127,19 @@ def parse_state(raw: bytes) -> Any:
     return state
 
 
+FREEZE_ROWS = 50_000
+"""A state of at least this many rows is moved out of the cyclic collector's sight once it
+is in place (:func:`gc.freeze`): the first full collection after it would otherwise walk
+every row while holding the interpreter lock, a pause of seconds for tens of megabytes. Rows
+hold no reference cycles, so the collector has nothing to find among them; what it cannot
+see then is only garbage in cycles made before the load, which stays."""
+
+
 @contextlib.contextmanager
 def _no_collection() -> Iterator[None]:
-    """The cyclic garbage collector off while a state is built: the hundreds of thousands of
-    new objects would start full collections that hold the interpreter lock for long pauses
-    (and find nothing: rows hold no cycles)."""
+    """The cyclic garbage collector off while a state is parsed, built and put in place: the
+    hundreds of thousands of new objects would start full collections that hold the
+    interpreter lock for long pauses (and find nothing: rows hold no cycles)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -141,28 +149,34 @@ def _no_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _prepare(backend: Backend, raw: bytes) -> Any:
-    with _no_collection():
-        state = parse_state(raw)
-        if not isinstance(state, dict):
-            raise BadRequest("state", "A state must be a JSON object.")
-        return backend.prepare(state, owned=True)
+def _parsed(raw: bytes) -> dict[str, Any]:
+    state = parse_state(raw)
+    if not isinstance(state, dict):
+        raise BadRequest("state", "A state must be a JSON object.")
+    return state
 
 
-def _install(backend: Backend, prepared: Any) -> None:
+def _load(backend: Backend, raw: bytes, *, seed: bool) -> None:
     with _no_collection():
-        backend.install(prepared)
+        state = _parsed(raw)
+        if seed:
+            backend.reseed(state)
+            rows = sum(len(table) for table in backend.tables.values())
+        else:
+            prepared = backend.prepare(state, owned=True)
+            del state
+            backend.install(prepared)
+            rows = sum(len(table) for table in prepared.tables.values())
+        if rows >= FREEZE_ROWS:
+            gc.freeze()  # before the collector is on again
 
 
 async def load_state(backend: Backend, raw: bytes) -> None:
-    """Parse ``raw`` and make it the state, the heavy part in a worker thread."""
-    prepared = await asyncio.to_thread(_prepare, backend, raw)
-    await asyncio.to_thread(_install, backend, prepared)
+    """Parse ``raw`` and make it the state, in a worker thread: only the swap at the end
+    takes the backend's lock."""
+    await asyncio.to_thread(_load, backend, raw, seed=False)
 
 
 async def seed_state(backend: Backend, raw: bytes) -> None:
     """As :func:`load_state`, and make the state the one ``reset`` goes back to."""
-    state = await asyncio.to_thread(parse_state, raw)
-    if not isinstance(state, dict):
-        raise BadRequest("state", "A state must be a JSON object.")
-    await asyncio.to_thread(backend.reseed, state)
+    await asyncio.to_thread(_load, backend, raw, seed=True)

@@ -196,6 +196,10 @@ class Backend(Tables):
                     table.add(table.cls(**row))
                 except TypeError as exc:
                     raise BadRequest(f"tables.{name}[{i}]", str(exc)) from None
+                if owned and rows is not None:
+                    # each parsed row let go as it is used: freed all at once at the end, a
+                    # big state's rows would hold the interpreter lock for a second
+                    rows[i] = None
         check_references({name: table.rows for name, table in mine.items()}, REFERENCES)
         counters = state.get("counters", {})
         if not isinstance(counters, dict) or not all(type(v) is int for v in counters.values()):
