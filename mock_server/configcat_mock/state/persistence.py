@@ -100,7 +100,7 @@ class Persistence:
             return
         tables = self.held.tables
         for table in tables.values():
-            table.written = set()
+            table.written = {}
         rows: list[Any] = []
         self._rows = rows
         before = record_into(rows)
@@ -112,7 +112,7 @@ class Persistence:
             self._store(tables, rows)
 
     def _store(self, tables: dict[str, Table[Any]], rows: list[Any]) -> None:
-        changed: dict[str, set[Hashable]] = {}
+        changed: dict[str, dict[Hashable, None]] = {}
         for name, table in tables.items():
             if table.written:
                 changed[name] = table.written
@@ -124,7 +124,7 @@ class Persistence:
             table = tables[spec.name]
             key = spec.key(row)
             if table.rows.get(key) is row:  # a row no longer (or not yet) held is not stored
-                changed.setdefault(spec.name, set()).add(key)
+                changed.setdefault(spec.name, {})[key] = None
         upserts: list[tuple[str, str, str]] = []
         deletes: list[tuple[str, str]] = []
         for name, keys in changed.items():

@@ -56,9 +56,10 @@ class Table(Generic[T]):
         self._filed: dict[str, dict[Hashable, tuple[Hashable, ...]]] = {
             name: {} for name in self._indexes
         }
-        self.written: set[Hashable] | None = None
+        self.written: dict[Hashable, None] | None = None
         """While a write is recorded (see :mod:`configcat_mock.state.persistence`): the keys of
-        rows added or removed. A row changed in place is noted by its record type's hook."""
+        rows added or removed, in order (new rows are stored in the order they were added).
+        A row changed in place is noted by its record type's hook."""
 
     # -- writes ----------------------------------------------------------------------------
 
@@ -67,7 +68,7 @@ class Table(Generic[T]):
         self.rows[pk] = row
         self._file(pk, row)
         if self.written is not None:
-            self.written.add(pk)
+            self.written[pk] = None
         return row
 
     def refresh(self, row: T) -> None:
@@ -79,7 +80,7 @@ class Table(Generic[T]):
         if row is not None:
             self._unfile(key)
             if self.written is not None:
-                self.written.add(key)
+                self.written[key] = None
         return row
 
     def drop(self, pred: Callable[[T], bool]) -> list[T]:
