@@ -288,9 +288,7 @@ def test_a_server_killed_in_a_loop_loses_no_answered_write(tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize("scenario", sorted(SCENARIOS))
-def test_each_write_of_a_scenario_is_in_the_file_as_answered(
-    tmp_path: Path, scenario: str
-) -> None:
+def test_each_write_of_a_scenario_is_in_the_file_as_answered(tmp_path: Path, scenario: str) -> None:
     """Rows a handler changes in place (a list or dict inside a field) reach the file with
     the write that changed them, not with some later one."""
     path = tmp_path / "state.db"
