@@ -221,7 +221,8 @@ class Backend(Tables):
         """Make ``prepared`` the state (and, with a state file, what the file holds)."""
         with self.lock:
             old = (self.tables, self.counters, self.rng, self.delivery_section, self._words)
-            self.tables, self.counters, self.rng = prepared.tables, prepared.counters, prepared.rng
+            self.counters, self.rng = prepared.counters, prepared.rng
+            self.use_tables(prepared.tables)
             self.delivery_section = None
             self.generation += 1
             self._words = 0
@@ -229,7 +230,8 @@ class Backend(Tables):
                 try:
                     self.persistence.save_all()
                 except StorageFailed:
-                    self.tables, self.counters, self.rng, self.delivery_section, self._words = old
+                    tables, self.counters, self.rng, self.delivery_section, self._words = old
+                    self.use_tables(tables)
                     self.generation += 1
                     raise
 

@@ -214,6 +214,13 @@ class Tables:
         """Table name -> table, in dump order (for dump, load and checks; handlers use the
         typed attributes)."""
 
+    def use_tables(self, tables: dict[str, Table[Any]]) -> None:
+        """Hold ``tables``. Each is also put in the instance's ``__dict__``, which Python reads
+        before a descriptor that defines only ``__get__``: ``backend.settings`` then costs a
+        plain attribute lookup, and the declarations still give it its type."""
+        self.tables = tables
+        vars(self).update(tables)
+
 
 #: Every declaration, in dump order.
 SPECS: tuple[TableSpec[Any], ...] = tuple(
