@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -378,11 +379,27 @@ def serve(args: argparse.Namespace) -> int:
     config = uvicorn_config(
         mock.app, timeouts, host=args.host, port=args.port, log_level=args.log_level
     )
+    # uvicorn stops on SIGTERM and SIGINT, then raises the signal again for the handler in
+    # place before it: here one that unwinds (not the default, which ends the process at
+    # once), so the state file is closed whole on its own
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
     try:
         uvicorn.Server(config).run(sockets=[sock])
+    except _Stopped:
+        pass
     finally:
         sock.close()
+        mock.close()
     return 0
+
+
+class _Stopped(Exception):
+    """SIGTERM or SIGINT after the server stopped."""
+
+
+def _stop(*_: object) -> None:
+    raise _Stopped
 
 
 def main(argv: Sequence[str] | None = None) -> int:

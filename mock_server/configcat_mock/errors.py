@@ -60,3 +60,14 @@ class NotImplementedByMock(MockHTTPError):
         super().__init__(
             {"message": f"The operation {operation_id} is not implemented by the mock."}
         )
+
+
+class StorageFailed(MockHTTPError):
+    """A write the state file could not store: 507 when its disk is full, 503 for any other
+    storage error. Nothing of the write is kept, in the file or in memory."""
+
+    def __init__(self, status: int, cause: str) -> None:
+        super().__init__(
+            {"message": f"The write could not be stored ({cause}); nothing was changed."}
+        )
+        self.status = status

@@ -14,9 +14,10 @@ import pytest
 from configcat_mock import MockConfigCat
 from configcat_mock.api.handlers import HANDLERS
 from configcat_mock.state import records as m
-from configcat_mock.state.backend import TABLES, Backend
+from configcat_mock.state.backend import Backend
 from configcat_mock.state.seed import DEMO_ORGANIZATION_ID
 from configcat_mock.state.table import Table, field
+from configcat_mock.state.tables import BY_RECORD, SPECS
 from configcat_mock.testkit.mock import load_spec_cached
 from configcat_publicapi import ConfigCatClient
 from contract_tests.public import scenarios
@@ -72,13 +73,15 @@ def test_where_on_an_indexed_field_keeps_the_table_order() -> None:
 
 def test_tables_are_typed_attributes_and_named_only_for_dump_and_load() -> None:
     backend = Backend()
-    assert list(backend.tables) == list(TABLES)
-    for name, table in backend.tables.items():
-        assert getattr(backend, name) is table
-        assert table.cls is TABLES[name][0]
+    names = [spec.name for spec in SPECS]
+    assert list(backend.tables) == names
+    for spec in SPECS:
+        assert getattr(backend, spec.name) is backend.tables[spec.name]
+        assert backend.tables[spec.name].cls is spec.record
     assert backend.settings.cls is m.Setting
     assert not hasattr(backend, "t")
-    assert set(backend.dump()["tables"]) == set(TABLES)
+    assert list(backend.dump()["tables"]) == names
+    assert len(BY_RECORD) == len(SPECS)  # one table per record type
 
 
 def _client(mock: MockConfigCat) -> ConfigCatClient:

@@ -35,7 +35,7 @@ CLI = [sys.executable, "-m", "configcat_mock"]
 
 def held(path: Path) -> dict[str, Any]:
     """What the file holds, as a dump (opened read-only on the side)."""
-    state_file = StateFile(path, state_version=1)
+    state_file = StateFile(path, state_version=1, lock=False)
     try:
         state = state_file.read()
     finally:
@@ -286,3 +286,26 @@ def test_a_server_killed_in_a_loop_loses_no_answered_write(tmp_path: Path) -> No
     kept = {(t["tagId"], t["name"]) for t in tags}
     assert set(acknowledged) <= kept
     assert len(kept) <= len(acknowledged) + 4  # at most the one write in flight per kill
+
+
+@pytest.mark.parametrize("scenario", sorted(SCENARIOS))
+def test_each_write_of_a_scenario_is_in_the_file_as_answered(tmp_path: Path, scenario: str) -> None:
+    """Rows a handler changes in place (a list or dict inside a field) reach the file with
+    the write that changed them, not with some later one."""
+    path = tmp_path / "state.db"
+    with MockConfigCat(rate_limits=False, state_file=path) as mock:
+
+        def check(request: httpx.Request) -> None:
+            if request.method != "GET":
+                assert same(held(path)) == same(mock.dump()), request.url
+
+        transport = mock.transport
+
+        class Checked(httpx.BaseTransport):
+            def handle_request(self, request: httpx.Request) -> httpx.Response:
+                response = transport.handle_request(request)
+                check(request)
+                return response
+
+        cc = ConfigCatClient("demo", "demo", base_url="http://m", transport=Checked())
+        SCENARIOS[scenario](cc, DEMO_ORGANIZATION_ID)

@@ -34,7 +34,7 @@ from configcat_mock.api.spec import Operation, Spec
 from configcat_mock.api.validation import parse_body, parse_parameters
 from configcat_mock.delivery.protocol_routes import after_request, is_protocol_path, protocol_routes
 from configcat_mock.delivery.routes import delivery_routes, is_delivery_path
-from configcat_mock.errors import MockHTTPError, NotImplementedByMock, Unauthorized
+from configcat_mock.errors import MockHTTPError, NotImplementedByMock, StorageFailed, Unauthorized
 from configcat_mock.http.control import control_routes
 from configcat_mock.http.faults import Fault, FaultInjector
 from configcat_mock.http.guards import (
@@ -303,11 +303,14 @@ class MockApp:
                 if backend.change_requests:
                     with backend.tracked():
                         apply_due(backend)  # scheduled change requests whose time has come
-                with backend.tracked(reads=op.method != "GET"):
+                with backend.tracked():
                     if self.enforce_permissions:
                         permissions.check(backend, user, op.operation_id, path, header_values)
                     call = Call(backend, op, user, path, params, header_values, body, schemas)
                     result = handler(call)
+            except StorageFailed:
+                changes.clear()  # nothing of the write was kept: no webhook reports it
+                raise
             finally:
                 backend.value_changes = None
                 if changes:  # also when the handler failed after storing some

@@ -37,6 +37,7 @@ from configcat_mock.errors import BadRequest, MockHTTPError
 from configcat_mock.http.faults import FaultInjector
 from configcat_mock.http.ratelimit import RateLimiter, RateLimits
 from configcat_mock.http.responses import json_response
+from configcat_mock.http.state_load import load_state, seed_state
 from configcat_mock.http.webhook_sender import WebhookSender
 from configcat_mock.state.backend import Backend
 from configcat_mock.state.journal import Journal
@@ -87,13 +88,13 @@ async def get_state(host: ControlHost, request: Request) -> Any:
 
 
 async def put_state(host: ControlHost, request: Request) -> Any:
-    host.backend.load(await _body(request))
+    await load_state(host.backend, await request.body())
     host.limiter.reset()
     return None
 
 
 async def put_seed(host: ControlHost, request: Request) -> Any:
-    host.backend.reseed(await _body(request))
+    await seed_state(host.backend, await request.body())
     host.limiter.reset()
     return None
 

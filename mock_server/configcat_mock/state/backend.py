@@ -18,19 +18,22 @@ import os
 import random
 import threading
 import uuid
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Hashable
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
 import attrs
 
-from configcat_mock.errors import BadRequest, NotFound
+from configcat_mock.errors import BadRequest, NotFound, StorageFailed
 from configcat_mock.state import passwords, records
 from configcat_mock.state.audit_log import DEFAULT_AUDIT_LOG_LIMIT, AuditLogTable
-from configcat_mock.state.integrity import REFERENCES, check_references, check_row
+from configcat_mock.state.integrity import check_references, check_row
+from configcat_mock.state.persistence import Persistence
+from configcat_mock.state.records import changes
 from configcat_mock.state.seed import DEFAULT_SEED
 from configcat_mock.state.state_file import StateFile, StateFileError, pack_rng
-from configcat_mock.state.table import IndexKeys, Table, field
+from configcat_mock.state.table import Table
+from configcat_mock.state.tables import REFERENCES, SPECS, Tables, new_tables
 
 STATE_VERSION = 1
 
@@ -46,67 +49,6 @@ def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _prerequisites(value: records.SettingValue) -> Iterator[Hashable]:
-    """The settings a (v2) formula names as prerequisite flags."""
-    for rule in value.formula.get("targetingRules") or []:
-        for cond in rule.get("conditions") or []:
-            pre = (cond or {}).get("prerequisiteFlagCondition") or {}
-            if pre.get("prerequisiteSettingId") is not None:
-                yield pre["prerequisiteSettingId"]
-
-
-def _scheduled(row: records.ChangeRequest) -> tuple[Hashable, ...]:
-    """Open change requests with an ``applyAt`` are filed under ``True``."""
-    return (True,) if row.status == "open" and row.apply_at else ()
-
-
-def _sdk_key_strings(row: records.SdkKey) -> Iterator[Hashable]:
-    yield row.primary
-    if row.secondary:
-        yield row.secondary
-
-
-#: Indexes beyond the references of :data:`~configcat_mock.state.integrity.REFERENCES` (each of
-#: which is indexed under its field name).
-EXTRA_INDEXES: dict[str, dict[str, IndexKeys]] = {
-    "users": {"username": field("username")},
-    "settings": {"config_key": lambda r: ((r.config_id, r.key.casefold()),)},
-    "sdk_keys": {"sdk_key": _sdk_key_strings},
-    "setting_values": {"prerequisite": _prerequisites},
-    "change_requests": {"scheduled": _scheduled},
-}
-
-#: Table name -> record class and primary key. The order is the order of dumps.
-TABLES: dict[str, tuple[type[Any], Callable[[Any], Hashable]]] = {
-    "users": (records.User, lambda r: r.user_id),
-    "organizations": (records.Organization, lambda r: r.organization_id),
-    "memberships": (records.Membership, lambda r: (r.organization_id, r.user_id)),
-    "products": (records.Product, lambda r: r.product_id),
-    "permission_groups": (records.PermissionGroup, lambda r: r.permission_group_id),
-    "product_members": (records.ProductMember, lambda r: (r.product_id, r.user_id)),
-    "invitations": (records.Invitation, lambda r: r.invitation_id),
-    "environments": (records.Environment, lambda r: r.environment_id),
-    "configs": (records.Config, lambda r: r.config_id),
-    "tags": (records.Tag, lambda r: r.tag_id),
-    "segments": (records.Segment, lambda r: r.segment_id),
-    "sdk_keys": (records.SdkKey, lambda r: (r.config_id, r.environment_id)),
-    "settings": (records.Setting, lambda r: r.setting_id),
-    "setting_values": (records.SettingValue, lambda r: (r.setting_id, r.environment_id)),
-    "deleted_settings": (records.DeletedSetting, lambda r: (r.config_id, r.setting_id)),
-    "code_reports": (records.CodeReport, lambda r: (r.config_id, r.repository, r.branch)),
-    "webhooks": (records.Webhook, lambda r: r.webhook_id),
-    "integrations": (records.Integration, lambda r: r.integration_id),
-    "integration_links": (
-        records.IntegrationLink,
-        lambda r: (r.environment_id, r.setting_id, r.link_type, r.key),
-    ),
-    "proxy_profiles": (records.ProxyProfile, lambda r: r.proxy_profile_id),
-    "audit_logs": (records.AuditLog, lambda r: r.audit_log_id),
-    "change_requests": (records.ChangeRequest, lambda r: r.change_request_id),
-    "change_request_comments": (records.ChangeRequestComment, lambda r: r.comment_id),
-}
-
-
 @attrs.frozen
 class ValueChange:
     """A setting value stored anew (what webhooks report): before and after, by whom, why."""
@@ -120,45 +62,23 @@ class ValueChange:
     why: str | None = None
 
 
-def new_table(name: str) -> Table[Any]:
-    """An empty table ``name`` with its indexes: every reference field, and the extras."""
-    cls, key = TABLES[name]
-    indexes: dict[str, IndexKeys] = {f: field(f) for table, f, _ in REFERENCES if table == name}
-    indexes.update(EXTRA_INDEXES.get(name, {}))
-    kind = AuditLogTable if name == "audit_logs" else Table
-    return kind(cls, key, indexes)
+@attrs.define
+class Prepared:
+    """A state checked and built into tables, ready to take the place of the current one
+    (see :meth:`Backend.prepare`)."""
+
+    tables: dict[str, Table[Any]]
+    counters: dict[str, int]
+    rng: random.Random
 
 
-class Backend:
+class Backend(Tables):
     """All state of one mock ConfigCat. ``reset()`` goes back to the start state (the seed).
 
-    Each table is a typed attribute (``backend.settings: Table[records.Setting]``); :attr:`tables`
-    names them for dump and load only.
+    Each table is a typed attribute (``backend.settings: Table[records.Setting]``) derived from
+    its declaration in :class:`~configcat_mock.state.tables.Tables`; :attr:`tables` names them
+    for dump and load.
     """
-
-    users: Table[records.User]
-    organizations: Table[records.Organization]
-    memberships: Table[records.Membership]
-    products: Table[records.Product]
-    permission_groups: Table[records.PermissionGroup]
-    product_members: Table[records.ProductMember]
-    invitations: Table[records.Invitation]
-    environments: Table[records.Environment]
-    configs: Table[records.Config]
-    tags: Table[records.Tag]
-    segments: Table[records.Segment]
-    sdk_keys: Table[records.SdkKey]
-    settings: Table[records.Setting]
-    setting_values: Table[records.SettingValue]
-    deleted_settings: Table[records.DeletedSetting]
-    code_reports: Table[records.CodeReport]
-    webhooks: Table[records.Webhook]
-    integrations: Table[records.Integration]
-    integration_links: Table[records.IntegrationLink]
-    proxy_profiles: Table[records.ProxyProfile]
-    audit_logs: AuditLogTable
-    change_requests: Table[records.ChangeRequest]
-    change_request_comments: Table[records.ChangeRequestComment]
 
     def __init__(
         self,
@@ -167,6 +87,7 @@ class Backend:
         id_seed: int = 0,
         audit_log_limit: int | None = DEFAULT_AUDIT_LOG_LIMIT,
     ) -> None:
+        super().__init__()
         self.lock = threading.RLock()
         self.id_seed = id_seed
         self.audit_log_limit = audit_log_limit
@@ -174,26 +95,34 @@ class Backend:
         self.generation = 0
         """Grows whenever the tables are replaced (reset, load): caches of state compare it."""
         self.start_state: dict[str, Any] = copy.deepcopy(seed_state or DEFAULT_SEED)
-        self.state_file: StateFile | None = None
+        self.persistence: Persistence | None = None
         """Where every write is kept (see :meth:`attach`); ``None``: in memory only."""
         self.delivery_section: Any = None
         """The delivery section a state file held, for the delivery store to start from."""
-        self._saved: dict[tuple[str, Hashable], str] = {}
-        self._saved_meta: dict[str, Any] = {}
         self.value_changes: list[ValueChange] | None = None
         """While a list (the app sets one per request), every stored value is noted in it."""
+        self.rng = random.Random(id_seed)
+        self._words = 0
+        self.counters: dict[str, int] = {}
         self.reset()
 
     @property
-    def tables(self) -> dict[str, Table[Any]]:
-        """Table name -> table, in dump order (for dump, load and checks; handlers use the
-        typed attributes)."""
-        return {name: getattr(self, name) for name in TABLES}
+    def state_file(self) -> StateFile | None:
+        return self.persistence.state_file if self.persistence is not None else None
 
-    def _install(self, tables: dict[str, Table[Any]]) -> None:
-        for name, table in tables.items():
-            setattr(self, name, table)
-        self.generation += 1
+    @property
+    def rng_words(self) -> int:
+        """The 32-bit words drawn from :attr:`rng` since it was installed: the state file
+        stores this count with each write and the generator's whole state (2.5 kB) only now
+        and then, and replays the words on opening."""
+        return self._words
+
+    def _bits(self, bits: int) -> int:
+        self._words += (bits + 31) // 32  # what getrandbits takes of a Mersenne Twister
+        return self.rng.getrandbits(bits)
+
+    def packed_rng(self) -> str:
+        return pack_rng(self.rng)
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -204,14 +133,10 @@ class Backend:
 
     def reseed(self, state: dict[str, Any]) -> None:
         """Load ``state`` and make it the start state that :meth:`reset` goes back to."""
+        prepared = self.prepare(state)  # built without the lock, as for a load
         with self.lock:
-            self.load(state)
+            self.install(prepared)
             self.start_state = copy.deepcopy(state)
-
-    def clear(self) -> None:
-        self.rng = random.Random(self.id_seed)
-        self.counters: dict[str, int] = {}
-        self._install({name: new_table(name) for name in TABLES})
 
     def check_indexes(self) -> list[str]:
         """Every index compared with a full scan of its table (empty: all agree)."""
@@ -232,72 +157,89 @@ class Backend:
                 },
             }
 
-    def load(self, state: dict[str, Any], *, trusted: bool = False) -> None:
-        """Replace the state. Accepts a :meth:`dump` or a hand-written seed (missing tables
-        are empty); raises ``BadRequest`` naming the first row that does not fit. The indexes
-        are built as the rows are added. ``trusted``: rows this backend wrote itself (a
-        checksummed state file) and parsed for this call alone, so they are neither checked
-        field by field nor copied."""
+    def prepare(
+        self, state: dict[str, Any], *, trusted: bool = False, owned: bool = False
+    ) -> Prepared:
+        """``state`` checked and built into new tables, without touching the current ones (so
+        without the lock: a big state is built while requests are answered). Raises
+        ``BadRequest`` naming the first row that does not fit. ``trusted``: rows this backend
+        wrote itself (a checksummed state file), not checked field by field; ``owned``: parsed
+        for this call alone, so not copied."""
         if not isinstance(state, dict):
             raise BadRequest("state", "A state must be a JSON object.")
+        try:
+            return self._prepare(state, trusted=trusted, owned=owned or trusted)
+        except BadRequest:
+            raise
+        except Exception as exc:  # anything else a hand-written state trips: still a 400
+            raise BadRequest("state", f"The state could not be loaded ({exc!r}).") from None
+
+    def _prepare(self, state: dict[str, Any], *, trusted: bool, owned: bool) -> Prepared:
+        mine = new_tables()
+        tables = state.get("tables", {})
+        if not isinstance(tables, dict):
+            raise BadRequest("tables", "Must be an object of table name to rows.")
+        for name, rows in tables.items():
+            table = mine.get(name)
+            if table is None:
+                raise BadRequest(f"tables.{name}", "Unknown table.")
+            if not isinstance(rows, list | None):
+                raise BadRequest(f"tables.{name}", "Must be a list of rows.")
+            for i, row in enumerate(rows or []):
+                if not trusted:
+                    check_row(table.cls, f"tables.{name}[{i}]", row)
+                if not owned:
+                    # a copy: later changes must not reach the caller's state
+                    # (nor the start state that reset() goes back to)
+                    row = copy.deepcopy(row)
+                try:
+                    table.add(table.cls(**row))
+                except TypeError as exc:
+                    raise BadRequest(f"tables.{name}[{i}]", str(exc)) from None
+                if owned and rows is not None:
+                    # each parsed row let go as it is used: freed all at once at the end, a
+                    # big state's rows would hold the interpreter lock for a second
+                    rows[i] = None
+        check_references({name: table.rows for name, table in mine.items()}, REFERENCES)
+        counters = state.get("counters", {})
+        if not isinstance(counters, dict) or not all(type(v) is int for v in counters.values()):
+            raise BadRequest("counters", "Must be an object of name to integer.")
+        counters = {str(k): v for k, v in counters.items()}
+        for spec in SPECS:
+            if spec.counter is not None:
+                ids = [k for k in mine[spec.name].rows if isinstance(k, int)]
+                counters[spec.counter] = max([counters.get(spec.counter, 0), *ids])
+        rng = random.Random(self.id_seed)
+        if "rngState" in state:
+            _decode_rng(rng, state["rngState"])
+        audit_logs = mine["audit_logs"]
+        assert isinstance(audit_logs, AuditLogTable)
+        audit_logs.trim(self.audit_log_limit)
+        return Prepared(mine, counters, rng)
+
+    def install(self, prepared: Prepared, *, save: bool = True) -> None:
+        """Make ``prepared`` the state (and, with a state file, what the file holds)."""
         with self.lock:
-            old = (
-                getattr(self, "rng", None),
-                getattr(self, "counters", {}),
-                self.tables if hasattr(self, "users") else {},
-            )
-            self.clear()
-            try:
-                tables = state.get("tables", {})
-                if not isinstance(tables, dict):
-                    raise BadRequest("tables", "Must be an object of table name to rows.")
-                mine = self.tables
-                for name, rows in tables.items():
-                    table = mine.get(name)
-                    if table is None:
-                        raise BadRequest(f"tables.{name}", "Unknown table.")
-                    if not isinstance(rows, list | None):
-                        raise BadRequest(f"tables.{name}", "Must be a list of rows.")
-                    for i, row in enumerate(rows or []):
-                        if not trusted:
-                            check_row(table.cls, f"tables.{name}[{i}]", row)
-                            # a copy: later changes must not reach the caller's state
-                            # (nor the start state that reset() goes back to)
-                            row = copy.deepcopy(row)
-                        try:
-                            table.add(table.cls(**row))
-                        except TypeError as exc:
-                            raise BadRequest(f"tables.{name}[{i}]", str(exc)) from None
-                check_references({name: table.rows for name, table in mine.items()})
-                counters = state.get("counters", {})
-                if not isinstance(counters, dict) or not all(
-                    type(v) is int for v in counters.values()
-                ):
-                    raise BadRequest("counters", "Must be an object of name to integer.")
-                self.counters = {str(k): v for k, v in counters.items()}
-                for name, key in (
-                    ("tags", "tag"),
-                    ("settings", "setting"),
-                    ("webhooks", "webhook"),
-                    ("permission_groups", "permission_group"),
-                    ("audit_logs", "audit_log"),
-                    ("change_requests", "change_request"),
-                    ("change_request_comments", "comment"),
-                ):
-                    ids = [k for k in mine[name].rows if isinstance(k, int)]
-                    self.counters[key] = max([self.counters.get(key, 0), *ids])
-                if "rngState" in state:
-                    _decode_rng(self.rng, state["rngState"])
-                self.audit_logs.trim(self.audit_log_limit)
-                self.delivery_section = None
-                if self.state_file is not None:
-                    self.save_all()
-            except BadRequest:
-                self._restore(old)
-                raise
-            except Exception as exc:  # anything else a hand-written state trips: still a 400
-                self._restore(old)
-                raise BadRequest("state", f"The state could not be loaded ({exc!r}).") from None
+            old = (self.tables, self.counters, self.rng, self.delivery_section, self._words)
+            self.counters, self.rng = prepared.counters, prepared.rng
+            self.use_tables(prepared.tables)
+            self.delivery_section = None
+            self.generation += 1
+            self._words = 0
+            if save and self.persistence is not None:
+                try:
+                    self.persistence.save_all()
+                except StorageFailed:
+                    tables, self.counters, self.rng, self.delivery_section, self._words = old
+                    self.use_tables(tables)
+                    self.generation += 1
+                    raise
+
+    def load(self, state: dict[str, Any], *, trusted: bool = False, owned: bool = False) -> None:
+        """Replace the state. Accepts a :meth:`dump` or a hand-written seed (missing tables
+        are empty); raises ``BadRequest`` naming the first row that does not fit, and leaves
+        the current state as it was."""
+        self.install(self.prepare(state, trusted=trusted, owned=owned))
 
     # -- the state file ------------------------------------------------------------------
 
@@ -309,131 +251,74 @@ class Backend:
             state_file = StateFile(path, state_version=STATE_VERSION)
             try:
                 held = state_file.read()
+                rng_words = 0
                 if held is not None:
                     delivery = held.pop("delivery", None)
+                    rng_words = state_file.rng_words
                     try:
-                        self.load(held, trusted=True)
+                        self.install(self.prepare(held, trusted=True), save=False)
                     except BadRequest as exc:
                         raise StateFileError(
                             f"state file {state_file.path} holds a state that does not load "
                             f"({json.dumps(exc.body)}); it was left untouched"
                         ) from None
                     self.delivery_section = delivery
-                self.state_file = state_file
+                self.persistence = Persistence(self, state_file, self._reload)
                 if held is None:
-                    self.save_all()
+                    self.persistence.save_all()
                 else:
-                    self._saved_meta = self._saved_state()
+                    self.persistence.synced(self.delivery_section, rng_words)
+                state_file.mark_open()
             except BaseException:
-                self.state_file = None
+                self.persistence = None
                 state_file.close()
                 raise
 
+    def _reload(self) -> None:
+        """Memory back to what the state file holds (after a write it refused)."""
+        assert self.persistence is not None
+        held = self.persistence.state_file.read()
+        if held is not None:
+            delivery = held.pop("delivery", None)
+            rng_words = self.persistence.state_file.rng_words
+            self.install(self.prepare(held, trusted=True), save=False)
+            self.persistence.synced(delivery, rng_words)
+
     def detach(self) -> None:
-        if self.state_file is not None:
-            self.state_file.close()
-            self.state_file = None
-
-    def _meta(self) -> dict[str, Any]:
-        return {"counters": dict(self.counters), "rng": pack_rng(self.rng)}
-
-    def _saved_state(self) -> dict[str, Any]:
-        """What :meth:`_save` compares with: the meta values just written."""
-        return {"counters": dict(self.counters), "rng": self.rng.getstate()}
-
-    def save_all(self, delivery: Any = None) -> None:
-        """Write the whole state to the state file (after a reset or load)."""
-        if self.state_file is None:
-            return
-        self._saved.clear()
-        rows = {
-            name: [
-                (json.dumps(pk, separators=(",", ":")), _row_json(row))
-                for pk, row in table.rows.items()
-            ]
-            for name, table in self.tables.items()
-        }
-        meta = {**self._meta(), "delivery": delivery}
-        self.state_file.replace(rows, meta)
-        self._saved_meta = {**self._saved_state(), "delivery": delivery}
+        """Stop keeping the state in the file; the file is left whole on its own (its
+        write-ahead log checkpointed into it) and its lock let go."""
+        with self.lock:
+            if self.persistence is not None:
+                self.persistence.close()
+                self.persistence = None
 
     def save_delivery(self, section: Any) -> None:
         """Write the delivery section (client keys and usage) if it changed."""
-        if self.state_file is not None and self._saved_meta.get("delivery") != section:
-            self.state_file.write([], [], {"delivery": section})
-            self._saved_meta["delivery"] = copy.deepcopy(section)
+        if self.persistence is not None:
+            self.persistence.save_delivery(section)
 
-    @contextlib.contextmanager
-    def tracked(self, *, reads: bool = True) -> Iterator[None]:
-        """Run a request's work and, with a state file, write the rows it changed before
-        returning. ``reads=False`` (a GET) writes only the rows added or removed; otherwise
-        every row read is a candidate, since handlers change the rows they read in place.
-        Call with the lock held."""
-        if self.state_file is None:
-            yield
-            return
-        tables = self.tables
-        for table in tables.values():
-            table.written = set()
-            table.touched = set() if reads else None
-        try:
-            yield
-        finally:
-            changed: dict[str, set[Hashable]] = {}
-            for name, table in tables.items():
-                keys = table.written or set()
-                if table.touched:
-                    keys |= table.touched
-                table.written = table.touched = None
-                if keys:
-                    changed[name] = keys
-            self._save(tables, changed)
+    def tracked(self) -> contextlib.AbstractContextManager[None]:
+        """Run a request's work and, with a state file, store what it changed before
+        returning (see :mod:`configcat_mock.state.persistence`). Call with the lock held."""
+        if self.persistence is None:
+            return contextlib.nullcontext()
+        return self.persistence.recorded()
 
-    def _save(self, tables: dict[str, Table[Any]], changed: dict[str, set[Hashable]]) -> None:
-        assert self.state_file is not None
-        upserts: list[tuple[str, str, str]] = []
-        deletes: list[tuple[str, str]] = []
-        for name, keys in changed.items():
-            rows = tables[name].rows
-            for pk in keys:
-                slot = (name, pk)
-                pk_json = json.dumps(pk, separators=(",", ":"))
-                row = rows.get(pk)
-                if row is None:
-                    self._saved.pop(slot, None)
-                    deletes.append((name, pk_json))
-                    continue
-                data = _row_json(row)
-                if self._saved.get(slot) != data:
-                    upserts.append((name, pk_json, data))
-                    self._saved[slot] = data
-        meta: dict[str, Any] = {}
-        if self.counters != self._saved_meta.get("counters"):
-            meta["counters"] = dict(self.counters)
-        rng = self.rng.getstate()  # a tuple: compared in C, copied never
-        if rng != self._saved_meta.get("rng"):
-            meta["rng"] = pack_rng(self.rng)
-        self.state_file.write(upserts, deletes, meta)
-        if "counters" in meta:
-            self._saved_meta["counters"] = meta["counters"]
-        self._saved_meta["rng"] = rng
-
-    def _restore(self, old: tuple[Any, dict[str, int], dict[str, Table[Any]]]) -> None:
-        if old[0] is not None:
-            self.rng, self.counters = old[0], old[1]
-            self._install(old[2])
+    def changed(self, row: Any) -> None:
+        """Note ``row`` as changed in place (a list or dict in one of its fields)."""
+        changes.changed(row)
 
     # -- ids -----------------------------------------------------------------------------
 
     def new_uuid(self) -> str:
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        return str(uuid.UUID(int=self._bits(128), version=4))
 
     def next_id(self, name: str) -> int:
         self.counters[name] = self.counters.get(name, 0) + 1
         return self.counters[name]
 
     def token(self, length: int = 22) -> str:
-        raw = self.rng.getrandbits(8 * 18).to_bytes(18, "big")
+        raw = self._bits(8 * 18).to_bytes(18, "big")
         return base64.urlsafe_b64encode(raw).decode()[:length].replace("-", "A").replace("_", "B")
 
     def new_sdk_key(self) -> str:
@@ -631,6 +516,7 @@ class Backend:
         for integration in self.integrations:
             if config_id in integration.config_ids:
                 integration.config_ids.remove(config_id)
+                changes.changed(integration)
         for profile in self.proxy_profiles:
             profile.sdk_keys = [o for o in profile.sdk_keys if o.get("configId") != config_id]
         self.configs.remove(config_id)
@@ -644,6 +530,7 @@ class Backend:
         for integration in self.integrations:
             if environment_id in integration.environment_ids:
                 integration.environment_ids.remove(environment_id)
+                changes.changed(integration)
         for profile in self.proxy_profiles:
             profile.sdk_keys = [
                 o for o in profile.sdk_keys if o.get("environmentId") != environment_id
@@ -673,10 +560,6 @@ class Backend:
         ):
             table.drop_where(product_id=product_id)
         self.products.remove(product_id)
-
-
-def _row_json(row: Any) -> str:
-    return json.dumps(attrs.asdict(row), separators=(",", ":"), ensure_ascii=False)
 
 
 def _encode_rng(rng: random.Random) -> list[Any]:

@@ -13,49 +13,12 @@ import functools
 import json
 import types
 import typing
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from typing import Any
 
 import attrs
 
 from configcat_mock.errors import BadRequest
-
-#: ``(table, field, parent table)``: the field holds the id of a row in the parent table.
-REFERENCES: tuple[tuple[str, str, str], ...] = (
-    ("memberships", "organization_id", "organizations"),
-    ("memberships", "user_id", "users"),
-    ("products", "organization_id", "organizations"),
-    ("permission_groups", "product_id", "products"),
-    ("product_members", "product_id", "products"),
-    ("product_members", "user_id", "users"),
-    ("product_members", "permission_group_id", "permission_groups"),
-    ("invitations", "product_id", "products"),
-    ("environments", "product_id", "products"),
-    ("configs", "product_id", "products"),
-    ("tags", "product_id", "products"),
-    ("segments", "product_id", "products"),
-    ("sdk_keys", "config_id", "configs"),
-    ("sdk_keys", "environment_id", "environments"),
-    ("settings", "config_id", "configs"),
-    ("setting_values", "setting_id", "settings"),
-    ("setting_values", "environment_id", "environments"),
-    ("deleted_settings", "config_id", "configs"),
-    ("code_reports", "config_id", "configs"),
-    ("webhooks", "config_id", "configs"),
-    ("webhooks", "environment_id", "environments"),
-    ("integrations", "product_id", "products"),
-    ("integration_links", "environment_id", "environments"),
-    ("integration_links", "setting_id", "settings"),
-    ("proxy_profiles", "organization_id", "organizations"),
-    ("audit_logs", "organization_id", "organizations"),
-    ("change_requests", "product_id", "products"),
-    ("change_requests", "config_id", "configs"),
-    ("change_requests", "environment_id", "environments"),
-    ("change_requests", "creator_user_id", "users"),
-    ("change_requests", "owner_user_id", "users"),
-    ("change_request_comments", "change_request_id", "change_requests"),
-    ("change_request_comments", "user_id", "users"),
-)
 
 
 @functools.cache
@@ -102,9 +65,12 @@ def check_row(cls: type, where: str, row: Any) -> None:
             raise BadRequest(f"{where}.{name}", f"The value {shown} is not of type {wanted}.")
 
 
-def check_references(tables: Mapping[str, Mapping[Hashable, Any]]) -> None:
-    """Raise ``BadRequest`` for the first row that names a parent missing from the state."""
-    for table, field, parent in REFERENCES:
+def check_references(
+    tables: Mapping[str, Mapping[Hashable, Any]], references: Iterable[tuple[str, str, str]]
+) -> None:
+    """Raise ``BadRequest`` for the first row that names a parent missing from the state
+    (``references``: table, field, parent table)."""
+    for table, field, parent in references:
         known = tables[parent]
         for row in tables[table].values():
             ref = getattr(row, field)

@@ -37,7 +37,7 @@ class field:
 class Table(Generic[T]):
     """Records of one type keyed by their id, with named secondary indexes."""
 
-    __slots__ = ("_buckets", "_filed", "_indexes", "cls", "key", "rows", "touched", "written")
+    __slots__ = ("_buckets", "_filed", "_indexes", "cls", "key", "rows", "written")
 
     def __init__(
         self,
@@ -56,11 +56,10 @@ class Table(Generic[T]):
         self._filed: dict[str, dict[Hashable, tuple[Hashable, ...]]] = {
             name: {} for name in self._indexes
         }
-        self.touched: set[Hashable] | None = None
-        """While a write is tracked: the keys of every row read or written (see
-        :meth:`~configcat_mock.state.backend.Backend.tracked`)."""
-        self.written: set[Hashable] | None = None
-        """While a write is tracked: the keys of rows added or removed."""
+        self.written: dict[Hashable, None] | None = None
+        """While a write is recorded (see :mod:`configcat_mock.state.persistence`): the keys of
+        rows added or removed, in order (new rows are stored in the order they were added).
+        A row changed in place is noted by its record type's hook."""
 
     # -- writes ----------------------------------------------------------------------------
 
@@ -69,7 +68,7 @@ class Table(Generic[T]):
         self.rows[pk] = row
         self._file(pk, row)
         if self.written is not None:
-            self.written.add(pk)
+            self.written[pk] = None
         return row
 
     def refresh(self, row: T) -> None:
@@ -81,7 +80,7 @@ class Table(Generic[T]):
         if row is not None:
             self._unfile(key)
             if self.written is not None:
-                self.written.add(key)
+                self.written[key] = None
         return row
 
     def drop(self, pred: Callable[[T], bool]) -> list[T]:
@@ -131,17 +130,11 @@ class Table(Generic[T]):
     # -- reads -----------------------------------------------------------------------------
 
     def get(self, key: Hashable) -> T | None:
-        row = self.rows.get(key)
-        if self.touched is not None and row is not None:
-            self.touched.add(key)
-        return row
+        return self.rows.get(key)
 
     def __getitem__(self, key: Hashable) -> T:
         """A row that must exist (a parent of a row in hand); ``KeyError`` means a bug."""
-        row = self.rows[key]
-        if self.touched is not None:
-            self.touched.add(key)
-        return row
+        return self.rows[key]
 
     def __contains__(self, key: Hashable) -> bool:
         return key in self.rows
@@ -151,18 +144,13 @@ class Table(Generic[T]):
         bucket = self._buckets[index].get(value)
         if not bucket:
             return []
-        if self.touched is not None:
-            self.touched.update(bucket)
         return list(bucket.values())
 
     def first(self, index: str, value: Hashable) -> T | None:
         bucket = self._buckets[index].get(value)
         if not bucket:
             return None
-        pk = next(iter(bucket))
-        if self.touched is not None:
-            self.touched.add(pk)
-        return bucket[pk]
+        return next(iter(bucket.values()))
 
     def where(self, **match: Any) -> list[T]:
         """Rows whose fields equal ``match``; through an index when one field has one."""
@@ -174,14 +162,9 @@ class Table(Generic[T]):
                 candidates = list(bucket.values()) if bucket else []
                 del items[i]
                 break
-        found = [r for r in candidates if all(getattr(r, k) == v for k, v in items)]
-        if self.touched is not None:
-            self.touched.update(self.key(r) for r in found)
-        return found
+        return [r for r in candidates if all(getattr(r, k) == v for k, v in items)]
 
     def __iter__(self) -> Iterator[T]:
-        if self.touched is not None:
-            self.touched.update(self.rows)
         return iter(list(self.rows.values()))
 
     def __len__(self) -> int:

@@ -113,6 +113,7 @@ def _set_group(call: Call, group: records.PermissionGroup, body: dict[str, Any])
         if key in ("name", "environmentAccesses") or value is None:
             continue
         group.permissions[key] = value
+        call.backend.changed(group)
     if body.get("environmentAccesses") is not None:
         group.environment_accesses = list(body["environmentAccesses"])
 

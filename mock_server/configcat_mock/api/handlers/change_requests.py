@@ -160,6 +160,7 @@ def comment_view(backend: Backend, comment: records.ChangeRequestComment) -> dic
 def _activity(
     call: Call, change_request: records.ChangeRequest, kind: str, details: str = ""
 ) -> None:
+    call.backend.changed(change_request)
     change_request.activities.append(
         {
             "changeRequestActivityId": call.backend.next_id("change_request_activity"),
@@ -206,6 +207,7 @@ def _propose(
         formula = check_v2(call, setting, config, item, f"{at}[{i}].")
         sid = str(setting.setting_id)
         change_request.proposed[sid] = formula
+        backend.changed(change_request)
         change_request.base[sid] = {
             "versionId": value.version_id,
             "formula": copy.deepcopy(value.formula),
@@ -364,6 +366,7 @@ def delete_change_request_proposed_change(call: Call) -> Any:
     if len(change_request.proposed) == 1:
         raise BadRequest("settingId", "The last proposed change cannot be removed; close instead.")
     del change_request.proposed[sid]
+    call.backend.changed(change_request)
     change_request.base.pop(sid, None)
     _activity(call, change_request, "settingDeletedFromChangeRequest")
     _audit(call, change_request, "changeRequestSettingDeleted")
@@ -391,6 +394,7 @@ def approve_change_request(call: Call) -> Any:
         for a in change_request.approvals
     ):
         raise BadRequest("changeRequestId", "You have already approved this change request.")
+    call.backend.changed(change_request)
     change_request.approvals.append(
         {
             "changeRequestApprovalId": call.backend.next_id("change_request_approval"),
@@ -417,6 +421,7 @@ def remove_change_request_approval(call: Call) -> Any:
         raise BadRequest("changeRequestId", "You have not approved this change request.")
     for approval in mine:
         approval["dismissedAt"] = utcnow()
+    call.backend.changed(change_request)
     _audit(call, change_request, "changeRequestApprovalDismissed")
     return view(call.backend, change_request)
 

@@ -125,6 +125,7 @@ def update_product_preferences(call: Call) -> Any:
     for key in ("keyGenerationMode", "showVariationId", "mandatorySettingHint"):
         if body.get(key) is not None:
             product.preferences[key] = body[key]
+            call.backend.changed(product)
     for item in body.get("reasonRequiredEnvironments") or []:
         if item.get("reasonRequired") is not None:
             envs[item["environmentId"]].reason_required = bool(item["reasonRequired"])

@@ -59,6 +59,7 @@ def delete_tag(call: Call) -> Any:
     for setting in backend.settings:
         if tag.tag_id in setting.tag_ids:
             setting.tag_ids.remove(tag.tag_id)
+            backend.changed(setting)
     backend.tags.remove(tag.tag_id)
     product = backend.products[tag.product_id]
     backend.audit(call.user, product.organization_id, product.product_id, "tagRemoved", tag.name)

@@ -7,9 +7,10 @@ from typing import Any
 import attrs
 
 from configcat_mock.state import passwords
+from configcat_mock.state.records.changes import noted
 
 
-@attrs.define
+@attrs.define(on_setattr=noted)
 class User:
     """A person; ``username``/``password`` are their Public API credentials.
 
@@ -28,14 +29,14 @@ class User:
             self.password = passwords.hashed(self.password, self.user_id)
 
 
-@attrs.define
+@attrs.define(on_setattr=noted)
 class Organization:
     organization_id: str
     name: str
     created_at: str = ""
 
 
-@attrs.define
+@attrs.define(on_setattr=noted)
 class Membership:
     """A user's seat in an organization."""
 
@@ -45,7 +46,7 @@ class Membership:
     is_billing_manager: bool = False
 
 
-@attrs.define
+@attrs.define(on_setattr=noted)
 class PermissionGroup:
     """A product's permission group; ``permissions`` holds the spec's boolean/enum flags."""
 
@@ -56,14 +57,14 @@ class PermissionGroup:
     environment_accesses: list[dict[str, Any]] = attrs.field(factory=list)
 
 
-@attrs.define
+@attrs.define(on_setattr=noted)
 class ProductMember:
     product_id: str
     user_id: str
     permission_group_id: int
 
 
-@attrs.define
+@attrs.define(on_setattr=noted)
 class Invitation:
     invitation_id: str
     product_id: str

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import attrs
 
+from configcat_mock.state.records.changes import noted
 
-@attrs.define
+
+@attrs.define(on_setattr=noted)
 class AuditLog:
     audit_log_id: int
     organization_id: str

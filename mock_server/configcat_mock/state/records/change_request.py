@@ -6,8 +6,10 @@ from typing import Any
 
 import attrs
 
+from configcat_mock.state.records.changes import noted
 
-@attrs.define
+
+@attrs.define(on_setattr=noted)
 class ChangeRequest:
     """A proposal to change v2 setting values of one config in one environment.
 
@@ -38,7 +40,7 @@ class ChangeRequest:
     closed: dict[str, Any] | None = None
 
 
-@attrs.define
+@attrs.define(on_setattr=noted)
 class ChangeRequestComment:
     comment_id: int
     change_request_id: int

@@ -6,8 +6,10 @@ from typing import Any
 
 import attrs
 
+from configcat_mock.state.records.changes import noted
 
-@attrs.define
+
+@attrs.define(on_setattr=noted)
 class Integration:
     integration_id: str
     product_id: str
@@ -18,7 +20,7 @@ class Integration:
     config_ids: list[str] = attrs.field(factory=list)
 
 
-@attrs.define
+@attrs.define(on_setattr=noted)
 class IntegrationLink:
     environment_id: str
     setting_id: int
@@ -28,7 +30,7 @@ class IntegrationLink:
     url: str | None = None
 
 
-@attrs.define
+@attrs.define(on_setattr=noted)
 class ProxyProfile:
     proxy_profile_id: str
     organization_id: str

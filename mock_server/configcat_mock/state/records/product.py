@@ -6,8 +6,10 @@ from typing import Any
 
 import attrs
 
+from configcat_mock.state.records.changes import noted
 
-@attrs.define
+
+@attrs.define(on_setattr=noted)
 class Product:
     product_id: str
     organization_id: str
@@ -20,7 +22,7 @@ class Product:
     webhook_signing_keys: list[str] = attrs.field(factory=list)
 
 
-@attrs.define
+@attrs.define(on_setattr=noted)
 class Environment:
     environment_id: str
     product_id: str
@@ -32,7 +34,7 @@ class Environment:
     approve_required: bool = False
 
 
-@attrs.define
+@attrs.define(on_setattr=noted)
 class Config:
     config_id: str
     product_id: str
@@ -46,7 +48,7 @@ class Config:
     :mod:`configcat_mock.testkit.config_import`): served as it came while unchanged."""
 
 
-@attrs.define
+@attrs.define(on_setattr=noted)
 class Tag:
     tag_id: int
     product_id: str
@@ -54,7 +56,7 @@ class Tag:
     color: str | None = None
 
 
-@attrs.define
+@attrs.define(on_setattr=noted)
 class Segment:
     segment_id: str
     product_id: str
@@ -71,7 +73,7 @@ class Segment:
     last_updater_full_name: str | None = None
 
 
-@attrs.define
+@attrs.define(on_setattr=noted)
 class SdkKey:
     """The SDK keys of one config in one environment."""
 

@@ -6,8 +6,10 @@ from typing import Any
 
 import attrs
 
+from configcat_mock.state.records.changes import noted
 
-@attrs.define
+
+@attrs.define(on_setattr=noted)
 class Setting:
     setting_id: int
     config_id: str
@@ -25,7 +27,7 @@ class Setting:
     """``PredefinedVariationModel`` objects, in spec shape."""
 
 
-@attrs.define
+@attrs.define(on_setattr=noted)
 class SettingValue:
     """The value of one setting in one environment.
 
@@ -44,7 +46,7 @@ class SettingValue:
     last_updater_full_name: str | None = None
 
 
-@attrs.define
+@attrs.define(on_setattr=noted)
 class DeletedSetting:
     config_id: str
     setting_id: int
@@ -55,7 +57,7 @@ class DeletedSetting:
     deleted_at: str = ""
 
 
-@attrs.define
+@attrs.define(on_setattr=noted)
 class CodeReport:
     """One uploaded code-reference report: a repository + branch and the references in it."""
 

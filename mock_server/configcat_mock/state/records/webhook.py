@@ -6,8 +6,10 @@ from typing import Any
 
 import attrs
 
+from configcat_mock.state.records.changes import noted
 
-@attrs.define
+
+@attrs.define(on_setattr=noted)
 class Webhook:
     webhook_id: int
     config_id: str
