@@ -19,13 +19,13 @@ from typing import Any
 
 import httpx
 import pytest
-from world import http
 
 from configcat_mock import MockConfigCat
 from configcat_mock.http.server import LoopbackServer
 from configcat_mock.state.backend import Backend
 from configcat_mock.state.seed import DEMO_ORGANIZATION_ID
 from configcat_mock.state.state_file import StateFileError
+from tests.mock.world import http
 
 CLI = [sys.executable, "-m", "configcat_mock"]
 
