@@ -6,9 +6,11 @@ interpreter to itself.
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 START_TIMEOUT_S = 20.0
@@ -19,6 +21,20 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def exit_with_parent(ttl: float) -> None:
+    """In a bench's server child: end this process when its parent is gone or after ``ttl`` s,
+    so no server outlives the bench that started it."""
+    parent = os.getppid()
+
+    def watchdog() -> None:
+        deadline = time.monotonic() + ttl
+        while os.getppid() == parent and time.monotonic() < deadline:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watchdog, daemon=True).start()
 
 
 def start_child(command: list[str], port: int) -> subprocess.Popen[bytes]:

@@ -18,16 +18,14 @@ from __future__ import annotations
 
 import argparse
 import base64
-import os
 import statistics
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from typing import Any
 
-from _loopback import free_port
+from _loopback import exit_with_parent, free_port
 
 SEGMENTS = 5
 
@@ -108,15 +106,7 @@ def serve(port: int, flags: int, ttl: float) -> None:
     from configcat_mock.delivery.store import store_for
     from configcat_mock.testkit.mock import MockConfigCat
 
-    parent = os.getppid()
-
-    def watchdog() -> None:
-        deadline = time.monotonic() + ttl
-        while os.getppid() == parent and time.monotonic() < deadline:
-            time.sleep(0.5)
-        os._exit(0)
-
-    threading.Thread(target=watchdog, daemon=True).start()
+    exit_with_parent(ttl)
     mock = MockConfigCat(rate_limits=False)
     key, env, _ = fill(mock.backend, flags)
     with mock.backend.lock:

@@ -25,15 +25,13 @@ import argparse
 import asyncio
 import base64
 import json
-import os
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from typing import Any
 
-from _loopback import free_port
+from _loopback import exit_with_parent, free_port
 from bench_delivery_config_v6 import fill
 
 FLAGS = 100
@@ -49,15 +47,7 @@ def serve(port: int, streams: int, ttl: float) -> None:
     from configcat_mock.delivery.sdk_registry import implicit_sdk_id
     from configcat_mock.http.serving import uvicorn_config
 
-    parent = os.getppid()
-
-    def watchdog() -> None:
-        deadline = time.monotonic() + ttl
-        while os.getppid() == parent and time.monotonic() < deadline:
-            time.sleep(0.5)
-        os._exit(0)
-
-    threading.Thread(target=watchdog, daemon=True).start()
+    exit_with_parent(ttl)
     mock = MockConfigCat(rate_limits=False)
     key, env, _ = fill(mock.backend, FLAGS)
     mock.protocols.max_streams = streams + 10

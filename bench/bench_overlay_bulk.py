@@ -20,17 +20,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import re
 import sys
-import threading
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from uuid import UUID
 
-from _loopback import free_port, start_child
+from _loopback import exit_with_parent, free_port, start_child
 
 ENVIRONMENT = "66666666-7777-8888-9999-000000000000"
 WORKERS = 8
@@ -50,15 +48,7 @@ def serve(port: int, scale: float, ttl: float) -> None:
     from starlette.responses import JSONResponse, Response
     from starlette.routing import Route
 
-    parent = os.getppid()
-
-    def watchdog() -> None:
-        deadline = time.monotonic() + ttl
-        while os.getppid() == parent and time.monotonic() < deadline:
-            time.sleep(0.5)
-        os._exit(0)
-
-    threading.Thread(target=watchdog, daemon=True).start()
+    exit_with_parent(ttl)
     windows = limits_for(scale)
     seen: dict[str, list[deque[float]]] = {}
     accepted: list[float] = []

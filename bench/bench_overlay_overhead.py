@@ -17,15 +17,13 @@ back to back).
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import threading
 import time
 from typing import Any
 from uuid import UUID
 
-from _loopback import free_port, start_child
+from _loopback import exit_with_parent, free_port, start_child
 
 PRODUCT_ID = "08d86d63-2726-47cd-8bfc-59608ecb91e2"
 PRODUCT: dict[str, Any] = {
@@ -47,15 +45,7 @@ def serve(port: int, ttl: float) -> None:
     from starlette.responses import JSONResponse
     from starlette.routing import Route
 
-    parent = os.getppid()
-
-    def watchdog() -> None:
-        deadline = time.monotonic() + ttl
-        while os.getppid() == parent and time.monotonic() < deadline:
-            time.sleep(0.5)
-        os._exit(0)
-
-    threading.Thread(target=watchdog, daemon=True).start()
+    exit_with_parent(ttl)
 
     async def product(request: Request) -> JSONResponse:
         return JSONResponse(PRODUCT)
