@@ -39,15 +39,15 @@ def environment(backend: Backend, environment: records.Environment) -> JSON:
     }
 
 
-def config(backend: Backend, c: records.Config) -> JSON:
+def config(backend: Backend, config: records.Config) -> JSON:
     return {
-        "product": product(backend, backend.products[c.product_id]),
-        "configId": c.config_id,
-        "name": c.name,
-        "description": c.description,
-        "order": c.order,
-        "migratedConfigId": c.migrated_config_id,
-        "evaluationVersion": c.evaluation_version,
+        "product": product(backend, backend.products[config.product_id]),
+        "configId": config.config_id,
+        "name": config.name,
+        "description": config.description,
+        "order": config.order,
+        "migratedConfigId": config.migrated_config_id,
+        "evaluationVersion": config.evaluation_version,
     }
 
 
