@@ -202,6 +202,23 @@ class Dashboard:
         form: FormData = request.state.form
         return form
 
+    def _set_value(
+        self,
+        form: FormData,
+        setting: records.Setting,
+        environment: records.Environment,
+        value: Any,
+    ) -> None:
+        """Set ``value`` as a form asked: its reason and its approval bypass go along."""
+        set_value(
+            self.app,
+            setting,
+            environment,
+            value,
+            reason=self._text(form, "reason"),
+            bypass_approval=form.get("bypass_approval") == "on",
+        )
+
     @staticmethod
     def _text(form: FormData, name: str) -> str:
         value = form.get(name)
@@ -290,14 +307,7 @@ class Dashboard:
                 setting, environment, value = self._toggle_target(
                     config, self._text(form, "toggle")
                 )
-                set_value(
-                    self.app,
-                    setting,
-                    environment,
-                    value,
-                    reason=self._text(form, "reason"),
-                    bypass_approval=form.get("bypass_approval") == "on",
-                )
+                self._set_value(form, setting, environment, value)
             except ChangeRefused as refused:
                 error, status = str(refused), 400
             else:
@@ -352,14 +362,7 @@ class Dashboard:
             entered = self._text(form, "value")
             try:
                 value = parse_value(setting, entered)
-                set_value(
-                    self.app,
-                    setting,
-                    environment,
-                    value,
-                    reason=self._text(form, "reason"),
-                    bypass_approval=form.get("bypass_approval") == "on",
-                )
+                self._set_value(form, setting, environment, value)
             except ChangeRefused as refused:
                 error, status = str(refused), 400
             else:
