@@ -22,6 +22,7 @@ import httpx
 import pytest
 
 from configcat_mock import MockConfigCat
+from configcat_mock.state.backend import Backend
 from configcat_mock.state.seed import DEMO_ORGANIZATION_ID
 from configcat_mock.state.state_file import StateFile, StateFileError
 from configcat_publicapi import ConfigCatClient
@@ -34,7 +35,8 @@ CLI = [sys.executable, "-m", "configcat_mock"]
 
 
 def held(path: Path) -> dict[str, Any]:
-    """What the file holds, as a dump (opened read-only on the side)."""
+    """What the file holds, as the dump a start from it gives (opened on the side; a start
+    raises each id counter to its table's largest key)."""
     state_file = StateFile(path, state_version=1, lock=False)
     try:
         state = state_file.read()
@@ -42,7 +44,9 @@ def held(path: Path) -> dict[str, Any]:
         state_file.close()
     assert state is not None
     state.pop("delivery", None)
-    return state
+    backend = Backend()
+    backend.install(backend.prepare(state, trusted=True), save=False)
+    return backend.dump()
 
 
 def same(state: dict[str, Any]) -> dict[str, Any]:
@@ -208,7 +212,7 @@ def test_a_newer_state_version_is_refused_untouched(tmp_path: Path) -> None:
         timeout=60,
     )
     assert result.returncode == 2
-    assert "state version 99" in result.stderr
+    assert "layout version 99" in result.stderr
 
 
 def free_port() -> int:

@@ -3,8 +3,9 @@ before the answer.
 
 While a write is recorded, each table notes the keys it adds and removes, and each record
 type's ``on_setattr`` hook (:mod:`configcat_mock.state.records.changes`) notes the rows whose
-fields are assigned; at the end the state file gets exactly those rows, the counters and the
-id generator's state when they moved. No row is serialised to find out whether it changed.
+fields are assigned; at the end the state file gets exactly those rows, and the counters and
+the id generator's state when they moved (counters a load finds from the rows are not written
+again). No row is serialised to find out whether it changed.
 
 A write the file cannot take (a full disk, an I/O error) leaves the file as it was (its
 transaction is rolled back), so the tables in memory are loaded again from the file and the
@@ -18,16 +19,19 @@ import contextlib
 import errno
 import json
 import sqlite3
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable
 from typing import Any, Protocol
 
 import attrs
 
 from configcat_mock.errors import StorageFailed
 from configcat_mock.state.records.changes import record_into
-from configcat_mock.state.state_file import StateFile
+from configcat_mock.state.state_file import StateFile, dumps
 from configcat_mock.state.table import Table
-from configcat_mock.state.tables import BY_RECORD
+from configcat_mock.state.tables import BY_RECORD, SPECS
+
+_COUNTED = {spec.counter: spec.name for spec in SPECS if spec.counter is not None}
+"""Each id counter's table: the counter is the largest key it ever gave."""
 
 REBASE_WORDS = 100_000
 """Words drawn after which the generator's whole state is stored again (so that opening the
@@ -46,12 +50,24 @@ class _Held(Protocol):
     def packed_rng(self) -> str: ...
 
 
+_FIELD_NAMES: dict[type[Any], tuple[str, ...]] = {}
+
+
 def row_json(row: Any) -> str:
-    return json.dumps(attrs.asdict(row, recurse=False), separators=(",", ":"), ensure_ascii=False)
+    """A record as the state file keeps it (``attrs.asdict`` without recursing, as JSON)."""
+    names = _FIELD_NAMES.get(type(row))
+    if names is None:
+        names = _FIELD_NAMES[type(row)] = tuple(field.name for field in attrs.fields(type(row)))
+    return dumps({name: getattr(row, name) for name in names})
+
+
+_encode_key = json.JSONEncoder(separators=(",", ":")).encode
 
 
 def _key_json(key: Hashable) -> str:
-    return json.dumps(key, separators=(",", ":"))
+    """A primary key as the file's ``pk`` (ASCII-escaped, as every version wrote it: a key
+    must have one text)."""
+    return str(key) if type(key) is int else _encode_key(key)
 
 
 def storage_status(exc: BaseException) -> int:
@@ -82,48 +98,55 @@ class Persistence:
         self.state_file = state_file
         self._rollback = rollback
         self._rows: list[Any] | None = None
+        self._before: list[Any] | None = None
+        self._tables: dict[str, Table[Any]] | None = None
         self._counters: dict[str, int] = dict(held.counters)
         self._words = 0
         self._base_words = 0
         self._delivery: Any = None
 
     def close(self) -> None:
+        for table in self.held.tables.values():
+            table.written = None
         self.state_file.close()
 
-    @contextlib.contextmanager
-    def recorded(self) -> Iterator[None]:
+    def recorded(self) -> contextlib.AbstractContextManager[None]:
         """Record what the work inside changes and store it when it ends (also when it
         raised: what a failed request changed before failing is kept in memory, so it is
         kept in the file). Raises :class:`StorageFailed` if the file refuses it."""
         if self._rows is not None:  # inside another recorded write: that one stores
-            yield
-            return
+            return contextlib.nullcontext()
+        return self  # writes run one at a time (under the backend's lock)
+
+    def __enter__(self) -> None:
         tables = self.held.tables
-        for table in tables.values():
-            table.written = {}
+        if self._tables is not tables:  # new tables (a load): they note from now on
+            for table in tables.values():
+                table.written = {}
+            self._tables = tables
         rows: list[Any] = []
         self._rows = rows
-        before = record_into(rows)
-        try:
-            yield
-        finally:
-            record_into(before)
-            self._rows = None
-            self._store(tables, rows)
+        self._before = record_into(rows)
+
+    def __exit__(self, *exc: object) -> None:
+        rows = self._rows
+        record_into(self._before)
+        self._rows = self._before = None
+        assert rows is not None
+        self._store(self.held.tables, rows)
 
     def _store(self, tables: dict[str, Table[Any]], rows: list[Any]) -> None:
         changed: dict[str, dict[Hashable, None]] = {}
         for name, table in tables.items():
             if table.written:
-                changed[name] = table.written
-            table.written = None
+                changed[name] = dict(table.written)
+                table.written.clear()
         for row in rows:
             spec = BY_RECORD.get(type(row))
             if spec is None:
                 continue
-            table = tables[spec.name]
             key = spec.key(row)
-            if table.rows.get(key) is row:  # a row no longer (or not yet) held is not stored
+            if tables[spec.name].rows.get(key) is row:  # one no longer (or not yet) held: not
                 changed.setdefault(spec.name, {})[key] = None
         upserts: list[tuple[str, str, str]] = []
         deletes: list[tuple[str, str]] = []
@@ -137,7 +160,7 @@ class Persistence:
                     upserts.append((name, _key_json(key), row_json(row)))
         meta: dict[str, Any] = {}
         counters = self.held.counters
-        if counters != self._counters:
+        if counters != self._counters and not self._implied(counters, tables):
             meta["counters"] = dict(counters)
         words = self.held.rng_words
         if words != self._words:
@@ -151,6 +174,18 @@ class Persistence:
         self._words = words
         if meta.get("rngWords") == 0:
             self._base_words = words
+
+    def _implied(self, counters: dict[str, int], tables: dict[str, Table[Any]]) -> bool:
+        """Whether every counter that moved since they were stored names a row that is held:
+        a load raises each counter to its table's largest key, so such counters need not be
+        stored again (most writes only add an audit log entry, whose id is its counter)."""
+        stored = self._counters
+        for name, value in counters.items():
+            if stored.get(name) != value:
+                table = _COUNTED.get(name)
+                if table is None or value not in tables[table].rows:
+                    return False
+        return True
 
     def _write(
         self,

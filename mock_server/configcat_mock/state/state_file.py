@@ -25,12 +25,24 @@ whole after a stop; a file marked open with no log beside it (copied without its
 while a server ran, or after a kill) is refused, since its last writes may be in a log that
 is not there.
 
-Layout: ``meta(key, value)`` holds the state version, counters, the id generator's state
-(packed: it changes with most writes) and
-the delivery section (client keys and their usage); ``row(tbl, pk, seq, data)`` one JSON
-record per table row, keyed by the JSON of its primary key, ``seq`` keeping the tables' order
-and ``crc`` its CRC-32, checked on load (``quick_check`` sees a broken page, not a changed
-byte inside a record).
+Layout (version 2): ``meta(key, value)`` holds the layout version, counters, the id
+generator's state (packed, with the draws made since it was packed) and the delivery section
+(client keys and their usage); ``row(tbl, pk, seq, data, crc)`` one JSON record per table row,
+keyed by the JSON of its primary key, ``seq`` keeping the tables' order and ``crc`` its CRC-32,
+checked on load (``quick_check`` sees a broken page, not a changed byte inside a record).
+
+The change log: a write appends what it changed to ``change(id, tbl, pk, data, crc)``, one
+row per stored record (``data`` null for a removed one, ``tbl`` empty for a ``meta`` value),
+in one ``INSERT`` that is its own transaction. Updating the rows in place touched a page of
+the ``row`` tree per table a write changed, plus ``meta``'s, and took five statements; the
+append touches the log's last page and takes one, which is what keeps a write with the file
+close to one in memory (``bench/bench_mock_state_file.py``). Every :data:`FOLD_EVERY` logged
+records, and when the file is closed, the log is folded into ``row`` and ``meta`` in one
+transaction (the last change of each record wins; a record removed and written again goes
+last, as in its table). Reading replays the log over the rows the same way, so what is read
+never depends on when the log was last folded. Version 1 had no log; a version 1 file is
+taken as it is and marked version 2, which a configcat-mock that reads only version 1 refuses
+(it would not see the log).
 """
 
 from __future__ import annotations
@@ -38,6 +50,8 @@ from __future__ import annotations
 import base64
 import contextlib
 import fcntl
+import functools
+import itertools
 import json
 import os
 import random
@@ -49,7 +63,44 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 FORMAT = "configcat-mock-state"
+
+FILE_VERSION = 2
+"""The layout's version (``meta.version``): 1 had no change log, 2 adds it."""
+
+FOLD_EVERY = 10_000
+"""Records in the change log after which it is folded into the rows. A fold costs about 2.5 µs
+a record (some 25 ms, once every few thousand writes) and larger ones cost less a record (a
+row page changed by many writes is written once), while reading replays at most this many."""
+
+_COLUMNS = 4  # of a change row as inserted: tbl, pk, data, crc
+_ONE_STATEMENT = 200
+"""Records a write appends in one multi-row ``INSERT`` (its own transaction); a bigger write
+uses ``executemany`` inside ``BEGIN`` ... ``COMMIT`` (SQLite caps a statement's parameters)."""
+
+_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
+def dumps(value: Any) -> str:
+    """JSON as the state file keeps it: orjson (about seven times faster than the standard
+    library, and encoding is most of a write's cost besides SQLite's), the standard library for
+    what orjson refuses (an integer beyond 64 bits)."""
+    if type(value) is int:
+        return str(value)
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    except orjson.JSONEncodeError:
+        return _encode(value)
+
+
+def loads(text: str) -> Any:
+    """The inverse of :func:`dumps` (orjson, or the standard library for what it refuses)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 class StateFileError(Exception):
@@ -58,8 +109,8 @@ class StateFileError(Exception):
 
 
 class StateFile:
-    """An open state file. :meth:`read` gives what it holds; the writes replace it whole or
-    change some rows, each in one transaction."""
+    """An open state file. :meth:`read` gives what it holds; :meth:`replace` makes it hold a
+    whole state and :meth:`write` logs a write's changes, each in one transaction."""
 
     def __init__(
         self, path: str | os.PathLike[str], *, state_version: int, lock: bool = True
@@ -67,12 +118,14 @@ class StateFile:
         self.path = Path(path)
         self.state_version = state_version
         self.before_commit: Callable[[sqlite3.Connection], None] | None = None
-        """Called inside every write's transaction before it commits (tests inject storage
-        faults through it)."""
+        """Called before every write is committed (tests inject storage faults through it;
+        while it is set, every write takes an explicit transaction)."""
         self._lock_fd: int | None = self._lock() if lock else None
         self._closer: weakref.finalize[Any, Any] | None = None
         self.rng_words = 0
         """Of the last :meth:`read`: the draws its generator state was advanced by."""
+        self.folds = 0
+        """Folds of the change log since the file was opened (benchmarks report it)."""
         try:
             existed = self.path.exists() and self.path.stat().st_size > 0
             # before opening: opening a file in WAL mode creates an empty log beside it
@@ -91,13 +144,23 @@ class StateFile:
                 self._check()  # before anything is written to it
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA temp_store=MEMORY")  # the fold's working table
             self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
             self.db.execute(
                 "CREATE TABLE IF NOT EXISTS row (tbl TEXT, pk TEXT, seq INTEGER NOT NULL, "
                 "data TEXT NOT NULL, crc INTEGER NOT NULL, PRIMARY KEY (tbl, pk)) WITHOUT ROWID"
             )
-            last = self.db.execute("SELECT max(seq) FROM row").fetchone()[0]
-            self._seq = int(last or 0)
+            self.db.execute(
+                "CREATE TABLE IF NOT EXISTS change (id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, "
+                "pk TEXT NOT NULL, data TEXT, crc INTEGER NOT NULL)"
+            )
+            if existed:  # a version 1 file from here on has a log its readers must know of
+                self.db.execute(
+                    "UPDATE meta SET value = ? WHERE key = 'version' AND value != ?",
+                    (str(FILE_VERSION), str(FILE_VERSION)),
+                )
+            self._logged = int(self.db.execute("SELECT count(*) FROM change").fetchone()[0])
+            self._seq = int(self.db.execute("SELECT coalesce(max(seq), 0) FROM row").fetchone()[0])
         except BaseException:
             self.db.close()
             self._unlock()
@@ -179,10 +242,10 @@ class StateFile:
         if meta.get("format") not in (None, json.dumps(FORMAT)):
             raise StateFileError(f"state file {self.path} is not a configcat-mock state file")
         version = json.loads(meta.get("version", "1"))
-        if not isinstance(version, int) or version > self.state_version:
+        if not isinstance(version, int) or version > FILE_VERSION:
             raise StateFileError(
-                f"state file {self.path} has state version {version}, newer than this "
-                f"configcat-mock reads ({self.state_version}); upgrade configcat-mock. "
+                f"state file {self.path} has layout version {version}, newer than this "
+                f"configcat-mock reads ({FILE_VERSION}); upgrade configcat-mock. "
                 "The file was left untouched"
             )
 
@@ -192,7 +255,7 @@ class StateFile:
         collected or the interpreter exits (SQLite would otherwise checkpoint and remove the
         log on its own, leaving a file marked open with no log beside it)."""
         with self._transaction() as db:
-            self._put_meta(db, {"open": True})
+            _put_meta(db, {"open": True})
         self._closer = weakref.finalize(self, _close_marked, self.db)
 
     def close(self) -> None:
@@ -209,42 +272,60 @@ class StateFile:
 
     def read(self) -> dict[str, Any] | None:
         """The state held (a :meth:`~configcat_mock.state.backend.Backend.dump` with a ``delivery``
-        section when there is one), or ``None`` for a new, empty file."""
+        section when there is one), or ``None`` for a new, empty file: the rows with the change
+        log replayed over them."""
         try:
-            meta = {k: json.loads(v) for k, v in self.db.execute("SELECT key, value FROM meta")}
-        except (sqlite3.DatabaseError, ValueError) as exc:
-            raise StateFileError(
-                f"state file {self.path} is damaged ({exc}); it was left untouched"
-            ) from None
-        if "version" not in meta:
-            return None
-        texts: dict[str, list[str]] = {}
-        query = "SELECT tbl, pk, data, crc FROM row ORDER BY seq"
-        try:
-            for tbl, pk, data, crc in self.db.execute(query):
-                if zlib.crc32(data.encode()) != crc:
-                    raise StateFileError(
-                        f"state file {self.path} is damaged (row {pk} of {tbl} does not match "
-                        "its checksum); it was left untouched"
-                    )
-                texts.setdefault(tbl, []).append(data)
+            meta = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
+            texts: dict[str, dict[str, str]] = {}
+            for tbl, pk, data, crc in self.db.execute(
+                "SELECT tbl, pk, data, crc FROM row ORDER BY seq"
+            ):
+                self._checked(tbl, pk, data, crc)
+                texts.setdefault(tbl, {})[pk] = data
+            for tbl, pk, data, crc in self.db.execute(
+                "SELECT tbl, pk, data, crc FROM change ORDER BY id"
+            ):
+                if data is not None:
+                    self._checked(tbl or "meta", pk, data, crc)
+                if not tbl:
+                    meta[pk] = data
+                    continue
+                held = texts.setdefault(tbl, {})
+                if data is None:
+                    held.pop(pk, None)
+                else:  # a new record goes last; a changed one keeps its place
+                    held[pk] = data
+            values = {key: loads(value) for key, value in meta.items()}
             # one parse per table: far cheaper than one per row
-            tables = {tbl: json.loads("[" + ",".join(rows) + "]") for tbl, rows in texts.items()}
+            tables = {
+                tbl: loads("[" + ",".join(rows.values()) + "]")
+                for tbl, rows in texts.items()
+                if rows
+            }
         except (sqlite3.DatabaseError, ValueError) as exc:
             raise StateFileError(
                 f"state file {self.path} is damaged ({exc}); it was left untouched"
             ) from None
+        if "version" not in values:
+            return None
         state: dict[str, Any] = {
-            "version": meta["version"],
-            "counters": meta.get("counters", {}),
+            "version": self.state_version,
+            "counters": values.get("counters", {}),
             "tables": tables,
         }
-        if "rng" in meta:
-            self.rng_words = int(meta.get("rngWords", 0))
-            state["rngState"] = unpack_rng(meta["rng"], self.rng_words)
-        if meta.get("delivery") is not None:
-            state["delivery"] = meta["delivery"]
+        if "rng" in values:
+            self.rng_words = int(values.get("rngWords", 0))
+            state["rngState"] = unpack_rng(values["rng"], self.rng_words)
+        if values.get("delivery") is not None:
+            state["delivery"] = values["delivery"]
         return state
+
+    def _checked(self, tbl: str, pk: str, data: str, crc: int) -> None:
+        if zlib.crc32(data.encode()) != crc:
+            raise StateFileError(
+                f"state file {self.path} is damaged (row {pk} of {tbl} does not match "
+                "its checksum); it was left untouched"
+            )
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -255,13 +336,15 @@ class StateFile:
         with self._transaction() as db:
             db.execute("DELETE FROM row")
             db.execute("DELETE FROM meta")
-            self._seq = 0
+            db.execute("DELETE FROM change")
+            seq = itertools.count(1)
             for name, rows in tables.items():
                 db.executemany(
                     "INSERT INTO row (tbl, pk, seq, data, crc) VALUES (?, ?, ?, ?, ?)",
-                    ((name, pk, self._next(), data, _crc(data)) for pk, data in rows),
+                    ((name, pk, next(seq), data, _crc(data)) for pk, data in rows),
                 )
-            self._put_meta(db, {"format": FORMAT, "version": self.state_version, **meta})
+            _put_meta(db, {"format": FORMAT, "version": FILE_VERSION, **meta})
+        self._logged, self._seq = 0, next(seq) - 1
 
     def write(
         self,
@@ -269,45 +352,126 @@ class StateFile:
         deletes: list[tuple[str, str]],
         meta: dict[str, Any],
     ) -> None:
-        """Change some rows and meta values in one transaction."""
-        if not (upserts or deletes or meta):
+        """Log a write: records removed (table, pk json), stored (table, pk json, data json)
+        and ``meta`` values, in one transaction; fold the log when it is long enough."""
+        values: list[Any] = []
+        for tbl, pk in deletes:
+            values += (tbl, pk, None, 0)
+        for tbl, pk, data in upserts:
+            values += (tbl, pk, data, _crc(data))
+        for key, value in meta.items():
+            text = dumps(value)
+            values += ("", key, text, _crc(text))
+        count = len(values) // _COLUMNS
+        if not count:
             return
-        with self._transaction() as db:
-            if deletes:
-                db.executemany("DELETE FROM row WHERE tbl = ? AND pk = ?", deletes)
-            if upserts:  # a new row goes last (as in its table); a changed one keeps its place
+        if count <= _ONE_STATEMENT and self.before_commit is None:
+            self.db.execute(_append_sql(count), values)  # one statement: its own transaction
+        else:
+            with self._transaction() as db:
                 db.executemany(
-                    "INSERT INTO row (tbl, pk, seq, data, crc) VALUES (?, ?, ?, ?, ?) "
-                    "ON CONFLICT (tbl, pk) DO UPDATE SET data = excluded.data, crc = excluded.crc",
-                    [(tbl, pk, self._next(), data, _crc(data)) for tbl, pk, data in upserts],
+                    _append_sql(1),
+                    (values[i : i + _COLUMNS] for i in range(0, len(values), _COLUMNS)),
                 )
-            self._put_meta(db, meta)
+        self._logged += count
+        if self._logged >= FOLD_EVERY:
+            self.fold()
 
-    def _next(self) -> int:
-        self._seq += 1
-        return self._seq
-
-    @staticmethod
-    def _put_meta(db: sqlite3.Connection, meta: dict[str, Any]) -> None:
-        db.executemany(
-            "INSERT INTO meta (key, value) VALUES (?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [(k, json.dumps(v, separators=(",", ":"))) for k, v in meta.items()],
-        )
+    def fold(self) -> None:
+        """Fold the change log into the rows and meta values, in one transaction. The write
+        that made the log long enough is already stored, so a fold the disk refuses is left
+        for the next write or the close to try again."""
+        try:
+            with self._transaction() as db:
+                seq = _fold(db, self._seq)
+        except (sqlite3.Error, OSError):
+            return
+        self._logged, self._seq = 0, seq
+        self.folds += 1
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self.db, self.before_commit)
 
 
+@functools.cache
+def _append_sql(count: int) -> str:
+    rows = ",".join(["(?, ?, ?, ?)"] * count)
+    return f"INSERT INTO change (tbl, pk, data, crc) VALUES {rows}"  # noqa: S608 - placeholders
+
+
+def _put_meta(db: sqlite3.Connection, meta: dict[str, Any]) -> None:
+    db.executemany(
+        "INSERT INTO meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [(key, dumps(value)) for key, value in meta.items()],
+    )
+
+
+_FOLD_RECORDS = (
+    # per record: its first and last change and its last removal
+    "CREATE TEMP TABLE fold AS SELECT tbl, pk, min(id) AS first, max(id) AS last, "
+    "max(CASE WHEN data IS NULL THEN id END) AS removed FROM change WHERE tbl != '' "
+    "GROUP BY tbl, pk",
+    # written again after a removal: placed by its first change after that removal (rare, so
+    # a scan of the log for each is cheaper than ordering every change by record)
+    "UPDATE fold SET first = (SELECT min(id) FROM change WHERE change.tbl = fold.tbl AND "
+    "change.pk = fold.pk AND change.id > fold.removed) WHERE last > removed",
+    "DELETE FROM row WHERE (tbl, pk) IN (SELECT tbl, pk FROM fold WHERE removed IS NOT NULL)",
+)
+_FOLD_INSERT = (
+    # a new record, or one removed and written again, goes last (by its first change); a
+    # changed one keeps its place; one whose last change removed it is not inserted
+    "INSERT INTO row (tbl, pk, seq, data, crc) "
+    "SELECT fold.tbl, fold.pk, ? + fold.first, change.data, change.crc "
+    "FROM fold JOIN change ON change.id = fold.last WHERE change.data IS NOT NULL "
+    "ORDER BY fold.first "
+    "ON CONFLICT (tbl, pk) DO UPDATE SET data = excluded.data, crc = excluded.crc"
+)
+_FOLD_META = (
+    "INSERT INTO meta (key, value) SELECT pk, data FROM change WHERE id IN "
+    "(SELECT max(id) FROM change WHERE tbl = '' GROUP BY pk) "
+    "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+)
+
+
+def _fold(db: sqlite3.Connection, seq: int | None = None) -> int:
+    """Apply the change log to ``row`` and ``meta`` and empty it (inside a transaction), in
+    SQL: no record passes through Python. ``seq``: the largest ``row.seq`` (found when not
+    given); returns it after the fold."""
+    last = db.execute("SELECT max(id) FROM change").fetchone()[0]
+    if seq is None:
+        seq = int(db.execute("SELECT coalesce(max(seq), 0) FROM row").fetchone()[0])
+    if last is None:
+        return seq
+    db.execute(_FOLD_META)
+    for statement in _FOLD_RECORDS:
+        db.execute(statement)
+    db.execute(_FOLD_INSERT, (seq,))
+    db.execute("DROP TABLE temp.fold")
+    db.execute("DELETE FROM change")
+    return seq + int(last)
+
+
 def _close_marked(db: sqlite3.Connection) -> None:
-    """Mark ``db`` closed, checkpoint its log into it and close it."""
+    """Fold the change log, mark ``db`` closed, checkpoint its log into it and close it. A
+    fold the disk refuses leaves the change log in the file (which is whole with it)."""
     with contextlib.suppress(sqlite3.Error):
         if db.in_transaction:
             db.execute("ROLLBACK")
-        db.execute(
-            "INSERT INTO meta (key, value) VALUES ('open', 'false') "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
-        )
+        for fold in (True, False):
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                if fold:
+                    _fold(db)
+                db.execute(
+                    "INSERT INTO meta (key, value) VALUES ('open', 'false') "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+                )
+                db.execute("COMMIT")
+                break
+            except sqlite3.Error:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
 

@@ -57,9 +57,10 @@ class Table(Generic[T]):
             name: {} for name in self._indexes
         }
         self.written: dict[Hashable, None] | None = None
-        """While a write is recorded (see :mod:`configcat_mock.state.persistence`): the keys of
-        rows added or removed, in order (new rows are stored in the order they were added).
-        A row changed in place is noted by its record type's hook."""
+        """While the state is kept in a file (see :mod:`configcat_mock.state.persistence`): the
+        keys of rows added or removed since the last write was stored, in order (new rows are
+        stored in the order they were added). A row changed in place is noted by its record
+        type's hook."""
 
     # -- writes ----------------------------------------------------------------------------
 

@@ -1,0 +1,172 @@
+"""The state file's change log: what is read is the same before and after a fold, and the
+same as the writes applied in order to ordered tables (a record removed and written again goes
+last, a changed one keeps its place); a version 1 file is taken and marked version 2."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from configcat_mock import MockConfigCat
+from configcat_mock.state import state_file as state_file_module
+from configcat_mock.state.seed import DEMO_ORGANIZATION_ID
+from configcat_mock.state.state_file import FILE_VERSION, StateFile, StateFileError
+from tests.mock.world import http
+
+TABLES = ("settings", "tags")
+KEYS = ("1", "2", "3", "[1,2]")
+
+# one write: (removed (table, pk), stored (table, pk, value), meta (key, value))
+Write = tuple[list[tuple[str, str]], list[tuple[str, str, int]], list[tuple[str, int]]]
+
+writes = st.lists(
+    st.tuples(
+        st.lists(st.tuples(st.sampled_from(TABLES), st.sampled_from(KEYS)), max_size=2),
+        st.lists(
+            st.tuples(st.sampled_from(TABLES), st.sampled_from(KEYS), st.integers(0, 99)),
+            max_size=3,
+        ),
+        st.lists(st.tuples(st.sampled_from(("counters", "rngWords")), st.integers(0, 9))),
+    ),
+    min_size=1,
+    max_size=25,
+)
+
+
+def expected(base: dict[str, dict[str, int]], done: list[Write]) -> dict[str, list[Any]]:
+    """The writes applied in order to ordered tables, as :meth:`StateFile.read` gives them."""
+    tables = {name: dict(rows) for name, rows in base.items()}
+    for removed, stored, _ in done:
+        for tbl, pk in removed:
+            tables.setdefault(tbl, {}).pop(pk, None)
+        for tbl, pk, value in stored:
+            tables.setdefault(tbl, {})[pk] = value
+    return {
+        name: [{"pk": pk, "value": value} for pk, value in rows.items()]
+        for name, rows in tables.items()
+        if rows
+    }
+
+
+def apply(state_file: StateFile, write: Write) -> None:
+    removed, stored, meta = write
+    upserts = [(tbl, pk, json.dumps({"pk": pk, "value": value})) for tbl, pk, value in stored]
+    state_file.write(upserts, removed, dict(meta))
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(done=writes, fold_at=st.integers(0, 25))
+def test_reading_replays_the_log_as_a_fold_does(
+    tmp_path_factory: pytest.TempPathFactory, done: list[Write], fold_at: int
+) -> None:
+    path = tmp_path_factory.mktemp("log") / "state.db"
+    base = {"settings": {"2": 7, "1": 5}, "tags": {"3": 1}}
+    state_file = StateFile(path, state_version=1, lock=False)
+    try:
+        state_file.replace(
+            {
+                name: [(pk, json.dumps({"pk": pk, "value": v})) for pk, v in rows.items()]
+                for name, rows in base.items()
+            },
+            {"counters": {}},
+        )
+        for i, write in enumerate(done):
+            if i == fold_at:
+                state_file.fold()
+            apply(state_file, write)
+        want = expected(base, done)
+        replayed = state_file.read()
+        assert replayed is not None
+        assert replayed["tables"] == want
+        state_file.fold()
+        assert state_file.db.execute("SELECT count(*) FROM change").fetchone()[0] == 0
+        folded = state_file.read()
+        assert folded == replayed
+        counters = [value for _, _, meta in done for name, value in meta if name == "counters"]
+        if counters:  # the last value of a meta key wins
+            assert folded is not None and folded["counters"] == counters[-1]
+    finally:
+        state_file.close()
+
+
+def test_the_log_is_folded_as_it_grows_and_on_close(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setattr(state_file_module, "FOLD_EVERY", 20)
+    path = tmp_path / "state.db"
+    with MockConfigCat(rate_limits=False, state_file=path) as mock:
+        h = http(mock)
+        products = f"/v1/organizations/{DEMO_ORGANIZATION_ID}/products"
+        logged = []
+        for i in range(30):
+            h.post(products, json={"name": f"P{i}"}).raise_for_status()
+            assert mock.backend.state_file is not None
+            logged.append(
+                mock.backend.state_file.db.execute("SELECT count(*) FROM change").fetchone()[0]
+            )
+        assert max(logged) < 20 + 10, logged  # folded once it held 20 records
+        assert logged[-1] < max(logged)
+        held = mock.dump()
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        assert db.execute("SELECT count(*) FROM change").fetchone()[0] == 0  # folded on close
+    with MockConfigCat(rate_limits=False, state_file=path) as again:
+        assert again.dump() == held
+
+
+def test_a_killed_server_s_log_is_read_back(tmp_path: Path) -> None:
+    """Writes still in the change log (no fold, no close) are read on the next start."""
+    path = tmp_path / "state.db"
+    mock = MockConfigCat(rate_limits=False, state_file=path)
+    h = http(mock)
+    h.post(f"/v1/organizations/{DEMO_ORGANIZATION_ID}/products", json={"name": "logged"})
+    held = mock.dump()
+    state_file = mock.backend.state_file
+    assert state_file is not None
+    assert state_file.db.execute("SELECT count(*) FROM change").fetchone()[0] > 0
+    copy = tmp_path / "copy.db"
+    with contextlib.closing(sqlite3.connect(copy)) as target:
+        state_file.db.backup(target)  # the file as a kill would leave it (log included)
+    mock.close()
+    with contextlib.closing(sqlite3.connect(copy)) as db, db:
+        db.execute("UPDATE meta SET value = 'false' WHERE key = 'open'")
+    with MockConfigCat(rate_limits=False, state_file=copy) as again:
+        assert again.dump() == held
+
+
+def test_a_version_1_file_is_taken_and_marked_version_2(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    with MockConfigCat(rate_limits=False, state_file=path) as mock:
+        http(mock).post(f"/v1/organizations/{DEMO_ORGANIZATION_ID}/products", json={"name": "old"})
+        held = mock.dump()
+    with contextlib.closing(sqlite3.connect(path)) as db, db:  # as version 1 wrote it
+        db.execute("DROP TABLE change")
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'version'")
+    with MockConfigCat(rate_limits=False, state_file=path) as again:
+        assert again.dump() == held
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        version = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()[0]
+    assert json.loads(version) == FILE_VERSION == 2
+
+
+def test_a_damaged_logged_record_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    mock = MockConfigCat(rate_limits=False, state_file=path)
+    http(mock).post(f"/v1/organizations/{DEMO_ORGANIZATION_ID}/products", json={"name": "P"})
+    copy = tmp_path / "copy.db"
+    state_file = mock.backend.state_file
+    assert state_file is not None
+    with contextlib.closing(sqlite3.connect(copy)) as target:
+        state_file.db.backup(target)
+    mock.close()
+    with contextlib.closing(sqlite3.connect(copy)) as db, db:
+        db.execute("UPDATE meta SET value = 'false' WHERE key = 'open'")
+        db.execute("UPDATE change SET data = replace(data, '\"P\"', '\"Q\"')")
+    with pytest.raises(StateFileError, match="checksum"):
+        MockConfigCat(state_file=copy)
