@@ -6,15 +6,17 @@ An ``https://`` request to a server that speaks plain HTTP (a local mock started
 handshake with OpenSSL's ``WRONG_VERSION_NUMBER`` (newer OpenSSL says ``record layer
 failure`` or ``packet length too long``), which says nothing about the scheme. A host name
 the resolver reports as unknown (``getaddrinfo``'s ``EAI_NONAME``, ``EAI_NODATA``) is a typo
-or a name that does not exist. Both give the same answer on every attempt, so the retry
-policy gives up on them at once (:func:`is_permanent`); a resolver that could not answer for
-now (``EAI_AGAIN``), a refused or reset connection and any other TLS failure may heal and
-stay retried.
+or a name that does not exist. A certificate that fails verification (self-signed, another
+host's, a proxy re-signing TLS with a CA this machine does not trust) is refused again on
+every attempt. These give the same answer every time, so the retry policy gives up on them at
+once (:func:`is_permanent`); a resolver that could not answer for now (``EAI_AGAIN``), a
+refused or reset connection and any other TLS failure may heal and stay retried.
 """
 
 from __future__ import annotations
 
 import socket
+import ssl
 
 import httpx
 
@@ -51,9 +53,19 @@ def _unknown_name(exc: BaseException) -> bool:
     )
 
 
+def _certificate_refused(exc: BaseException) -> bool:
+    return any(
+        isinstance(node, ssl.SSLCertVerificationError)
+        or "CERTIFICATE_VERIFY_FAILED" in str(node).upper()
+        for node in _chain(exc)
+    )
+
+
 def is_permanent(exc: BaseException) -> bool:
     """Whether a transport failure will repeat on every attempt: no retry for it."""
-    return isinstance(exc, httpx.ConnectError) and (_unknown_name(exc) or _answered_plain_http(exc))
+    return isinstance(exc, httpx.ConnectError) and (
+        _unknown_name(exc) or _answered_plain_http(exc) or _certificate_refused(exc)
+    )
 
 
 def connection_hint(url: httpx.URL, exc: BaseException) -> str:
@@ -68,5 +80,12 @@ def connection_hint(url: httpx.URL, exc: BaseException) -> str:
         return (
             f" The server at {url.host}{port} answered plain HTTP to an https request:"
             f" write http://{url.host}{port} (base_url= or CONFIGCAT_API_HOST)."
+        )
+    if _certificate_refused(exc):
+        return (
+            f" The certificate of {url.host}{port} was not accepted, so no retry was made:"
+            " check the host in base_url= (or CONFIGCAT_API_HOST); behind a proxy that"
+            " re-signs TLS, pass transport=httpx.HTTPTransport(verify=context) with a"
+            " context that trusts its CA."
         )
     return ""

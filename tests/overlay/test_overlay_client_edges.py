@@ -4,11 +4,15 @@ dict where a model belongs, and a URL with credentials handed to a log call."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import shutil
 import socket
 import ssl
+import subprocess
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from uuid import UUID
 
 import httpx
@@ -97,6 +101,85 @@ def test_https_answered_in_plain_http_fails_at_once_with_the_fix(
     assert err.value.attempts == 1
     assert "Retrying" not in caplog.text
     assert f"write http://127.0.0.1:{tls_to_plain_http_port}" in str(err.value)
+
+
+@pytest.fixture
+def self_signed_tls_port(tmp_path: Path) -> Iterator[list[int]]:
+    """A loopback TLS server with a self-signed certificate (made by the ``openssl`` command);
+    yields the port followed by one entry per handshake it saw."""
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command, which makes the test certificate, is not installed")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(  # noqa: S603 - fixed arguments
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",  # noqa: S607
+         "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    seen = [int(listener.getsockname()[1])]
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            seen.append(1)
+            conn.settimeout(2)
+            with contextlib.suppress(OSError), context.wrap_socket(conn, server_side=True):
+                pass  # the client refuses the certificate during the handshake
+            conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield seen
+    finally:
+        stop.set()
+        thread.join(5)
+        listener.close()
+
+
+def test_a_certificate_that_fails_verification_is_not_retried(
+    self_signed_tls_port: list[int], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="configcat_publicapi")
+    port = self_signed_tls_port[0]
+    cc = ConfigCatClient("u", PASSWORD, base_url=f"https://127.0.0.1:{port}")
+    assert cc.retry.max_retries > 0
+    with cc, pytest.raises(APIConnectionError) as err:
+        cc.me.get_me()
+    assert err.value.attempts == 1
+    assert len(self_signed_tls_port) == 2  # one handshake: no retry
+    assert "Retrying" not in caplog.text
+    assert f"certificate of 127.0.0.1:{port} was not accepted" in str(err.value)
+
+
+def test_a_refused_certificate_is_permanent_for_the_async_client_too() -> None:
+    calls: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        cause = ssl.SSLCertVerificationError(
+            1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed"
+        )
+        raise httpx.ConnectError(str(cause), request=request) from cause
+
+    async def main() -> None:
+        client = AsyncConfigCatClient(
+            "u", "p", max_retries=3, rate_limit=None, transport=httpx.MockTransport(handler)
+        )
+        async with client:
+            with pytest.raises(APIConnectionError):
+                await client.me.get_me()
+
+    asyncio.run(main())
+    assert len(calls) == 1
 
 
 def _unresolvable(request: httpx.Request) -> httpx.Response:
