@@ -318,3 +318,90 @@ def test_ids_go_on_after_a_restart_from_the_words_drawn(
     with MockConfigCat(rate_limits=False) as memory:
         memory.load(before)
         assert http(memory).post(products, json={"name": "after"}).json()["productId"] == product
+
+
+def test_a_due_change_request_the_file_refuses_leaves_the_sdk_read_answered(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A config download applies the change requests whose time has come; when the file
+    refuses that write, the download is still answered (from the state as it was), the change
+    request stays scheduled, a warning says why, and the next download applies it."""
+    with MockConfigCat(rate_limits=False, state_file=tmp_path / "state.db") as mock:
+        h = http(mock)
+        pid = h.post(
+            f"/v1/organizations/{DEMO_ORGANIZATION_ID}/products", json={"name": "S"}
+        ).json()["productId"]
+        env = h.post(f"/v1/products/{pid}/environments", json={"name": "E"}).json()
+        cid = h.post(
+            f"/v1/products/{pid}/configs", json={"name": "C", "evaluationVersion": "v2"}
+        ).json()["configId"]
+        sid = h.post(
+            f"/v1/configs/{cid}/settings", json={"key": "f", "name": "F", "settingType": "boolean"}
+        ).json()["settingId"]
+        sdk_key = h.get(f"/v1/configs/{cid}/environments/{env['environmentId']}").json()["primary"]
+        crid = h.post(
+            f"/v2/configs/{cid}/environments/{env['environmentId']}/change-requests",
+            json={
+                "title": "on",
+                "bypassApproval": True,
+                "applyAt": "2999-01-01T00:00:00Z",
+                "proposedChanges": [
+                    {"proposedChange": {"settingId": sid, "defaultValue": {"boolValue": True}}}
+                ],
+            },
+        ).json()["changeRequestId"]
+        backend = mock.backend
+        with backend.lock, backend.tracked():  # its time has come
+            change_request = backend.change_requests[crid]
+            change_request.apply_at = "2020-01-01T00:00:00Z"
+        state_file = backend.state_file
+        assert state_file is not None
+        download = f"/configuration-files/{sdk_key}/config_v6.json"
+
+        state_file.before_commit = _fail_with(sqlite3.OperationalError("database or disk is full"))
+        refused = h.get(download)
+        state_file.before_commit = None
+        assert refused.status_code == 200
+        assert refused.json()["f"]["f"]["v"]["b"] is False
+        assert "scheduled change requests were not applied" in caplog.text
+        assert "disk is full" in caplog.text
+        assert backend.change_requests[crid].status == "open"  # still scheduled
+
+        applied = h.get(download)
+        assert applied.json()["f"]["f"]["v"]["b"] is True
+        assert h.get(f"/v2/change-requests/{crid}").json()["changeRequestStatus"] == "applied"
+
+
+def test_client_keys_the_file_refuses_are_answered_5xx_and_not_kept(tmp_path: Path) -> None:
+    """Minting a client key the state file refuses answers its 507 and keeps no key; a
+    refused management write (which loads memory back from the file) keeps the client keys
+    the file holds, and both survive a restart."""
+    path = tmp_path / "state.db"
+    with MockConfigCat(rate_limits=False, state_file=path) as mock:
+        h = http(mock)
+        pid = h.post(
+            f"/v1/organizations/{DEMO_ORGANIZATION_ID}/products", json={"name": "S"}
+        ).json()["productId"]
+        env = h.post(f"/v1/products/{pid}/environments", json={"name": "E"}).json()
+        cid = h.post(f"/v1/products/{pid}/configs", json={"name": "C"}).json()["configId"]
+        keys = "/_mock/delivery/client-keys"
+        body = {"configId": cid, "environmentId": env["environmentId"]}
+        kept = h.post(keys, json=body)
+        assert kept.status_code == 201
+        state_file = mock.backend.state_file
+        assert state_file is not None
+
+        state_file.before_commit = _fail_with(sqlite3.OperationalError("database or disk is full"))
+        refused = h.post(keys, json=body)
+        lost_product = h.post(
+            f"/v1/organizations/{DEMO_ORGANIZATION_ID}/products", json={"name": "lost"}
+        )
+        state_file.before_commit = None
+        assert refused.status_code == 507
+        assert "could not be stored" in refused.json()["message"]
+        assert lost_product.status_code == 507
+        listed = [key["key"] for key in h.get(keys).json()]
+        assert listed == [kept.json()["key"]]
+    with MockConfigCat(rate_limits=False, state_file=path) as again:
+        listed = [key["key"] for key in http(again).get(keys).json()]
+        assert listed == [kept.json()["key"]]

@@ -37,7 +37,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from configcat_mock.api.rules.change_requests import apply_due
+from configcat_mock.api.rules.change_requests import apply_due_before_read
 from configcat_mock.delivery.cors import cors_headers, preflight
 from configcat_mock.delivery.etag import matches
 from configcat_mock.delivery.evaluation import Evaluation, InvalidUser, user_from_context
@@ -170,10 +170,7 @@ def event_stream_url(request: Request, target: Target) -> str:
 
 def ofrep_routes(host: Host) -> list[BaseRoute]:
     def prepare() -> None:
-        backend = host.backend
-        if backend.change_requests:
-            with backend.tracked():
-                apply_due(backend)
+        apply_due_before_read(host.backend)
 
     async def evaluate_flag(request: Request) -> Response:
         """OFREP: one flag for a context, ``{key, value, reason, variant}``."""

@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from configcat_mock.api.rules.change_requests import apply_due
+from configcat_mock.api.rules.change_requests import apply_due_before_read
 from configcat_mock.delivery.cors import cors_headers, preflight
 from configcat_mock.delivery.evaluation import (
     Evaluation,
@@ -99,10 +99,7 @@ def not_found(key: str) -> ProxyError:
 
 def proxy_routes(host: Host) -> list[BaseRoute]:
     def apply_scheduled() -> None:
-        backend = host.backend
-        if backend.change_requests:
-            with backend.tracked():
-                apply_due(backend)
+        apply_due_before_read(host.backend)
 
     def handler(name: str, method: str, answer: Any, doc: str) -> Any:
         async def endpoint(request: Request) -> Response:

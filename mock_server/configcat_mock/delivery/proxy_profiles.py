@@ -26,6 +26,7 @@ from configcat_mock.api.rules.proxy_profiles import selected_sdk_keys
 from configcat_mock.delivery.etag import matches
 from configcat_mock.delivery.protocol_http import Host, dumps, fault_answer, record
 from configcat_mock.delivery.sdk_registry import implicit_sdk_id
+from configcat_mock.errors import StorageFailed
 
 PATH = "/v1/proxy/config/{profile_key}"
 DATA_GOVERNANCE = "global"
@@ -55,20 +56,24 @@ def proxy_profile_routes(host: Host) -> list[BaseRoute]:
             return record(host, request, name, faulted, started)
         scheme, _, secret = request.headers.get("authorization", "").partition(" ")
         backend = host.backend
-        with backend.lock, backend.tracked():
-            profile = backend.proxy_profiles.get(request.path_params["profile_key"])
-            allowed = (
-                profile is not None
-                and scheme.lower() == "bearer"
-                and bool(profile.secret)
-                and hmac.compare_digest(secret.strip().encode(), profile.secret.encode())
-            )
-            if not allowed or profile is None:
-                body = dumps({"message": "Unauthorized."})
-                answer = Response(body, 401, media_type="application/json")
-                return record(host, request, name, answer, started)
-            poll = int(profile.connection_preferences.get("sdkPollInterval") or 60)
-            document = profile_config(selected_sdk_keys(backend, profile), poll)
+        try:  # the SDK keys a profile selects are made on first read, so it may write
+            with backend.lock, backend.tracked():
+                profile = backend.proxy_profiles.get(request.path_params["profile_key"])
+                allowed = (
+                    profile is not None
+                    and scheme.lower() == "bearer"
+                    and bool(profile.secret)
+                    and hmac.compare_digest(secret.strip().encode(), profile.secret.encode())
+                )
+                if not allowed or profile is None:
+                    body = dumps({"message": "Unauthorized."})
+                    answer = Response(body, 401, media_type="application/json")
+                    return record(host, request, name, answer, started)
+                poll = int(profile.connection_preferences.get("sdkPollInterval") or 60)
+                document = profile_config(selected_sdk_keys(backend, profile), poll)
+        except StorageFailed as exc:
+            answer = Response(dumps(exc.body), exc.status, media_type="application/json")
+            return record(host, request, name, answer, started)
         body = dumps(document)
         etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
         headers = {"ETag": etag, "Cache-Control": "max-age=0, must-revalidate"}

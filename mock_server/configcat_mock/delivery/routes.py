@@ -33,12 +33,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
-from configcat_mock.api.rules.change_requests import apply_due
+from configcat_mock.api.rules.change_requests import apply_due_before_read
 from configcat_mock.delivery.client_keys import CLIENT_KEY_PREFIX
 from configcat_mock.delivery.cors import cors_headers, preflight
 from configcat_mock.delivery.etag import matches
 from configcat_mock.delivery.sdk_registry import proxy_cdn_sdk_key
 from configcat_mock.delivery.store import DeliveryStore, store_for
+from configcat_mock.errors import StorageFailed
 from configcat_mock.state.backend import Backend
 from configcat_mock.state.journal import Entry, Journal
 
@@ -113,9 +114,7 @@ def delivery_routes(host: Host) -> list[BaseRoute]:
             return journal(request, "getConfigV6", _not_allowed("GET, HEAD, OPTIONS"), started)
         sdk_key = request.path_params["sdk_key"]
         with host.backend.lock:
-            if host.backend.change_requests:
-                with host.backend.tracked():
-                    apply_due(host.backend)
+            apply_due_before_read(host.backend)
             sdk_key = proxy_cdn_sdk_key(host.backend, sdk_key)
             served = store().config_v6(sdk_key, _base_url(request))
         if served is None:
@@ -145,9 +144,7 @@ def delivery_routes(host: Host) -> list[BaseRoute]:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         token = token.strip()
         with host.backend.lock:
-            if host.backend.change_requests:
-                with host.backend.tracked():
-                    apply_due(host.backend)
+            apply_due_before_read(host.backend)
             delivery_store = store()
             delivery_store.sync()
             key = delivery_store.client_keys.get(token) if scheme.lower() == "bearer" else None
@@ -229,7 +226,8 @@ def control_routes(host: Host) -> list[Route]:
             if config is None or env is None or env.product_id != config.product_id:
                 return bad("configId", "An existing config and an environment of its product.")
             key = delivery_store.client_keys.mint(config.config_id, env.environment_id, quota)
-            delivery_store.save()
+            if (refused := _stored(delivery_store)) is not None:
+                return refused
             return _json(201, key_json(delivery_store, key))
 
     async def patch_key(request: Request) -> Response:
@@ -243,14 +241,16 @@ def control_routes(host: Host) -> list[Route]:
             if key is None:
                 return _json(404, {"message": "The client key was not found."})
             key.monthly_quota = quota
-            delivery_store.save()
+            if (refused := _stored(delivery_store)) is not None:
+                return refused
             return _json(200, key_json(delivery_store, key))
 
     async def delete_key(request: Request) -> Response:
         with host.backend.lock:
             if not store().client_keys.revoke(request.path_params["key"]):
                 return _json(404, {"message": "The client key was not found."})
-            store().save()
+            if (refused := _stored(store())) is not None:
+                return refused
         return Response(None, 204)
 
     async def get_state(request: Request) -> Response:
@@ -264,7 +264,8 @@ def control_routes(host: Host) -> list[Route]:
                 store().client_keys.load(body)
             except ValueError as exc:
                 return bad("clientKeys", str(exc))
-            store().save()
+            if (refused := _stored(store())) is not None:
+                return refused
         return Response(None, 204)
 
     async def get_settings(request: Request) -> Response:
@@ -291,3 +292,13 @@ def control_routes(host: Host) -> list[Route]:
         Route("/settings", get_settings, methods=["GET"]),
         Route("/settings", put_settings, methods=["PUT"]),
     ]
+
+
+def _stored(delivery_store: DeliveryStore) -> Response | None:
+    """Store the client keys; ``None``, or the 507/503 answer when the state file refuses them
+    (the keys are then back to the last ones stored)."""
+    try:
+        delivery_store.save()
+    except StorageFailed as exc:
+        return _json(exc.status, exc.body)
+    return None

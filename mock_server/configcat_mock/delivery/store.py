@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
 import weakref
 from collections.abc import Callable
@@ -44,7 +45,10 @@ from configcat_mock.delivery.public_config import (
 )
 from configcat_mock.delivery.snapshot import config_source, locate_sdk_key
 from configcat_mock.delivery.sources import ConfigSource
+from configcat_mock.errors import StorageFailed
 from configcat_mock.state.backend import Backend
+
+_log = logging.getLogger("configcat_mock.delivery")
 
 SEED_SECTION = "delivery"
 """Key of the client-key section in a seed file: ``{"delivery": {"clientKeys": [...]}}``."""
@@ -113,7 +117,10 @@ class DeliveryStore:
             self._generation = backend.generation
             self._reload_client_keys()
             self._drop_all()
-            self.save()
+            try:
+                self.save()
+            except StorageFailed as exc:  # a read goes on: the keys are the ones loaded
+                _log.warning("the client keys were not stored: %s", exc.body["message"])
         seen = backend.counters.get("audit_log", 0)
         sizes = tuple(len(getattr(backend, name)) for name in _WATCHED_TABLES)
         if seen != self._seen:
@@ -124,8 +131,14 @@ class DeliveryStore:
         self._seen, self._sizes = seen, sizes
 
     def save(self) -> None:
-        """Keep the client keys in the backend's state file, if it has one."""
-        self.backend.save_delivery(self.client_keys.dump())
+        """Keep the client keys in the backend's state file, if it has one. When the file
+        refuses them, the keys go back to the last ones stored and :class:`StorageFailed` is
+        raised."""
+        try:
+            self.backend.save_delivery(self.client_keys.dump())
+        except StorageFailed:
+            self._reload_client_keys()
+            raise
 
     def invalidate(self) -> None:
         """Forget everything built (for code that edits backend rows directly)."""

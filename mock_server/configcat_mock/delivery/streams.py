@@ -52,7 +52,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
-from configcat_mock.api.rules.change_requests import apply_due
+from configcat_mock.api.rules.change_requests import apply_due_before_read
 from configcat_mock.delivery.cors import cors_headers, preflight
 from configcat_mock.delivery.evaluation import InvalidUser, user_from_attributes
 from configcat_mock.delivery.protocol_http import (
@@ -271,9 +271,7 @@ def stream_routes(host: Host) -> list[BaseRoute]:
     backend = host.backend
 
     def apply_scheduled() -> None:
-        if backend.change_requests:
-            with backend.tracked():
-                apply_due(backend)
+        apply_due_before_read(backend)
 
     def current(target: Target) -> tuple[Any, Any, int]:
         """(built, evaluator, version) of the target now (lock held)."""

@@ -282,6 +282,7 @@ class Backend(Tables):
             delivery = held.pop("delivery", None)
             rng_words = self.persistence.state_file.rng_words
             self.install(self.prepare(held, trusted=True), save=False)
+            self.delivery_section = delivery  # the client keys the file holds, as on attach
             self.persistence.synced(delivery, rng_words)
 
     def detach(self) -> None:
@@ -293,9 +294,12 @@ class Backend(Tables):
                 self.persistence = None
 
     def save_delivery(self, section: Any) -> None:
-        """Write the delivery section (client keys and usage) if it changed."""
+        """Write the delivery section (client keys and usage) if it changed, and keep it as
+        the one to go back to (raises :class:`StorageFailed`, keeping the last one, when the
+        state file refuses it)."""
         if self.persistence is not None:
             self.persistence.save_delivery(section)
+        self.delivery_section = copy.deepcopy(section)
 
     def tracked(self) -> contextlib.AbstractContextManager[None]:
         """Run a request's work and, with a state file, store what it changed before

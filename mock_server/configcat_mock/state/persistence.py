@@ -234,7 +234,13 @@ class Persistence:
         self._delivery = delivery
 
     def save_delivery(self, section: Any) -> None:
-        """Write the delivery section (client keys and usage) if it changed."""
+        """Write the delivery section (client keys and usage) if it changed. A refusal raises
+        :class:`StorageFailed` and changes nothing in memory (no table was changed: the
+        caller puts its client keys back)."""
         if self._delivery != section:
-            self._write([], [], {"delivery": section})
+            try:
+                self.state_file.write([], [], {"delivery": section})
+            except (sqlite3.Error, OSError) as exc:
+                status = storage_status(exc)
+                raise StorageFailed(status, storage_cause(exc, status)) from exc
             self._delivery = json.loads(json.dumps(section))

@@ -10,10 +10,11 @@ an index of their table, so that check costs nothing while there are none.
 from __future__ import annotations
 
 import copy
+import logging
 from datetime import UTC, datetime
 
 from configcat_mock.api.formulas import touch
-from configcat_mock.errors import BadRequest
+from configcat_mock.errors import BadRequest, StorageFailed
 from configcat_mock.state import records
 from configcat_mock.state.backend import Backend, utcnow
 
@@ -99,6 +100,23 @@ def audit(
 
 def close(backend: Backend, change_request: records.ChangeRequest, user: records.User) -> None:
     _finish(backend, change_request, CLOSED, user)
+
+
+_log = logging.getLogger("configcat_mock.change_requests")
+
+
+def apply_due_before_read(backend: Backend) -> None:
+    """Apply the due change requests before a delivery read is answered (call with the lock
+    held). The read is not the write: when the state file refuses what they changed (a full
+    disk), memory is back to what the file holds, the change requests stay scheduled for the
+    next request, a warning says why, and the read is answered from the state as it is."""
+    if not backend.change_requests:
+        return
+    try:
+        with backend.tracked():
+            apply_due(backend)
+    except StorageFailed as exc:
+        _log.warning("scheduled change requests were not applied: %s", exc.body["message"])
 
 
 def apply_due(backend: Backend, now: datetime | None = None) -> int:
