@@ -139,7 +139,7 @@ async def streams(port: int, pid: int, sdk_id: str, env: str, count: int) -> dic
     opened = []
     for start in range(0, count, 100):  # in batches, as clients arrive
         batch = await asyncio.gather(
-            *(open_stream(port, path(i)) for i in range(start, start + 100))
+            *(open_stream(port, path(i)) for i in range(start, min(start + 100, count)))
         )
         opened.extend(batch)
     await asyncio.gather(*(next_event(reader) for reader, _ in opened))
