@@ -24,7 +24,7 @@ import pytest
 from configcat_mock import MockConfigCat
 from configcat_mock.state.backend import Backend
 from configcat_mock.state.seed import DEMO_ORGANIZATION_ID
-from configcat_mock.state.state_file import StateFile, StateFileError
+from configcat_mock.state.state_file import StateFileError
 from configcat_publicapi import ConfigCatClient
 from contract_tests.public import scenarios
 from tests.mock.world import http
@@ -34,14 +34,13 @@ SCENARIOS = scenarios()
 CLI = [sys.executable, "-m", "configcat_mock"]
 
 
-def held(path: Path) -> dict[str, Any]:
-    """What the file holds, as the dump a start from it gives (opened on the side; a start
-    raises each id counter to its table's largest key)."""
-    state_file = StateFile(path, state_version=1, lock=False)
-    try:
-        state = state_file.read()
-    finally:
-        state_file.close()
+def held(mock: MockConfigCat) -> dict[str, Any]:
+    """What ``mock``'s state file holds, read through its own connection (a serving file is
+    locked to other connections), as the dump a start from it gives (a start raises each id
+    counter to its table's largest key)."""
+    state_file = mock.backend.state_file
+    assert state_file is not None
+    state = state_file.read()
     assert state is not None
     state.pop("delivery", None)
     backend = Backend()
@@ -84,7 +83,7 @@ def test_every_answered_write_is_in_the_file(tmp_path: Path) -> None:
 
         def check(response: httpx.Response) -> None:
             if response.request.method != "GET":
-                assert same(held(path)) == same(mock.dump()), response.request.url
+                assert same(held(mock)) == same(mock.dump()), response.request.url
 
         h = http(mock)
         h.event_hooks["response"] = [check]
@@ -124,9 +123,9 @@ def test_reset_and_load_replace_what_the_file_holds(tmp_path: Path) -> None:
         product_with_values(h)
         saved = mock.dump()
         assert h.post("/_mock/reset").status_code == 204
-        assert held(path)["tables"].get("products", []) == []
+        assert held(mock)["tables"].get("products", []) == []
         mock.load(saved)
-        assert same(held(path)) == same(saved)
+        assert same(held(mock)) == same(saved)
 
 
 def test_client_keys_live_in_the_same_file(tmp_path: Path) -> None:
@@ -301,7 +300,7 @@ def test_each_write_of_a_scenario_is_in_the_file_as_answered(tmp_path: Path, sce
 
         def check(request: httpx.Request) -> None:
             if request.method != "GET":
-                assert same(held(path)) == same(mock.dump()), request.url
+                assert same(held(mock)) == same(mock.dump()), request.url
 
         transport = mock.transport
 

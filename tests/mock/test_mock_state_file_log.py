@@ -170,3 +170,17 @@ def test_a_damaged_logged_record_is_refused(tmp_path: Path) -> None:
         db.execute("UPDATE change SET data = replace(data, '\"P\"', '\"Q\"')")
     with pytest.raises(StateFileError, match="checksum"):
         MockConfigCat(state_file=copy)
+
+
+def test_a_served_file_is_locked_to_other_connections_until_closed(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    mock = MockConfigCat(rate_limits=False, state_file=path)
+    http(mock).post(f"/v1/organizations/{DEMO_ORGANIZATION_ID}/products", json={"name": "P"})
+    with (
+        contextlib.closing(sqlite3.connect(path, timeout=0.1)) as db,
+        pytest.raises(sqlite3.OperationalError, match="locked"),
+    ):
+        db.execute("SELECT count(*) FROM row").fetchone()
+    mock.close()
+    with contextlib.closing(sqlite3.connect(path, timeout=0.1)) as db:
+        assert db.execute("SELECT count(*) FROM row WHERE tbl = 'products'").fetchone()[0] > 0
