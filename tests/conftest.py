@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import signal
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -37,6 +37,32 @@ def loopback_files() -> Iterator[LoopbackFiles]:
     """A plain-HTTP server on 127.0.0.1 serving ``files``; stopped after the test."""
     with serve_files() as state:
         yield state
+
+
+#: What ``pytest_pycollect_makeitem`` makes of one name of a test module.
+Made = pytest.Item | pytest.Collector | list[pytest.Item | pytest.Collector] | None
+
+
+def _slow_deselected(config: pytest.Config) -> bool:
+    """Whether the run leaves out every test marked slow (``-m "not slow"``, as
+    ``make test-fast`` runs)."""
+    return " ".join(str(config.getoption("markexpr") or "").split()) == "not slow"
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_pycollect_makeitem(
+    collector: pytest.Module | pytest.Class, name: str, obj: object
+) -> Generator[None, Made, Made]:
+    """A slow test whose items a plugin builds in a collector of its own (schemathesis draws
+    every operation's examples while collecting, seconds a process) is dropped before they
+    are built when the run deselects slow tests anyway."""
+    made = yield
+    if not isinstance(made, pytest.Collector) or not _slow_deselected(collector.config):
+        return made
+    own = getattr(obj, "pytestmark", [])
+    if any(mark.name == "slow" for mark in own) or collector.get_closest_marker("slow"):
+        return None
+    return made
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
