@@ -64,7 +64,7 @@ def world() -> Iterator[World]:
     with (
         MockConfigCat(rate_limits=False) as mock,
         LoopbackServer(mock.app) as server,
-        ConfigCatClient("demo", "demo", base_url=server.url) as cc,
+        ConfigCatClient("demo", "demo", base_url=server.url, rate_limit=None) as cc,
         tempfile.TemporaryDirectory() as folder,
     ):
         organization = cc.organizations.get_organizations()[0].organization_id
