@@ -21,6 +21,9 @@ import pytest
 from tests.browser_support import BrowserSession
 
 ROOT = Path(__file__).resolve().parents[2]
+# Chromium, on the site a `mkdocs build --strict` subprocess makes: seconds a test
+pytestmark = pytest.mark.slow
+
 SEARCHES = ("create_setting", "configcat_flags", "--detailed-exitcode")
 TOP_LEVEL = {"Home", "Quickstart", "Guides", "Reference", "Changelog", "Contributing"}
 

@@ -31,6 +31,9 @@ from configcat_publicapi import workflows as wf
 from configcat_publicapi_client.models import CreateProductRequest
 from tests.workflows.workflows_support import full_document
 
+# a sweep of 40 generated examples a command, each a fresh process: about 15 s
+pytestmark = pytest.mark.slow
+
 BIN = Path(sys.executable).parent
 EXAMPLES = int(os.environ.get("CLI_FUZZ_EXAMPLES", "40"))
 SETTINGS = settings(
