@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import signal
+import ssl
 from collections.abc import Generator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from httpx import _config as httpx_config
+from httpx._transports import default as httpx_transports
 
 from contract_tests.public import one_id_per_operation
 from tests.loopback_http import LoopbackFiles, serve_files
@@ -23,6 +28,31 @@ REPO = Path(__file__).resolve().parents[1]
 # when it starts in the foreground) gives them their usual Ctrl-C.
 if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def _share_the_default_tls_context() -> None:
+    """Every httpx transport made with the default ``verify=True`` loads certifi's whole
+    bundle into a new TLS context: about 25 ms a client, some 15 s of a run that makes
+    hundreds of clients (``httpx.get`` included) and never opens a TLS connection (tests
+    reach 127.0.0.1 over plain HTTP, or respx answers before a connection). The suite's
+    process builds that default context once, per ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` as
+    httpx reads them; any other ``verify`` or ``cert`` is built as httpx builds it."""
+    build = httpx_config.create_ssl_context
+    shared: dict[tuple[str | None, str | None], ssl.SSLContext] = {}
+
+    def create_ssl_context(verify: Any = True, cert: Any = None, trust_env: bool = True) -> Any:
+        if verify is not True or cert is not None or not trust_env:
+            return build(verify=verify, cert=cert, trust_env=trust_env)
+        key = (os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+        if key not in shared:
+            shared[key] = build()
+        return shared[key]
+
+    # where HTTPTransport and AsyncHTTPTransport look the function up
+    httpx_transports.create_ssl_context = create_ssl_context  # type: ignore[attr-defined]
+
+
+_share_the_default_tls_context()
 
 
 @pytest.fixture(autouse=True)
