@@ -15,8 +15,10 @@ EXTRAS      ?= mock,contract,dev,workflows,docs
 PYTEST_ARGS ?=
 # pytest-xdist processes for the contract suite against a mock (auto: one per core)
 CONTRACT_WORKERS ?= auto
-# and for make test-fast
+# and for make test-fast; an idle worker takes tests queued for a busy one (worksteal), so the
+# run does not end on one worker's last long tests
 FAST_WORKERS ?= auto
+FAST_DIST    ?= worksteal
 DRIFT_AGAINST ?= https://api.configcat.com/docs/v1/swagger.json
 # the browser the browser tests drive (Debian's package; `make browser` installs it)
 CHROMIUM    ?= /usr/bin/chromium
@@ -115,16 +117,16 @@ typecheck: $(INSTALLED) $(GEN_PKG)/__init__.py ## mypy --strict on the handwritt
 # kill loops, browsers, packaging) one at a time, as their timing-sensitive parts expect. A pass
 # that selects nothing (exit 5, e.g. PYTEST_ARGS naming one file) is not a failure.
 pytest: $(INSTALLED) $(GEN_PKG)/__init__.py browser
-	$(BIN)/pytest -m "not slow" -n $(FAST_WORKERS) $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(BIN)/pytest -m "not slow" -n $(FAST_WORKERS) --dist $(FAST_DIST) $(PYTEST_ARGS) || [ $$? -eq 5 ]
 	$(BIN)/pytest -m slow $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 test: lint typecheck pytest ## ruff, mypy and the unit tests (bootstraps .venv and generated/)
 
 # The loop of a change: every test not marked slow (generation, packaging, pyright, node,
-# browsers, suites and kill loops in subprocesses, sweeps over every operation or schema of the
-# spec), on every core. `make test` runs them all.
+# browsers, the docs site's build and its examples, suites and kill loops in subprocesses,
+# sweeps over every operation or schema of the spec), on every core. `make test` runs them all.
 test-fast: $(INSTALLED) $(GEN_PKG)/__init__.py ## the tests not marked slow, on every core (about a minute)
-	$(BIN)/pytest -m "not slow" -q -n $(FAST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not slow" -q -n $(FAST_WORKERS) --dist $(FAST_DIST) $(PYTEST_ARGS)
 
 # each target writes reports/contract-junit[-TARGET].xml and contract-summary[-TARGET].md, so a
 # live run after a mock run (as the nightly does) keeps both

@@ -23,8 +23,10 @@ _.pytest_runtest_teardown
 # argparse: an Action's __call__ takes option_string whether it reads it or not.
 _.option_string
 
-# uvicorn: the server loop polls should_exit (http/server.py sets it to stop).
+# uvicorn: the server loop polls should_exit (http/server.py sets it to stop), and its serve()
+# runs the main_loop that http/server.py's server overrides.
 _.should_exit
+_.main_loop
 
 # attrs: record and rule fields read through attrs.asdict / attrs.fields by name (state dumps,
 # the fault rules' JSON).

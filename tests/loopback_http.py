@@ -8,6 +8,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+#: How often ``serve_forever`` looks whether ``shutdown()`` was called (the standard library's
+#: default, half a second, is how long every server of a test took to stop).
+SHUTDOWN_POLL_S = 0.02
+
 
 @dataclass
 class LoopbackFiles:
@@ -39,7 +43,7 @@ def serve_files() -> Iterator[LoopbackFiles]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(SHUTDOWN_POLL_S,), daemon=True).start()
     try:
         yield state
     finally:

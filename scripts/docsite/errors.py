@@ -55,7 +55,11 @@ def _public_path(cls: type) -> str:
 
 @cache
 def exception_classes() -> tuple[type[BaseException], ...]:
-    """Every public ``ConfigCatError`` subclass, then the fake's user-facing exceptions."""
+    """Every public ``ConfigCatError`` subclass, then the fake's user-facing exceptions.
+
+    A subclass counts when a public module holds it: the command's own errors (in the private
+    ``configcat_publicapi._cli``, which turns them into its one-line messages) are subclasses
+    too once something has imported the command, and the list must not depend on that."""
     for name in _EXCEPTION_MODULES:
         importlib.import_module(name)
     from configcat_publicapi import ConfigCatError
@@ -63,7 +67,8 @@ def exception_classes() -> tuple[type[BaseException], ...]:
     found: list[type[BaseException]] = []
 
     def walk(cls: type[BaseException]) -> None:
-        if not cls.__name__.startswith("_"):
+        public = not any(part.startswith("_") for part in _public_path(cls).split("."))
+        if public:
             found.append(cls)
         for sub in sorted(cls.__subclasses__(), key=lambda c: c.__name__):
             walk(sub)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.browser_support import BrowserSession, is_loopback_host
 from tests.loopback_http import LoopbackFiles
 
@@ -23,6 +25,7 @@ def test_loopback_and_local_schemes_pass_others_do_not() -> None:
         assert not is_loopback_host(host), host
 
 
+@pytest.mark.slow  # Chromium
 def test_requests_off_loopback_are_refused_and_recorded(
     browser_session: BrowserSession, loopback_files: LoopbackFiles
 ) -> None:
@@ -43,6 +46,7 @@ def test_requests_off_loopback_are_refused_and_recorded(
     assert "probe error" in browser_session.console_errors
 
 
+@pytest.mark.slow  # Chromium
 def test_screenshot_goes_to_reports(
     browser_session: BrowserSession, loopback_files: LoopbackFiles
 ) -> None:

@@ -109,6 +109,7 @@ def _run(tmp: Path, seed: str) -> tuple[str, str]:
     return proc.stdout, re.sub(r"; [0-9.]+s\.", "", summary)  # all but the run's duration
 
 
+@pytest.mark.slow  # the contract suite, twice, in subprocesses
 def test_two_runs_with_one_seed_send_the_same_cases(tmp_path: Path) -> None:
     first_out, first = _run(tmp_path / "first", "31337")
     _, second = _run(tmp_path / "second", "31337")

@@ -22,6 +22,9 @@ from tests.loopback_http import LoopbackFiles
 if TYPE_CHECKING:
     from playwright.sync_api import Dialog
 
+# Chromium and configcat-mock serve in subprocesses: seconds a test
+pytestmark = pytest.mark.slow
+
 HOSTILE = "<script>alert(1)</script>"
 
 

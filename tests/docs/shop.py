@@ -19,7 +19,8 @@ def make_shop(host: str) -> tuple[str, str]:
     """Make "Shop" (config Main; Staging and Production; the flags checkoutEnabled,
     discount and oldBanner, two tagged "legacy", on in Staging) and an empty "Copy"; return
     their product ids. The flags guide's examples name these."""
-    with ConfigCatClient("demo", "demo", base_url=host) as cc:
+    # the served fake limits no rate, so the client spaces no request either
+    with ConfigCatClient("demo", "demo", base_url=host, rate_limit=None) as cc:
         organization = cc.organizations.get_organizations()[0].organization_id
         shop = cc.products.create_product(organization, body=CreateProductRequest(name="Shop"))
         copy = cc.products.create_product(organization, body=CreateProductRequest(name="Copy"))

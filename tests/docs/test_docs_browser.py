@@ -19,8 +19,12 @@ from typing import Any
 import pytest
 
 from tests.browser_support import BrowserSession
+from tests.loopback_http import SHUTDOWN_POLL_S
 
 ROOT = Path(__file__).resolve().parents[2]
+# Chromium, on the site a `mkdocs build --strict` subprocess makes: seconds a test
+pytestmark = pytest.mark.slow
+
 SEARCHES = ("create_setting", "configcat_flags", "--detailed-exitcode")
 TOP_LEVEL = {"Home", "Quickstart", "Guides", "Reference", "Changelog", "Contributing"}
 
@@ -35,7 +39,7 @@ def served_site(site: Path) -> Iterator[str]:
     """The site on 127.0.0.1, for as long as the module's tests run."""
     handler = functools.partial(_QuietHandler, directory=str(site))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(SHUTDOWN_POLL_S,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"

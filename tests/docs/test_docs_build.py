@@ -6,7 +6,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.docs.markdown_blocks import ROOT
+
+# the site is built by `mkdocs build --strict` in a subprocess, as `make docs` builds it: about
+# 10 s, most of it rendering the generated reference
+pytestmark = pytest.mark.slow
 
 
 def test_the_site_builds_strictly_with_every_guide(site: Path) -> None:

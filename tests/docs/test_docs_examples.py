@@ -42,6 +42,9 @@ from tests.docs.markdown_blocks import (
 from tests.docs.shop import make_shop
 
 TIMEOUT_S = 180
+#: The examples run as a reader runs them: some 65 fresh processes (scripts, a pytest session,
+#: the commands under bash) against a served fake, about 20 s of CPU: make test runs them.
+SUBPROCESS_SUITE = pytest.mark.slow
 PYTHON_BLOCKS = all_blocks("python")
 CONSOLE_BLOCKS = [block for block in all_blocks("console") if runs_project_command(block)]
 
@@ -115,6 +118,7 @@ def pytest_block_results(
     }
 
 
+@SUBPROCESS_SUITE
 @pytest.mark.parametrize("block", PYTHON_BLOCKS, ids=[block.id for block in PYTHON_BLOCKS])
 def test_python_block(
     block: Block, request: pytest.FixtureRequest, example_env: dict[str, str], tmp_path: Path
@@ -147,6 +151,7 @@ def _pages(found: list[Block]) -> dict[str, list[Block]]:
 CONSOLE_PAGES = _pages(CONSOLE_BLOCKS)
 
 
+@SUBPROCESS_SUITE
 @pytest.mark.parametrize("page", list(CONSOLE_PAGES))
 def test_console_blocks(page: str, example_env: dict[str, str], tmp_path: Path) -> None:
     """A page's console blocks, in order, in one directory, against one shop."""
@@ -167,6 +172,7 @@ def test_console_blocks(page: str, example_env: dict[str, str], tmp_path: Path) 
 COMMAND_EXAMPLES = examples()
 
 
+@SUBPROCESS_SUITE
 @pytest.mark.parametrize(
     ("name", "text", "skip"), COMMAND_EXAMPLES, ids=[name for name, _, _ in COMMAND_EXAMPLES]
 )

@@ -16,6 +16,7 @@ from configcat_publicapi import (
     ConfigCatClient,
     ConfigCatConfigurationError,
     __version__,
+    _transport,
 )
 from configcat_publicapi_client.api.products import get_products
 from configcat_publicapi_client.models import ProductModel
@@ -110,7 +111,11 @@ def test_unusable_host_is_refused_at_construction(host: str) -> None:
 
 
 @respx.mock
-def test_password_never_in_repr_logs_or_errors(caplog: pytest.LogCaptureFixture) -> None:
+def test_password_never_in_repr_logs_or_errors(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the retries are logged as ever; their waits (seconds of backoff) are not slept
+    monkeypatch.setattr(_transport, "_sleep", lambda seconds: None)
     secret = "hunter2-very-secret"
     respx.get("https://api.configcat.com/v1/products").mock(side_effect=httpx.ConnectError("down"))
     caplog.set_level(logging.DEBUG)

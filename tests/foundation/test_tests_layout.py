@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,17 +36,20 @@ def _modules() -> Iterator[Path]:
             yield path
 
 
-def _imported(path: Path) -> Iterator[tuple[int, str]]:
+@functools.cache  # each check reads every module's imports; a file is parsed once a run
+def _imported(path: Path) -> tuple[tuple[int, str], ...]:
     """Every module name ``path`` imports, absolute or relative, with its line."""
+    found: list[tuple[int, str]] = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
         if isinstance(node, ast.Import):
-            for alias in node.names:
-                yield node.lineno, alias.name
+            found.extend((node.lineno, alias.name) for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             base = "." * node.level + (node.module or "")
-            yield node.lineno, base
+            found.append((node.lineno, base))
             for alias in node.names:
-                yield node.lineno, f"{base}.{alias.name}" if node.module else base + alias.name
+                name = f"{base}.{alias.name}" if node.module else base + alias.name
+                found.append((node.lineno, name))
+    return tuple(found)
 
 
 def _where(path: Path, line: int) -> str:

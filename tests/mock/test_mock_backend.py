@@ -86,7 +86,11 @@ def test_tables_are_typed_attributes_and_named_only_for_dump_and_load() -> None:
 
 def _client(mock: MockConfigCat) -> ConfigCatClient:
     return ConfigCatClient(
-        username="demo", password="demo", base_url="http://m", transport=mock.transport
+        username="demo",
+        password="demo",
+        base_url="http://m",
+        transport=mock.transport,
+        rate_limit=None,
     )
 
 

@@ -12,6 +12,7 @@ public names stay where they are documented, not a dependency of those modules.
 from __future__ import annotations
 
 import ast
+import functools
 import sys
 from pathlib import Path
 
@@ -65,6 +66,7 @@ def _imports(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
     return {target for target in found if target in modules and target != name}
 
 
+@functools.cache  # the sources do not change during a run; several tests read the graph
 def _graph() -> dict[str, set[str]]:
     modules = _modules()
     return {name: _imports(name, path, modules) for name, path in modules.items()}

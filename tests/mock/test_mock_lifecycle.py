@@ -59,8 +59,13 @@ def mock() -> Iterator[MockConfigCat]:
 
 
 def _client(mock: MockConfigCat, username: str, password: str) -> ConfigCatClient:
+    # the fake limits no rate here, so the client spaces no request either
     return ConfigCatClient(
-        username=username, password=password, base_url=BASE_URL, transport=mock.transport
+        username=username,
+        password=password,
+        base_url=BASE_URL,
+        transport=mock.transport,
+        rate_limit=None,
     )
 
 

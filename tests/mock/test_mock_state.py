@@ -73,7 +73,11 @@ def test_dump_loads_back_to_the_same_state() -> None:
         ids = build(first)
         every = scenarios()
         cc = ConfigCatClient(
-            username="demo", password="demo", base_url="http://m", transport=first.transport
+            username="demo",
+            password="demo",
+            base_url="http://m",
+            transport=first.transport,
+            rate_limit=None,
         )
         for name in (
             "test_settings::test_setting_lifecycle",

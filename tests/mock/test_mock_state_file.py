@@ -103,7 +103,9 @@ def test_a_restart_gives_back_the_same_state(tmp_path: Path, scenario: str) -> N
     path = tmp_path / "state.db"
     with MockConfigCat(rate_limits=False, state_file=path) as mock:
         product_with_values(http(mock))
-        cc = ConfigCatClient("demo", "demo", base_url="http://m", transport=mock.transport)
+        cc = ConfigCatClient(
+            "demo", "demo", base_url="http://m", transport=mock.transport, rate_limit=None
+        )
         SCENARIOS[scenario](cc, DEMO_ORGANIZATION_ID)
         before = json.loads(json.dumps(mock.dump()))
     with MockConfigCat(rate_limits=False, state_file=path) as again:
@@ -310,5 +312,7 @@ def test_each_write_of_a_scenario_is_in_the_file_as_answered(tmp_path: Path, sce
                 check(request)
                 return response
 
-        cc = ConfigCatClient("demo", "demo", base_url="http://m", transport=Checked())
+        cc = ConfigCatClient(
+            "demo", "demo", base_url="http://m", transport=Checked(), rate_limit=None
+        )
         SCENARIOS[scenario](cc, DEMO_ORGANIZATION_ID)

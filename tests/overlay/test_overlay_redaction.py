@@ -15,6 +15,7 @@ import respx
 
 from configcat_publicapi import APIConnectionError, ConfigCatClient, ConfigCatError
 from configcat_publicapi._redact import redact_headers, redact_text, redact_url
+from tests.loopback_http import SHUTDOWN_POLL_S
 from tests.overlay.overlay_support import BASE as BASE_URL
 from tests.overlay.overlay_support import LEGACY_SDK_KEY, PASSWORD, PRODUCT_ID, SDK_KEY
 
@@ -191,7 +192,7 @@ class _EchoKeyHandler(BaseHTTPRequestHandler):
 @pytest.fixture
 def loopback_server() -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _EchoKeyHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(SHUTDOWN_POLL_S,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"

@@ -78,6 +78,7 @@ def served_fake(tmp_path: Path) -> Iterator[str]:
         server.wait(10)
 
 
+@pytest.mark.slow  # four processes waiting out a fake's 2-a-second windows: about 10 s
 def test_processes_on_one_credential_meet_no_429_and_write_once(served_fake: str) -> None:
     with ConfigCatClient("demo", "demo", base_url=served_fake) as cc:
         organization = cc.organizations.get_organizations()[0].organization_id

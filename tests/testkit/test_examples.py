@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from configcat_publicapi.webhooks import signature_headers
+from tests.loopback_http import SHUTDOWN_POLL_S
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "testing"
 
@@ -60,7 +61,7 @@ def test_the_production_config_example_passes(pytester: pytest.Pytester) -> None
 def test_the_webhook_receiver_accepts_genuine_and_refuses_the_rest() -> None:
     receiver = load("webhook_receiver")
     server = receiver.make_server(0, ["old-key", "new-key"])
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(SHUTDOWN_POLL_S,), daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/hook"
     body = b'[{"settingKey":"isCheckoutEnabled","event":"changed","details":"false -> true"}]'
     now = int(time.time())

@@ -30,6 +30,7 @@ from configcat_publicapi.webhooks import (
     sign,
     verify,
 )
+from tests.loopback_http import SHUTDOWN_POLL_S
 
 TEMPLATE = (
     '{"config": "##ConfigName##", "configId": "##ConfigId##", "env": "##EnvironmentName##", '
@@ -84,7 +85,7 @@ def receiver() -> Iterator[Receiver]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(SHUTDOWN_POLL_S,), daemon=True)
     thread.start()
     try:
         yield state

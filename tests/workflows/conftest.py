@@ -13,8 +13,12 @@ from tests.workflows.workflows_support import Org, full_document
 
 
 def _org() -> Iterator[Org]:
+    # the fake limits no rate, so the client spaces no request either (its limiter has tests
+    # of its own): a document's writes to one endpoint would wait 50 ms each
     with MockConfigCat(rate_limits=False) as mock:
-        cc = ConfigCatClient("demo", "demo", base_url="http://mock", transport=mock.transport)
+        cc = ConfigCatClient(
+            "demo", "demo", base_url="http://mock", transport=mock.transport, rate_limit=None
+        )
         with cc:
             yield Org(mock, cc)
 

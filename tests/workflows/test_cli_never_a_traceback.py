@@ -31,6 +31,9 @@ from configcat_publicapi import workflows as wf
 from configcat_publicapi_client.models import CreateProductRequest
 from tests.workflows.workflows_support import full_document
 
+# a sweep of 40 generated examples a command, each a fresh process: about 15 s
+pytestmark = pytest.mark.slow
+
 BIN = Path(sys.executable).parent
 EXAMPLES = int(os.environ.get("CLI_FUZZ_EXAMPLES", "40"))
 SETTINGS = settings(
@@ -64,7 +67,7 @@ def world() -> Iterator[World]:
     with (
         MockConfigCat(rate_limits=False) as mock,
         LoopbackServer(mock.app) as server,
-        ConfigCatClient("demo", "demo", base_url=server.url) as cc,
+        ConfigCatClient("demo", "demo", base_url=server.url, rate_limit=None) as cc,
         tempfile.TemporaryDirectory() as folder,
     ):
         organization = cc.organizations.get_organizations()[0].organization_id

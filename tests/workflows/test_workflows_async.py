@@ -22,7 +22,7 @@ async def acc(source: Org) -> AsyncIterator[AsyncConfigCatClient]:
     """An async client of the same fake as ``source.cc``."""
     mock: MockConfigCat = source.mock
     async with AsyncConfigCatClient(
-        "demo", "demo", base_url="http://mock", transport=mock.async_transport
+        "demo", "demo", base_url="http://mock", transport=mock.async_transport, rate_limit=None
     ) as client:
         yield client
 

@@ -57,7 +57,12 @@ def test_set_by_tag_and_a_non_boolean_cannot_toggle(source: Org, shop: str) -> N
 
 def test_a_failed_write_is_reported_and_the_rest_goes_on(source: Org, shop: str) -> None:
     strict = ConfigCatClient(
-        "demo", "demo", base_url="http://mock", transport=source.mock.transport, max_retries=0
+        "demo",
+        "demo",
+        base_url="http://mock",
+        transport=source.mock.transport,
+        max_retries=0,
+        rate_limit=None,
     )
     source.mock.app.faults.configure([FaultRule("replace-setting-value", rate_500=1.0)])
     result = wf.bulk_set(strict, shop, 7, environments=["Staging"], keys=["legacyLimit", "disc*"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import subprocess
@@ -12,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from configcat_mock.http.server import LoopbackServer
+from configcat_publicapi import ConfigCatClient
 from configcat_publicapi import workflows as wf
+from configcat_publicapi._cli import commands
 from configcat_publicapi.cli import main
 from tests.workflows.workflows_support import Org, full_document
 
@@ -23,6 +26,10 @@ def served(source: Org, monkeypatch: pytest.MonkeyPatch) -> Iterator[Org]:
         monkeypatch.setenv("CONFIGCAT_API_HOST", server.url)
         monkeypatch.setenv("CONFIGCAT_API_USER", "demo")
         monkeypatch.setenv("CONFIGCAT_API_PASS", "demo")
+        # the fake limits no rate, so the command's client spaces no request either (the
+        # command as a subprocess, with its own client as built, is tested beside this)
+        unlimited = functools.partial(ConfigCatClient, rate_limit=None)
+        monkeypatch.setattr(commands, "ConfigCatClient", unlimited)
         yield source
 
 

@@ -89,7 +89,7 @@ def test_an_ambiguous_or_unknown_name_is_refused(served_env: Served, shop: str) 
     with (
         MockConfigCat(seed=seed, rate_limits=False) as mock,
         LoopbackServer(mock.app) as server,
-        ConfigCatClient("demo", "demo", base_url=server.url) as cc,
+        ConfigCatClient("demo", "demo", base_url=server.url, rate_limit=None) as cc,
     ):
         body = CreateProductRequest(name="Shop")
         made = [

@@ -121,7 +121,9 @@ def served(source: Org) -> Iterator[str]:
 def test_sync_apply_with_writes_in_flight(source: Org, served: str) -> None:
     product = source.product()
     counting = Counting(httpx.HTTPTransport())
-    with ConfigCatClient("demo", "demo", base_url=served, transport=counting) as cc:
+    with ConfigCatClient(
+        "demo", "demo", base_url=served, transport=counting, rate_limit=None
+    ) as cc:
         total = len(wf.plan(cc, full_document(), product).changes)
         seen: list[int] = []
         result = wf.apply(
@@ -139,7 +141,9 @@ async def test_async_apply_with_writes_in_flight(source: Org) -> None:
     source.mock.app.faults.configure([WRITE_LATENCY], 0)
     product = source.product()
     counting = Counting(source.mock.async_transport)
-    async with AsyncConfigCatClient("demo", "demo", base_url="http://m", transport=counting) as acc:
+    async with AsyncConfigCatClient(
+        "demo", "demo", base_url="http://m", transport=counting, rate_limit=None
+    ) as acc:
         result = await wf.async_apply(acc, full_document(), product, concurrency=6)
         assert 1 < counting.most <= 6
         assert len({c.path for c in result.done}) == len(result.done)
@@ -151,7 +155,7 @@ def test_a_failed_write_stops_new_ones_and_a_rerun_converges(source: Org, served
     product = source.product()
     failing = FaultRule("replace-setting-value-v2", rate_500=1.0)
     source.mock.app.faults.configure([failing, WRITE_LATENCY], 0)  # the first match wins
-    with ConfigCatClient("demo", "demo", base_url=served, max_retries=0) as cc:
+    with ConfigCatClient("demo", "demo", base_url=served, max_retries=0, rate_limit=None) as cc:
         source.mock.journal.clear()
         with pytest.raises(APIStatusError):
             wf.apply(cc, full_document(), product, concurrency=4)
@@ -169,7 +173,12 @@ async def test_bulk_edits_in_flight_report_each_failure(source: Org) -> None:
     wf.apply(source.cc, full_document(), product)
     source.mock.app.faults.configure([FaultRule("replace-setting-value", rate_500=1.0)], 0)
     async with AsyncConfigCatClient(
-        "demo", "demo", base_url="http://m", transport=source.mock.async_transport, max_retries=0
+        "demo",
+        "demo",
+        base_url="http://m",
+        transport=source.mock.async_transport,
+        max_retries=0,
+        rate_limit=None,
     ) as acc:
         result = await wf.async_bulk_set(
             acc, product, 7, environments=["Production", "Staging"],

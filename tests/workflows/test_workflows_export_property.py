@@ -233,7 +233,9 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def fake() -> Iterator[ConfigCatClient]:
     with MockConfigCat(rate_limits=False) as mock:
-        cc = ConfigCatClient("demo", "demo", base_url="http://mock", transport=mock.transport)
+        cc = ConfigCatClient(
+            "demo", "demo", base_url="http://mock", transport=mock.transport, rate_limit=None
+        )
         with cc:
             yield cc
 
