@@ -107,7 +107,7 @@ def test_two_mocks_in_one_process_do_not_share_a_file(tmp_path: Path) -> None:
         pass
 
 
-@pytest.mark.parametrize("beside", ["-wal", "-shm"])
+@pytest.mark.parametrize("beside", ["-wal", "-shm", "-changes"])
 @pytest.mark.parametrize("main", ["empty", "missing"])
 def test_no_new_file_over_a_write_ahead_log(tmp_path: Path, beside: str, main: str) -> None:
     path = tmp_path / "state.db"

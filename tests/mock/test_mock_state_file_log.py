@@ -1,11 +1,14 @@
-"""The state file's change log: what is read is the same before and after a fold, and the
-same as the writes applied in order to ordered tables (a record removed and written again goes
-last, a changed one keeps its place); a version 1 file is taken and marked version 2."""
+"""The state file's change log (``<file>-changes``): what is read is the same before and after
+a fold, and the same as the writes applied in order to ordered tables (a record removed and
+written again goes last, a changed one keeps its place); it is folded as it grows and on
+close; a killed server's log is read back; a damaged or missing log, or one the file lacks a
+fold for, is refused; a version 1 file is taken and marked version 2."""
 
 from __future__ import annotations
 
 import contextlib
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -16,6 +19,7 @@ from hypothesis import strategies as st
 
 from configcat_mock import MockConfigCat
 from configcat_mock.state import state_file as state_file_module
+from configcat_mock.state.change_log import read as read_changes
 from configcat_mock.state.seed import DEMO_ORGANIZATION_ID
 from configcat_mock.state.state_file import FILE_VERSION, StateFile, StateFileError
 from tests.mock.world import http
@@ -88,7 +92,9 @@ def test_reading_replays_the_log_as_a_fold_does(
         assert replayed is not None
         assert replayed["tables"] == want
         state_file.fold()
-        assert state_file.db.execute("SELECT count(*) FROM change").fetchone()[0] == 0
+        assert state_file.logged == 0
+        log = read_changes(state_file.changes_path)
+        assert log is not None and log[1] == []  # the next generation, empty
         folded = state_file.read()
         assert folded == replayed
         counters = [value for _, _, meta in done for name, value in meta if name == "counters"]
@@ -104,40 +110,83 @@ def test_the_log_is_folded_as_it_grows_and_on_close(tmp_path: Path, monkeypatch:
     with MockConfigCat(rate_limits=False, state_file=path) as mock:
         h = http(mock)
         products = f"/v1/organizations/{DEMO_ORGANIZATION_ID}/products"
+        state_file = mock.backend.state_file
+        assert state_file is not None
         logged = []
         for i in range(30):
             h.post(products, json={"name": f"P{i}"}).raise_for_status()
-            assert mock.backend.state_file is not None
-            logged.append(
-                mock.backend.state_file.db.execute("SELECT count(*) FROM change").fetchone()[0]
-            )
+            logged.append(state_file.logged)
         assert max(logged) < 20 + 10, logged  # folded once it held 20 records
-        assert logged[-1] < max(logged)
+        assert logged[-1] < max(logged) and state_file.folds >= 1
         held = mock.dump()
-    with contextlib.closing(sqlite3.connect(path)) as db:
-        assert db.execute("SELECT count(*) FROM change").fetchone()[0] == 0  # folded on close
+    assert not Path(f"{path}-changes").exists()  # folded into the file on close
     with MockConfigCat(rate_limits=False, state_file=path) as again:
         assert again.dump() == held
 
 
-def test_a_killed_server_s_log_is_read_back(tmp_path: Path) -> None:
-    """Writes still in the change log (no fold, no close) are read on the next start."""
+def _killed_copy(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
+    """A state file and its change log as a killed server leaves them (nothing folded since
+    the start, nothing closed), copied to ``copy.db``; and the state that server answered."""
     path = tmp_path / "state.db"
     mock = MockConfigCat(rate_limits=False, state_file=path)
     h = http(mock)
-    h.post(f"/v1/organizations/{DEMO_ORGANIZATION_ID}/products", json={"name": "logged"})
+    for name in ("one", "two"):
+        h.post(f"/v1/organizations/{DEMO_ORGANIZATION_ID}/products", json={"name": name})
     held = mock.dump()
     state_file = mock.backend.state_file
-    assert state_file is not None
-    assert state_file.db.execute("SELECT count(*) FROM change").fetchone()[0] > 0
+    assert state_file is not None and state_file.logged > 0
     copy = tmp_path / "copy.db"
     with contextlib.closing(sqlite3.connect(copy)) as target:
-        state_file.db.backup(target)  # the file as a kill would leave it (log included)
+        state_file.db.backup(target)  # the file with what its -wal holds
+    shutil.copyfile(state_file.changes_path, f"{copy}-changes")
     mock.close()
-    with contextlib.closing(sqlite3.connect(copy)) as db, db:
-        db.execute("UPDATE meta SET value = 'false' WHERE key = 'open'")
+    return copy, held
+
+
+def test_a_killed_server_s_change_log_is_read_back(tmp_path: Path) -> None:
+    copy, held = _killed_copy(tmp_path)
     with MockConfigCat(rate_limits=False, state_file=copy) as again:
         assert again.dump() == held
+
+
+def test_a_killed_server_s_file_without_its_change_log_is_refused(tmp_path: Path) -> None:
+    copy, _ = _killed_copy(tmp_path)
+    Path(f"{copy}-changes").unlink()
+    before = copy.read_bytes()
+    with pytest.raises(StateFileError, match=r"not whole.*change log"):
+        MockConfigCat(state_file=copy)
+    assert copy.read_bytes() == before
+
+
+def test_a_change_log_ahead_of_its_file_is_refused(tmp_path: Path) -> None:
+    """The file copied without the fold its -wal held: the log follows writes it lacks."""
+    copy, _ = _killed_copy(tmp_path)
+    with contextlib.closing(sqlite3.connect(copy)) as db, db:
+        db.execute("UPDATE meta SET value = '0' WHERE key = 'changesFolded'")
+    with pytest.raises(StateFileError, match="follows writes the file does not hold"):
+        MockConfigCat(state_file=copy)
+
+
+def test_a_damaged_logged_write_is_refused(tmp_path: Path) -> None:
+    copy, _ = _killed_copy(tmp_path)
+    log = Path(f"{copy}-changes")
+    log.write_bytes(log.read_bytes().replace(b'"one"', b'"uno"'))
+    with pytest.raises(StateFileError, match="checksum"):
+        MockConfigCat(state_file=copy)
+
+
+def test_a_write_cut_short_at_the_end_of_the_log_is_left_out(tmp_path: Path) -> None:
+    """A power loss can keep part of the last write: it was never whole, so it is not read."""
+    copy, held = _killed_copy(tmp_path)
+    log = Path(f"{copy}-changes")
+    whole = read_changes(log)
+    assert whole is not None
+    log.write_bytes(log.read_bytes()[:-5])
+    cut = read_changes(log)
+    assert cut is not None and cut[1] == whole[1][:-1]
+    with MockConfigCat(rate_limits=False, state_file=copy) as again:
+        names = [p["name"] for p in again.dump()["tables"]["products"]]
+    assert "one" in names and names != [p["name"] for p in held["tables"]["products"]]
 
 
 def test_a_version_1_file_is_taken_and_marked_version_2(tmp_path: Path) -> None:
@@ -146,30 +195,13 @@ def test_a_version_1_file_is_taken_and_marked_version_2(tmp_path: Path) -> None:
         http(mock).post(f"/v1/organizations/{DEMO_ORGANIZATION_ID}/products", json={"name": "old"})
         held = mock.dump()
     with contextlib.closing(sqlite3.connect(path)) as db, db:  # as version 1 wrote it
-        db.execute("DROP TABLE change")
+        db.execute("DELETE FROM meta WHERE key = 'changesFolded'")
         db.execute("UPDATE meta SET value = '1' WHERE key = 'version'")
     with MockConfigCat(rate_limits=False, state_file=path) as again:
         assert again.dump() == held
     with contextlib.closing(sqlite3.connect(path)) as db:
         version = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()[0]
     assert json.loads(version) == FILE_VERSION == 2
-
-
-def test_a_damaged_logged_record_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "state.db"
-    mock = MockConfigCat(rate_limits=False, state_file=path)
-    http(mock).post(f"/v1/organizations/{DEMO_ORGANIZATION_ID}/products", json={"name": "P"})
-    copy = tmp_path / "copy.db"
-    state_file = mock.backend.state_file
-    assert state_file is not None
-    with contextlib.closing(sqlite3.connect(copy)) as target:
-        state_file.db.backup(target)
-    mock.close()
-    with contextlib.closing(sqlite3.connect(copy)) as db, db:
-        db.execute("UPDATE meta SET value = 'false' WHERE key = 'open'")
-        db.execute("UPDATE change SET data = replace(data, '\"P\"', '\"Q\"')")
-    with pytest.raises(StateFileError, match="checksum"):
-        MockConfigCat(state_file=copy)
 
 
 def test_a_served_file_is_locked_to_other_connections_until_closed(tmp_path: Path) -> None:

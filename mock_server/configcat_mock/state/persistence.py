@@ -8,9 +8,9 @@ the id generator's state when they moved (counters a load finds from the rows ar
 again). No row is serialised to find out whether it changed.
 
 A write the file cannot take (a full disk, an I/O error) leaves the file as it was (its
-transaction is rolled back), so the tables in memory are loaded again from the file and the
-request is answered :class:`~configcat_mock.errors.StorageFailed`: a read never shows what the
-file does not hold.
+change log is cut back to what it held), so the tables in memory are loaded again from the
+file and the request is answered :class:`~configcat_mock.errors.StorageFailed`: a read never
+shows what the file does not hold.
 """
 
 from __future__ import annotations

@@ -26,31 +26,27 @@ programs cannot open the file while it is served (``GET /_mock/state`` gives the
 can once the server stopped. A file opened with ``lock=False`` (read on the side) keeps SQLite's
 normal locking.
 
-The write-ahead log: a file that is empty or missing beside an existing ``-wal`` or ``-shm`` is
-refused (the data may be in the log, and a new file would be seeded over it). A clean close
-checkpoints the log into the file and marks it closed (``meta.open``), so the file alone is
-whole after a stop; a file marked open with no log beside it (copied without its ``-wal``
-while a server ran, or after a kill) is refused, since its last writes may be in a log that
-is not there.
+The write-ahead logs: a file that is empty or missing beside an existing ``-wal``, ``-shm``
+or ``-changes`` is refused (the data may be in those logs, and a new file would be seeded over
+it). A clean close folds the change log into the file, checkpoints SQLite's log into it and
+marks it closed (``meta.open``), so the file alone is whole after a stop; a file marked open
+with no ``-changes`` beside it (copied alone while a server ran, or after a kill) is refused,
+since its last writes are in a log that is not there, and so is one whose change log is more
+than one fold ahead of it (copied without its ``-wal``).
 
 Layout (version 2): ``meta(key, value)`` holds the layout version, counters, the id
-generator's state (packed, with the draws made since it was packed) and the delivery section
-(client keys and their usage); ``row(tbl, pk, seq, data, crc)`` one JSON record per table row,
-keyed by the JSON of its primary key, ``seq`` keeping the tables' order and ``crc`` its CRC-32,
-checked on load (``quick_check`` sees a broken page, not a changed byte inside a record).
-
-The change log: a write appends what it changed to ``change(id, tbl, pk, data, crc)``, one
-row per stored record (``data`` null for a removed one, ``tbl`` empty for a ``meta`` value),
-in one ``INSERT`` that is its own transaction. Updating the rows in place touched a page of
-the ``row`` tree per table a write changed, plus ``meta``'s, and took five statements; the
-append touches the log's last page and takes one, which is what keeps a write with the file
-close to one in memory (``bench/bench_mock_state_file.py``). Every :data:`FOLD_EVERY` logged
-records, and when the file is closed, the log is folded into ``row`` and ``meta`` in one
-transaction (the last change of each record wins; a record removed and written again goes
-last, as in its table). Reading replays the log over the rows the same way, so what is read
-never depends on when the log was last folded. Version 1 had no log; a version 1 file is
-taken as it is and marked version 2, which a configcat-mock that reads only version 1 refuses
-(it would not see the log).
+generator's state (packed, with the draws made since it was packed), the delivery section
+(client keys and their usage) and the last change-log generation folded in;
+``row(tbl, pk, seq, data, crc)`` one JSON record per table row, keyed by the JSON of its
+primary key, ``seq`` keeping the tables' order and ``crc`` its CRC-32, checked on load
+(``quick_check`` sees a broken page, not a changed byte inside a record). A write appends what
+it changed to the change log (:mod:`configcat_mock.state.change_log`, ``<file>-changes``); every
+:data:`FOLD_EVERY` records, when a server starts on the file and when it stops, the log is
+folded into ``row`` and ``meta`` in one transaction (the last change of each record wins; a
+record removed and written again goes last, as in its table). Reading replays the log over
+the rows the same way, so what is read never depends on when the log was last folded.
+Version 1 had no change log; a version 1 file is taken as it is and marked version 2, which a
+configcat-mock that reads only version 1 refuses (it would not see the log).
 """
 
 from __future__ import annotations
@@ -58,7 +54,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import fcntl
-import functools
 import itertools
 import json
 import os
@@ -73,20 +68,17 @@ from typing import Any
 
 import orjson
 
+from configcat_mock.state.change_log import SUFFIX, ChangeLog, ChangeLogError, Record
+from configcat_mock.state.change_log import read as read_changes
+
 FORMAT = "configcat-mock-state"
 
 FILE_VERSION = 2
 """The layout's version (``meta.version``): 1 had no change log, 2 adds it."""
 
 FOLD_EVERY = 10_000
-"""Records in the change log after which it is folded into the rows. A fold costs about 2.5 µs
-a record (some 25 ms, once every few thousand writes) and larger ones cost less a record (a
-row page changed by many writes is written once), while reading replays at most this many."""
-
-_COLUMNS = 4  # of a change row as inserted: tbl, pk, data, crc
-_ONE_STATEMENT = 200
-"""Records a write appends in one multi-row ``INSERT`` (its own transaction); a bigger write
-uses ``executemany`` inside ``BEGIN`` ... ``COMMIT`` (SQLite caps a statement's parameters)."""
+"""Records in the change log after which it is folded into the file. A fold costs a few
+microseconds a record, once every few thousand writes; reading replays at most this many."""
 
 _encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
@@ -134,6 +126,7 @@ class StateFile:
         """Of the last :meth:`read`: the draws its generator state was advanced by."""
         self.folds = 0
         """Folds of the change log since the file was opened (benchmarks report it)."""
+        self.changes_path = Path(f"{self.path}{SUFFIX}")
         try:
             existed = self.path.exists() and self.path.stat().st_size > 0
             # before opening: opening a file in WAL mode creates an empty log beside it
@@ -154,23 +147,21 @@ class StateFile:
                 self._check()  # before anything is written to it
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA temp_store=MEMORY")  # the fold's working table
             self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
             self.db.execute(
                 "CREATE TABLE IF NOT EXISTS row (tbl TEXT, pk TEXT, seq INTEGER NOT NULL, "
                 "data TEXT NOT NULL, crc INTEGER NOT NULL, PRIMARY KEY (tbl, pk)) WITHOUT ROWID"
             )
-            self.db.execute(
-                "CREATE TABLE IF NOT EXISTS change (id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, "
-                "pk TEXT NOT NULL, data TEXT, crc INTEGER NOT NULL)"
-            )
-            if existed:  # a version 1 file from here on has a log its readers must know of
+            if existed and lock:  # a version 1 file from here on has a log its readers must know of
                 self.db.execute(
                     "UPDATE meta SET value = ? WHERE key = 'version' AND value != ?",
                     (str(FILE_VERSION), str(FILE_VERSION)),
                 )
-            self._logged = int(self.db.execute("SELECT count(*) FROM change").fetchone()[0])
-            self._seq = int(self.db.execute("SELECT coalesce(max(seq), 0) FROM row").fetchone()[0])
+            self._log = ChangeLog(self.changes_path)
+            self._log.folded = self._folded()
+            self._log.seq = int(
+                self.db.execute("SELECT coalesce(max(seq), 0) FROM row").fetchone()[0]
+            )
         except BaseException:
             self.db.close()
             self._unlock()
@@ -205,7 +196,8 @@ class StateFile:
 
     def _refuse_beside_log(self) -> None:
         """An empty or missing file beside a write-ahead log: the data may be in the log."""
-        beside = [p for p in (Path(f"{self.path}-wal"), Path(f"{self.path}-shm")) if p.exists()]
+        logs = (Path(f"{self.path}-wal"), Path(f"{self.path}-shm"), self.changes_path)
+        beside = [p for p in logs if p.exists()]
         if beside:
             names = " and ".join(str(p) for p in beside)
             raise StateFileError(
@@ -242,16 +234,38 @@ class StateFile:
                 f"state file {self.path} is not a readable state file ({exc}); "
                 "it was left untouched"
             ) from None
-        if meta.get("open") == "true" and not self._had_log:
+        version = json.loads(meta.get("version", "1"))
+        served = meta.get("open") == "true"
+        if served and version == 1 and not self._had_log:
             raise StateFileError(
                 f"state file {self.path} is not whole: it was in use by a server that did not "
                 f"stop cleanly, and its write-ahead log {self.path}-wal is not beside it, so "
                 "its last writes may be missing (copy a state file after the server stopped, "
                 "or together with its -wal file); it was left untouched"
             )
+        try:
+            log = read_changes(self.changes_path)
+        except ChangeLogError as exc:
+            raise StateFileError(
+                f"state file {self.path} is damaged ({exc}); it was left untouched"
+            ) from None
+        if served and version != 1 and log is None:
+            raise StateFileError(
+                f"state file {self.path} is not whole: it was in use by a server that did not "
+                f"stop cleanly, and its change log {self.changes_path} is not beside it, so "
+                "its last writes are missing (copy a state file after the server stopped, or "
+                "together with its -changes and -wal files); it was left untouched"
+            )
+        folded = int(json.loads(meta.get("changesFolded", "0")))
+        if log is not None and log[0] > folded + 1:
+            raise StateFileError(
+                f"state file {self.path} is not whole: its change log {self.changes_path} "
+                "follows writes the file does not hold, which were in its write-ahead log "
+                f"({self.path}-wal) when it was copied (copy a state file after the server "
+                "stopped, or together with its -wal file); it was left untouched"
+            )
         if meta.get("format") not in (None, json.dumps(FORMAT)):
             raise StateFileError(f"state file {self.path} is not a configcat-mock state file")
-        version = json.loads(meta.get("version", "1"))
         if not isinstance(version, int) or version > FILE_VERSION:
             raise StateFileError(
                 f"state file {self.path} has layout version {version}, newer than this "
@@ -260,20 +274,24 @@ class StateFile:
             )
 
     def mark_open(self) -> None:
-        """Mark the file in use (until :meth:`close`): a copy of it without its write-ahead log
-        is then known not to be whole. A file never closed is closed the same way when it is
-        collected or the interpreter exits (SQLite would otherwise checkpoint and remove the
-        log on its own, leaving a file marked open with no log beside it)."""
+        """Mark the file in use (until :meth:`close`), with its change log started: a copy of
+        it without its logs is then known not to be whole. A file never closed is closed the
+        same way when it is collected or the interpreter exits (SQLite would otherwise
+        checkpoint and remove its log on its own, leaving a file marked open with no log
+        beside it)."""
+        self._start_log()
         with self._transaction() as db:
             _put_meta(db, {"open": True})
-        self._closer = weakref.finalize(self, _close_marked, self.db)
+        self._closer = weakref.finalize(self, _close_marked, self.db, self._log)
 
     def close(self) -> None:
-        """Mark the file closed, checkpoint its write-ahead log into it (the file alone is
-        then whole), close it and let its lock go."""
+        """Fold the change log into the file, mark it closed, checkpoint its write-ahead log
+        into it (the file alone is then whole), close it and let its lock go."""
         try:
             if self._closer is not None:
                 self._closer()
+            else:
+                self._log.close(remove=False)
             self.db.close()
         finally:
             self._unlock()
@@ -285,26 +303,27 @@ class StateFile:
         section when there is one), or ``None`` for a new, empty file: the rows with the change
         log replayed over them."""
         try:
-            meta = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
+            meta: dict[str, str] = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
             texts: dict[str, dict[str, str]] = {}
             for tbl, pk, data, crc in self.db.execute(
                 "SELECT tbl, pk, data, crc FROM row ORDER BY seq"
             ):
-                self._checked(tbl, pk, data, crc)
+                if zlib.crc32(data.encode()) != crc:
+                    raise StateFileError(
+                        f"state file {self.path} is damaged (row {pk} of {tbl} does not match "
+                        "its checksum); it was left untouched"
+                    )
                 texts.setdefault(tbl, {})[pk] = data
-            for tbl, pk, data, crc in self.db.execute(
-                "SELECT tbl, pk, data, crc FROM change ORDER BY id"
-            ):
-                if data is not None:
-                    self._checked(tbl or "meta", pk, data, crc)
-                if not tbl:
-                    meta[pk] = data
-                    continue
-                held = texts.setdefault(tbl, {})
-                if data is None:
-                    held.pop(pk, None)
-                else:  # a new record goes last; a changed one keeps its place
-                    held[pk] = data
+            for write in self._unfolded(int(loads(meta.get("changesFolded", "0")))):
+                for tbl, pk, data in write:
+                    if not tbl:
+                        meta[pk] = data or "null"
+                        continue
+                    held = texts.setdefault(tbl, {})
+                    if data is None:
+                        held.pop(pk, None)
+                    else:  # a new record goes last; a changed one keeps its place
+                        held[pk] = data
             values = {key: loads(value) for key, value in meta.items()}
             # one parse per table: far cheaper than one per row
             tables = {
@@ -330,31 +349,52 @@ class StateFile:
             state["delivery"] = values["delivery"]
         return state
 
-    def _checked(self, tbl: str, pk: str, data: str, crc: int) -> None:
-        if zlib.crc32(data.encode()) != crc:
+    def _folded(self) -> int:
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'changesFolded'").fetchone()
+        return int(loads(row[0])) if row else 0
+
+    def _unfolded(self, folded: int) -> list[list[Record]]:
+        """The change log's writes not yet folded into the file."""
+        try:
+            log = read_changes(self.changes_path)
+        except ChangeLogError as exc:
             raise StateFileError(
-                f"state file {self.path} is damaged (row {pk} of {tbl} does not match "
-                "its checksum); it was left untouched"
-            )
+                f"state file {self.path} is damaged ({exc}); it was left untouched"
+            ) from None
+        if log is None or log[0] <= folded:
+            return []
+        return log[1]
 
     # -- writing ---------------------------------------------------------------------------
 
     def replace(
         self, tables: Mapping[str, Iterable[tuple[str, str]]], meta: dict[str, Any]
     ) -> None:
-        """Make the file hold exactly ``tables`` (name -> (pk json, data json)) and ``meta``."""
+        """Make the file hold exactly ``tables`` (name -> (pk json, data json)) and ``meta``,
+        with an empty change log."""
+        self._start_log()
+        log = self._log
         with self._transaction() as db:
             db.execute("DELETE FROM row")
             db.execute("DELETE FROM meta")
-            db.execute("DELETE FROM change")
             seq = itertools.count(1)
             for name, rows in tables.items():
                 db.executemany(
                     "INSERT INTO row (tbl, pk, seq, data, crc) VALUES (?, ?, ?, ?, ?)",
                     ((name, pk, next(seq), data, _crc(data)) for pk, data in rows),
                 )
-            _put_meta(db, {"format": FORMAT, "version": FILE_VERSION, **meta})
-        self._logged, self._seq = 0, next(seq) - 1
+            _put_meta(
+                db,
+                {
+                    "format": FORMAT,
+                    "version": FILE_VERSION,
+                    **meta,
+                    "changesFolded": log.generation,  # the log so far is in the file
+                },
+            )
+        log.folded, log.seq = log.generation, next(seq) - 1
+        with contextlib.suppress(OSError):  # the file holds the state: the next write starts it
+            log.start(log.folded + 1)
 
     def write(
         self,
@@ -362,51 +402,59 @@ class StateFile:
         deletes: list[tuple[str, str]],
         meta: dict[str, Any],
     ) -> None:
-        """Log a write: records removed (table, pk json), stored (table, pk json, data json)
-        and ``meta`` values, in one transaction; fold the log when it is long enough."""
-        values: list[Any] = []
-        for tbl, pk in deletes:
-            values += (tbl, pk, None, 0)
-        for tbl, pk, data in upserts:
-            values += (tbl, pk, data, _crc(data))
-        for key, value in meta.items():
-            text = dumps(value)
-            values += ("", key, text, _crc(text))
-        count = len(values) // _COLUMNS
-        if not count:
+        """Append a write to the change log: records removed (table, pk json), stored (table,
+        pk json, data json) and ``meta`` values; fold the log when it is long enough. A write
+        the disk refuses raises ``OSError`` and leaves the log as it was."""
+        records: list[Record] = [(tbl, pk, None) for tbl, pk in deletes]
+        records += upserts
+        records += [("", key, dumps(value)) for key, value in meta.items()]
+        if not records:
             return
-        if count <= _ONE_STATEMENT and self.before_commit is None:
-            self.db.execute(_append_sql(count), values)  # one statement: its own transaction
-        else:
-            with self._transaction() as db:
-                db.executemany(
-                    _append_sql(1),
-                    (values[i : i + _COLUMNS] for i in range(0, len(values), _COLUMNS)),
-                )
-        self._logged += count
-        if self._logged >= FOLD_EVERY:
+        if self.before_commit is not None:
+            self.before_commit(self.db)
+        log = self._log
+        if log.generation <= log.folded:  # not started, or a fold could not start the next
+            self._start_log()
+        log.append(records)
+        if log.records >= FOLD_EVERY:
             self.fold()
 
     def fold(self) -> None:
-        """Fold the change log into the rows and meta values, in one transaction. The write
-        that made the log long enough is already stored, so a fold the disk refuses is left
-        for the next write or the close to try again."""
+        """Fold the change log into the file in one transaction and start the next. The
+        writes in the log are already stored, so a fold the disk refuses is left for a later
+        write or the close to try again."""
+        log = self._log
         try:
             with self._transaction() as db:
-                seq = _fold(db, self._seq)
-        except (sqlite3.Error, OSError):
+                log.folded, log.seq = _fold(db, self.changes_path, log.folded, log.seq)
+            log.start(log.folded + 1)
+        except (sqlite3.Error, OSError, ChangeLogError):
             return
-        self._logged, self._seq = 0, seq
         self.folds += 1
+
+    def _start_log(self) -> None:
+        """Fold what an earlier server left in the change log, and start the next one; when
+        the disk refuses the fold, go on appending to that log instead."""
+        log = self._log
+        if log.generation > log.folded:
+            return
+        try:
+            with self._transaction() as db:
+                log.folded, log.seq = _fold(db, self.changes_path, log.folded, log.seq)
+        except (sqlite3.Error, OSError):
+            unfolded = read_changes(self.changes_path)
+            if unfolded is None or unfolded[0] != log.folded + 1 or not log.resume():
+                raise
+            return
+        log.start(log.folded + 1)
+
+    @property
+    def logged(self) -> int:
+        """Records appended to the change log since it was last started."""
+        return self._log.records
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self.db, self.before_commit)
-
-
-@functools.cache
-def _append_sql(count: int) -> str:
-    rows = ",".join(["(?, ?, ?, ?)"] * count)
-    return f"INSERT INTO change (tbl, pk, data, crc) VALUES {rows}"  # noqa: S608 - placeholders
 
 
 def _put_meta(db: sqlite3.Connection, meta: dict[str, Any]) -> None:
@@ -417,72 +465,78 @@ def _put_meta(db: sqlite3.Connection, meta: dict[str, Any]) -> None:
     )
 
 
-_FOLD_RECORDS = (
-    # per record: its first and last change and its last removal
-    "CREATE TEMP TABLE fold AS SELECT tbl, pk, min(id) AS first, max(id) AS last, "
-    "max(CASE WHEN data IS NULL THEN id END) AS removed FROM change WHERE tbl != '' "
-    "GROUP BY tbl, pk",
-    # written again after a removal: placed by its first change after that removal (rare, so
-    # a scan of the log for each is cheaper than ordering every change by record)
-    "UPDATE fold SET first = (SELECT min(id) FROM change WHERE change.tbl = fold.tbl AND "
-    "change.pk = fold.pk AND change.id > fold.removed) WHERE last > removed",
-    "DELETE FROM row WHERE (tbl, pk) IN (SELECT tbl, pk FROM fold WHERE removed IS NOT NULL)",
-)
-_FOLD_INSERT = (
-    # a new record, or one removed and written again, goes last (by its first change); a
-    # changed one keeps its place; one whose last change removed it is not inserted
-    "INSERT INTO row (tbl, pk, seq, data, crc) "
-    "SELECT fold.tbl, fold.pk, ? + fold.first, change.data, change.crc "
-    "FROM fold JOIN change ON change.id = fold.last WHERE change.data IS NOT NULL "
-    "ORDER BY fold.first "
-    "ON CONFLICT (tbl, pk) DO UPDATE SET data = excluded.data, crc = excluded.crc"
-)
-_FOLD_META = (
-    "INSERT INTO meta (key, value) SELECT pk, data FROM change WHERE id IN "
-    "(SELECT max(id) FROM change WHERE tbl = '' GROUP BY pk) "
-    "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
-)
+def _fold(db: sqlite3.Connection, path: Path, folded: int, seq: int) -> tuple[int, int]:
+    """Apply the change log at ``path`` to ``row`` and ``meta`` (inside a transaction), unless
+    it is ``folded`` already; returns the generation folded and the largest ``row.seq``."""
+    log = read_changes(path)
+    if log is None or log[0] <= folded:
+        return folded, seq
+    generation, writes = log
+    last: dict[tuple[str, str], list[str] | None] = {}  # each record's last change
+    again: set[tuple[str, str]] = set()  # removed, then written again: it goes last
+    meta: dict[str, str] = {}
+    for write in writes:
+        for tbl, pk, data in write:
+            if not tbl:
+                meta[pk] = data or "null"
+                continue
+            key = (tbl, pk)
+            if data is None:
+                last[key] = None
+            elif key not in last:
+                last[key] = [data]
+            elif (held := last[key]) is None:
+                del last[key]  # written again below, so in the order it came back
+                again.add(key)
+                last[key] = [data]
+            else:
+                held[0] = data
+    db.executemany(
+        "DELETE FROM row WHERE tbl = ? AND pk = ?",
+        [key for key, change in last.items() if change is None or key in again],
+    )
+    db.executemany(  # a new record goes last; a changed one keeps its place
+        "INSERT INTO row (tbl, pk, seq, data, crc) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (tbl, pk) DO UPDATE SET data = excluded.data, crc = excluded.crc",
+        [
+            (tbl, pk, seq + i, change[0], _crc(change[0]))
+            for i, ((tbl, pk), change) in enumerate(last.items(), 1)
+            if change is not None
+        ],
+    )
+    meta["changesFolded"] = str(generation)
+    db.executemany(
+        "INSERT INTO meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        list(meta.items()),
+    )
+    return generation, seq + len(last)
 
 
-def _fold(db: sqlite3.Connection, seq: int | None = None) -> int:
-    """Apply the change log to ``row`` and ``meta`` and empty it (inside a transaction), in
-    SQL: no record passes through Python. ``seq``: the largest ``row.seq`` (found when not
-    given); returns it after the fold."""
-    last = db.execute("SELECT max(id) FROM change").fetchone()[0]
-    if seq is None:
-        seq = int(db.execute("SELECT coalesce(max(seq), 0) FROM row").fetchone()[0])
-    if last is None:
-        return seq
-    db.execute(_FOLD_META)
-    for statement in _FOLD_RECORDS:
-        db.execute(statement)
-    db.execute(_FOLD_INSERT, (seq,))
-    db.execute("DROP TABLE temp.fold")
-    db.execute("DELETE FROM change")
-    return seq + int(last)
-
-
-def _close_marked(db: sqlite3.Connection) -> None:
-    """Fold the change log, mark ``db`` closed, checkpoint its log into it and close it. A
-    fold the disk refuses leaves the change log in the file (which is whole with it)."""
-    with contextlib.suppress(sqlite3.Error):
+def _close_marked(db: sqlite3.Connection, log: ChangeLog) -> None:
+    """Fold the change log, mark ``db`` closed, checkpoint its log into it and close both. A
+    fold the disk refuses leaves the file marked open with its change log beside it (whole
+    together, and refused alone)."""
+    folded = False
+    with contextlib.suppress(sqlite3.Error, OSError, ChangeLogError):
         if db.in_transaction:
             db.execute("ROLLBACK")
-        for fold in (True, False):
-            try:
-                db.execute("BEGIN IMMEDIATE")
-                if fold:
-                    _fold(db)
-                db.execute(
-                    "INSERT INTO meta (key, value) VALUES ('open', 'false') "
-                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
-                )
-                db.execute("COMMIT")
-                break
-            except sqlite3.Error:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            log.folded, log.seq = _fold(db, log.path, log.folded, log.seq)
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES ('open', 'false') "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+            )
+            db.execute("COMMIT")
+            folded = True
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+    with contextlib.suppress(sqlite3.Error):
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    log.close(remove=folded)
     db.close()
 
 
