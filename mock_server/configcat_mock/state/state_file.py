@@ -1,17 +1,18 @@
-"""The state file: the mock's whole state in one SQLite database, written before each answer.
+"""The state file: the mock's state in one SQLite database and a change log beside it, every
+write stored before its answer.
 
-Why SQLite (the standard library's ``sqlite3``): a write changes a handful of rows, and a
-database updates those in place within one transaction, where a JSON or pickle file would be
-rewritten whole on every write (the state of 10,000 settings is megabytes); a transaction
-either lands whole or not at all, so a process killed mid-write leaves the last acknowledged
-state; and ``PRAGMA quick_check`` tells a damaged file from a good one before anything is
-loaded.
+Why SQLite (the standard library's ``sqlite3``) for the state the change log is folded into:
+a fold changes the rows its writes touched, and a database updates those in place within one
+transaction, where a JSON or pickle file would be rewritten whole (the state of 10,000
+settings is megabytes); a transaction either lands whole or not at all, so a process killed
+mid-fold leaves the last folded state, with the log still holding what it was folding; and
+``PRAGMA quick_check`` tells a damaged file from a good one before anything is loaded.
 
-Settings: ``journal_mode=WAL`` with ``synchronous=NORMAL``. A commit is then in the
-write-ahead log (the operating system's cache) before the answer is sent, which survives the
-mock's process being killed at any moment, the promise made here; it is not forced to the
-disk on every commit, so a power loss or an operating-system crash may lose the last writes
-(``synchronous=FULL`` would pay an fsync per write for that, which the mock does not promise).
+Settings: ``journal_mode=WAL`` with ``synchronous=NORMAL``. A fold's commit, like a write
+appended to the change log, is then in the operating system's cache before anything goes on,
+which survives the mock's process being killed at any moment, the promise made here; neither
+is forced to the disk, so a power loss or an operating-system crash may lose the last writes
+(an fsync per write would pay for that, which the mock does not promise).
 
 One file, one server: an exclusive ``flock`` on ``<file>.lock`` (which holds the process id) is
 taken before the file is opened and held until it is closed, so a second server on the same
@@ -19,12 +20,12 @@ file refuses to start and names the first; the operating system lets the lock go
 process ends, however it ends, so a killed server never leaves a lock behind.
 
 Locks: the connection holds SQLite's own locks for as long as it is open
-(``locking_mode=EXCLUSIVE``, set before the first read). The file is one server's anyway, so
-a transaction then takes no file lock of its own and the write-ahead log's index lives in the
-process instead of a ``-shm`` file: a handful of system calls fewer on every write. Other
-programs cannot open the file while it is served (``GET /_mock/state`` gives the state); they
-can once the server stopped. A file opened with ``lock=False`` (read on the side) keeps SQLite's
-normal locking.
+(``locking_mode=EXCLUSIVE``, set before the first read). The file is one server's anyway, and
+while it is served it is not the whole state (the last writes are in its change log), so other
+programs cannot open it then (``GET /_mock/state`` gives the state); they can once the server
+stopped. A transaction also takes no file lock of its own, and SQLite's write-ahead log index
+lives in the process instead of a ``-shm`` file. A file opened with ``lock=False`` (read on the
+side, with its change log replayed) keeps SQLite's normal locking.
 
 The write-ahead logs: a file that is empty or missing beside an existing ``-wal``, ``-shm``
 or ``-changes`` is refused (the data may be in those logs, and a new file would be seeded over
