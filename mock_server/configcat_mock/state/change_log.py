@@ -47,13 +47,44 @@ class ChangeLogError(Exception):
     """A change log that cannot be read: damaged, or not a change log."""
 
 
+def _framed(payload: bytes) -> bytes:
+    return _FRAME.pack(len(payload), zlib.crc32(payload)) + payload
+
+
 def encode(records: list[Record]) -> bytes:
     """One write's records as a framed log record."""
-    payload = "\n".join(
-        f"{table}\t{key}" if data is None else f"{table}\t{key}\t{data}"
-        for table, key, data in records
-    ).encode()
-    return _FRAME.pack(len(payload), zlib.crc32(payload)) + payload
+    return _framed(
+        "\n".join(
+            f"{table}\t{key}" if data is None else f"{table}\t{key}\t{data}"
+            for table, key, data in records
+        ).encode()
+    )
+
+
+Key = tuple[str, str]
+"""``(table, key)`` of a stored record."""
+
+
+def net(writes: list[list[Record]]) -> tuple[dict[Key, str | None], set[Key], dict[str, str]]:
+    """What ``writes``, replayed in order, come to: each record's last change (``None``:
+    removed), in the order a replay places new records (a changed one keeps its place in the
+    rows it is replayed over); the records removed and then written again, which go last
+    whatever place they had; and the ``meta`` values. Reading and folding both use it, so the
+    two cannot place a record differently."""
+    last: dict[Key, str | None] = {}
+    again: set[Key] = set()
+    meta: dict[str, str] = {}
+    for write in writes:
+        for table, key, data in write:
+            if not table:
+                meta[key] = data or "null"
+                continue
+            record = (table, key)
+            if data is not None and record in last and last[record] is None:
+                del last[record]  # written again below, so in the order it came back
+                again.add(record)
+            last[record] = data
+    return last, again, meta
 
 
 def _payloads(raw: bytes, path: Path, whole: list[int]) -> Iterator[bytes]:
@@ -125,8 +156,7 @@ class ChangeLog:
         os.ftruncate(self._fd, 0)
         self._size = 0
         self.generation, self.records = generation, 0
-        payload = f"{_HEADER}{generation}".encode()
-        self._write(_FRAME.pack(len(payload), zlib.crc32(payload)) + payload)
+        self._write(_framed(f"{_HEADER}{generation}".encode()))
 
     def resume(self) -> bool:
         """Go on appending to the log already in the file (its write cut short, if any, cut

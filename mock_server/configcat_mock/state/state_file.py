@@ -69,7 +69,7 @@ from typing import Any
 
 import orjson
 
-from configcat_mock.state.change_log import SUFFIX, ChangeLog, ChangeLogError, Record
+from configcat_mock.state.change_log import SUFFIX, ChangeLog, ChangeLogError, Record, net
 from configcat_mock.state.change_log import read as read_changes
 
 FORMAT = "configcat-mock-state"
@@ -111,7 +111,7 @@ class StateFileError(Exception):
 
 class StateFile:
     """An open state file. :meth:`read` gives what it holds; :meth:`replace` makes it hold a
-    whole state and :meth:`write` logs a write's changes, each in one transaction."""
+    whole state in one transaction and :meth:`write` appends a write's changes to its log."""
 
     def __init__(
         self, path: str | os.PathLike[str], *, state_version: int, lock: bool = True
@@ -119,8 +119,7 @@ class StateFile:
         self.path = Path(path)
         self.state_version = state_version
         self.before_commit: Callable[[sqlite3.Connection], None] | None = None
-        """Called before every write is committed (tests inject storage faults through it;
-        while it is set, every write takes an explicit transaction)."""
+        """Called before every write is stored (tests inject storage faults through it)."""
         self._lock_fd: int | None = self._lock() if lock else None
         self._closer: weakref.finalize[Any, Any] | None = None
         self.rng_words = 0
@@ -244,12 +243,7 @@ class StateFile:
                 "its last writes may be missing (copy a state file after the server stopped, "
                 "or together with its -wal file); it was left untouched"
             )
-        try:
-            log = read_changes(self.changes_path)
-        except ChangeLogError as exc:
-            raise StateFileError(
-                f"state file {self.path} is damaged ({exc}); it was left untouched"
-            ) from None
+        log = self._changes()
         if served and version != 1 and log is None:
             raise StateFileError(
                 f"state file {self.path} is not whole: it was in use by a server that did not "
@@ -315,16 +309,16 @@ class StateFile:
                         "its checksum); it was left untouched"
                     )
                 texts.setdefault(tbl, {})[pk] = data
-            for write in self._unfolded(int(loads(meta.get("changesFolded", "0")))):
-                for tbl, pk, data in write:
-                    if not tbl:
-                        meta[pk] = data or "null"
-                        continue
-                    held = texts.setdefault(tbl, {})
-                    if data is None:
-                        held.pop(pk, None)
-                    else:  # a new record goes last; a changed one keeps its place
-                        held[pk] = data
+            last, again, logged_meta = net(
+                self._unfolded(int(loads(meta.get("changesFolded", "0"))))
+            )
+            meta.update(logged_meta)
+            for (tbl, pk), data in last.items():
+                held = texts.setdefault(tbl, {})
+                if data is None or (tbl, pk) in again:
+                    held.pop(pk, None)
+                if data is not None:  # a new record goes last; a changed one keeps its place
+                    held[pk] = data
             values = {key: loads(value) for key, value in meta.items()}
             # one parse per table: far cheaper than one per row
             tables = {
@@ -354,14 +348,18 @@ class StateFile:
         row = self.db.execute("SELECT value FROM meta WHERE key = 'changesFolded'").fetchone()
         return int(loads(row[0])) if row else 0
 
-    def _unfolded(self, folded: int) -> list[list[Record]]:
-        """The change log's writes not yet folded into the file."""
+    def _changes(self) -> tuple[int, list[list[Record]]] | None:
+        """The change log beside the file (its generation and writes), if there is one."""
         try:
-            log = read_changes(self.changes_path)
+            return read_changes(self.changes_path)
         except ChangeLogError as exc:
             raise StateFileError(
                 f"state file {self.path} is damaged ({exc}); it was left untouched"
             ) from None
+
+    def _unfolded(self, folded: int) -> list[list[Record]]:
+        """The change log's writes not yet folded into the file."""
+        log = self._changes()
         if log is None or log[0] <= folded:
             return []
         return log[1]
@@ -473,36 +471,18 @@ def _fold(db: sqlite3.Connection, path: Path, folded: int, seq: int) -> tuple[in
     if log is None or log[0] <= folded:
         return folded, seq
     generation, writes = log
-    last: dict[tuple[str, str], list[str] | None] = {}  # each record's last change
-    again: set[tuple[str, str]] = set()  # removed, then written again: it goes last
-    meta: dict[str, str] = {}
-    for write in writes:
-        for tbl, pk, data in write:
-            if not tbl:
-                meta[pk] = data or "null"
-                continue
-            key = (tbl, pk)
-            if data is None:
-                last[key] = None
-            elif key not in last:
-                last[key] = [data]
-            elif (held := last[key]) is None:
-                del last[key]  # written again below, so in the order it came back
-                again.add(key)
-                last[key] = [data]
-            else:
-                held[0] = data
+    last, again, meta = net(writes)
     db.executemany(
         "DELETE FROM row WHERE tbl = ? AND pk = ?",
-        [key for key, change in last.items() if change is None or key in again],
+        [record for record, data in last.items() if data is None or record in again],
     )
     db.executemany(  # a new record goes last; a changed one keeps its place
         "INSERT INTO row (tbl, pk, seq, data, crc) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT (tbl, pk) DO UPDATE SET data = excluded.data, crc = excluded.crc",
         [
-            (tbl, pk, seq + i, change[0], _crc(change[0]))
-            for i, ((tbl, pk), change) in enumerate(last.items(), 1)
-            if change is not None
+            (tbl, pk, seq + i, data, _crc(data))
+            for i, ((tbl, pk), data) in enumerate(last.items(), 1)
+            if data is not None
         ],
     )
     meta["changesFolded"] = str(generation)
