@@ -83,10 +83,12 @@ def storage_status(exc: BaseException) -> int:
     return 503
 
 
-def storage_cause(exc: BaseException, status: int) -> str:
+def refused(exc: BaseException) -> StorageFailed:
+    """The answer to a write the state file could not store (``raise refused(exc) from exc``)."""
+    status = storage_status(exc)
     if status == 507:
-        return f"the state file's disk is full: {exc}"
-    return f"the state file could not be written: {exc}"
+        return StorageFailed(status, f"the state file's disk is full: {exc}")
+    return StorageFailed(status, f"the state file could not be written: {exc}")
 
 
 class Persistence:
@@ -146,7 +148,8 @@ class Persistence:
             if spec is None:
                 continue
             key = spec.key(row)
-            if tables[spec.name].rows.get(key) is row:  # one no longer (or not yet) held: not
+            # a row no longer (or not yet) held is not stored
+            if tables[spec.name].rows.get(key) is row:
                 changed.setdefault(spec.name, {})[key] = None
         upserts: list[tuple[str, str, str]] = []
         deletes: list[tuple[str, str]] = []
@@ -199,10 +202,8 @@ class Persistence:
             self._fail(exc)
 
     def _fail(self, exc: BaseException) -> None:
-        status = storage_status(exc)
-        cause = storage_cause(exc, status)
         self._rollback()
-        raise StorageFailed(status, cause) from exc
+        raise refused(exc) from exc
 
     def save_all(self, delivery: Any = None) -> None:
         """Write the whole state (after a reset or load). On a refusal the file keeps what it
@@ -221,8 +222,7 @@ class Persistence:
         try:
             self.state_file.replace(rows, meta)
         except (sqlite3.Error, OSError) as exc:
-            status = storage_status(exc)
-            raise StorageFailed(status, storage_cause(exc, status)) from exc
+            raise refused(exc) from exc
         self.synced(delivery)
 
     def synced(self, delivery: Any = None, rng_words: int = 0) -> None:
@@ -241,6 +241,5 @@ class Persistence:
             try:
                 self.state_file.write([], [], {"delivery": section})
             except (sqlite3.Error, OSError) as exc:
-                status = storage_status(exc)
-                raise StorageFailed(status, storage_cause(exc, status)) from exc
+                raise refused(exc) from exc
             self._delivery = json.loads(json.dumps(section))
