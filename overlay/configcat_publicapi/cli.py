@@ -173,41 +173,43 @@ def _parser() -> argparse.ArgumentParser:
         ("flags", "list a product's flags (feature flags and settings)"),
     ):
         args = "" if name == "products" else " Shop"
-        d = command(name, text, [f"{PROG} {name}{args}", f"{PROG} {name}{args} --json"], [0, 1, 2])
+        listing = command(
+            name, text, [f"{PROG} {name}{args}", f"{PROG} {name}{args} --json"], [0, 1, 2]
+        )
         if name != "products":
-            d.add_argument("product", metavar="PRODUCT", help=PRODUCT)
+            listing.add_argument("product", metavar="PRODUCT", help=PRODUCT)
         if name == "flags":
-            d.add_argument(
+            listing.add_argument(
                 "--config",
                 action="append",
                 dest="configs",
                 metavar="CONFIG",
                 help="only this config's flags, by name or id (repeatable)",
             )
-        _json_flag(d)
+        _json_flag(listing)
 
-    ex = command(
+    export_cmd = command(
         "export",
         "write a product (or some of its configs) as a document",
         [f"{PROG} export Shop -o shop.yaml", f"{PROG} export Shop --config Main --format json"],
         [0, 1, 2],
     )
-    ex.add_argument("product", metavar="PRODUCT", help=PRODUCT)
-    ex.add_argument(
+    export_cmd.add_argument("product", metavar="PRODUCT", help=PRODUCT)
+    export_cmd.add_argument(
         "--config",
         action="append",
         dest="configs",
         metavar="CONFIG",
         help="export only this config, by name or id (repeatable)",
     )
-    ex.add_argument(
+    export_cmd.add_argument(
         "-o", "--output", type=Path, metavar="FILE", help="file to write (default: standard output)"
     )
-    ex.add_argument(
+    export_cmd.add_argument(
         "--format", choices=["yaml", "json"], help="default: from the output's suffix, else yaml"
     )
 
-    p = command(
+    plan_cmd = command(
         "plan",
         "show what applying a document would change, and save it with --out",
         [
@@ -217,20 +219,20 @@ def _parser() -> argparse.ArgumentParser:
         ],
         [0, 1, 2],
     )
-    p.add_argument("document", type=Path, help="a YAML or JSON product document")
-    p.add_argument("product", metavar="PRODUCT", help=PRODUCT)
-    p.add_argument(
+    plan_cmd.add_argument("document", type=Path, help="a YAML or JSON product document")
+    plan_cmd.add_argument("product", metavar="PRODUCT", help=PRODUCT)
+    plan_cmd.add_argument(
         "--prune", action="store_true", help="also delete what the document does not hold"
     )
-    p.add_argument(
+    plan_cmd.add_argument(
         "--detailed-exitcode",
         action="store_true",
         help="exit 2 when changes are pending, 0 when none",
     )
-    _out(p)
-    _json_flag(p)
+    _out(plan_cmd)
+    _json_flag(plan_cmd)
 
-    a = command(
+    apply_cmd = command(
         "apply",
         "apply a document, or a plan saved by plan/promote/bulk --out",
         [
@@ -240,30 +242,30 @@ def _parser() -> argparse.ArgumentParser:
         ],
         [0, 1, 2, 130],
     )
-    a.add_argument(
+    apply_cmd.add_argument(
         "document",
         type=Path,
         metavar="FILE",
         help="a YAML or JSON product document, or a saved plan",
     )
-    a.add_argument(
+    apply_cmd.add_argument(
         "product", metavar="PRODUCT", nargs="?", help=PRODUCT + "; a saved plan names its own"
     )
-    a.add_argument(
+    apply_cmd.add_argument(
         "--prune",
         action="store_true",
         help="also delete what the document does not hold (asks first)",
     )
-    _yes(a)
-    _reason(a)
-    _json_flag(a)
-    _writes_in_flight(a)
+    _yes(apply_cmd)
+    _reason(apply_cmd)
+    _json_flag(apply_cmd)
+    _writes_in_flight(apply_cmd)
 
-    s = command("show", "show a saved plan", [f"{PROG} show shop.plan.json"], [0, 1, 2])
-    s.add_argument("file", type=Path, metavar="FILE", help="a plan saved with --out")
-    _json_flag(s)
+    show_cmd = command("show", "show a saved plan", [f"{PROG} show shop.plan.json"], [0, 1, 2])
+    show_cmd.add_argument("file", type=Path, metavar="FILE", help="a plan saved with --out")
+    _json_flag(show_cmd)
 
-    d = command(
+    diff_cmd = command(
         "diff",
         "compare two environments of a product, or two products",
         [
@@ -272,29 +274,33 @@ def _parser() -> argparse.ArgumentParser:
         ],
         [0, 1, 2],
     )
-    d.add_argument("product", metavar="PRODUCT", help=PRODUCT + " (the left side)")
-    d.add_argument("--from", dest="source", metavar="ENV", help="the left environment, " + ENV)
-    d.add_argument("--to", dest="target", metavar="ENV", help="the right environment, " + ENV)
-    d.add_argument(
+    diff_cmd.add_argument("product", metavar="PRODUCT", help=PRODUCT + " (the left side)")
+    diff_cmd.add_argument(
+        "--from", dest="source", metavar="ENV", help="the left environment, " + ENV
+    )
+    diff_cmd.add_argument(
+        "--to", dest="target", metavar="ENV", help="the right environment, " + ENV
+    )
+    diff_cmd.add_argument(
         "--config",
         metavar="CONFIG",
         help="the config, by name or id (needed when the product has several)",
     )
-    d.add_argument(
+    diff_cmd.add_argument(
         "--product",
         dest="other",
         metavar="PRODUCT",
         help="compare with this product instead of two environments",
     )
-    d.add_argument(
+    diff_cmd.add_argument(
         "--detailed-exitcode",
         action="store_true",
         help="exit 2 when the sides differ, 0 when they are equal",
     )
-    _json_flag(d)
+    _json_flag(diff_cmd)
 
     only = "only flags whose key matches (repeatable; shell patterns such as 'checkout_*')"
-    pr = command(
+    promote_cmd = command(
         "promote",
         "copy flag values and rules from one environment to another",
         [
@@ -303,37 +309,37 @@ def _parser() -> argparse.ArgumentParser:
         ],
         [0, 1, 2, 3, 130],
     )
-    pr.add_argument("product", metavar="PRODUCT", help=PRODUCT)
-    pr.add_argument(
+    promote_cmd.add_argument("product", metavar="PRODUCT", help=PRODUCT)
+    promote_cmd.add_argument(
         "--from",
         dest="source",
         metavar="ENV",
         required=True,
         help="the environment to copy from, " + ENV,
     )
-    pr.add_argument(
+    promote_cmd.add_argument(
         "--to",
         dest="target",
         metavar="ENV",
         required=True,
         help="the environment to copy to, " + ENV,
     )
-    pr.add_argument(
+    promote_cmd.add_argument(
         "--config",
         metavar="CONFIG",
         help="the config, by name or id (needed when the product has several)",
     )
-    pr.add_argument(
+    promote_cmd.add_argument(
         "--to-config", metavar="CONFIG", help="promote into this config, flags paired by key"
     )
-    pr.add_argument("--flag", action="append", dest="keys", metavar="PATTERN", help=only)
-    pr.add_argument("--dry-run", action="store_true", help="show the changes, make none")
-    _out(pr)
-    _reason(pr)
-    _json_flag(pr)
-    _writes_in_flight(pr)
+    promote_cmd.add_argument("--flag", action="append", dest="keys", metavar="PATTERN", help=only)
+    promote_cmd.add_argument("--dry-run", action="store_true", help="show the changes, make none")
+    _out(promote_cmd)
+    _reason(promote_cmd)
+    _json_flag(promote_cmd)
+    _writes_in_flight(promote_cmd)
 
-    b = command(
+    bulk_cmd = command(
         "bulk",
         "set or toggle the default value of many flags, by key pattern or tag",
         [
@@ -343,8 +349,8 @@ def _parser() -> argparse.ArgumentParser:
         ],
         [0, 1, 2, 3, 130],
     )
-    b.add_argument("product", metavar="PRODUCT", help=PRODUCT)
-    b.add_argument(
+    bulk_cmd.add_argument("product", metavar="PRODUCT", help=PRODUCT)
+    bulk_cmd.add_argument(
         "--env",
         action="append",
         dest="environments",
@@ -352,22 +358,22 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ENV",
         help="an environment to edit, " + ENV + " (repeatable)",
     )
-    b.add_argument("--flag", action="append", dest="keys", metavar="PATTERN", help=only)
-    b.add_argument(
+    bulk_cmd.add_argument("--flag", action="append", dest="keys", metavar="PATTERN", help=only)
+    bulk_cmd.add_argument(
         "--tag",
         action="append",
         dest="tags",
         metavar="TAG",
         help="only flags with one of these tags (repeatable)",
     )
-    b.add_argument(
+    bulk_cmd.add_argument(
         "--config",
         action="append",
         dest="configs",
         metavar="CONFIG",
         help="only flags of these configs, by name or id (repeatable)",
     )
-    what = b.add_mutually_exclusive_group(required=True)
+    what = bulk_cmd.add_mutually_exclusive_group(required=True)
     what.add_argument("--toggle", action="store_true", help="invert on/off (boolean) flags")
     what.add_argument(
         "--value",
@@ -375,11 +381,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="JSON",
         help="the default value to serve, as JSON: true, 42, 0.5, '\"text\"'",
     )
-    b.add_argument("--dry-run", action="store_true", help="show the changes, make none")
-    _out(b)
-    _reason(b)
-    _json_flag(b)
-    _writes_in_flight(b)
+    bulk_cmd.add_argument("--dry-run", action="store_true", help="show the changes, make none")
+    _out(bulk_cmd)
+    _reason(bulk_cmd)
+    _json_flag(bulk_cmd)
+    _writes_in_flight(bulk_cmd)
     return top
 
 
